@@ -1,0 +1,47 @@
+package dev.flashgroup.api.activity;
+
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.Mode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A merchant's new activity as sent. Instants and durations arrive as text so that a malformed
+ * one is reported with the other bad fields instead of failing the whole body.
+ */
+record ActivityRequest(String title, String mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+    Integer perUserLimit, String startsAt, String endsAt, String groupTtl, String payWindow) {
+
+  ActivityDraft toDraft() {
+    return new ActivityDraft(title, mode(mode), groupSize, groupPrice, soloPrice, stock, perUserLimit,
+        instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow));
+  }
+
+  private static Mode mode(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Mode.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Instant instant(String value) {
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static Duration duration(String value) {
+    try {
+      return value == null ? null : Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

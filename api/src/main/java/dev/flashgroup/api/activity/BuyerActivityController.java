@@ -1,0 +1,48 @@
+package dev.flashgroup.api.activity;
+
+import dev.flashgroup.api.web.Problems;
+import dev.flashgroup.engine.activity.Activities;
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityFigures;
+import dev.flashgroup.engine.activity.ActivityId;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The buyers' view of an activity: prices, what is left, the window. */
+@RestController
+class BuyerActivityController {
+
+  record BuyerActivity(long id, String title, String mode, int groupSize, long groupPrice, long soloPrice,
+      int remainingStock, int perUserLimit, Instant startsAt, Instant endsAt, String status) {
+
+    static BuyerActivity of(Activity a, int remaining, Instant now) {
+      return new BuyerActivity(a.id().value(), a.title(), a.mode().name(), a.groupSize(), a.groupPrice(),
+          a.soloPrice(), remaining, a.perUserLimit(), a.startsAt(), a.endsAt(), a.statusAt(now).name());
+    }
+  }
+
+  private final Activities activities;
+  private final ActivityFigures figures;
+  private final Clock clock;
+
+  BuyerActivityController(Activities activities, ActivityFigures figures, Clock clock) {
+    this.activities = activities;
+    this.figures = figures;
+    this.clock = clock;
+  }
+
+  @GetMapping("/api/v1/activities/{id}")
+  Mono<ResponseEntity<BuyerActivity>> show(@PathVariable long id) {
+    if (id <= 0) {
+      return Mono.just(Problems.notFound("activity", Long.toString(id)));
+    }
+    return activities.find(new ActivityId(id))
+        .flatMap(a -> figures.remainingStock(a).map(left -> ResponseEntity.ok(BuyerActivity.of(a, left, clock.instant()))))
+        .defaultIfEmpty(Problems.notFound("activity", Long.toString(id)));
+  }
+}

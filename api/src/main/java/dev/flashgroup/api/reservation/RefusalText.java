@@ -1,0 +1,21 @@
+package dev.flashgroup.api.reservation;
+
+import dev.flashgroup.engine.reservation.Refusal;
+
+/** Human-readable detail for each refusal code. */
+final class RefusalText {
+
+  private RefusalText() {}
+
+  static String of(Refusal refusal) {
+    return switch (refusal) {
+      case SOLD_OUT -> "The activity is sold out";
+      case GROUP_FULL -> "The group has no free place";
+      case GROUP_CLOSED -> "The group no longer takes members";
+      case ALREADY_IN_GROUP -> "You are already in this group";
+      case LIMIT_REACHED -> "You hold as many units of this activity as one buyer may";
+      case NOT_STARTED -> "The activity has not started yet";
+      case ENDED -> "The activity has ended";
+    };
+  }
+}

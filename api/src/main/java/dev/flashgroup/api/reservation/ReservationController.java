@@ -1,0 +1,83 @@
+package dev.flashgroup.api.reservation;
+
+import dev.flashgroup.api.web.Problems;
+import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.reservation.ReservationOutcome;
+import dev.flashgroup.engine.reservation.Reservations;
+import java.net.URI;
+import java.time.Instant;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Open a group, join a group, buy alone. Each request is one Redis round trip; the buyer is the
+ * token's subject. An Idempotency-Key makes a retried request get its first answer again.
+ */
+@RestController
+class ReservationController {
+
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** 201 body; {@code groupId} is absent for a solo order. */
+  record Reservation(String groupId, String orderId, long amount, Instant payBy) {}
+
+  private final Reservations reservations;
+
+  ReservationController(Reservations reservations) {
+    this.reservations = reservations;
+  }
+
+  @PostMapping("/api/v1/activities/{activityId}/groups")
+  Mono<ResponseEntity<Reservation>> openGroup(@PathVariable long activityId, JwtAuthenticationToken auth,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    if (activityId <= 0) {
+      return Mono.just(Problems.notFound("activity", Long.toString(activityId)));
+    }
+    return reservations.openGroup(new ActivityId(activityId), auth.getName(), checked(key)).map(this::respond);
+  }
+
+  @PostMapping("/api/v1/groups/{groupId}/members")
+  Mono<ResponseEntity<Reservation>> joinGroup(@PathVariable String groupId, JwtAuthenticationToken auth,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    return reservations.joinGroup(groupId, auth.getName(), checked(key)).map(this::respond);
+  }
+
+  @PostMapping("/api/v1/activities/{activityId}/orders")
+  Mono<ResponseEntity<Reservation>> buyAlone(@PathVariable long activityId, JwtAuthenticationToken auth,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    if (activityId <= 0) {
+      return Mono.just(Problems.notFound("activity", Long.toString(activityId)));
+    }
+    return reservations.buyAlone(new ActivityId(activityId), auth.getName(), checked(key)).map(this::respond);
+  }
+
+  private ResponseEntity<Reservation> respond(ReservationOutcome outcome) {
+    if (outcome instanceof ReservationOutcome.Reserved r) {
+      return ResponseEntity.created(URI.create("/api/v1/orders/" + r.orderId()))
+          .body(new Reservation(r.groupId(), r.orderId(), r.amount(), r.payBy()));
+    }
+    if (outcome instanceof ReservationOutcome.Refused refused) {
+      return Problems.response(HttpStatus.CONFLICT, refused.reason().name(), RefusalText.of(refused.reason()));
+    }
+    ReservationOutcome.Unknown unknown = (ReservationOutcome.Unknown) outcome;
+    return Problems.notFound(unknown.what(), unknown.id());
+  }
+
+  /** Keys become part of a Redis key name: keep them short and plain. */
+  private static String checked(String key) {
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank() || key.length() > 100 || !key.matches("[A-Za-z0-9._:-]+")) {
+      throw new org.springframework.web.server.ServerWebInputException(
+          "Idempotency-Key must be 1-100 characters of A-Z a-z 0-9 . _ : -");
+    }
+    return key;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.flashgroup.api.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import reactor.core.publisher.Mono;
+
+/** Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+  @Bean
+  SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ProblemResponses problems) {
+    return http
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .authorizeExchange(auth -> auth
+            .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
+                "/swagger-ui.html", "/webjars/**").permitAll()
+            .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
+            .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/orders",
+                "/api/v1/groups/*/members", "/api/v1/orders/*/payment").hasRole("CUSTOMER")
+            .pathMatchers("/api/v1/**").authenticated()
+            .pathMatchers("/actuator/**").hasRole("ADMIN")
+            .anyExchange().denyAll())
+        .oauth2ResourceServer(rs -> rs
+            .jwt(jwt -> jwt.jwtAuthenticationConverter(SecurityConfig::authentication))
+            .authenticationEntryPoint(problems)
+            .accessDeniedHandler(problems))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .build();
+  }
+
+  @Bean
+  ReactiveJwtDecoder jwtDecoder(SecuritySettings settings) {
+    if (settings.usesLocalKey()) {
+      log.warn("""
+
+          ************************************************************************
+          flashgroup is signing tokens with the BUILT-IN LOCAL KEY.
+          Anyone can mint tokens for this instance. Set FLASHGROUP_SECURITY_JWT_SECRET
+          (32+ bytes) before this instance serves real buyers.
+          ************************************************************************""");
+    }
+    var key = new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    return NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+  }
+
+  private static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+    List<String> roles = jwt.getClaimAsStringList("roles");
+    Collection<GrantedAuthority> authorities = roles == null ? List.of()
+        : roles.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r)).toList();
+    return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.flashgroup.api.web;
+
+import dev.flashgroup.engine.activity.InvalidActivity;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+
+/** Turns failures into problem details; expected outcomes are mapped by the handlers themselves. */
+@RestControllerAdvice
+class ProblemHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(InvalidActivity.class)
+  ProblemDetail invalidActivity(InvalidActivity e) {
+    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+        e.violations().size() + " field(s) are invalid");
+    List<Map<String, String>> errors = e.violations().stream()
+        .map(v -> Map.of("field", v.field(), "message", v.message()))
+        .toList();
+    problem.setProperty("errors", errors);
+    return problem;
+  }
+
+  @ExceptionHandler(ServerWebInputException.class)
+  ProblemDetail malformed(ServerWebInputException e) {
+    return Problems.detail(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", e.getReason());
+  }
+
+  @ExceptionHandler(ResponseStatusException.class)
+  ProblemDetail status(ResponseStatusException e) {
+    HttpStatus status = HttpStatus.valueOf(e.getStatusCode().value());
+    return Problems.detail(status, status.name(), e.getReason() == null ? status.getReasonPhrase() : e.getReason());
+  }
+
+  @ExceptionHandler({RedisConnectionFailureException.class, RedisSystemException.class,
+      DataAccessResourceFailureException.class})
+  ProblemDetail unavailable(RuntimeException e) {
+    log.warn("A backing service is unavailable: {}", e.toString());
+    return Problems.detail(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
+        "A backing service is unavailable; retry shortly");
+  }
+}

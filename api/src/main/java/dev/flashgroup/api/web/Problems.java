@@ -1,0 +1,33 @@
+package dev.flashgroup.api.web;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/** RFC 9457 problem details with a stable machine-readable {@code code}. */
+public final class Problems {
+
+  private Problems() {}
+
+  public static ProblemDetail detail(HttpStatus status, String code, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create("https://flashgroup.dev/problems/" + code.toLowerCase().replace('_', '-')));
+    problem.setProperty("code", code);
+    return problem;
+  }
+
+  public static <T> ResponseEntity<T> response(HttpStatus status, String code, String detail) {
+    @SuppressWarnings("unchecked")
+    T body = (T) detail(status, code, detail);
+    return ResponseEntity.status(status).body(body);
+  }
+
+  public static <T> ResponseEntity<T> notFound(String what, String id) {
+    return response(HttpStatus.NOT_FOUND, "NOT_FOUND", "No " + what + " with id " + id);
+  }
+
+  public static <T> ResponseEntity<T> forbidden(String detail) {
+    return response(HttpStatus.FORBIDDEN, "FORBIDDEN", detail);
+  }
+}

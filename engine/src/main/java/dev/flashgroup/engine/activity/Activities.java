@@ -1,0 +1,107 @@
+package dev.flashgroup.engine.activity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The scheduled activities, as recorded in MySQL. */
+@Component
+public class Activities {
+
+  private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
+      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms";
+
+  private final DatabaseClient db;
+  private final Clock clock;
+
+  Activities(DatabaseClient db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  Mono<ActivityId> insert(String merchantId, ActivityDraft d) {
+    return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
+            + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, created_at)"
+            + " VALUES (:merchant, :title, :mode, :groupSize, :groupPrice, :soloPrice, :stock, :limit,"
+            + " :startsAt, :endsAt, :groupTtl, :payWindow, :now)")
+        .bind("merchant", merchantId)
+        .bind("title", d.title().strip())
+        .bind("mode", d.mode().name())
+        .bind("groupSize", d.groupSize())
+        .bind("groupPrice", d.groupPrice())
+        .bind("soloPrice", d.soloPrice())
+        .bind("stock", d.stock())
+        .bind("limit", d.perUserLimit())
+        .bind("startsAt", utc(d.startsAt()))
+        .bind("endsAt", utc(d.endsAt()))
+        .bind("groupTtl", d.groupTtl().toMillis())
+        .bind("payWindow", d.payWindow().toMillis())
+        .bind("now", utc(clock.instant()))
+        .filter(statement -> statement.returnGeneratedValues("id"))
+        .map(row -> new ActivityId(row.get("id", Long.class)))
+        .one();
+  }
+
+  public Mono<Activity> find(ActivityId id) {
+    return db.sql("SELECT " + COLUMNS + " FROM activities WHERE id = :id")
+        .bind("id", id.value())
+        .map(Activities::activity)
+        .one();
+  }
+
+  public Flux<Activity> ofMerchant(String merchantId) {
+    return db.sql("SELECT " + COLUMNS + " FROM activities WHERE merchant_id = :merchant ORDER BY starts_at DESC")
+        .bind("merchant", merchantId)
+        .map(Activities::activity)
+        .all();
+  }
+
+  /** Activities that start before {@code horizon}, have not ended, and were not warmed yet. */
+  Flux<Activity> dueForWarming(Instant now, Instant horizon) {
+    return db.sql("SELECT " + COLUMNS + " FROM activities"
+            + " WHERE warmed_at IS NULL AND starts_at <= :horizon AND ends_at > :now ORDER BY starts_at")
+        .bind("horizon", utc(horizon))
+        .bind("now", utc(now))
+        .map(Activities::activity)
+        .all();
+  }
+
+  Mono<Void> markWarmed(ActivityId id) {
+    return db.sql("UPDATE activities SET warmed_at = :now WHERE id = :id AND warmed_at IS NULL")
+        .bind("now", utc(clock.instant()))
+        .bind("id", id.value())
+        .then();
+  }
+
+  private static Activity activity(io.r2dbc.spi.Readable row) {
+    return new Activity(
+        new ActivityId(row.get("id", Long.class)),
+        row.get("merchant_id", String.class),
+        row.get("title", String.class),
+        Mode.valueOf(row.get("mode", String.class)),
+        row.get("group_size", Integer.class),
+        row.get("group_price", Long.class),
+        row.get("solo_price", Long.class),
+        row.get("stock", Integer.class),
+        row.get("per_user_limit", Integer.class),
+        instant(row.get("starts_at", LocalDateTime.class)),
+        instant(row.get("ends_at", LocalDateTime.class)),
+        Duration.ofMillis(row.get("group_ttl_ms", Long.class)),
+        Duration.ofMillis(row.get("pay_window_ms", Long.class)));
+  }
+
+  /** MySQL DATETIME has no zone; flashgroup always writes and reads it as UTC. */
+  public static LocalDateTime utc(Instant instant) {
+    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  public static Instant instant(LocalDateTime utc) {
+    return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.flashgroup.engine.activity;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** A flash group a merchant scheduled. Prices are in fen. */
+public record Activity(
+    ActivityId id,
+    String merchantId,
+    String title,
+    Mode mode,
+    int groupSize,
+    long groupPrice,
+    long soloPrice,
+    int stock,
+    int perUserLimit,
+    Instant startsAt,
+    Instant endsAt,
+    Duration groupTtl,
+    Duration payWindow) {
+
+  public Status statusAt(Instant now) {
+    if (now.isBefore(startsAt)) {
+      return Status.SCHEDULED;
+    }
+    return now.isBefore(endsAt) ? Status.RUNNING : Status.ENDED;
+  }
+
+  public enum Status {
+    SCHEDULED, RUNNING, ENDED
+  }
+}

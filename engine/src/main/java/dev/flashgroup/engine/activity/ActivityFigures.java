@@ -1,0 +1,46 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** Live figures of an activity for its merchant and remaining stock for buyers. */
+@Service
+public class ActivityFigures {
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final DatabaseClient db;
+
+  ActivityFigures(ReactiveStringRedisTemplate redis, RedisKeys keys, DatabaseClient db) {
+    this.redis = redis;
+    this.keys = keys;
+    this.db = db;
+  }
+
+  /** Units still for sale: Redis' count once warm, the scheduled stock before. */
+  public Mono<Integer> remainingStock(Activity activity) {
+    return redis.<String, String>opsForHash().get(keys.of(activity.id()).activity(), "stock")
+        .map(Integer::parseInt)
+        .defaultIfEmpty(activity.stock());
+  }
+
+  public Mono<LiveFigures> of(Activity activity) {
+    return Mono.zip(remainingStock(activity),
+            countByStatus("purchase_groups", activity.id()),
+            countByStatus("orders", activity.id()))
+        .map(t -> new LiveFigures(t.getT1(), t.getT2(), t.getT3()));
+  }
+
+  private Mono<Map<String, Long>> countByStatus(String table, ActivityId id) {
+    return db.sql("SELECT status, COUNT(*) AS n FROM " + table + " WHERE activity_id = :id GROUP BY status")
+        .bind("id", id.value())
+        .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
+        .all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new);
+  }
+}

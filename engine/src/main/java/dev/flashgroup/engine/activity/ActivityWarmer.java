@@ -1,0 +1,41 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.schedule.RepeatingJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Warms activities into Redis ahead of their start. Safe with several instances: warming is
+ * idempotent in Lua, so two instances warming the same activity leave one copy of it.
+ */
+@Component
+class ActivityWarmer extends RepeatingJob {
+
+  private final Activities activities;
+  private final WarmUp warmUp;
+  private final ActivitySettings settings;
+  private final Clock clock;
+
+  ActivityWarmer(Activities activities, WarmUp warmUp, ActivitySettings settings, Clock clock) {
+    this.activities = activities;
+    this.warmUp = warmUp;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  protected Mono<?> round() {
+    Instant now = clock.instant();
+    return activities.dueForWarming(now, now.plus(settings.warmAhead()))
+        .concatMap(warmUp::warm)
+        .then();
+  }
+
+  @Override
+  protected Duration pause() {
+    return settings.warmInterval();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.flashgroup.engine.keys;
+
+import dev.flashgroup.engine.activity.ActivityId;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place Redis key names are built. Every key of an activity carries the activity's hash
+ * tag ({@code {a42}}), so a Lua script touching them runs in a single Redis Cluster slot.
+ */
+@Component
+public class RedisKeys {
+
+  private final String namespace;
+
+  public RedisKeys(KeySettings settings) {
+    this.namespace = settings.namespace();
+  }
+
+  public ActivityKeys of(ActivityId activity) {
+    return new ActivityKeys(namespace + ":{a" + activity.value() + "}:");
+  }
+
+  /** Ids of activities that are warm in Redis; the sweeper and relay walk this set. */
+  public String liveActivities() {
+    return namespace + ":live";
+  }
+
+  /** Refund numbers the sandbox gateway has paid out, with their amounts. */
+  public String sandboxRefunds() {
+    return namespace + ":sandbox:refunds";
+  }
+
+  /** Keys of one activity. {@link #prefix()} is handed to Lua, which derives order and group keys from it. */
+  public record ActivityKeys(String prefix) {
+
+    public String activity() {
+      return prefix + "activity";
+    }
+
+    public String quota() {
+      return prefix + "quota";
+    }
+
+    public String paymentDeadlines() {
+      return prefix + "pay_due";
+    }
+
+    public String groupDeadlines() {
+      return prefix + "group_due";
+    }
+
+    public String events() {
+      return prefix + "events";
+    }
+
+    public String order(String orderId) {
+      return prefix + "o:" + orderId;
+    }
+
+    public String group(String groupId) {
+      return prefix + "g:" + groupId;
+    }
+
+    public String groupMembers(String groupId) {
+      return group(groupId) + ":members";
+    }
+
+    public String idempotency(String buyer, String key) {
+      return prefix + "idem:" + buyer + ":" + key;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.flashgroup.engine.messaging;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.rabbitmq.AcknowledgableDelivery;
+import reactor.rabbitmq.ConsumeOptions;
+import reactor.rabbitmq.Receiver;
+import reactor.rabbitmq.Sender;
+import reactor.util.retry.Retry;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Consumes one queue with manual acknowledgements: ack after the work succeeded, nack with
+ * requeue after a failure (the quorum queue's delivery limit bounds the retries), nack without
+ * requeue for a message that cannot be parsed. The consumer re-subscribes after a broker outage.
+ */
+abstract class QueueWorker implements SmartLifecycle {
+
+  private final Logger log = LoggerFactory.getLogger(getClass());
+  private final Receiver receiver;
+  private final Sender sender;
+  private final Topology topology;
+  private final MessagingSettings settings;
+  private final String queue;
+  private final Counter failures;
+  private volatile Disposable running;
+
+  QueueWorker(Receiver receiver, Sender sender, Topology topology, MessagingSettings settings, String queue,
+      MeterRegistry meters) {
+    this.receiver = receiver;
+    this.sender = sender;
+    this.topology = topology;
+    this.settings = settings;
+    this.queue = queue;
+    this.failures = Counter.builder("flashgroup.worker.failures").tag("queue", queue)
+        .description("Messages a worker failed to process").register(meters);
+  }
+
+  /** The work for one message; completes once its effects are durable. */
+  protected abstract Mono<Void> handle(AcknowledgableDelivery delivery);
+
+  @Override
+  public void start() {
+    if (!settings.workersEnabled()) {
+      return;
+    }
+    running = topology.declare(sender)
+        .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch())))
+        .flatMap(this::process, settings.prefetch())
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff()).maxBackoff(Duration.ofSeconds(5))
+            .doBeforeRetry(signal -> log.warn("{} consumer lost, reconnecting: {}", queue, signal.failure().toString())))
+        .subscribe();
+  }
+
+  private Mono<Void> process(AcknowledgableDelivery delivery) {
+    return Mono.defer(() -> handle(delivery))
+        .publishOn(Schedulers.boundedElastic())
+        .doOnSuccess(done -> delivery.ack())
+        .onErrorResume(e -> {
+          failures.increment();
+          boolean poison = e instanceof JacksonException || e instanceof IllegalArgumentException;
+          log.warn("{} message {} failed ({}): {}", queue, delivery.getProperties().getMessageId(),
+              poison ? "dead-lettered" : "will retry", e.toString());
+          return Mono.fromRunnable(() -> delivery.nack(!poison)).subscribeOn(Schedulers.boundedElastic()).then();
+        });
+  }
+
+  @Override
+  public void stop() {
+    Disposable current = running;
+    if (current != null) {
+      current.dispose();
+    }
+    running = null;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running != null && !running.isDisposed();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.flashgroup.engine.messaging;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param consumerGroup the Redis stream consumer group the relay reads with
+ * @param consumerName this instance's name in that group; keep it stable across restarts so an
+ *     instance picks up the entries it read but had not relayed when it stopped
+ * @param batch stream entries moved per activity and round
+ * @param interval pause between rounds
+ * @param enabled whether this instance relays
+ */
+@ConfigurationProperties("flashgroup.relay")
+public record RelaySettings(
+    @DefaultValue("relay") String consumerGroup,
+    @DefaultValue("relay-1") String consumerName,
+    @DefaultValue("500") int batch,
+    @DefaultValue("PT0.02S") Duration interval,
+    @DefaultValue("true") boolean enabled) {}

@@ -1,0 +1,37 @@
+package dev.flashgroup.engine.order;
+
+import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Live orders, read from Redis. */
+@Component
+public class Orders {
+
+  private static final List<String> FIELDS = List.of("status", "buyer", "group", "amount", "pay_by");
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+
+  Orders(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  public Mono<OrderView> find(String orderId) {
+    ActivityId activity;
+    try {
+      activity = ActivityId.ofChild(orderId);
+    } catch (IllegalArgumentException e) {
+      return Mono.empty();
+    }
+    return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), List.copyOf(FIELDS))
+        .filter(values -> values.get(0) != null)
+        .map(v -> new OrderView(orderId, activity.value(), v.get(2).isEmpty() ? null : v.get(2), v.get(1),
+            OrderStatus.valueOf(v.get(0)), Long.parseLong(v.get(3)), Instant.ofEpochMilli(Long.parseLong(v.get(4)))));
+  }
+}

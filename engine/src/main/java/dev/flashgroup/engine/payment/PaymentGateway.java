@@ -1,0 +1,24 @@
+package dev.flashgroup.engine.payment;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The only way money moves. Adapters confirm payments and refunds through
+ * {@link PaymentNotifications}, whether the news comes back in-process (sandbox) or as an HTTP
+ * notification (WeChat Pay). A refund with a refund number already used must not pay out twice.
+ */
+public interface PaymentGateway {
+
+  Mono<PaymentStart> startPayment(PaymentRequest request);
+
+  Mono<Void> refund(RefundOrder refund);
+
+  /** What the buyer is asked to pay. The amount always comes from the order, never from the client. */
+  record PaymentRequest(String orderId, String buyerId, long amount, java.time.Instant payBy) {}
+
+  /** The parameters the client needs to complete the payment. */
+  record PaymentStart(String orderId, String provider, java.util.Map<String, String> parameters) {}
+
+  /** Money to send back for an order; {@code refundNo} is deterministic so a retry is harmless. */
+  record RefundOrder(String refundNo, String orderId, long amount) {}
+}

@@ -1,0 +1,58 @@
+package dev.flashgroup.engine.payment;
+
+import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** Where every gateway reports money that moved. Both calls are idempotent. */
+@Service
+public class PaymentNotifications {
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<List<String>> confirmPayment;
+  private final RedisScript<String> confirmRefund;
+  private final Clock clock;
+
+  PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
+      RedisScript<String> confirmRefund, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.confirmPayment = confirmPayment;
+    this.confirmRefund = confirmRefund;
+    this.clock = clock;
+  }
+
+  public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
+    ActivityId activity;
+    try {
+      activity = ActivityId.ofChild(orderId);
+    } catch (IllegalArgumentException e) {
+      return Mono.just(PaymentConfirmation.NOT_FOUND);
+    }
+    var k = keys.of(activity);
+    return redis.execute(confirmPayment, List.of(k.paymentDeadlines(), k.groupDeadlines(), k.events()),
+            List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
+        .next()
+        .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));
+  }
+
+  /** @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND */
+  public Mono<String> refunded(String orderId, String refundNo) {
+    ActivityId activity;
+    try {
+      activity = ActivityId.ofChild(orderId);
+    } catch (IllegalArgumentException e) {
+      return Mono.just("NOT_FOUND");
+    }
+    var k = keys.of(activity);
+    return redis.execute(confirmRefund, List.of(k.events()),
+            List.of(k.prefix(), orderId, refundNo, Long.toString(clock.millis())))
+        .next();
+  }
+}

@@ -1,0 +1,15 @@
+package dev.flashgroup.engine.reservation;
+
+import java.time.Instant;
+
+/** What became of a reservation request. Refusals are expected outcomes, not exceptions. */
+public sealed interface ReservationOutcome {
+
+  /** A unit is held for the buyer until {@code payBy}. {@code groupId} is null for a solo order. */
+  record Reserved(String orderId, String groupId, long amount, Instant payBy) implements ReservationOutcome {}
+
+  record Refused(Refusal reason) implements ReservationOutcome {}
+
+  /** The activity or group does not exist. */
+  record Unknown(String what, String id) implements ReservationOutcome {}
+}

@@ -1,0 +1,110 @@
+package dev.flashgroup.engine.reservation;
+
+import dev.flashgroup.engine.activity.Activities;
+import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Opens groups, joins groups and sells solo units. Each call is exactly one Redis round trip
+ * (reserve.lua); nothing else runs before the answer except when the activity is not in Redis.
+ */
+@Service
+public class Reservations {
+
+  private enum Kind { OPEN, JOIN, SOLO }
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<List<String>> reserve;
+  private final Activities activities;
+  private final ReservationSettings settings;
+  private final Clock clock;
+  private final MeterRegistry meters;
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+  Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
+      Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters) {
+    this.redis = redis;
+    this.keys = keys;
+    this.reserve = reserve;
+    this.activities = activities;
+    this.settings = settings;
+    this.clock = clock;
+    this.meters = meters;
+  }
+
+  public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
+    return run(activity, Kind.OPEN, buyer, "", idempotencyKey);
+  }
+
+  public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey) {
+    ActivityId activity;
+    try {
+      activity = ActivityId.ofChild(groupId);
+    } catch (IllegalArgumentException e) {
+      return Mono.just(new ReservationOutcome.Unknown("group", groupId));
+    }
+    return run(activity, Kind.JOIN, buyer, groupId, idempotencyKey);
+  }
+
+  public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey) {
+    return run(activity, Kind.SOLO, buyer, "", idempotencyKey);
+  }
+
+  private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey) {
+    var k = keys.of(activity);
+    boolean idempotent = idemKey != null && !idemKey.isBlank();
+    List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events(),
+        idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
+    List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
+        Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0");
+    return redis.execute(reserve, keyList, args)
+        .next()
+        .flatMap(reply -> outcome(activity, kind, groupId, reply))
+        .doOnNext(this::count);
+  }
+
+  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, List<String> reply) {
+    String code = reply.get(0);
+    switch (code) {
+      case "OK":
+        String group = reply.get(2).isEmpty() ? null : reply.get(2);
+        return Mono.just(new ReservationOutcome.Reserved(reply.get(1), group, Long.parseLong(reply.get(3)),
+            Instant.ofEpochMilli(Long.parseLong(reply.get(4)))));
+      case "NOT_FOUND":
+        return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
+      default:
+        return Mono.just(new ReservationOutcome.Refused(Refusal.valueOf(code)));
+    }
+  }
+
+  /** Not in Redis: either it does not exist, or it is scheduled and not warmed yet. */
+  private Mono<ReservationOutcome> notWarm(ActivityId activity) {
+    return activities.find(activity)
+        .<ReservationOutcome>map(a -> new ReservationOutcome.Refused(
+            a.endsAt().isAfter(clock.instant()) ? Refusal.NOT_STARTED : Refusal.ENDED))
+        .defaultIfEmpty(new ReservationOutcome.Unknown("activity", activity.toString()));
+  }
+
+  private void count(ReservationOutcome outcome) {
+    String name = "UNKNOWN";
+    if (outcome instanceof ReservationOutcome.Reserved) {
+      name = "RESERVED";
+    } else if (outcome instanceof ReservationOutcome.Refused refused) {
+      name = refused.reason().name();
+    }
+    outcomes.computeIfAbsent(name, n -> Counter.builder("flashgroup.reservations")
+        .description("Reservation requests by outcome").tag("outcome", n).register(meters)).increment();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.flashgroup.engine.timer;
+
+import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.schedule.RepeatingJob;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Expires unpaid reservations and fails groups that did not fill, for every live activity. The
+ * scripts take due entries atomically, so several instances may sweep the same activity.
+ */
+@Component
+class DeadlineSweeper extends RepeatingJob {
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<Long> expireReservations;
+  private final RedisScript<Long> failGroups;
+  private final TimerSettings settings;
+  private final Clock clock;
+  private final AtomicLong backlog = new AtomicLong();
+
+  DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<Long> expireReservations,
+      RedisScript<Long> failGroups, TimerSettings settings, Clock clock, MeterRegistry meters) {
+    this.redis = redis;
+    this.keys = keys;
+    this.expireReservations = expireReservations;
+    this.failGroups = failGroups;
+    this.settings = settings;
+    this.clock = clock;
+    meters.gauge("flashgroup.timers.backlog", List.of(), backlog, AtomicLong::get);
+  }
+
+  @Override
+  protected boolean enabled() {
+    return settings.enabled();
+  }
+
+  @Override
+  protected Duration pause() {
+    return settings.interval();
+  }
+
+  @Override
+  protected Mono<?> round() {
+    AtomicLong due = new AtomicLong();
+    return redis.opsForSet().members(keys.liveActivities())
+        .map(id -> new ActivityId(Long.parseLong(id)))
+        .concatMap(activity -> sweep(activity).then(dueLater(activity)))
+        .doOnNext(due::addAndGet)
+        .then(Mono.fromRunnable(() -> backlog.set(due.get())));
+  }
+
+  /** Runs both timers of one activity once, payment deadlines first. */
+  Mono<Void> sweep(ActivityId activity) {
+    var k = keys.of(activity);
+    String now = Long.toString(clock.millis());
+    String batch = Integer.toString(settings.batch());
+    return redis.execute(expireReservations, List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.events()),
+            List.of(k.prefix(), now, batch))
+        .thenMany(redis.execute(failGroups,
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events()),
+            List.of(k.prefix(), now, batch)))
+        .then();
+  }
+
+  /** Deadlines already due but not taken yet (more than one batch's worth). */
+  private Mono<Long> dueLater(ActivityId activity) {
+    var k = keys.of(activity);
+    Range<Double> due = Range.closed(Double.NEGATIVE_INFINITY, (double) clock.millis());
+    return redis.opsForZSet().count(k.paymentDeadlines(), due)
+        .zipWith(redis.opsForZSet().count(k.groupDeadlines(), due), Long::sum);
+  }
+}

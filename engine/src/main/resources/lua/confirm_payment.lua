@@ -1,0 +1,96 @@
+-- Records a confirmed payment for an order: RESERVED -> PAID (a solo order goes on to SUCCEEDED).
+-- When the payment completes its group (paid members = size), the group and all its orders become
+-- SUCCEEDED in the same step. A payment for an order that already expired is accepted and sent
+-- back: the order goes to REFUNDING with a deterministic refund number.
+-- A notification repeated for the same transaction changes nothing.
+--
+-- KEYS[1] payment deadlines (zset)   KEYS[2] group deadlines (zset)   KEYS[3] event stream
+-- ARGV[1] key prefix   ARGV[2] order id   ARGV[3] transaction id   ARGV[4] amount paid (fen)
+-- ARGV[5] now (epoch ms)
+-- Returns {outcome, order status}; outcome is one of PAID, GROUP_SUCCEEDED, LATE_REFUND,
+-- DUPLICATE, NOT_FOUND, AMOUNT_MISMATCH, OTHER_TRANSACTION.
+local pay_due_key, group_due_key, events_key = KEYS[1], KEYS[2], KEYS[3]
+local prefix, order_id, tx, paid_amount, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+
+local order_key = prefix .. 'o:' .. order_id
+local o = redis.call('HMGET', order_key, 'status', 'buyer', 'group', 'amount', 'pay_by', 'tx')
+if not o[1] then return {'NOT_FOUND', ''} end
+local status, buyer, group_id, amount, pay_by, known_tx = o[1], o[2], o[3], o[4], tonumber(o[5]), o[6]
+
+if known_tx then
+  if known_tx == tx then return {'DUPLICATE', status} end
+  return {'OTHER_TRANSACTION', status}
+end
+if tonumber(paid_amount) ~= tonumber(amount) then return {'AMOUNT_MISMATCH', status} end
+
+local activity_id = string.match(order_id, '^(%d+)-')
+
+local function order_snapshot(id)
+  local s = redis.call('HMGET', prefix .. 'o:' .. id, 'status', 'buyer', 'group', 'amount', 'pay_by', 'version')
+  return {id = id, activityId = activity_id, groupId = s[3], buyerId = s[2], status = s[1],
+    amount = tonumber(s[4]), payBy = tonumber(s[5]), version = tonumber(s[6])}
+end
+
+local function transition(id, to)
+  local key = prefix .. 'o:' .. id
+  redis.call('HSET', key, 'status', to)
+  redis.call('HINCRBY', key, 'version', 1)
+end
+
+redis.call('HSET', order_key, 'tx', tx, 'paid_at', now)
+
+if status == 'EXPIRED' then
+  local refund_no = 'RF' .. order_id
+  redis.call('HSET', order_key, 'refund_no', refund_no)
+  transition(order_id, 'REFUNDING')
+  local snapshot = order_snapshot(order_id)
+  redis.call('XADD', events_key, '*', 'type', 'PaymentConfirmed',
+    'data', cjson.encode({at = now, tx = tx, paidOrder = order_id, orders = {snapshot}, group = cjson.null}))
+  redis.call('XADD', events_key, '*', 'type', 'RefundRequested',
+    'data', cjson.encode({at = now, refunds = {{refundNo = refund_no, orderId = order_id,
+      amount = tonumber(amount), reason = 'LATE_PAYMENT'}}}))
+  return {'LATE_REFUND', 'REFUNDING'}
+end
+if status ~= 'RESERVED' then
+  -- Paid already through another path; keep the first record, report it.
+  return {'DUPLICATE', status}
+end
+
+redis.call('ZREM', pay_due_key, order_id)
+
+if group_id == '' then
+  transition(order_id, 'SUCCEEDED')
+  redis.call('XADD', events_key, '*', 'type', 'PaymentConfirmed',
+    'data', cjson.encode({at = now, tx = tx, paidOrder = order_id, orders = {order_snapshot(order_id)}, group = cjson.null}))
+  return {'PAID', 'SUCCEEDED'}
+end
+
+transition(order_id, 'PAID')
+local group_key = prefix .. 'g:' .. group_id
+local paid = redis.call('HINCRBY', group_key, 'paid', 1)
+redis.call('HINCRBY', group_key, 'version', 1)
+local size = tonumber(redis.call('HGET', group_key, 'size'))
+
+local outcome, event_type, orders = 'PAID', 'PaymentConfirmed', {}
+if paid >= size then
+  outcome, event_type = 'GROUP_SUCCEEDED', 'GroupSucceeded'
+  redis.call('HSET', group_key, 'status', 'SUCCEEDED', 'settled_at', now)
+  redis.call('ZREM', group_due_key, group_id)
+  local members = redis.call('HVALS', group_key .. ':members')
+  for _, member_order in ipairs(members) do
+    if redis.call('HGET', prefix .. 'o:' .. member_order, 'status') == 'PAID' then
+      transition(member_order, 'SUCCEEDED')
+    end
+    orders[#orders + 1] = order_snapshot(member_order)
+  end
+else
+  orders[1] = order_snapshot(order_id)
+end
+
+local g = redis.call('HMGET', group_key, 'status', 'size', 'members', 'paid', 'deadline', 'version', 'leader')
+local group = {id = group_id, activityId = activity_id, status = g[1], size = tonumber(g[2]),
+  members = tonumber(g[3]), paid = tonumber(g[4]), deadline = tonumber(g[5]),
+  version = tonumber(g[6]), leader = g[7]}
+redis.call('XADD', events_key, '*', 'type', event_type,
+  'data', cjson.encode({at = now, tx = tx, paidOrder = order_id, orders = orders, group = group}))
+return {outcome, redis.call('HGET', order_key, 'status')}

@@ -1,0 +1,113 @@
+-- Reserves one unit for a buyer: opens a group, joins a group or buys alone, in one atomic step.
+-- Checks the activity window, the group's state and capacity, the buyer's membership and quota and
+-- the stock; then takes the unit, creates the order, records the payment deadline and appends the
+-- event to the activity's stream.
+--
+-- Order and group keys are derived from ARGV[1], the activity's key prefix; it carries the
+-- activity's hash tag, so every key touched lives in the same cluster slot as KEYS.
+--
+-- KEYS[1] activity hash   KEYS[2] quota hash    KEYS[3] payment deadlines (zset)
+-- KEYS[4] group deadlines (zset)                KEYS[5] event stream
+-- KEYS[6] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
+-- ARGV[1] key prefix, e.g. 'fg:{a42}:'          ARGV[2] kind: OPEN | JOIN | SOLO
+-- ARGV[3] buyer id        ARGV[4] now (epoch ms)  ARGV[5] group id (JOIN only, else '')
+-- ARGV[6] idempotency ttl (seconds)              ARGV[7] '1' when an idempotency key is given
+-- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
+-- (NOT_FOUND, NOT_STARTED, ENDED, GROUP_CLOSED, ALREADY_IN_GROUP, GROUP_FULL, LIMIT_REACHED,
+-- SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
+local activity_key, quota_key, pay_due_key, group_due_key, events_key, idem_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local join_group_id, idem_ttl, has_idem = ARGV[5], tonumber(ARGV[6]), ARGV[7] == '1'
+
+if has_idem then
+  local earlier = redis.call('GET', idem_key)
+  if earlier then
+    return cjson.decode(earlier)
+  end
+end
+
+local function answer(result)
+  if has_idem then
+    redis.call('SET', idem_key, cjson.encode(result), 'EX', idem_ttl)
+  end
+  return result
+end
+
+local function refuse(code)
+  return answer({code, '', '', '0', '0'})
+end
+
+local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
+  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id')
+if not a[1] then
+  return {'NOT_FOUND', '', '', '0', '0'}
+end
+local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
+local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
+local group_ttl, pay_window, activity_id = tonumber(a[8]), tonumber(a[9]), a[10]
+
+if now < starts_at then return refuse('NOT_STARTED') end
+if now >= ends_at then return refuse('ENDED') end
+
+local group_key, members_key
+if kind == 'JOIN' then
+  group_key = prefix .. 'g:' .. join_group_id
+  members_key = group_key .. ':members'
+  local g = redis.call('HMGET', group_key, 'status', 'deadline', 'members', 'size')
+  if not g[1] then
+    return {'NOT_FOUND', '', '', '0', '0'}
+  end
+  if g[1] ~= 'OPEN' or now >= tonumber(g[2]) then return refuse('GROUP_CLOSED') end
+  if redis.call('HEXISTS', members_key, buyer) == 1 then return refuse('ALREADY_IN_GROUP') end
+  if tonumber(g[3]) >= tonumber(g[4]) then return refuse('GROUP_FULL') end
+end
+
+local held = tonumber(redis.call('HGET', quota_key, buyer) or '0')
+if held + 1 > limit then return refuse('LIMIT_REACHED') end
+if stock <= 0 then return refuse('SOLD_OUT') end
+
+-- Every check passed: take the unit and record the reservation.
+redis.call('HINCRBY', activity_key, 'stock', -1)
+redis.call('HINCRBY', quota_key, buyer, 1)
+local seq = redis.call('HINCRBY', activity_key, 'seq', 1)
+local order_id = activity_id .. '-' .. seq
+local pay_by = now + pay_window
+local amount = solo_price
+local group_id = ''
+local group = cjson.null
+
+if kind == 'OPEN' then
+  seq = redis.call('HINCRBY', activity_key, 'seq', 1)
+  group_id = activity_id .. '-' .. seq
+  group_key = prefix .. 'g:' .. group_id
+  members_key = group_key .. ':members'
+  local deadline = now + group_ttl
+  redis.call('HSET', group_key, 'status', 'OPEN', 'size', group_size, 'members', 0, 'paid', 0,
+    'deadline', deadline, 'leader', buyer, 'opened_at', now, 'version', 0)
+  redis.call('ZADD', group_due_key, deadline, group_id)
+elseif kind == 'JOIN' then
+  group_id = join_group_id
+end
+
+if group_id ~= '' then
+  amount = group_price
+  redis.call('HINCRBY', group_key, 'members', 1)
+  redis.call('HINCRBY', group_key, 'version', 1)
+  redis.call('HSET', members_key, buyer, order_id)
+  local g = redis.call('HMGET', group_key, 'status', 'size', 'members', 'paid', 'deadline', 'version', 'leader')
+  group = {id = group_id, activityId = activity_id, status = g[1], size = tonumber(g[2]),
+    members = tonumber(g[3]), paid = tonumber(g[4]), deadline = tonumber(g[5]),
+    version = tonumber(g[6]), leader = g[7]}
+end
+
+redis.call('HSET', prefix .. 'o:' .. order_id, 'status', 'RESERVED', 'buyer', buyer, 'group', group_id,
+  'amount', amount, 'pay_by', pay_by, 'created_at', now, 'version', 1)
+redis.call('ZADD', pay_due_key, pay_by, order_id)
+
+local order = {id = order_id, activityId = activity_id, groupId = group_id, buyerId = buyer,
+  status = 'RESERVED', amount = tonumber(amount), payBy = pay_by, version = 1}
+redis.call('XADD', events_key, '*', 'type', 'ReservationMade',
+  'data', cjson.encode({at = now, orders = {order}, group = group}))
+
+return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

@@ -1,0 +1,27 @@
+-- Loads an activity into Redis once, before it opens. Idempotent and safe with many
+-- instances: an activity that is already warm keeps its live counters untouched.
+--
+-- KEYS[1] activity hash        KEYS[2] event stream
+-- ARGV[1] relay consumer group  ARGV[2..] field, value pairs of the activity
+-- Returns 'WARMED' or 'ALREADY_WARM'.
+local activity_key = KEYS[1]
+local events_key = KEYS[2]
+local relay_group = ARGV[1]
+
+if redis.call('EXISTS', activity_key) == 1 then
+  return 'ALREADY_WARM'
+end
+
+local fields = {}
+for i = 2, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+redis.call('HSET', activity_key, unpack(fields))
+redis.call('HSET', activity_key, 'seq', 0)
+
+-- The relay's consumer group must exist before the first event is appended.
+local ok = pcall(redis.call, 'XGROUP', 'CREATE', events_key, relay_group, '0', 'MKSTREAM')
+if not ok and redis.call('EXISTS', events_key) == 0 then
+  return redis.error_reply('could not create the event stream')
+end
+return 'WARMED'
