@@ -1,10 +1,13 @@
 package dev.flashgroup.engine.activity;
 
+import static dev.flashgroup.engine.kernel.SqlTime.instant;
+import static dev.flashgroup.engine.kernel.SqlTime.utc;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import dev.flashgroup.engine.kernel.ActivityId;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -94,14 +97,5 @@ public class Activities {
         instant(row.get("ends_at", LocalDateTime.class)),
         Duration.ofMillis(row.get("group_ttl_ms", Long.class)),
         Duration.ofMillis(row.get("pay_window_ms", Long.class)));
-  }
-
-  /** MySQL DATETIME has no zone; flashgroup always writes and reads it as UTC. */
-  public static LocalDateTime utc(Instant instant) {
-    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-  }
-
-  public static Instant instant(LocalDateTime utc) {
-    return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
   }
 }

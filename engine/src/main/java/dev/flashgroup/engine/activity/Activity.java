@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.activity;
 
+import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.activity;
 
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,7 +2,7 @@ package dev.flashgroup.engine.activity;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
+import dev.flashgroup.engine.kernel.LuaScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
 @Configuration(proxyBeanMethods = false)
@@ -10,6 +10,6 @@ class ActivityScripts {
 
   @Bean
   RedisScript<String> warmActivity() {
-    return RedisScript.of(new ClassPathResource("lua/warm_activity.lua"), String.class);
+    return LuaScript.load("warm_activity", String.class);
   }
 }

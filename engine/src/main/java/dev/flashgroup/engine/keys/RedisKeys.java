@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.keys;
 
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import org.springframework.stereotype.Component;
 
 /**

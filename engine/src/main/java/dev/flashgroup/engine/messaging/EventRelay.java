@@ -1,7 +1,7 @@
 package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.messaging;
 
-import static dev.flashgroup.engine.activity.Activities.utc;
+import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;

@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.order;
 
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.payment;
 
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Clock;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.flashgroup.engine.reservation;
 
 import dev.flashgroup.engine.activity.Activities;
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.timer;
 
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;

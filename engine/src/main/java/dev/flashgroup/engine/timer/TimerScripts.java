@@ -2,7 +2,7 @@ package dev.flashgroup.engine.timer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
+import dev.flashgroup.engine.kernel.LuaScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
 @Configuration(proxyBeanMethods = false)
@@ -10,11 +10,11 @@ class TimerScripts {
 
   @Bean
   RedisScript<Long> expireReservations() {
-    return RedisScript.of(new ClassPathResource("lua/expire_reservations.lua"), Long.class);
+    return LuaScript.load("expire_reservations", Long.class);
   }
 
   @Bean
   RedisScript<Long> failGroups() {
-    return RedisScript.of(new ClassPathResource("lua/fail_groups.lua"), Long.class);
+    return LuaScript.load("fail_groups", Long.class);
   }
 }

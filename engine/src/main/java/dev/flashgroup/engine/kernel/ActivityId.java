@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.activity;
+package dev.flashgroup.engine.kernel;
 
 /** Identifies an activity; the number MySQL assigned when the merchant scheduled it. */
 public record ActivityId(long value) {
