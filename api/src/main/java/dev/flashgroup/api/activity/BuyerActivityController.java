@@ -4,7 +4,7 @@ import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityFigures;
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;

@@ -4,7 +4,7 @@ import dev.flashgroup.api.security.Caller;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityFigures;
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import java.net.URI;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.flashgroup.api.reservation;
 
 import dev.flashgroup.api.web.Problems;
-import dev.flashgroup.engine.activity.ActivityId;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import java.net.URI;
