@@ -2,6 +2,7 @@ package dev.flashgroup.api.web;
 
 import java.net.URI;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
@@ -20,7 +21,7 @@ public final class Problems {
   public static <T> ResponseEntity<T> response(HttpStatus status, String code, String detail) {
     @SuppressWarnings("unchecked")
     T body = (T) detail(status, code, detail);
-    return ResponseEntity.status(status).body(body);
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
   }
 
   public static <T> ResponseEntity<T> notFound(String what, String id) {

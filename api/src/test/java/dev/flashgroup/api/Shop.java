@@ -1,0 +1,73 @@
+package dev.flashgroup.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Drives the HTTP API the way the mini-program and a merchant's console do. */
+final class Shop {
+
+  private final WebTestClient http;
+
+  Shop(WebTestClient http) {
+    this.http = http;
+  }
+
+  static Map<String, Object> activity(int groupSize, int stock, int perUserLimit, Duration groupTtl, Duration payWindow) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("title", "Shaoguan mandarins 5 kg");
+    body.put("mode", "STANDARD");
+    body.put("groupSize", groupSize);
+    body.put("groupPrice", 2990);
+    body.put("soloPrice", 3990);
+    body.put("stock", stock);
+    body.put("perUserLimit", perUserLimit);
+    body.put("startsAt", Instant.now().minusSeconds(1).toString());
+    body.put("endsAt", Instant.now().plusSeconds(3600).toString());
+    body.put("groupTtl", groupTtl.toString());
+    body.put("payWindow", payWindow.toString());
+    return body;
+  }
+
+  long schedule(String merchant, Map<String, Object> activity) {
+    Map<?, ?> created = http.post().uri("/api/v1/merchant/activities")
+        .headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", merchant)))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(activity)
+        .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    return ((Number) created.get("id")).longValue();
+  }
+
+  WebTestClient.ResponseSpec post(String buyer, String uri) {
+    return http.post().uri(uri).headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", buyer))).exchange();
+  }
+
+  Map<?, ?> reserved(String buyer, String uri) {
+    return post(buyer, uri).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+  }
+
+  Map<?, ?> open(String buyer, long activity) {
+    return reserved(buyer, "/api/v1/activities/" + activity + "/groups");
+  }
+
+  Map<?, ?> join(String buyer, Object groupId) {
+    return reserved(buyer, "/api/v1/groups/" + groupId + "/members");
+  }
+
+  Map<?, ?> solo(String buyer, long activity) {
+    return reserved(buyer, "/api/v1/activities/" + activity + "/orders");
+  }
+
+  void pay(String buyer, Object orderId) {
+    post(buyer, "/api/v1/orders/" + orderId + "/payment").expectStatus().isOk();
+  }
+
+  void refused(String buyer, String uri, HttpStatus status, String code) {
+    post(buyer, uri).expectStatus().isEqualTo(status)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.code").isEqualTo(code);
+  }
+}
