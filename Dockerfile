@@ -1,0 +1,20 @@
+# syntax=docker/dockerfile:1
+# flashgroup API image: build with Maven, run on a JRE.
+#   docker build -t flashgroup-api .
+#   docker compose --profile app up -d --build
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+# The cache mount keeps ~/.m2 between builds (BuildKit).
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system flashgroup && useradd --system --gid flashgroup --home-dir /app flashgroup
+WORKDIR /app
+COPY --from=build /src/api/target/flashgroup-api-0.1.0-SNAPSHOT.jar /app/flashgroup-api.jar
+USER flashgroup
+EXPOSE 8080
+# Exec form: java is PID 1 and gets SIGTERM, so Spring's graceful shutdown runs.
+# JVM options: set JAVA_TOOL_OPTIONS (e.g. -XX:MaxRAMPercentage=75).
+ENTRYPOINT ["java", "-jar", "/app/flashgroup-api.jar"]
