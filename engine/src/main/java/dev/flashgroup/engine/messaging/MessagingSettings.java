@@ -45,6 +45,7 @@ public record MessagingSettings(
     return prefix + ".dead-letters";
   }
 
+  /** Pause before reconnecting to a broker that went away. */
   Duration reconnectBackoff() {
     return Duration.ofMillis(500);
   }

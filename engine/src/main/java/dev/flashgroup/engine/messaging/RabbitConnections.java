@@ -27,6 +27,7 @@ class RabbitConnections {
     factory.setPassword(settings.password());
     factory.setVirtualHost(settings.virtualHost());
     factory.setAutomaticRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(settings.reconnectBackoff().toMillis());
     factory.setConnectionTimeout(3_000);
     factory.useNio();
   }
