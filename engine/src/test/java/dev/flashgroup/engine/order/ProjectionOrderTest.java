@@ -1,0 +1,176 @@
+package dev.flashgroup.engine.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.group.GroupView;
+import dev.flashgroup.engine.group.Groups;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.messaging.MessagingSettings;
+import dev.flashgroup.engine.payment.PaymentNotifications;
+import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
+import dev.flashgroup.engine.reservation.Reservations;
+import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Workers see events late, twice and out of order (redeliveries, retries, several consumers).
+ * With the relay switched off, this test replays a real activity's events to the worker queue
+ * backwards and then again shuffled, and expects MySQL to end up exactly where Redis is.
+ */
+@SpringBootTest(classes = TestEngineApplication.class)
+@DirtiesContext
+class ProjectionOrderTest {
+
+  private static final Isolation services = new Isolation();
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  @DynamicPropertySource
+  static void isolate(DynamicPropertyRegistry registry) {
+    services.register(registry);
+    registry.add("flashgroup.relay.enabled", () -> "false");
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    services.removeAll();
+  }
+
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired PaymentNotifications notifications;
+  @Autowired Orders orders;
+  @Autowired Groups groups;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
+  @Autowired MessagingSettings messaging;
+  @Autowired DatabaseClient db;
+
+  @Test
+  void duplicatedAndReorderedEventsLeaveMysqlWhereRedisIs() throws Exception {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
+            3990L, 10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofSeconds(2),
+            Duration.ofSeconds(2)))
+        .block(PATIENCE);
+
+    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
+    Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE));
+    notifications.paid(alice.orderId(), "TX-alice", 2990).block(PATIENCE);
+    notifications.paid(bob.orderId(), "TX-bob", 2990).block(PATIENCE);
+    Reserved carol = reserved(reservations.openGroup(activity.id(), "carol", null).block(PATIENCE));
+    notifications.paid(carol.orderId(), "TX-carol", 2990).block(PATIENCE);
+    Reserved dan = reserved(reservations.buyAlone(activity.id(), "dan", null).block(PATIENCE));
+    List<Reserved> all = List.of(alice, bob, carol, dan);
+
+    // The timers settle carol's group (fails, refund requested) and dan's order (expires).
+    await().atMost(PATIENCE).until(() -> live(carol.orderId()).equals("REFUNDING")
+        && live(dan.orderId()).equals("EXPIRED"));
+    List<MapRecord<String, Object, Object>> events = redis.opsForStream()
+        .range(keys.of(activity.id()).events(), Range.unbounded()).collectList().block(PATIENCE);
+    assertThat(events).extracting(e -> e.getValue().get("type")).contains("ReservationMade", "PaymentConfirmed",
+        "GroupSucceeded", "GroupFailed", "RefundRequested", "ReservationExpired");
+
+    List<MapRecord<String, Object, Object>> replay = new ArrayList<>(events);
+    Collections.reverse(replay);
+    List<MapRecord<String, Object, Object>> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(7));
+    replay.addAll(shuffled);
+    publishToWorkerQueue(replay);
+
+    Map<String, String> expectedOrders = new HashMap<>();
+    for (Reserved r : all) {
+      expectedOrders.put(r.orderId(), live(r.orderId()));
+    }
+    Map<String, GroupView> expectedGroups = Map.of(alice.groupId(), group(alice.groupId()),
+        carol.groupId(), group(carol.groupId()));
+    assertThat(expectedOrders).containsEntry(alice.orderId(), "SUCCEEDED").containsEntry(carol.orderId(), "REFUNDING");
+
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && mysqlOrders().equals(expectedOrders));
+    assertThat(mysqlOrders()).isEqualTo(expectedOrders);
+    for (GroupView expected : expectedGroups.values()) {
+      Map<String, Object> row = db.sql("SELECT status, members, paid FROM purchase_groups WHERE id = :id")
+          .bind("id", expected.id()).fetch().one().block(PATIENCE);
+      assertThat(row.get("status")).isEqualTo(expected.status());
+      assertThat(((Number) row.get("paid")).intValue()).isEqualTo(expected.paid());
+      assertThat(((Number) row.get("members")).intValue()).isEqualTo(expected.members().size());
+    }
+    assertThat(count("SELECT COUNT(*) AS n FROM payments")).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + carol.orderId() + "'")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) AS n FROM orders")).isEqualTo(4);
+  }
+
+  private void publishToWorkerQueue(List<MapRecord<String, Object, Object>> events) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(messaging.host());
+    factory.setPort(messaging.port());
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      for (MapRecord<String, Object, Object> e : events) {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+            .type(String.valueOf(e.getValue().get("type"))).contentType("application/json").deliveryMode(2).build();
+        // Straight into the worker's queue, so the refund worker does not act on the replay.
+        channel.basicPublish("", messaging.ordersQueue(), props,
+            String.valueOf(e.getValue().get("data")).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private boolean workerQueueDrained() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(messaging.host());
+    factory.setPort(messaging.port());
+    try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+      return channel.queueDeclarePassive(messaging.ordersQueue()).getMessageCount() == 0;
+    }
+  }
+
+  private Map<String, String> mysqlOrders() {
+    return db.sql("SELECT id, status FROM orders").map(r -> Map.entry(r.get("id", String.class),
+            r.get("status", String.class))).all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(PATIENCE);
+  }
+
+  private String live(String orderId) {
+    return orders.find(orderId).map(o -> o.status().name()).block(PATIENCE);
+  }
+
+  private GroupView group(String groupId) {
+    return groups.find(groupId).block(PATIENCE);
+  }
+
+  private long count(String sql) {
+    return db.sql(sql).map(r -> r.get("n", Long.class)).one().block(PATIENCE);
+  }
+
+  private static Reserved reserved(Object outcome) {
+    assertThat(outcome).isInstanceOf(Reserved.class);
+    return (Reserved) outcome;
+  }
+}
