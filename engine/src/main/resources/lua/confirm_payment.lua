@@ -37,6 +37,10 @@ local function transition(id, to)
   redis.call('HINCRBY', key, 'version', 1)
 end
 
+if status ~= 'RESERVED' and status ~= 'EXPIRED' then
+  -- Settled through another path without a recorded transaction: keep the record as it is.
+  return {'DUPLICATE', status}
+end
 redis.call('HSET', order_key, 'tx', tx, 'paid_at', now)
 
 if status == 'EXPIRED' then
@@ -50,10 +54,6 @@ if status == 'EXPIRED' then
     'data', cjson.encode({at = now, refunds = {{refundNo = refund_no, orderId = order_id,
       amount = tonumber(amount), reason = 'LATE_PAYMENT'}}}))
   return {'LATE_REFUND', 'REFUNDING'}
-end
-if status ~= 'RESERVED' then
-  -- Paid already through another path; keep the first record, report it.
-  return {'DUPLICATE', status}
 end
 
 redis.call('ZREM', pay_due_key, order_id)

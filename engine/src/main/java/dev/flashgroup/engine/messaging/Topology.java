@@ -3,6 +3,7 @@ package dev.flashgroup.engine.messaging;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.rabbitmq.BindingSpecification;
 import reactor.rabbitmq.ExchangeSpecification;
 import reactor.rabbitmq.QueueSpecification;
@@ -41,6 +42,10 @@ class Topology {
             settings.refundsQueue())))
         .then(sender.bind(BindingSpecification.binding(settings.deadLetterExchange(), "", settings.deadLetterQueue())))
         .doOnSuccess(done -> declared = true)
-        .then();
+        .then()
+        // The Sender's declare calls take the channel's RPC lock and wait there while another
+        // declaration is in flight; the relay calls this from a Redis event loop and the workers
+        // from their retry timer, so it must never run on the caller's (non-blocking) thread.
+        .subscribeOn(Schedulers.boundedElastic());
   }
 }

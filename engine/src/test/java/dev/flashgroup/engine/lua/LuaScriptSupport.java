@@ -1,0 +1,312 @@
+package dev.flashgroup.engine.lua;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.KeySettings;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the engine's Lua scripts against the real Redis on 127.0.0.1:6379, exactly as the engine
+ * loads them. Each test class owns a random key namespace, so classes can share the server with each
+ * other and with a running application; the namespace is emptied after every test. Time is always
+ * an argument, so every test is deterministic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LuaScriptSupport {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  static final ActivityId ACTIVITY = new ActivityId(42);
+  static final String RELAY_GROUP = "relay";
+
+  static final long STARTS_AT = 1_800_000_000_000L;
+  static final long ENDS_AT = STARTS_AT + Duration.ofHours(2).toMillis();
+  static final long NOW = STARTS_AT + Duration.ofMinutes(1).toMillis();
+  static final long GROUP_TTL_MS = Duration.ofMinutes(30).toMillis();
+  static final long PAY_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+  /** When a reservation made at {@link #NOW} is due for expiry. */
+  static final long PAY_BY = NOW + PAY_WINDOW_MS;
+  /** When a group opened at {@link #NOW} is due to fail. */
+  static final long GROUP_DEADLINE = NOW + GROUP_TTL_MS;
+  static final long GROUP_PRICE = 990;
+  static final long SOLO_PRICE = 1_490;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  enum Kind { OPEN, JOIN, SOLO }
+
+  /** What reserve.lua answers: {outcome, order id, group id, amount, pay by}. */
+  record Reply(String outcome, String orderId, String groupId, long amount, long payBy) {
+
+    static Reply of(List<?> reply) {
+      if (reply.size() != 5) {
+        throw new IllegalStateException("reserve.lua answered " + reply);
+      }
+      return new Reply(String.valueOf(reply.get(0)), String.valueOf(reply.get(1)), String.valueOf(reply.get(2)),
+          Long.parseLong(String.valueOf(reply.get(3))), Long.parseLong(String.valueOf(reply.get(4))));
+    }
+
+    static Reply refused(String code) {
+      return new Reply(code, "", "", 0, 0);
+    }
+  }
+
+  /** The activity fields tests vary; prices, window and durations are the constants above. */
+  record ActivitySpec(int stock, int perUserLimit, int groupSize) {
+
+    static ActivitySpec standard() {
+      return new ActivitySpec(10, 2, 3);
+    }
+
+    ActivitySpec withStock(int stock) {
+      return new ActivitySpec(stock, perUserLimit, groupSize);
+    }
+
+    ActivitySpec withPerUserLimit(int perUserLimit) {
+      return new ActivitySpec(stock, perUserLimit, groupSize);
+    }
+
+    ActivitySpec withGroupSize(int groupSize) {
+      return new ActivitySpec(stock, perUserLimit, groupSize);
+    }
+  }
+
+  /** One stream entry: its type and its parsed JSON data. */
+  record Event(String type, JsonNode data) {}
+
+  private final String namespace = "fgt" + UUID.randomUUID();
+  final RedisKeys.ActivityKeys keys = new RedisKeys(new KeySettings(namespace)).of(ACTIVITY);
+  final LettuceConnectionFactory connections = connect();
+  final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
+
+  private final RedisScript<String> warmActivity = script("warm_activity", String.class);
+  private final RedisScript<List<?>> reserve = listScript("reserve");
+  private final RedisScript<List<?>> confirmPayment = listScript("confirm_payment");
+  private final RedisScript<String> confirmRefund = script("confirm_refund", String.class);
+  private final RedisScript<Long> expireReservations = script("expire_reservations", Long.class);
+  private final RedisScript<Long> failGroups = script("fail_groups", Long.class);
+
+  private static LettuceConnectionFactory connect() {
+    var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+    factory.afterPropertiesSet();
+    factory.start();
+    return factory;
+  }
+
+  /**
+   * The script text is read here, once, on the test thread. A script built straight from the
+   * resource re-reads the file in the EVAL fallback after NOSCRIPT, which runs on a Lettuce event
+   * loop and is a blocking call BlockHound rejects (first run against a Redis without the script).
+   */
+  private static <T> RedisScript<T> script(String name, Class<T> returns) {
+    try {
+      return RedisScript.of(new ClassPathResource("lua/" + name + ".lua").getContentAsString(UTF_8), returns);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read lua/" + name + ".lua", e);
+    }
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static RedisScript<List<?>> listScript(String name) {
+    return (RedisScript) script(name, List.class);
+  }
+
+  @AfterEach
+  void deleteNamespace() {
+    redis.scan(ScanOptions.scanOptions().match(namespace + ":*").count(1_000).build())
+        .buffer(500)
+        .concatMap(batch -> redis.delete(batch.toArray(String[]::new)))
+        .then()
+        .block(TIMEOUT);
+  }
+
+  @AfterAll
+  void disconnect() {
+    deleteNamespace();
+    connections.destroy();
+  }
+
+  // --- the scripts, as the engine calls them ---
+
+  Mono<String> warm(ActivitySpec spec) {
+    List<String> args = List.of(RELAY_GROUP,
+        "activity_id", ACTIVITY.toString(),
+        "mode", "STANDARD",
+        "starts_at", Long.toString(STARTS_AT),
+        "ends_at", Long.toString(ENDS_AT),
+        "stock", Integer.toString(spec.stock()),
+        "stock_total", Integer.toString(spec.stock()),
+        "per_user_limit", Integer.toString(spec.perUserLimit()),
+        "group_size", Integer.toString(spec.groupSize()),
+        "group_price", Long.toString(GROUP_PRICE),
+        "solo_price", Long.toString(SOLO_PRICE),
+        "group_ttl_ms", Long.toString(GROUP_TTL_MS),
+        "pay_window_ms", Long.toString(PAY_WINDOW_MS));
+    return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
+  }
+
+  /** Runs reserve.lua; a null idempotency key is passed as "no key" (ARGV[7] = '0'). */
+  Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey) {
+    boolean idempotent = idempotencyKey != null;
+    List<String> keyList = List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(),
+        keys.events(), keys.idempotency(buyer, idempotent ? idempotencyKey : "-"));
+    List<String> args = List.of(keys.prefix(), kind.name(), buyer, Long.toString(now), groupId, "600",
+        idempotent ? "1" : "0");
+    return redis.execute(reserve, keyList, args).single().map(Reply::of);
+  }
+
+  /** Runs confirm_payment.lua; answers {outcome, order status}. */
+  Mono<List<String>> confirmPayment(String orderId, String tx, long amount, long now) {
+    return redis.execute(confirmPayment,
+            List.of(keys.paymentDeadlines(), keys.groupDeadlines(), keys.events()),
+            List.of(keys.prefix(), orderId, tx, Long.toString(amount), Long.toString(now)))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  Mono<String> confirmRefund(String orderId, String refundNo, long now) {
+    return redis.execute(confirmRefund, List.of(keys.events()),
+        List.of(keys.prefix(), orderId, refundNo, Long.toString(now))).single();
+  }
+
+  Mono<Long> expireReservations(long now, int batch) {
+    return redis.execute(expireReservations,
+            List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.events()),
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
+        .single();
+  }
+
+  Mono<Long> failGroups(long now, int batch) {
+    return redis.execute(failGroups,
+            List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.events()),
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
+        .single();
+  }
+
+  // --- setup shortcuts (blocking on the test thread) ---
+
+  void givenWarmActivity() {
+    givenWarmActivity(ActivitySpec.standard());
+  }
+
+  void givenWarmActivity(ActivitySpec spec) {
+    assertThat(warm(spec).block(TIMEOUT)).isEqualTo("WARMED");
+  }
+
+  Reply opened(String buyer) {
+    return reserved(Kind.OPEN, buyer, "");
+  }
+
+  Reply joined(String groupId, String buyer) {
+    return reserved(Kind.JOIN, buyer, groupId);
+  }
+
+  Reply boughtAlone(String buyer) {
+    return reserved(Kind.SOLO, buyer, "");
+  }
+
+  private Reply reserved(Kind kind, String buyer, String groupId) {
+    Reply reply = reserve(kind, buyer, NOW, groupId, null).block(TIMEOUT);
+    assertThat(reply).isNotNull();
+    assertThat(reply.outcome()).isEqualTo("OK");
+    return reply;
+  }
+
+  /** Pays a reservation in full, one second after it was made, with transaction id "tx-" + order id. */
+  List<String> paid(Reply reservation) {
+    return confirmPayment(reservation.orderId(), "tx-" + reservation.orderId(), reservation.amount(), NOW + 1_000)
+        .block(TIMEOUT);
+  }
+
+  // --- reading state back ---
+
+  Map<String, String> hash(String key) {
+    return redis.<String, String>opsForHash().entries(key)
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        .block(TIMEOUT);
+  }
+
+  Map<String, String> activity() {
+    return hash(keys.activity());
+  }
+
+  long stock() {
+    return Long.parseLong(activity().get("stock"));
+  }
+
+  Map<String, String> quota() {
+    return hash(keys.quota());
+  }
+
+  Map<String, String> order(String orderId) {
+    return hash(keys.order(orderId));
+  }
+
+  Map<String, String> group(String groupId) {
+    return hash(keys.group(groupId));
+  }
+
+  Map<String, String> groupMembers(String groupId) {
+    return hash(keys.groupMembers(groupId));
+  }
+
+  /** Members of a deadline zset with their scores. */
+  Map<String, Long> deadlines(String zsetKey) {
+    return redis.opsForZSet().rangeWithScores(zsetKey, Range.closed(0L, -1L))
+        .collectMap(t -> t.getValue(), t -> t.getScore().longValue())
+        .block(TIMEOUT);
+  }
+
+  Map<String, Long> paymentDeadlines() {
+    return deadlines(keys.paymentDeadlines());
+  }
+
+  Map<String, Long> groupDeadlines() {
+    return deadlines(keys.groupDeadlines());
+  }
+
+  /** Every entry of the activity's stream, oldest first; JSON is parsed here, off the event loop. */
+  List<Event> events() {
+    List<Map<String, String>> entries = redis.<String, String>opsForStream().range(keys.events(), Range.unbounded())
+        .map(entry -> entry.getValue())
+        .collectList()
+        .block(TIMEOUT);
+    assertThat(entries).isNotNull();
+    return entries.stream().map(entry -> new Event(entry.get("type"), JSON.readTree(entry.get("data")))).toList();
+  }
+
+  List<String> eventTypes() {
+    return events().stream().map(Event::type).toList();
+  }
+
+  Event lastEvent() {
+    List<Event> events = events();
+    assertThat(events).isNotEmpty();
+    return events.get(events.size() - 1);
+  }
+
+  /** Ids of the order snapshots an event carries, in order. */
+  static List<String> orderIds(Event event) {
+    return event.data().get("orders").valueStream().map(o -> o.get("id").asString()).toList();
+  }
+}

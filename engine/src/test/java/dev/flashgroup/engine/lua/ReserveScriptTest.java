@@ -1,0 +1,299 @@
+package dev.flashgroup.engine.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/** reserve.lua: opens a group, joins a group or buys alone, in one atomic step. */
+class ReserveScriptTest extends LuaScriptSupport {
+
+  @Test
+  void refusesUnknownActivity() {
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-1", NOW, "", null))
+        .expectNext(Reply.refused("NOT_FOUND"))
+        .verifyComplete();
+
+    assertThat(eventTypes()).isEmpty();
+  }
+
+  @Test
+  void refusesBeforeActivityStarts() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-1", STARTS_AT - 1, "", null))
+        .expectNext(Reply.refused("NOT_STARTED"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void refusesOnceActivityHasEnded() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", ENDS_AT, "", null))
+        .expectNext(Reply.refused("ENDED"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void opensGroupWithLeaderAsFirstMember() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-1", NOW, "", null))
+        .expectNext(new Reply("OK", "42-1", "42-2", GROUP_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+    assertThat(activity()).containsEntry("seq", "2");
+    assertThat(quota()).containsExactlyEntriesOf(Map.of("buyer-1", "1"));
+    assertThat(order("42-1"))
+        .containsEntry("status", "RESERVED")
+        .containsEntry("buyer", "buyer-1")
+        .containsEntry("group", "42-2")
+        .containsEntry("amount", Long.toString(GROUP_PRICE))
+        .containsEntry("pay_by", Long.toString(PAY_BY))
+        .containsEntry("created_at", Long.toString(NOW))
+        .containsEntry("version", "1");
+    assertThat(group("42-2"))
+        .containsEntry("status", "OPEN")
+        .containsEntry("size", "3")
+        .containsEntry("members", "1")
+        .containsEntry("paid", "0")
+        .containsEntry("deadline", Long.toString(GROUP_DEADLINE))
+        .containsEntry("leader", "buyer-1")
+        .containsEntry("opened_at", Long.toString(NOW))
+        .containsEntry("version", "1");
+    assertThat(groupMembers("42-2")).containsExactlyEntriesOf(Map.of("buyer-1", "42-1"));
+    assertThat(paymentDeadlines()).containsExactlyEntriesOf(Map.of("42-1", PAY_BY));
+    assertThat(groupDeadlines()).containsExactlyEntriesOf(Map.of("42-2", GROUP_DEADLINE));
+  }
+
+  @Test
+  void recordsReservationMadeWithOrderAndGroupSnapshots() {
+    givenWarmActivity();
+    opened("buyer-1");
+
+    Event event = lastEvent();
+    assertThat(event.type()).isEqualTo("ReservationMade");
+    assertThat(event.data().get("at").asLong()).isEqualTo(NOW);
+    assertThat(event.data().get("orders").size()).isEqualTo(1);
+    var order = event.data().get("orders").get(0);
+    assertThat(order.get("id").asString()).isEqualTo("42-1");
+    assertThat(order.get("activityId").asString()).isEqualTo("42");
+    assertThat(order.get("groupId").asString()).isEqualTo("42-2");
+    assertThat(order.get("buyerId").asString()).isEqualTo("buyer-1");
+    assertThat(order.get("status").asString()).isEqualTo("RESERVED");
+    assertThat(order.get("amount").asLong()).isEqualTo(GROUP_PRICE);
+    assertThat(order.get("payBy").asLong()).isEqualTo(PAY_BY);
+    assertThat(order.get("version").asLong()).isEqualTo(1);
+    var group = event.data().get("group");
+    assertThat(group.get("id").asString()).isEqualTo("42-2");
+    assertThat(group.get("activityId").asString()).isEqualTo("42");
+    assertThat(group.get("status").asString()).isEqualTo("OPEN");
+    assertThat(group.get("size").asLong()).isEqualTo(3);
+    assertThat(group.get("members").asLong()).isEqualTo(1);
+    assertThat(group.get("paid").asLong()).isEqualTo(0);
+    assertThat(group.get("deadline").asLong()).isEqualTo(GROUP_DEADLINE);
+    assertThat(group.get("version").asLong()).isEqualTo(1);
+    assertThat(group.get("leader").asString()).isEqualTo("buyer-1");
+  }
+
+  @Test
+  void sellsSoloUnitAtSoloPriceWithoutGroup() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", null))
+        .expectNext(new Reply("OK", "42-1", "", SOLO_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+    assertThat(quota()).containsEntry("buyer-1", "1");
+    assertThat(order("42-1")).containsEntry("group", "").containsEntry("amount", Long.toString(SOLO_PRICE));
+    assertThat(paymentDeadlines()).containsOnlyKeys("42-1");
+    assertThat(groupDeadlines()).isEmpty();
+    Event event = lastEvent();
+    assertThat(event.type()).isEqualTo("ReservationMade");
+    assertThat(event.data().get("group").isNull()).isTrue();
+    assertThat(event.data().get("orders").get(0).get("groupId").asString()).isEmpty();
+  }
+
+  @Test
+  void joinsOpenGroupAtGroupPrice() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-2", NOW, leader.groupId(), null))
+        .expectNext(new Reply("OK", "42-3", leader.groupId(), GROUP_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(8);
+    assertThat(quota()).containsEntry("buyer-2", "1");
+    assertThat(group(leader.groupId())).containsEntry("members", "2").containsEntry("version", "2");
+    assertThat(groupMembers(leader.groupId())).containsEntry("buyer-2", "42-3");
+    assertThat(order("42-3")).containsEntry("group", leader.groupId()).containsEntry("status", "RESERVED");
+    assertThat(paymentDeadlines()).containsOnlyKeys("42-1", "42-3");
+    Event event = lastEvent();
+    assertThat(event.type()).isEqualTo("ReservationMade");
+    assertThat(orderIds(event)).containsExactly("42-3");
+    assertThat(event.data().get("group").get("members").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void refusesJoinOfUnknownGroup() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-1", NOW, "42-99", null))
+        .expectNext(Reply.refused("NOT_FOUND"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+    assertThat(quota()).isEmpty();
+  }
+
+  @Test
+  void refusesJoinOnceGroupDeadlineHasPassed() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-2", GROUP_DEADLINE, leader.groupId(), null))
+        .expectNext(Reply.refused("GROUP_CLOSED"))
+        .verifyComplete();
+
+    assertThat(group(leader.groupId())).containsEntry("members", "1");
+    assertThat(stock()).isEqualTo(9);
+  }
+
+  @Test
+  void refusesJoinOfGroupThatIsNoLongerOpen() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    Reply member = joined(leader.groupId(), "buyer-2");
+    paid(leader);
+    paid(member);
+
+    // Before the deadline and full, but the status check comes first: closed, not full.
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-3", NOW + 2_000, leader.groupId(), null))
+        .expectNext(Reply.refused("GROUP_CLOSED"))
+        .verifyComplete();
+
+    assertThat(quota()).doesNotContainKey("buyer-3");
+  }
+
+  @Test
+  void rejectsSecondJoinBySameBuyer() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+    joined(leader.groupId(), "buyer-2");
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-2", NOW, leader.groupId(), null))
+        .expectNext(Reply.refused("ALREADY_IN_GROUP"))
+        .verifyComplete();
+
+    assertThat(group(leader.groupId())).containsEntry("members", "2");
+    assertThat(quota()).containsEntry("buyer-2", "1");
+    assertThat(stock()).isEqualTo(8);
+  }
+
+  @Test
+  void rejectsLeaderJoiningOwnGroup() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-1", NOW, leader.groupId(), null))
+        .expectNext(Reply.refused("ALREADY_IN_GROUP"))
+        .verifyComplete();
+  }
+
+  @Test
+  void refusesJoinOfFullGroup() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    joined(leader.groupId(), "buyer-2");
+
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-3", NOW, leader.groupId(), null))
+        .expectNext(Reply.refused("GROUP_FULL"))
+        .verifyComplete();
+
+    assertThat(group(leader.groupId())).containsEntry("members", "2");
+    assertThat(groupMembers(leader.groupId())).containsOnlyKeys("buyer-1", "buyer-2");
+    assertThat(stock()).isEqualTo(8);
+  }
+
+  @Test
+  void refusesBuyerWhoReachedPerUserLimit() {
+    givenWarmActivity(ActivitySpec.standard().withPerUserLimit(2));
+    boughtAlone("buyer-1");
+    opened("buyer-1");
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", null))
+        .expectNext(Reply.refused("LIMIT_REACHED"))
+        .verifyComplete();
+
+    assertThat(quota()).containsEntry("buyer-1", "2");
+    assertThat(stock()).isEqualTo(8);
+  }
+
+  @Test
+  void refusesWhenSoldOut() {
+    givenWarmActivity(ActivitySpec.standard().withStock(1));
+    boughtAlone("buyer-1");
+
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-2", NOW, "", null))
+        .expectNext(Reply.refused("SOLD_OUT"))
+        .verifyComplete();
+
+    assertThat(stock()).isZero();
+    assertThat(quota()).doesNotContainKey("buyer-2");
+    assertThat(groupDeadlines()).isEmpty();
+    assertThat(eventTypes()).containsExactly("ReservationMade");
+  }
+
+  @Test
+  void answersRepeatedIdempotencyKeyWithFirstReservation() {
+    givenWarmActivity();
+    Reply first = reserve(Kind.OPEN, "buyer-1", NOW, "", "key-1").block(TIMEOUT);
+
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-1", NOW + 500, "", "key-1"))
+        .expectNext(first)
+        .verifyComplete();
+
+    assertThat(first).isEqualTo(new Reply("OK", "42-1", "42-2", GROUP_PRICE, PAY_BY));
+    assertThat(stock()).isEqualTo(9);
+    assertThat(quota()).containsEntry("buyer-1", "1");
+    assertThat(groupDeadlines()).containsOnlyKeys("42-2");
+    assertThat(eventTypes()).containsExactly("ReservationMade");
+  }
+
+  @Test
+  void answersRepeatedIdempotencyKeyWithFirstRefusal() {
+    givenWarmActivity();
+    reserve(Kind.SOLO, "buyer-1", STARTS_AT - 1, "", "key-1").block(TIMEOUT);
+
+    // Now the activity has started, but the key already has its answer.
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1"))
+        .expectNext(Reply.refused("NOT_STARTED"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+    assertThat(eventTypes()).isEmpty();
+  }
+
+  @Test
+  void makesTwoOrdersForTwoCallsWithoutIdempotencyKey() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", null)
+            .concatWith(reserve(Kind.SOLO, "buyer-1", NOW, "", null)))
+        .expectNext(new Reply("OK", "42-1", "", SOLO_PRICE, PAY_BY))
+        .expectNext(new Reply("OK", "42-2", "", SOLO_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(8);
+    assertThat(quota()).containsEntry("buyer-1", "2");
+  }
+}
