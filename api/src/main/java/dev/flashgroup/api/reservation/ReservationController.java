@@ -1,5 +1,6 @@
 package dev.flashgroup.api.reservation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
@@ -25,6 +26,7 @@ class ReservationController {
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   /** 201 body; {@code groupId} is absent for a solo order. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Reservation(String groupId, String orderId, long amount, Instant payBy) {}
 
   private final Reservations reservations;
