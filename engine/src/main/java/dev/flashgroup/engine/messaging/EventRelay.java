@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
@@ -43,6 +45,7 @@ class EventRelay extends RepeatingJob {
   private final RelaySettings settings;
   private final Clock clock;
   private final AtomicLong lagMillis = new AtomicLong();
+  private volatile long nextAdoption;
 
   EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, Sender sender, Topology topology,
       MessagingSettings messaging, RelaySettings settings, Clock clock, MeterRegistry meters) {
@@ -68,10 +71,31 @@ class EventRelay extends RepeatingJob {
 
   @Override
   protected Mono<?> round() {
+    boolean adopt = clock.millis() >= nextAdoption;
+    if (adopt) {
+      nextAdoption = clock.millis() + settings.adoptInterval().toMillis();
+    }
     return redis.opsForSet().members(keys.liveActivities())
         .map(id -> new ActivityId(Long.parseLong(id)))
-        .concatMap(this::relay)
+        .concatMap(activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty()).then(relay(activity)))
         .then();
+  }
+
+  /**
+   * Takes over entries another relay instance read but never confirmed for longer than
+   * {@code adoptAfter}; they land in this instance's pending list and go out in its next round.
+   */
+  Mono<Void> adoptAbandoned(ActivityId activity) {
+    String stream = keys.of(activity).events();
+    return redis.opsForStream().pending(stream, settings.consumerGroup(), Range.unbounded(), settings.batch())
+        .flatMapIterable(pending -> pending)
+        .filter(p -> !p.getConsumerName().equals(settings.consumerName())
+            && p.getElapsedTimeSinceLastDelivery().compareTo(settings.adoptAfter()) >= 0)
+        .map(PendingMessage::getId)
+        .collectList()
+        .filter(ids -> !ids.isEmpty())
+        .flatMap(ids -> redis.opsForStream().claim(stream, settings.consumerGroup(), settings.consumerName(),
+            settings.adoptAfter(), ids.toArray(RecordId[]::new)).then());
   }
 
   /** Relays one batch of one activity; returns how many entries the broker confirmed. */

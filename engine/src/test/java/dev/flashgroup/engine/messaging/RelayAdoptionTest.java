@@ -1,0 +1,91 @@
+package dev.flashgroup.engine.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.reservation.ReservationOutcome;
+import dev.flashgroup.engine.reservation.Reservations;
+import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+
+/** Entries read by a relay instance that died before the broker confirmed them are taken over. */
+@SpringBootTest(classes = TestEngineApplication.class)
+@DirtiesContext
+class RelayAdoptionTest {
+
+  private static final Isolation services = new Isolation();
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @DynamicPropertySource
+  static void isolate(DynamicPropertyRegistry registry) {
+    services.register(registry);
+    registry.add("flashgroup.relay.adopt-after", () -> "PT0.3S");
+    registry.add("flashgroup.relay.adopt-interval", () -> "PT0.1S");
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    services.removeAll();
+  }
+
+  @Autowired EventRelay relay;
+  @Autowired RelaySettings settings;
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
+  @Autowired DatabaseClient db;
+
+  @Test
+  void entriesStrandedWithADeadRelayInstanceReachMysql() {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Chestnuts", Mode.STANDARD, 2, 100L, 200L,
+        100, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofMinutes(5),
+        Duration.ofMinutes(5))).block(PATIENCE);
+    relay.stop();
+    Set<String> accepted = Flux.range(0, 20)
+        .flatMap(i -> reservations.buyAlone(activity.id(), "buyer-" + i, null))
+        .cast(ReservationOutcome.Reserved.class).map(ReservationOutcome.Reserved::orderId)
+        .collect(Collectors.toSet()).block(PATIENCE);
+
+    // Another instance reads every entry, then dies without publishing or acknowledging them.
+    String stream = keys.of(activity.id()).events();
+    List<?> stranded = redis.opsForStream()
+        .read(Consumer.from(settings.consumerGroup(), "relay-that-died"), StreamReadOptions.empty().count(100),
+            StreamOffset.create(stream, ReadOffset.lastConsumed()))
+        .collectList().block(PATIENCE);
+    assertThat(stranded).hasSize(20);
+
+    relay.start();
+    await().atMost(PATIENCE).until(() -> orderIds(activity).equals(accepted));
+    assertThat(redis.opsForStream().size(stream).block(PATIENCE)).isZero();
+  }
+
+  private Set<String> orderIds(Activity activity) {
+    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
+        .map(r -> r.get("id", String.class)).all().collect(Collectors.toSet()).block(PATIENCE);
+  }
+}
