@@ -71,29 +71,52 @@ public final class TokenMint {
       fail("FLASHGROUP_SECURITY_JWT_SECRET must be at least 32 bytes (the server rejects shorter keys)");
     }
 
+    // FLASHGROUP_TOKEN_COUNT=N mints N tokens, for SUBJECT-1 .. SUBJECT-N, one a line (load tests, drills).
+    int count = 1;
+    String many = System.getenv("FLASHGROUP_TOKEN_COUNT");
+    if (many != null && !many.isEmpty()) {
+      try {
+        count = Integer.parseInt(many);
+      } catch (NumberFormatException e) {
+        fail("FLASHGROUP_TOKEN_COUNT must be a whole number (got '" + many + "')");
+      }
+      if (count < 1 || count > 1_000_000) {
+        fail("FLASHGROUP_TOKEN_COUNT must be between 1 and 1000000");
+      }
+    }
     long iat = System.currentTimeMillis() / 1000L;
     long exp = iat + ttl;
+    if (count == 1) {
+      System.err.println("token: role " + role + ", subject " + subject + ", valid " + ttl + " s (until "
+          + java.time.Instant.ofEpochSecond(exp) + ")");
+      System.out.println(sign(key, role, subject, iat, exp));
+      return;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i <= count; i++) {
+      out.append(sign(key, role, subject + "-" + i, iat, exp)).append('\n');
+    }
+    System.err.println("token: " + count + " tokens, role " + role + ", subjects " + subject + "-1.." + subject + "-"
+        + count);
+    System.out.print(out);
+  }
+
+  private static String sign(byte[] key, String role, String subject, long iat, long exp) {
     // SUBJECT and ROLE are validated above, so they need no JSON escaping.
     String header = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
     String payload = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + subject + "\",\"roles\":[\"" + role
         + "\"],\"iat\":" + iat + ",\"exp\":" + exp + "}";
-
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-    byte[] signature;
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       fail("cannot compute HMAC-SHA256: " + e);
-      return;
+      return "";
     }
-
-    System.err.println("token: role " + role + ", subject " + subject + ", valid " + ttl + " s (until "
-        + java.time.Instant.ofEpochSecond(exp) + ")");
-    System.out.println(signingInput + "." + b64.encodeToString(signature));
   }
 
   private static void usage() {
