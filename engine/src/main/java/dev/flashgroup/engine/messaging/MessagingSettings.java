@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param prefix prefix of the exchange and queue names, so tests and tenants can share a broker
  * @param deliveryLimit deliveries of one message before the broker dead-letters it
  * @param prefetch unacknowledged messages a worker holds at once
+ * @param concurrency messages a worker processes at once (each holds a database connection)
  * @param workersEnabled whether this instance consumes (switch off for an API-only instance)
  */
 @ConfigurationProperties("flashgroup.messaging")
@@ -23,6 +24,7 @@ public record MessagingSettings(
     @DefaultValue("flashgroup") String prefix,
     @DefaultValue("5") int deliveryLimit,
     @DefaultValue("256") int prefetch,
+    @DefaultValue("8") int concurrency,
     @DefaultValue("true") boolean workersEnabled) {
 
   public String eventsExchange() {

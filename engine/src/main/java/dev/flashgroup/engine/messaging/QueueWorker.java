@@ -7,7 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.rabbitmq.AcknowledgableDelivery;
 import reactor.rabbitmq.ConsumeOptions;
@@ -31,6 +33,7 @@ abstract class QueueWorker implements SmartLifecycle {
   private final String queue;
   private final Counter failures;
   private volatile Disposable running;
+  private volatile Sinks.Empty<Void> stopping = Sinks.empty();
 
   QueueWorker(Receiver receiver, Sender sender, Topology topology, MessagingSettings settings, String queue,
       MeterRegistry meters) {
@@ -48,12 +51,17 @@ abstract class QueueWorker implements SmartLifecycle {
 
   @Override
   public void start() {
-    if (!settings.workersEnabled()) {
+    if (!settings.workersEnabled() || isRunning()) {
       return;
     }
-    running = topology.declare(sender)
-        .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch())))
-        .flatMap(this::process, settings.prefetch())
+    Sinks.Empty<Void> stop = Sinks.empty();
+    stopping = stop;
+    // Stopping ends the consumption, not the messages in hand: their transactions finish and are
+    // acknowledged (or handed back), so no write is cut off half-way and no connection is leaked.
+    running = Flux.defer(() -> topology.declare(sender)
+            .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch()))))
+        .takeUntilOther(stop.asMono())
+        .flatMap(this::process, settings.concurrency())
         .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff()).maxBackoff(Duration.ofSeconds(5))
             .doBeforeRetry(signal -> log.warn("{} consumer lost, reconnecting: {}", queue, signal.failure().toString())))
         .subscribe();
@@ -74,10 +82,7 @@ abstract class QueueWorker implements SmartLifecycle {
 
   @Override
   public void stop() {
-    Disposable current = running;
-    if (current != null) {
-      current.dispose();
-    }
+    stopping.tryEmitEmpty();
     running = null;
   }
 

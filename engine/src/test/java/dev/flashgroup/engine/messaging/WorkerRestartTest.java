@@ -1,0 +1,146 @@
+package dev.flashgroup.engine.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.reservation.ReservationOutcome;
+import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
+import dev.flashgroup.engine.reservation.Reservations;
+import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Invariant 3 of DESIGN.md when the order worker dies in the middle of the stream: the deliveries
+ * it held but had not acknowledged go back to the queue, and once it runs again every acknowledged
+ * reservation is exactly one order row, none missing and none twice.
+ */
+@SpringBootTest(classes = TestEngineApplication.class)
+@DirtiesContext
+class WorkerRestartTest {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRestartTest.class);
+  private static final Isolation services = new Isolation();
+  // Buyers' Redis calls start on one thread that may block: Lettuce briefly parks writers that meet
+  // on its connection lock, which BlockHound refuses on event-loop threads.
+  private static final Scheduler buyers = Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, "buyers");
+  private static final Duration CALL = Duration.ofSeconds(30);
+  private static final Duration CATCH_UP = Duration.ofSeconds(60);
+  private static final int RUSH = 1_500;
+  private static final int WHILE_STOPPED = 200;
+
+  @DynamicPropertySource
+  static void isolate(DynamicPropertyRegistry registry) {
+    services.register(registry);
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    buyers.dispose();
+    services.removeAll();
+  }
+
+  @Autowired OrderProjector projector;
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired DatabaseClient db;
+
+  @Test
+  void projectorStoppedMidStreamLosesAndDuplicatesNothing() {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Wuchang rice", Mode.STANDARD, 2, 1990L,
+            2990L, 2_000, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1)))
+        .block(CALL);
+    assertThat(projector.isRunning()).isTrue();
+
+    Set<String> accepted = new HashSet<>(reserve(activity, "rush", RUSH));
+    assertThat(accepted).hasSize(RUSH);
+    await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(5)).until(() -> orderCount(activity) > 0);
+
+    projector.stop();
+    long atStop = orderCount(activity);
+    assertThat(projector.isRunning()).isFalse();
+    // Transactions already committing may still land; after that MySQL must stand still.
+    long settled = quiet(activity);
+    log.info("projector stopped with {} of {} orders in MySQL ({} once in-flight writes settled)", atStop, RUSH,
+        settled);
+
+    accepted.addAll(reserve(activity, "stopped", WHILE_STOPPED));
+    assertThat(accepted).hasSize(RUSH + WHILE_STOPPED);
+    // The projector is the only writer of orders: stopped means stopped.
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> orderCount(activity) == settled);
+
+    projector.start();
+    assertThat(projector.isRunning()).isTrue();
+    await().atMost(CATCH_UP).until(() -> orderCount(activity) >= RUSH + WHILE_STOPPED);
+
+    assertThat(orderCount(activity)).isEqualTo(RUSH + WHILE_STOPPED);
+    assertThat(distinctOrderIds(activity)).isEqualTo(RUSH + WHILE_STOPPED);
+    assertThat(Set.copyOf(orderIds(activity))).isEqualTo(accepted);
+  }
+
+  /** Distinct buyers, half opening a group and half buying alone, all at once. */
+  private List<String> reserve(Activity activity, String wave, int count) {
+    return Flux.range(0, count)
+        .flatMap(i -> {
+          String buyer = wave + "-" + i;
+          Mono<ReservationOutcome> outcome = i % 2 == 0
+              ? reservations.buyAlone(activity.id(), buyer, null)
+              : reservations.openGroup(activity.id(), buyer, null);
+          return outcome.subscribeOn(buyers).map(o -> {
+            if (o instanceof Reserved reserved) {
+              return reserved.orderId();
+            }
+            throw new AssertionError(buyer + " was not served: " + o);
+          });
+        }, 128)
+        .collectList().block(CALL);
+  }
+
+  /** Waits until two reads half a second apart agree, and returns that count. */
+  private long quiet(Activity activity) {
+    AtomicLong last = new AtomicLong(-1);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+        .until(() -> last.getAndSet(orderCount(activity)) == last.get());
+    return last.get();
+  }
+
+  private List<String> orderIds(Activity activity) {
+    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
+        .map(r -> r.get("id", String.class)).all().collectList().block(CALL);
+  }
+
+  private long orderCount(Activity activity) {
+    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
+        .map(r -> r.get("n", Long.class)).one().block(CALL);
+  }
+
+  private long distinctOrderIds(Activity activity) {
+    return db.sql("SELECT COUNT(DISTINCT id) AS n FROM orders WHERE activity_id = :a")
+        .bind("a", activity.id().value()).map(r -> r.get("n", Long.class)).one().block(CALL);
+  }
+}
