@@ -12,6 +12,7 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TcpProxy;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class BrokerOutageTest {
 
     List<Accepted> accepted = new ArrayList<>(reserveWave(activity, "before"));
     assertThat(accepted).hasSize(WAVE);
-    await().atMost(CATCH_UP).until(() -> orderIds(activity).size() == WAVE);
+    await().atMost(CATCH_UP).until(() -> OrderRows.ids(db, activity).size() == WAVE);
     await().atMost(CATCH_UP).until(() -> unrelayed(activity) == 0);
     assertThat(broker.accepted()).as("connections that went through the proxy").isPositive();
 
@@ -101,17 +102,17 @@ class BrokerOutageTest {
     accepted.addAll(duringOutage);
     // The events wait in the activity's stream; nothing can reach MySQL without the broker.
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-        .until(() -> unrelayed(activity) == WAVE && orderCount(activity) == WAVE);
+        .until(() -> unrelayed(activity) == WAVE && OrderRows.count(db, activity) == WAVE);
 
     broker.restore();
-    await().atMost(CATCH_UP).until(() -> orderIds(activity).size() == 2 * WAVE);
+    await().atMost(CATCH_UP).until(() -> OrderRows.ids(db, activity).size() == 2 * WAVE);
     await().atMost(CATCH_UP).until(() -> unrelayed(activity) == 0 && pendingInRelayGroup(activity) == 0);
 
     Map<String, Accepted> byOrder = accepted.stream()
         .collect(Collectors.toMap(a -> a.reserved().orderId(), Function.identity()));
     assertThat(byOrder).as("distinct order ids handed out").hasSize(2 * WAVE);
-    assertThat(Set.copyOf(orderIds(activity))).isEqualTo(byOrder.keySet());
-    assertThat(distinctOrderIds(activity)).isEqualTo(orderCount(activity));
+    assertThat(Set.copyOf(OrderRows.ids(db, activity))).isEqualTo(byOrder.keySet());
+    assertThat(OrderRows.distinctIds(db, activity)).isEqualTo(OrderRows.count(db, activity));
     assertThat(orderRows(activity)).containsExactlyInAnyOrderElementsOf(
         accepted.stream().map(Accepted::expectedRow).toList());
     assertThat(groupMembers(activity)).isEqualTo(expectedGroupMembers(accepted));
@@ -153,21 +154,6 @@ class BrokerOutageTest {
   private long pendingInRelayGroup(Activity activity) {
     return redis.opsForStream().pending(keys.of(activity.id()).events(), relay.consumerGroup())
         .map(summary -> summary.getTotalPendingMessages()).block(CALL);
-  }
-
-  private List<String> orderIds(Activity activity) {
-    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("id", String.class)).all().collectList().block(CALL);
-  }
-
-  private long orderCount(Activity activity) {
-    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("n", Long.class)).one().block(CALL);
-  }
-
-  private long distinctOrderIds(Activity activity) {
-    return db.sql("SELECT COUNT(DISTINCT id) AS n FROM orders WHERE activity_id = :a")
-        .bind("a", activity.id().value()).map(r -> r.get("n", Long.class)).one().block(CALL);
   }
 
   private List<OrderRow> orderRows(Activity activity) {

@@ -11,6 +11,7 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,12 +81,7 @@ class RelayAdoptionTest {
     assertThat(stranded).hasSize(20);
 
     relay.start();
-    await().atMost(PATIENCE).until(() -> orderIds(activity).equals(accepted));
+    await().atMost(PATIENCE).until(() -> Set.copyOf(OrderRows.ids(db, activity)).equals(accepted));
     assertThat(redis.opsForStream().size(stream).block(PATIENCE)).isZero();
-  }
-
-  private Set<String> orderIds(Activity activity) {
-    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("id", String.class)).all().collect(Collectors.toSet()).block(PATIENCE);
   }
 }

@@ -11,6 +11,7 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,10 +79,10 @@ class WorkerRestartTest {
 
     Set<String> accepted = new HashSet<>(reserve(activity, "rush", RUSH));
     assertThat(accepted).hasSize(RUSH);
-    await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(5)).until(() -> orderCount(activity) > 0);
+    await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(5)).until(() -> OrderRows.count(db, activity) > 0);
 
     projector.stop();
-    long atStop = orderCount(activity);
+    long atStop = OrderRows.count(db, activity);
     assertThat(projector.isRunning()).isFalse();
     // Transactions already committing may still land; after that MySQL must stand still.
     long settled = quiet(activity);
@@ -92,15 +93,15 @@ class WorkerRestartTest {
     assertThat(accepted).hasSize(RUSH + WHILE_STOPPED);
     // The projector is the only writer of orders: stopped means stopped.
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-        .until(() -> orderCount(activity) == settled);
+        .until(() -> OrderRows.count(db, activity) == settled);
 
     projector.start();
     assertThat(projector.isRunning()).isTrue();
-    await().atMost(CATCH_UP).until(() -> orderCount(activity) >= RUSH + WHILE_STOPPED);
+    await().atMost(CATCH_UP).until(() -> OrderRows.count(db, activity) >= RUSH + WHILE_STOPPED);
 
-    assertThat(orderCount(activity)).isEqualTo(RUSH + WHILE_STOPPED);
-    assertThat(distinctOrderIds(activity)).isEqualTo(RUSH + WHILE_STOPPED);
-    assertThat(Set.copyOf(orderIds(activity))).isEqualTo(accepted);
+    assertThat(OrderRows.count(db, activity)).isEqualTo(RUSH + WHILE_STOPPED);
+    assertThat(OrderRows.distinctIds(db, activity)).isEqualTo(RUSH + WHILE_STOPPED);
+    assertThat(Set.copyOf(OrderRows.ids(db, activity))).isEqualTo(accepted);
   }
 
   /** Distinct buyers, half opening a group and half buying alone, all at once. */
@@ -125,22 +126,7 @@ class WorkerRestartTest {
   private long quiet(Activity activity) {
     AtomicLong last = new AtomicLong(-1);
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
-        .until(() -> last.getAndSet(orderCount(activity)) == last.get());
+        .until(() -> last.getAndSet(OrderRows.count(db, activity)) == last.get());
     return last.get();
-  }
-
-  private List<String> orderIds(Activity activity) {
-    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("id", String.class)).all().collectList().block(CALL);
-  }
-
-  private long orderCount(Activity activity) {
-    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("n", Long.class)).one().block(CALL);
-  }
-
-  private long distinctOrderIds(Activity activity) {
-    return db.sql("SELECT COUNT(DISTINCT id) AS n FROM orders WHERE activity_id = :a")
-        .bind("a", activity.id().value()).map(r -> r.get("n", Long.class)).one().block(CALL);
   }
 }

@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,8 +97,8 @@ class ContentionTest {
 
     // Invariant 3: every acknowledged reservation becomes exactly one order row.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .until(() -> orderIds(activity).size() == STOCK);
-    assertThat(Set.copyOf(orderIds(activity))).isEqualTo(acceptedIds);
+        .until(() -> OrderRows.ids(db, activity).size() == STOCK);
+    assertThat(Set.copyOf(OrderRows.ids(db, activity))).isEqualTo(acceptedIds);
 
     // Invariant 1: units held never exceed stock.
     long held = db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :a"
@@ -120,10 +121,5 @@ class ContentionTest {
         .bind("a", activity.id().value()).map(r -> r.get("n", Long.class)).all().collectList()
         .block(Duration.ofSeconds(5));
     assertThat(perBuyer).allMatch(n -> n <= PER_USER_LIMIT);
-  }
-
-  private List<String> orderIds(Activity activity) {
-    return db.sql("SELECT id FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
-        .map(r -> r.get("id", String.class)).all().collectList().block(Duration.ofSeconds(5));
   }
 }

@@ -5,21 +5,26 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * Lettuce 7 guards each connection's writers with a {@code ReentrantLock} ({@code SharedLock}),
- * held for a few instructions. Two threads writing at the same moment can make one of them park
- * briefly, also on an event loop; BlockHound then throws from inside the lock's queue and leaves
- * it broken, after which every command on that connection hangs. That brief park is Lettuce's
- * design, not ours, so it is allowed here; everything else stays checked.
+ * and Spring Data Redis guards the shared connection with another ({@code doInLock}); both are
+ * held for a few instructions. Two threads reaching one at the same moment can make one of them
+ * park briefly, also on an event loop; BlockHound then throws from inside the lock's wait queue and
+ * leaves the lock broken, after which every Redis command of the application hangs. Those brief
+ * parks are the libraries' design, not ours, so they are allowed here; everything else stays
+ * checked.
  *
  * <p>Registered through {@code META-INF/services/reactor.blockhound.integration.BlockHoundIntegration}.
  */
 public class LettuceBlockHoundIntegration implements BlockHoundIntegration {
 
   private static final String SHARED_LOCK = "io.lettuce.core.protocol.SharedLock";
+  private static final String CONNECTION_FACTORY =
+      "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
 
   @Override
   public void applyTo(BlockHound.Builder builder) {
     builder.allowBlockingCallsInside(SHARED_LOCK, "incrementWriters");
     builder.allowBlockingCallsInside(SHARED_LOCK, "lockWritersExclusive");
     builder.allowBlockingCallsInside(SHARED_LOCK, "doExclusive");
+    builder.allowBlockingCallsInside(CONNECTION_FACTORY, "doInLock");
   }
 }
