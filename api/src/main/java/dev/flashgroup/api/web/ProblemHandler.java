@@ -6,6 +6,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpStatus;
@@ -44,10 +46,10 @@ class ProblemHandler {
   }
 
   @ExceptionHandler({RedisConnectionFailureException.class, RedisSystemException.class,
-      DataAccessResourceFailureException.class})
+      DataAccessResourceFailureException.class, QueryTimeoutException.class, TransientDataAccessException.class})
   ProblemDetail unavailable(RuntimeException e) {
     log.warn("A backing service is unavailable: {}", e.toString());
     return Problems.detail(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
-        "A backing service is unavailable; retry shortly");
+        "A backing service is unavailable; retry shortly with the same Idempotency-Key");
   }
 }

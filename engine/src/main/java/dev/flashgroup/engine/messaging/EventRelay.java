@@ -1,6 +1,8 @@
 package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
@@ -25,7 +27,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.rabbitmq.CorrelableOutboundMessage;
 import reactor.rabbitmq.OutboundMessage;
-import reactor.rabbitmq.OutboundMessageResult;
+import reactor.rabbitmq.SendOptions;
 import reactor.rabbitmq.Sender;
 
 /**
@@ -36,6 +38,8 @@ import reactor.rabbitmq.Sender;
  */
 @Component
 class EventRelay extends RepeatingJob {
+
+  private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -77,7 +81,12 @@ class EventRelay extends RepeatingJob {
     }
     return redis.opsForSet().members(keys.liveActivities())
         .map(id -> new ActivityId(Long.parseLong(id)))
-        .concatMap(activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty()).then(relay(activity)))
+        .concatMap(activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty()).then(relay(activity))
+            // One activity in trouble must not hold up the others.
+            .onErrorResume(e -> {
+              log.warn("relaying activity {} failed: {}", activity, e.toString());
+              return Mono.empty();
+            }))
         .then();
   }
 
@@ -125,9 +134,16 @@ class EventRelay extends RepeatingJob {
 
   private Mono<Long> publish(ActivityId activity, String stream, List<MapRecord<String, Object, Object>> batch) {
     Flux<OutboundMessage> messages = Flux.fromIterable(batch).map(entry -> message(activity, entry));
-    return sender.sendWithPublishConfirms(messages)
+    // Mandatory publishing: an event no queue took comes back as returned, not as confirmed, and
+    // stays in the stream; the topology is declared again before the next try.
+    return sender.sendWithPublishConfirms(messages, new SendOptions().trackReturned(true))
         .publishOn(Schedulers.boundedElastic())
-        .filter(OutboundMessageResult::isAck)
+        .doOnNext(result -> {
+          if (result.isReturned()) {
+            topology.forget();
+          }
+        })
+        .filter(result -> result.isAck() && !result.isReturned())
         .map(result -> EventRelay.recordId(result.getOutboundMessage()))
         .collectList()
         .flatMap(confirmed -> acknowledge(stream, confirmed, batch));

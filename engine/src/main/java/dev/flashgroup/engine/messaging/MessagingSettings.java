@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deliveryLimit deliveries of one message before the broker dead-letters it
  * @param prefetch unacknowledged messages a worker holds at once
  * @param concurrency messages a worker processes at once (each holds a database connection)
+ * @param retries attempts with backoff (200 ms doubling to 5 s) a worker makes on a message
+ *     before handing it back to the broker
  * @param workersEnabled whether this instance consumes (switch off for an API-only instance)
  */
 @ConfigurationProperties("flashgroup.messaging")
@@ -25,6 +27,7 @@ public record MessagingSettings(
     @DefaultValue("5") int deliveryLimit,
     @DefaultValue("256") int prefetch,
     @DefaultValue("8") int concurrency,
+    @DefaultValue("8") int retries,
     @DefaultValue("true") boolean workersEnabled) {
 
   public String eventsExchange() {

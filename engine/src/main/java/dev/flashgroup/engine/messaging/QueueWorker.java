@@ -68,16 +68,24 @@ abstract class QueueWorker implements SmartLifecycle {
   }
 
   private Mono<Void> process(AcknowledgableDelivery delivery) {
+    // A database or gateway that is briefly away is waited out here, with backoff, before the
+    // message is handed back: the broker's delivery limit is for poison, not for outages.
     return Mono.defer(() -> handle(delivery))
+        .retryWhen(Retry.backoff(settings.retries(), Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
+            .filter(e -> !isPoison(e)))
         .publishOn(Schedulers.boundedElastic())
         .doOnSuccess(done -> delivery.ack())
         .onErrorResume(e -> {
           failures.increment();
-          boolean poison = e instanceof JacksonException || e instanceof IllegalArgumentException;
+          boolean poison = isPoison(e);
           log.warn("{} message {} failed ({}): {}", queue, delivery.getProperties().getMessageId(),
               poison ? "dead-lettered" : "will retry", e.toString());
           return Mono.fromRunnable(() -> delivery.nack(!poison)).subscribeOn(Schedulers.boundedElastic()).then();
         });
+  }
+
+  private static boolean isPoison(Throwable e) {
+    return e instanceof JacksonException || e instanceof IllegalArgumentException;
   }
 
   @Override

@@ -23,6 +23,11 @@ class Topology {
     this.settings = settings;
   }
 
+  /** Declare everything again next time, e.g. after the broker returned a message no queue took. */
+  void forget() {
+    declared = false;
+  }
+
   Mono<Void> declare(Sender sender) {
     if (declared) {
       return Mono.empty();

@@ -4,6 +4,8 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class DeadlineSweeper extends RepeatingJob {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -55,7 +59,12 @@ class DeadlineSweeper extends RepeatingJob {
     AtomicLong due = new AtomicLong();
     return redis.opsForSet().members(keys.liveActivities())
         .map(id -> new ActivityId(Long.parseLong(id)))
-        .concatMap(activity -> sweep(activity).then(dueLater(activity)))
+        .concatMap(activity -> sweep(activity).then(dueLater(activity))
+            // One activity in trouble must not hold up the timers of the others.
+            .onErrorResume(e -> {
+              log.warn("sweeping activity {} failed: {}", activity, e.toString());
+              return Mono.empty();
+            }))
         .doOnNext(due::addAndGet)
         .then(Mono.fromRunnable(() -> backlog.set(due.get())));
   }
