@@ -2,7 +2,8 @@
 -- When the payment completes its group (paid members = size), the group and all its orders become
 -- SUCCEEDED in the same step. A payment for an order that already expired is accepted and sent
 -- back: the order goes to REFUNDING with a deterministic refund number.
--- A notification repeated for the same transaction changes nothing.
+-- A notification repeated for the same transaction changes nothing. A second transaction for a
+-- paid order, or a payment of the wrong amount, is refunded (refund number 'RF' .. transaction).
 --
 -- KEYS[1] payment deadlines (zset)   KEYS[2] group deadlines (zset)   KEYS[3] event stream
 -- ARGV[1] key prefix   ARGV[2] order id   ARGV[3] transaction id   ARGV[4] amount paid (fen)
@@ -17,11 +18,23 @@ local o = redis.call('HMGET', order_key, 'status', 'buyer', 'group', 'amount', '
 if not o[1] then return {'NOT_FOUND', ''} end
 local status, buyer, group_id, amount, pay_by, known_tx = o[1], o[2], o[3], o[4], tonumber(o[5]), o[6]
 
+-- Money that cannot settle the order (a second payment, a wrong amount) is sent back, once per
+-- transaction: the refund number derives from the transaction, not from the order.
+local function return_payment(outcome, reason)
+  local refund_no = 'RF' .. tx
+  if redis.call('HSETNX', order_key, 'refund:' .. refund_no, 'REQUESTED') == 1 then
+    redis.call('XADD', events_key, '*', 'type', 'RefundRequested',
+      'data', cjson.encode({at = now, refunds = {{refundNo = refund_no, orderId = order_id,
+        amount = tonumber(paid_amount), reason = reason}}}))
+  end
+  return {outcome, status}
+end
+
 if known_tx then
   if known_tx == tx then return {'DUPLICATE', status} end
-  return {'OTHER_TRANSACTION', status}
+  return return_payment('OTHER_TRANSACTION', 'DUPLICATE_PAYMENT')
 end
-if tonumber(paid_amount) ~= tonumber(amount) then return {'AMOUNT_MISMATCH', status} end
+if tonumber(paid_amount) ~= tonumber(amount) then return return_payment('AMOUNT_MISMATCH', 'WRONG_AMOUNT') end
 
 local activity_id = string.match(order_id, '^(%d+)-')
 

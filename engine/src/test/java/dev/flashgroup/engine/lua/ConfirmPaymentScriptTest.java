@@ -32,9 +32,11 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
         .expectNext(List.of("AMOUNT_MISMATCH", "RESERVED"))
         .verifyComplete();
 
-    assertThat(order(order.orderId())).containsEntry("status", "RESERVED").doesNotContainKeys("tx", "paid_at");
+    assertThat(order(order.orderId())).containsEntry("status", "RESERVED").doesNotContainKeys("tx", "paid_at")
+        .containsEntry("refund:RFtx-1", "REQUESTED");
     assertThat(paymentDeadlines()).containsKey(order.orderId());
-    assertThat(eventTypes()).containsExactly("ReservationMade");
+    // The wrong amount was taken from the buyer all the same: it goes back.
+    assertThat(eventTypes()).containsExactly("ReservationMade", "RefundRequested");
   }
 
   @Test
@@ -167,9 +169,13 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
         .expectNext(List.of("OTHER_TRANSACTION", "PAID"))
         .verifyComplete();
 
-    assertThat(order(order.orderId())).containsEntry("tx", "tx-1");
+    assertThat(order(order.orderId())).containsEntry("tx", "tx-1").containsEntry("refund:RFtx-2", "REQUESTED");
     assertThat(group(order.groupId())).containsEntry("paid", "1");
-    assertThat(eventTypes()).containsExactly("ReservationMade", "PaymentConfirmed");
+    assertThat(eventTypes()).containsExactly("ReservationMade", "PaymentConfirmed", "RefundRequested");
+
+    // The gateway repeats the notification of the second payment: it is refunded once.
+    confirmPayment(order.orderId(), "tx-2", GROUP_PRICE, PAID_AT + 2_000).block(TIMEOUT);
+    assertThat(eventTypes()).containsExactly("ReservationMade", "PaymentConfirmed", "RefundRequested");
   }
 
   @Test

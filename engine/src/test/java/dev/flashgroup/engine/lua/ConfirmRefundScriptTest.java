@@ -106,6 +106,26 @@ class ConfirmRefundScriptTest extends LuaScriptSupport {
     assertThat(eventTypes()).containsOnlyOnce("RefundConfirmed");
   }
 
+  @Test
+  void confirmsRefundOfSecondPaymentWithoutTouchingTheOrder() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+    confirmPayment(order.orderId(), "tx-1", SOLO_PRICE, REFUNDED_AT - 2_000).block(TIMEOUT);
+    confirmPayment(order.orderId(), "tx-2", SOLO_PRICE, REFUNDED_AT - 1_000).block(TIMEOUT);
+
+    StepVerifier.create(confirmRefund(order.orderId(), "RFtx-2", REFUNDED_AT))
+        .expectNext("REFUNDED")
+        .verifyComplete();
+    StepVerifier.create(confirmRefund(order.orderId(), "RFtx-2", REFUNDED_AT + 1_000))
+        .expectNext("DUPLICATE")
+        .verifyComplete();
+
+    assertThat(order(order.orderId())).containsEntry("status", "SUCCEEDED").containsEntry("tx", "tx-1")
+        .containsEntry("refund:RFtx-2", "CONFIRMED");
+    assertThat(eventTypes()).containsOnlyOnce("RefundConfirmed");
+    assertThat(lastEvent().data().get("orders").get(0).get("status").asString()).isEqualTo("SUCCEEDED");
+  }
+
   /** A solo order paid after it expired: the payment goes back, order REFUNDING with refund no RF + id. */
   private Reply refundingOrder() {
     Reply order = boughtAlone("buyer-1");
