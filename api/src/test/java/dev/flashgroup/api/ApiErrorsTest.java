@@ -2,35 +2,21 @@ package dev.flashgroup.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Every refusal and error is a problem detail with the true status and a stable code. */
+@IsolatedServices
 @ApiTest
 class ApiErrorsTest {
-
-  private static final Isolation services = new Isolation();
-
-  @DynamicPropertySource
-  static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
-  }
 
   @Autowired WebTestClient http;
   Shop shop;

@@ -6,36 +6,23 @@ import static org.awaitility.Awaitility.await;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.payment.PaymentConfirmation;
 import dev.flashgroup.engine.payment.PaymentNotifications;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The life of groups and orders over HTTP, down to the rows in MySQL. */
+@IsolatedServices
 @ApiTest
 class GroupLifecycleTest {
 
-  private static final Isolation services = new Isolation();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
-
-  @DynamicPropertySource
-  static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
-  }
 
   @Autowired WebTestClient http;
   @Autowired DatabaseClient db;

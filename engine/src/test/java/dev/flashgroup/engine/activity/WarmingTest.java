@@ -7,11 +7,10 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.reservation.Refusal;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,23 +20,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Activities reach Redis before they open: at once when they start soon, else from the warmer. */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class WarmingTest {
 
-  private static final Isolation services = new Isolation();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
     registry.add("flashgroup.activities.warm-ahead", () -> "PT3S");
     registry.add("flashgroup.activities.warm-interval", () -> "PT0.1S");
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
   }
 
   @Autowired ActivityScheduling scheduling;

@@ -10,7 +10,7 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,23 +33,17 @@ import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
 
 /** Entries read by a relay instance that died before the broker confirmed them are taken over. */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class RelayAdoptionTest {
 
-  private static final Isolation services = new Isolation();
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
     registry.add("flashgroup.relay.adopt-after", () -> "PT0.3S");
     registry.add("flashgroup.relay.adopt-interval", () -> "PT0.1S");
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
   }
 
   @Autowired EventRelay relay;

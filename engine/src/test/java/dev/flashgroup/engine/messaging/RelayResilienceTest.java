@@ -13,7 +13,7 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -22,34 +22,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
 
 /** The relay keeps events it could not deliver, and keeps going when one activity is broken. */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class RelayResilienceTest {
 
-  private static final Isolation services = new Isolation();
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-  @DynamicPropertySource
-  static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
-  }
 
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;

@@ -10,7 +10,7 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -27,8 +27,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -39,12 +37,12 @@ import reactor.core.scheduler.Schedulers;
  * it held but had not acknowledged go back to the queue, and once it runs again every acknowledged
  * reservation is exactly one order row, none missing and none twice.
  */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class WorkerRestartTest {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRestartTest.class);
-  private static final Isolation services = new Isolation();
   // Buyers' Redis calls start on one thread that may block: Lettuce briefly parks writers that meet
   // on its connection lock, which BlockHound refuses on event-loop threads.
   private static final Scheduler buyers = Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, "buyers");
@@ -53,15 +51,9 @@ class WorkerRestartTest {
   private static final int RUSH = 1_500;
   private static final int WHILE_STOPPED = 200;
 
-  @DynamicPropertySource
-  static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
-  }
-
   @AfterAll
   static void cleanUp() throws Exception {
     buyers.dispose();
-    services.removeAll();
   }
 
   @Autowired OrderProjector projector;

@@ -18,7 +18,7 @@ import dev.flashgroup.engine.messaging.MessagingSettings;
 import dev.flashgroup.engine.payment.PaymentNotifications;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,22 +45,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * With the relay switched off, this test replays a real activity's events to the worker queue
  * backwards and then again shuffled, and expects MySQL to end up exactly where Redis is.
  */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class ProjectionOrderTest {
 
-  private static final Isolation services = new Isolation();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
     registry.add("flashgroup.relay.enabled", () -> "false");
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
   }
 
   @Autowired ActivityScheduling scheduling;

@@ -7,7 +7,7 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -18,14 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,24 +31,14 @@ import reactor.core.publisher.Mono;
  * joiners and 200 solo buyers arrive at once for what is left of 100 units. Checks invariants
  * 1-3 of DESIGN.md by counting.
  */
+@IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
 class ContentionTest {
 
-  private static final Isolation services = new Isolation();
   private static final int STOCK = 100;
   private static final int GROUP_SIZE = 3;
   private static final int PER_USER_LIMIT = 1;
-
-  @DynamicPropertySource
-  static void isolate(DynamicPropertyRegistry registry) {
-    services.register(registry);
-  }
-
-  @AfterAll
-  static void cleanUp() throws Exception {
-    services.removeAll();
-  }
 
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;

@@ -4,8 +4,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.sql.DriverManager;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -44,24 +47,39 @@ public final class Isolation {
     return "jdbc:mariadb://" + DB_HOST + ":" + DB_PORT + "/" + database() + "?createDatabaseIfNotExist=true";
   }
 
-  /** Points the application context at this class's own database, namespace and queues. */
+  /** Points an application context at this class's own database, namespace and queues. */
+  public Map<String, Object> properties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("spring.r2dbc.url", "r2dbc:mysql://" + DB_HOST + ":" + DB_PORT + "/" + database() + "?serverZoneId=UTC");
+    p.put("spring.r2dbc.username", DB_USER);
+    p.put("spring.r2dbc.password", DB_PASSWORD);
+    p.put("spring.flyway.url", jdbcUrl());
+    p.put("spring.flyway.user", DB_USER);
+    p.put("spring.flyway.password", DB_PASSWORD);
+    p.put("spring.data.redis.host", REDIS_HOST);
+    p.put("spring.data.redis.port", REDIS_PORT);
+    p.put("flashgroup.redis.namespace", namespace());
+    p.put("flashgroup.messaging.host", RABBIT_HOST);
+    p.put("flashgroup.messaging.port", RABBIT_PORT);
+    p.put("flashgroup.messaging.prefix", messagingPrefix());
+    p.put("flashgroup.relay.consumer-name", "relay-" + id);
+    p.put("flashgroup.timers.interval", "PT0.05S");
+    p.put("flashgroup.relay.interval", "PT0.01S");
+    return p;
+  }
+
+  /** The same, for a test that registers properties itself. */
   public void register(DynamicPropertyRegistry registry) {
-    registry.add("spring.r2dbc.url", () -> "r2dbc:mysql://" + DB_HOST + ":" + DB_PORT + "/" + database()
-        + "?serverZoneId=UTC");
-    registry.add("spring.r2dbc.username", () -> DB_USER);
-    registry.add("spring.r2dbc.password", () -> DB_PASSWORD);
-    registry.add("spring.flyway.url", this::jdbcUrl);
-    registry.add("spring.flyway.user", () -> DB_USER);
-    registry.add("spring.flyway.password", () -> DB_PASSWORD);
-    registry.add("spring.data.redis.host", () -> REDIS_HOST);
-    registry.add("spring.data.redis.port", () -> REDIS_PORT);
-    registry.add("flashgroup.redis.namespace", this::namespace);
-    registry.add("flashgroup.messaging.host", () -> RABBIT_HOST);
-    registry.add("flashgroup.messaging.port", () -> RABBIT_PORT);
-    registry.add("flashgroup.messaging.prefix", this::messagingPrefix);
-    registry.add("flashgroup.relay.consumer-name", () -> "relay-" + id);
-    registry.add("flashgroup.timers.interval", () -> "PT0.05S");
-    registry.add("flashgroup.relay.interval", () -> "PT0.01S");
+    properties().forEach((name, value) -> registry.add(name, () -> value));
+  }
+
+  /** {@link #removeAll()} for a context that is closing: a failure is logged, not thrown. */
+  void removeQuietly() {
+    try {
+      removeAll();
+    } catch (Exception e) {
+      LoggerFactory.getLogger(Isolation.class).warn("could not remove test services {}: {}", id, e.toString());
+    }
   }
 
   /** Drops the database, deletes the namespace's keys and the queues and exchanges. */
