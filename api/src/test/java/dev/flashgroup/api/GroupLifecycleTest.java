@@ -57,6 +57,9 @@ class GroupLifecycleTest {
         .expectStatus().isOk().expectBody()
         .jsonPath("$.status").isEqualTo("SUCCEEDED")
         .jsonPath("$.paid").isEqualTo(2)
+        .jsonPath("$.leaderId").isEqualTo("a***e")
+        .jsonPath("$.members[0]").isEqualTo("a***e")
+        .jsonPath("$.members[1]").isEqualTo("b***b")
         .jsonPath("$.remainingSlots").isEqualTo(0);
   }
 
