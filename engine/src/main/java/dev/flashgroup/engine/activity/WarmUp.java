@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.activity;
 
+import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.messaging.RelaySettings;
 import java.util.List;
@@ -14,14 +15,16 @@ class WarmUp {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final LiveActivities live;
   private final RedisScript<String> warmActivity;
   private final Activities activities;
   private final RelaySettings relay;
 
-  WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<String> warmActivity,
+  WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, RedisScript<String> warmActivity,
       Activities activities, RelaySettings relay) {
     this.redis = redis;
     this.keys = keys;
+    this.live = live;
     this.warmActivity = warmActivity;
     this.activities = activities;
     this.relay = relay;
@@ -43,7 +46,7 @@ class WarmUp {
         "group_ttl_ms", Long.toString(a.groupTtl().toMillis()),
         "pay_window_ms", Long.toString(a.payWindow().toMillis()));
     return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
-        .then(redis.opsForSet().add(keys.liveActivities(), a.id().toString()))
+        .then(live.add(a.id()))
         .then(activities.markWarmed(a.id()));
   }
 }

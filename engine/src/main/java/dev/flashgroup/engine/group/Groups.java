@@ -21,12 +21,11 @@ public class Groups {
   }
 
   public Mono<GroupView> find(String groupId) {
-    ActivityId activity;
-    try {
-      activity = ActivityId.ofChild(groupId);
-    } catch (IllegalArgumentException e) {
-      return Mono.empty();
-    }
+    return ActivityId.owning(groupId).map(activity -> find(activity, groupId))
+        .orElseGet(Mono::empty);
+  }
+
+  private Mono<GroupView> find(ActivityId activity, String groupId) {
     var k = keys.of(activity);
     Mono<List<String>> group = redis.<String, String>opsForHash()
         .multiGet(k.group(groupId), List.of("status", "leader", "size", "members", "paid", "deadline"))

@@ -1,5 +1,7 @@
 package dev.flashgroup.engine.kernel;
 
+import java.util.Optional;
+
 /** Identifies an activity; the number MySQL assigned when the merchant scheduled it. */
 public record ActivityId(long value) {
 
@@ -9,17 +11,18 @@ public record ActivityId(long value) {
     }
   }
 
-  /** The activity an order or group id ({@code 42-17}) belongs to. */
-  public static ActivityId ofChild(String childId) {
+  /** The activity an order or group id ({@code 42-17}) belongs to; empty for anything else. */
+  public static Optional<ActivityId> owning(String childId) {
     int dash = childId == null ? -1 : childId.indexOf('-');
     if (dash <= 0 || dash == childId.length() - 1) {
-      throw new IllegalArgumentException("not an order or group id: " + childId);
+      return Optional.empty();
     }
     try {
       Long.parseLong(childId.substring(dash + 1));
-      return new ActivityId(Long.parseLong(childId.substring(0, dash)));
+      long activity = Long.parseLong(childId.substring(0, dash));
+      return activity > 0 ? Optional.of(new ActivityId(activity)) : Optional.empty();
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not an order or group id: " + childId, e);
+      return Optional.empty();
     }
   }
 

@@ -1,9 +1,8 @@
 package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,10 +38,9 @@ import reactor.rabbitmq.Sender;
 @Component
 class EventRelay extends RepeatingJob {
 
-  private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
-
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final LiveActivities live;
   private final Sender sender;
   private final Topology topology;
   private final MessagingSettings messaging;
@@ -51,10 +49,11 @@ class EventRelay extends RepeatingJob {
   private final AtomicLong lagMillis = new AtomicLong();
   private volatile long nextAdoption;
 
-  EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, Sender sender, Topology topology,
+  EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, Sender sender, Topology topology,
       MessagingSettings messaging, RelaySettings settings, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
+    this.live = live;
     this.sender = sender;
     this.topology = topology;
     this.messaging = messaging;
@@ -79,14 +78,8 @@ class EventRelay extends RepeatingJob {
     if (adopt) {
       nextAdoption = clock.millis() + settings.adoptInterval().toMillis();
     }
-    return redis.opsForSet().members(keys.liveActivities())
-        .map(id -> new ActivityId(Long.parseLong(id)))
-        .concatMap(activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty()).then(relay(activity))
-            // One activity in trouble must not hold up the others.
-            .onErrorResume(e -> {
-              log.warn("relaying activity {} failed: {}", activity, e.toString());
-              return Mono.empty();
-            }))
+    return live.visit("relaying", activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty())
+            .then(relay(activity)))
         .then();
   }
 

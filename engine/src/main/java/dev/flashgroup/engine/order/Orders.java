@@ -23,12 +23,11 @@ public class Orders {
   }
 
   public Mono<OrderView> find(String orderId) {
-    ActivityId activity;
-    try {
-      activity = ActivityId.ofChild(orderId);
-    } catch (IllegalArgumentException e) {
-      return Mono.empty();
-    }
+    return ActivityId.owning(orderId).map(activity -> find(activity, orderId))
+        .orElseGet(Mono::empty);
+  }
+
+  private Mono<OrderView> find(ActivityId activity, String orderId) {
     return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), List.copyOf(FIELDS))
         .filter(values -> values.get(0) != null)
         .map(v -> new OrderView(orderId, activity.value(), v.get(2).isEmpty() ? null : v.get(2), v.get(1),

@@ -29,12 +29,17 @@ public class PaymentNotifications {
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
-    ActivityId activity;
-    try {
-      activity = ActivityId.ofChild(orderId);
-    } catch (IllegalArgumentException e) {
-      return Mono.just(PaymentConfirmation.NOT_FOUND);
-    }
+    return ActivityId.owning(orderId).map(activity -> paid(activity, orderId, transactionId, amount))
+        .orElseGet(() -> Mono.just(PaymentConfirmation.NOT_FOUND));
+  }
+
+  /** @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND */
+  public Mono<String> refunded(String orderId, String refundNo) {
+    return ActivityId.owning(orderId).map(activity -> refunded(activity, orderId, refundNo))
+        .orElseGet(() -> Mono.just("NOT_FOUND"));
+  }
+
+  private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
     var k = keys.of(activity);
     return redis.execute(confirmPayment, List.of(k.paymentDeadlines(), k.groupDeadlines(), k.events()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
@@ -42,14 +47,7 @@ public class PaymentNotifications {
         .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));
   }
 
-  /** @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND */
-  public Mono<String> refunded(String orderId, String refundNo) {
-    ActivityId activity;
-    try {
-      activity = ActivityId.ofChild(orderId);
-    } catch (IllegalArgumentException e) {
-      return Mono.just("NOT_FOUND");
-    }
+  private Mono<String> refunded(ActivityId activity, String orderId, String refundNo) {
     var k = keys.of(activity);
     return redis.execute(confirmRefund, List.of(k.events()),
             List.of(k.prefix(), orderId, refundNo, Long.toString(clock.millis())))

@@ -49,13 +49,9 @@ public class Reservations {
   }
 
   public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey) {
-    ActivityId activity;
-    try {
-      activity = ActivityId.ofChild(groupId);
-    } catch (IllegalArgumentException e) {
-      return Mono.just(new ReservationOutcome.Unknown("group", groupId));
-    }
-    return run(activity, Kind.JOIN, buyer, groupId, idempotencyKey);
+    return ActivityId.owning(groupId)
+        .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey))
+        .orElseGet(() -> Mono.just(new ReservationOutcome.Unknown("group", groupId)));
   }
 
   public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey) {

@@ -1,11 +1,10 @@
 package dev.flashgroup.engine.timer;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,20 +22,20 @@ import reactor.core.publisher.Mono;
 @Component
 class DeadlineSweeper extends RepeatingJob {
 
-  private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
-
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final LiveActivities live;
   private final RedisScript<Long> expireReservations;
   private final RedisScript<Long> failGroups;
   private final TimerSettings settings;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
 
-  DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<Long> expireReservations,
+  DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, RedisScript<Long> expireReservations,
       RedisScript<Long> failGroups, TimerSettings settings, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
+    this.live = live;
     this.expireReservations = expireReservations;
     this.failGroups = failGroups;
     this.settings = settings;
@@ -57,14 +56,7 @@ class DeadlineSweeper extends RepeatingJob {
   @Override
   protected Mono<?> round() {
     AtomicLong due = new AtomicLong();
-    return redis.opsForSet().members(keys.liveActivities())
-        .map(id -> new ActivityId(Long.parseLong(id)))
-        .concatMap(activity -> sweep(activity).then(dueLater(activity))
-            // One activity in trouble must not hold up the timers of the others.
-            .onErrorResume(e -> {
-              log.warn("sweeping activity {} failed: {}", activity, e.toString());
-              return Mono.empty();
-            }))
+    return live.visit("sweeping", activity -> sweep(activity).then(dueLater(activity)))
         .doOnNext(due::addAndGet)
         .then(Mono.fromRunnable(() -> backlog.set(due.get())));
   }
