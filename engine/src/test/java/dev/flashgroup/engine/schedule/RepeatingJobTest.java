@@ -1,0 +1,92 @@
+package dev.flashgroup.engine.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+class RepeatingJobTest {
+
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger(FlakyJob.class);
+
+  @BeforeEach
+  void captureLog() {
+    logged.start();
+    logger.addAppender(logged);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    logger.detachAppender(logged);
+  }
+
+  @Test
+  void aLongOutageIsLoggedOnceAndTheRecoveryOnce() throws InterruptedException {
+    FlakyJob job = new FlakyJob(200);
+    job.start();
+    try {
+      assertThat(job.recovered.await(30, TimeUnit.SECONDS)).as("the job recovers").isTrue();
+    } finally {
+      job.stop();
+    }
+
+    assertThat(job.rounds.get()).isGreaterThan(200);
+    assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().contains("FlakyJob round failed").contains("broker down");
+    assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.INFO)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().contains("recovered after 200 failed rounds");
+  }
+
+  @Test
+  void theLoopGoesOnAfterEveryFailedRound() throws InterruptedException {
+    FlakyJob job = new FlakyJob(3);
+    job.start();
+    try {
+      assertThat(job.recovered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(job.isRunning()).isTrue();
+    } finally {
+      job.stop();
+    }
+    assertThat(job.isRunning()).isFalse();
+  }
+
+  /** Fails its first rounds as if a service were down, then works. */
+  static final class FlakyJob extends RepeatingJob {
+
+    final AtomicInteger rounds = new AtomicInteger();
+    final CountDownLatch recovered = new CountDownLatch(1);
+    private final int failures;
+
+    FlakyJob(int failures) {
+      this.failures = failures;
+    }
+
+    @Override
+    protected Mono<?> round() {
+      if (rounds.incrementAndGet() <= failures) {
+        return Mono.error(new IllegalStateException("broker down"));
+      }
+      recovered.countDown();
+      return Mono.empty();
+    }
+
+    @Override
+    protected Duration pause() {
+      return Duration.ofMillis(1);
+    }
+  }
+}
