@@ -23,6 +23,9 @@ class GroupController {
 
   private static final int MAX_LIMIT = 100;
 
+  /** The "only N more needed" list of an activity, fewest free slots first. */
+  record JoinableGroups(long activityId, List<JoinableGroup> groups) {}
+
   private final Groups groups;
 
   GroupController(Groups groups) {
@@ -34,7 +37,7 @@ class GroupController {
    * needed"), from Redis. Only {@code joinable=true} is served: closed groups are not kept there.
    */
   @GetMapping("/api/v1/activities/{activityId}/groups")
-  Mono<ResponseEntity<List<JoinableGroup>>> joinable(@PathVariable long activityId,
+  Mono<ResponseEntity<JoinableGroups>> joinable(@PathVariable long activityId,
       @RequestParam(required = false) Boolean joinable, @RequestParam(defaultValue = "20") int limit) {
     if (!Boolean.TRUE.equals(joinable)) {
       return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
@@ -47,7 +50,8 @@ class GroupController {
     if (activityId <= 0) {
       return Mono.just(Problems.notFound("activity", Long.toString(activityId)));
     }
-    return groups.joinable(new ActivityId(activityId), limit).collectList().map(ResponseEntity::ok);
+    return groups.joinable(new ActivityId(activityId), limit).collectList()
+        .map(list -> ResponseEntity.ok(new JoinableGroups(activityId, list)));
   }
 
   @GetMapping("/api/v1/groups/{groupId}")
