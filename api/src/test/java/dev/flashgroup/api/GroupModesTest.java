@@ -88,9 +88,7 @@ class GroupModesTest {
     draft.put("virtualSuccessMissing", 1);
     long activity = shop.schedule("shop-1", draft);
     Map<?, ?> leader = shop.open("alice", activity);
-    Map<?, ?> member = shop.join("bob", leader.get("groupId"));
-    shop.pay("alice", leader.get("orderId"));
-    shop.pay("bob", member.get("orderId"));
+    Map<?, ?> member = bobJoinsAndBothPay(leader);
 
     await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(orderColumn(member.get("orderId"), "status")));
     shop.get("carol", "/api/v1/groups/" + leader.get("groupId"))
@@ -107,13 +105,11 @@ class GroupModesTest {
   @Test
   void groupOneMemberShortFailsWithoutVirtualSuccess() {
     long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofSeconds(2), Duration.ofMinutes(5)));
-    Map<?, ?> leader = shop.open("alice", activity);
-    Map<?, ?> member = shop.join("bob", leader.get("groupId"));
-    shop.pay("alice", leader.get("orderId"));
-    shop.pay("bob", member.get("orderId"));
+    Map<?, ?> member = bobJoinsAndBothPay(shop.open("alice", activity));
+    Object groupId = member.get("groupId");
 
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(orderColumn(member.get("orderId"), "status")));
-    shop.get("carol", "/api/v1/groups/" + leader.get("groupId")).jsonPath("$.status").isEqualTo("FAILED");
+    shop.get("carol", "/api/v1/groups/" + groupId).jsonPath("$.status").isEqualTo("FAILED");
   }
 
   @Test
@@ -191,6 +187,14 @@ class GroupModesTest {
   void matchIsForCustomersOnly() {
     http.post().uri("/api/v1/activities/1/groups/match").headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", "shop-1")))
         .exchange().expectStatus().isForbidden();
+  }
+
+  /** Bob joins Alice's group; both pay. Returns Bob's reservation. */
+  private Map<?, ?> bobJoinsAndBothPay(Map<?, ?> leader) {
+    Map<?, ?> member = shop.join("bob", leader.get("groupId"));
+    shop.pay("alice", leader.get("orderId"));
+    shop.pay("bob", member.get("orderId"));
+    return member;
   }
 
   private List<Map<?, ?>> threeJoinAndPay(long activity) {
