@@ -1,4 +1,5 @@
--- Reserves one unit for a buyer: opens a group, joins a group or buys alone, in one atomic step.
+-- Reserves one unit for a buyer: opens a group, joins a group, is matched into a group or buys
+-- alone, in one atomic step.
 -- Checks the activity window, the group's state and capacity, the buyer's membership and quota and
 -- the stock; then takes the unit, creates the order, records the payment deadline and appends the
 -- event to the activity's stream.
@@ -9,12 +10,18 @@
 -- KEYS[1] activity hash   KEYS[2] quota hash    KEYS[3] payment deadlines (zset)
 -- KEYS[4] group deadlines (zset)                KEYS[5] event stream
 -- KEYS[6] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
--- ARGV[1] key prefix, e.g. 'fg:{a42}:'          ARGV[2] kind: OPEN | JOIN | SOLO
+-- MATCH puts the buyer into the open group with the fewest free slots (not one they are already in),
+-- or opens a new group when none has a free slot. Groups with free slots are kept in the sorted
+-- set <prefix>open, scored by free slots, which every script that changes a group's members keeps
+-- up to date. A FLASH activity takes no OPEN: its buyers are matched, so at most one of its
+-- groups has free slots at any time (until an expiry reopens a slot).
+--
+-- ARGV[1] key prefix, e.g. 'fg:{a42}:'          ARGV[2] kind: OPEN | JOIN | MATCH | SOLO
 -- ARGV[3] buyer id        ARGV[4] now (epoch ms)  ARGV[5] group id (JOIN only, else '')
 -- ARGV[6] idempotency ttl (seconds)              ARGV[7] '1' when an idempotency key is given
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
--- (NOT_FOUND, NOT_STARTED, ENDED, GROUP_CLOSED, ALREADY_IN_GROUP, GROUP_FULL, LIMIT_REACHED,
--- SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
+-- (NOT_FOUND, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP, GROUP_FULL,
+-- LIMIT_REACHED, SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
 local activity_key, quota_key, pay_due_key, group_due_key, events_key, idem_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -39,16 +46,36 @@ local function refuse(code)
 end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
-  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id')
+  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode')
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
-local group_ttl, pay_window, activity_id = tonumber(a[8]), tonumber(a[9]), a[10]
+local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]
+local open_key = prefix .. 'open'
 
 if now < starts_at then return refuse('NOT_STARTED') end
 if now >= ends_at then return refuse('ENDED') end
+if kind == 'OPEN' and mode == 'FLASH' then return refuse('MATCH_ONLY') end
+
+-- The fewest free slots first; a few stale entries (deadline passed, not swept yet) are skipped.
+local function group_to_match()
+  for _, candidate in ipairs(redis.call('ZRANGEBYSCORE', open_key, 1, '+inf', 'LIMIT', 0, 16)) do
+    local candidate_key = prefix .. 'g:' .. candidate
+    local g = redis.call('HMGET', candidate_key, 'status', 'deadline', 'members', 'size')
+    if g[1] == 'OPEN' and now < tonumber(g[2]) and tonumber(g[3]) < tonumber(g[4])
+        and redis.call('HEXISTS', candidate_key .. ':members', buyer) == 0 then
+      return candidate
+    end
+  end
+  return nil
+end
+
+if kind == 'MATCH' then
+  join_group_id = group_to_match()
+  kind = join_group_id and 'JOIN' or 'OPEN'
+end
 
 local group_key, members_key
 if kind == 'JOIN' then
@@ -96,6 +123,8 @@ if group_id ~= '' then
   redis.call('HINCRBY', group_key, 'version', 1)
   redis.call('HSET', members_key, buyer, order_id)
   local g = redis.call('HMGET', group_key, 'status', 'size', 'members', 'paid', 'deadline', 'version', 'leader')
+  local free = tonumber(g[2]) - tonumber(g[3])
+  if free > 0 then redis.call('ZADD', open_key, free, group_id) else redis.call('ZREM', open_key, group_id) end
   group = {id = group_id, activityId = activity_id, status = g[1], size = tonumber(g[2]),
     members = tonumber(g[3]), paid = tonumber(g[4]), deadline = tonumber(g[5]),
     version = tonumber(g[6]), leader = g[7]}

@@ -33,6 +33,16 @@ final class Shop {
     return body;
   }
 
+  /** A TIERED activity; {@code tiers} are {size, price} pairs, sizes rising and prices falling. */
+  static Map<String, Object> tiered(Duration groupTtl, long[]... tiers) {
+    Map<String, Object> body = activity(2, 100, 1, groupTtl, Duration.ofMinutes(5));
+    body.put("mode", "TIERED");
+    body.remove("groupSize");
+    body.remove("groupPrice");
+    body.put("tiers", java.util.Arrays.stream(tiers).map(t -> Map.of("size", t[0], "price", t[1])).toList());
+    return body;
+  }
+
   long schedule(String merchant, Map<String, Object> activity) {
     Map<?, ?> created = http.post().uri("/api/v1/merchant/activities")
         .headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", merchant)))
@@ -55,6 +65,15 @@ final class Shop {
 
   Map<?, ?> join(String buyer, Object groupId) {
     return reserved(buyer, "/api/v1/groups/" + groupId + "/members");
+  }
+
+  Map<?, ?> match(String buyer, long activity) {
+    return reserved(buyer, "/api/v1/activities/" + activity + "/groups/match");
+  }
+
+  WebTestClient.BodyContentSpec get(String buyer, String uri) {
+    return http.get().uri(uri).headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", buyer))).exchange()
+        .expectStatus().isOk().expectBody();
   }
 
   Map<?, ?> solo(String buyer, long activity) {

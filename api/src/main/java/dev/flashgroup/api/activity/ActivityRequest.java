@@ -2,20 +2,23 @@ package dev.flashgroup.api.activity;
 
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.activity.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * A merchant's new activity as sent. Instants and durations arrive as text so that a malformed
  * one is reported with the other bad fields instead of failing the whole body.
  */
 record ActivityRequest(String title, String mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
-    Integer perUserLimit, String startsAt, String endsAt, String groupTtl, String payWindow) {
+    Integer perUserLimit, String startsAt, String endsAt, String groupTtl, String payWindow, List<Tier> tiers,
+    Integer virtualSuccessMissing) {
 
   ActivityDraft toDraft() {
     return new ActivityDraft(title, mode(mode), groupSize, groupPrice, soloPrice, stock, perUserLimit,
-        instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow));
+        instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow), tiers, virtualSuccessMissing);
   }
 
   private static Mode mode(String value) {

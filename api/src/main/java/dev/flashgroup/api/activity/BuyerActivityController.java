@@ -4,9 +4,11 @@ import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityFigures;
+import dev.flashgroup.engine.activity.Tier;
 import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,11 +20,13 @@ import reactor.core.publisher.Mono;
 class BuyerActivityController {
 
   record BuyerActivity(long id, String title, String mode, int groupSize, long groupPrice, long soloPrice,
-      int remainingStock, int perUserLimit, Instant startsAt, Instant endsAt, String status) {
+      int remainingStock, int perUserLimit, Instant startsAt, Instant endsAt, String status, List<Tier> tiers,
+      int virtualSuccessMissing) {
 
     static BuyerActivity of(Activity a, int remaining, Instant now) {
       return new BuyerActivity(a.id().value(), a.title(), a.mode().name(), a.groupSize(), a.groupPrice(),
-          a.soloPrice(), remaining, a.perUserLimit(), a.startsAt(), a.endsAt(), a.statusAt(now).name());
+          a.soloPrice(), remaining, a.perUserLimit(), a.startsAt(), a.endsAt(), a.statusAt(now).name(), a.tiers(),
+          a.virtualSuccessMissing());
     }
   }
 

@@ -15,6 +15,7 @@ final class RefusalText {
       case ALREADY_IN_GROUP -> "You are already in this group";
       case LIMIT_REACHED -> "You hold as many units of this activity as one buyer may";
       case NOT_STARTED -> "The activity has not started yet";
+      case MATCH_ONLY -> "Groups of this flash activity are formed by matching: use POST .../groups/match";
       case ENDED -> "The activity has ended";
     };
   }

@@ -7,6 +7,7 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import java.net.URI;
 import java.time.Instant;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -38,10 +39,13 @@ class ReservationController {
   @PostMapping("/api/v1/activities/{activityId}/groups")
   Mono<ResponseEntity<Reservation>> openGroup(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    if (activityId <= 0) {
-      return Mono.just(Problems.notFound("activity", Long.toString(activityId)));
-    }
-    return reservations.openGroup(new ActivityId(activityId), auth.getName(), checked(key)).map(this::respond);
+    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), checked(key)));
+  }
+
+  @PostMapping("/api/v1/activities/{activityId}/groups/match")
+  Mono<ResponseEntity<Reservation>> match(@PathVariable long activityId, JwtAuthenticationToken auth,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    return inActivity(activityId, id -> reservations.match(id, auth.getName(), checked(key)));
   }
 
   @PostMapping("/api/v1/groups/{groupId}/members")
@@ -53,10 +57,15 @@ class ReservationController {
   @PostMapping("/api/v1/activities/{activityId}/orders")
   Mono<ResponseEntity<Reservation>> buyAlone(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), checked(key)));
+  }
+
+  private Mono<ResponseEntity<Reservation>> inActivity(long activityId,
+      Function<ActivityId, Mono<ReservationOutcome>> reserve) {
     if (activityId <= 0) {
       return Mono.just(Problems.notFound("activity", Long.toString(activityId)));
     }
-    return reservations.buyAlone(new ActivityId(activityId), auth.getName(), checked(key)).map(this::respond);
+    return reserve.apply(new ActivityId(activityId)).map(this::respond);
   }
 
   private ResponseEntity<Reservation> respond(ReservationOutcome outcome) {

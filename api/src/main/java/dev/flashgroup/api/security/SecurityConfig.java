@@ -38,7 +38,8 @@ class SecurityConfig {
             .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
                 "/swagger-ui.html", "/webjars/**").permitAll()
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
-            .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/orders",
+            .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/groups/match",
+                "/api/v1/activities/*/orders",
                 "/api/v1/groups/*/members", "/api/v1/orders/*/payment").hasRole("CUSTOMER")
             .pathMatchers("/api/v1/**").authenticated()
             .pathMatchers("/actuator/**").hasRole("ADMIN")

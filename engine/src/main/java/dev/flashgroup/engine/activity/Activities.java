@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import dev.flashgroup.engine.kernel.ActivityId;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
-      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms";
+      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -30,14 +31,14 @@ public class Activities {
 
   Mono<ActivityId> insert(String merchantId, ActivityDraft d) {
     return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
-            + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, created_at)"
-            + " VALUES (:merchant, :title, :mode, :groupSize, :groupPrice, :soloPrice, :stock, :limit,"
-            + " :startsAt, :endsAt, :groupTtl, :payWindow, :now)")
+            + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing,"
+            + " created_at) VALUES (:merchant, :title, :mode, :groupSize, :groupPrice, :soloPrice, :stock, :limit,"
+            + " :startsAt, :endsAt, :groupTtl, :payWindow, :tiers, :virtualMissing, :now)")
         .bind("merchant", merchantId)
         .bind("title", d.title().strip())
         .bind("mode", d.mode().name())
-        .bind("groupSize", d.groupSize())
-        .bind("groupPrice", d.groupPrice())
+        .bind("groupSize", d.effectiveGroupSize())
+        .bind("groupPrice", d.effectiveGroupPrice())
         .bind("soloPrice", d.soloPrice())
         .bind("stock", d.stock())
         .bind("limit", d.perUserLimit())
@@ -45,6 +46,8 @@ public class Activities {
         .bind("endsAt", utc(d.endsAt()))
         .bind("groupTtl", d.groupTtl().toMillis())
         .bind("payWindow", d.payWindow().toMillis())
+        .bind("tiers", Parameter.fromOrEmpty(d.tiers().isEmpty() ? null : Tier.format(d.tiers()), String.class))
+        .bind("virtualMissing", d.virtualMissing())
         .bind("now", utc(clock.instant()))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
@@ -96,6 +99,8 @@ public class Activities {
         instant(row.get("starts_at", LocalDateTime.class)),
         instant(row.get("ends_at", LocalDateTime.class)),
         Duration.ofMillis(row.get("group_ttl_ms", Long.class)),
-        Duration.ofMillis(row.get("pay_window_ms", Long.class)));
+        Duration.ofMillis(row.get("pay_window_ms", Long.class)),
+        Tier.parse(row.get("tiers", String.class)),
+        row.get("virtual_success_missing", Integer.class));
   }
 }

@@ -3,8 +3,14 @@ package dev.flashgroup.engine.activity;
 import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
-/** A flash group a merchant scheduled. Prices are in fen. */
+/**
+ * A flash group a merchant scheduled. Prices are in fen. For TIERED, {@code groupSize} is the
+ * largest tier's size and {@code groupPrice} the smallest tier's price (what a member pays up
+ * front); {@code tiers} is empty for the other modes. A group at most {@code virtualSuccessMissing}
+ * paid members short at its deadline succeeds anyway.
+ */
 public record Activity(
     ActivityId id,
     String merchantId,
@@ -18,7 +24,13 @@ public record Activity(
     Instant startsAt,
     Instant endsAt,
     Duration groupTtl,
-    Duration payWindow) {
+    Duration payWindow,
+    List<Tier> tiers,
+    int virtualSuccessMissing) {
+
+  public Activity {
+    tiers = tiers == null ? List.of() : List.copyOf(tiers);
+  }
 
   public Status statusAt(Instant now) {
     if (now.isBefore(startsAt)) {

@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a merchant submits to schedule an activity; {@link #violations()} lists every bad field. */
+/**
+ * What a merchant submits to schedule an activity; {@link #violations()} lists every bad field.
+ * A TIERED activity gives {@code tiers} instead of {@code groupSize} and {@code groupPrice}: its
+ * groups take members up to the largest tier and buyers pay the smallest tier's price up front.
+ */
 public record ActivityDraft(
     String title,
     Mode mode,
@@ -18,10 +22,27 @@ public record ActivityDraft(
     Instant startsAt,
     Instant endsAt,
     Duration groupTtl,
-    Duration payWindow) {
+    Duration payWindow,
+    List<Tier> tiers,
+    Integer virtualSuccessMissing) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
+  public static final int MAX_TIERS = 10;
+  /** FLASH activities are short and each buyer may take only a few units. */
+  public static final int FLASH_MAX_PER_USER_LIMIT = 5;
+  public static final Duration FLASH_MAX_WINDOW = Duration.ofHours(24);
+
+  public ActivityDraft {
+    tiers = tiers == null ? List.of() : List.copyOf(tiers);
+  }
+
+  /** A STANDARD or FLASH draft without tiers or virtual success. */
+  public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+      Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow) {
+    this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
+        List.of(), null);
+  }
 
   /** A field and what is wrong with it. */
   public record Violation(String field, String message) {}
@@ -36,16 +57,13 @@ public record ActivityDraft(
     if (mode == null) {
       found.add(new Violation("mode", "must be one of " + List.of(Mode.values())));
     }
-    if (groupSize == null || groupSize < MIN_GROUP_SIZE || groupSize > MAX_GROUP_SIZE) {
-      found.add(new Violation("groupSize", "must be between " + MIN_GROUP_SIZE + " and " + MAX_GROUP_SIZE));
-    }
-    if (groupPrice == null || groupPrice <= 0) {
-      found.add(new Violation("groupPrice", "must be a positive amount in fen"));
+    if (mode == Mode.TIERED) {
+      checkTiers(found);
+    } else {
+      checkGroup(found);
     }
     if (soloPrice == null || soloPrice <= 0) {
       found.add(new Violation("soloPrice", "must be a positive amount in fen"));
-    } else if (groupPrice != null && groupPrice > soloPrice) {
-      found.add(new Violation("groupPrice", "must not exceed soloPrice"));
     }
     if (stock == null || stock < 1 || stock > 10_000_000) {
       found.add(new Violation("stock", "must be between 1 and 10000000"));
@@ -53,6 +71,74 @@ public record ActivityDraft(
     if (perUserLimit == null || perUserLimit < 1) {
       found.add(new Violation("perUserLimit", "must be at least 1"));
     }
+    checkWindow(found);
+    checkPositive(found, "groupTtl", groupTtl);
+    checkPositive(found, "payWindow", payWindow);
+    checkVirtualSuccess(found);
+    if (mode == Mode.FLASH) {
+      checkFlash(found);
+    }
+    return found;
+  }
+
+  private void checkGroup(List<Violation> found) {
+    if (!tiers.isEmpty()) {
+      found.add(new Violation("tiers", "are only allowed for mode TIERED"));
+    }
+    if (groupSize == null || groupSize < MIN_GROUP_SIZE || groupSize > MAX_GROUP_SIZE) {
+      found.add(new Violation("groupSize", "must be between " + MIN_GROUP_SIZE + " and " + MAX_GROUP_SIZE));
+    }
+    if (groupPrice == null || groupPrice <= 0) {
+      found.add(new Violation("groupPrice", "must be a positive amount in fen"));
+    } else if (soloPrice != null && groupPrice > soloPrice) {
+      found.add(new Violation("groupPrice", "must not exceed soloPrice"));
+    }
+  }
+
+  private void checkTiers(List<Violation> found) {
+    if (groupSize != null) {
+      found.add(new Violation("groupSize", "must be left out for mode TIERED (the largest tier's size)"));
+    }
+    if (groupPrice != null) {
+      found.add(new Violation("groupPrice", "must be left out for mode TIERED (the smallest tier's price)"));
+    }
+    if (tiers.isEmpty() || tiers.size() > MAX_TIERS) {
+      found.add(new Violation("tiers", "must list 1 to " + MAX_TIERS + " tiers of {size, price} for mode TIERED"));
+      return;
+    }
+    for (int i = 0; i < tiers.size(); i++) {
+      checkTier(found, i);
+    }
+    if (found.stream().noneMatch(v -> v.field().startsWith("tiers"))) {
+      checkTierOrder(found);
+    }
+  }
+
+  private void checkTier(List<Violation> found, int i) {
+    Tier tier = tiers.get(i);
+    if (tier == null || tier.size() == null || tier.size() < MIN_GROUP_SIZE || tier.size() > MAX_GROUP_SIZE) {
+      found.add(new Violation("tiers[" + i + "].size", "must be between " + MIN_GROUP_SIZE + " and " + MAX_GROUP_SIZE));
+    }
+    if (tier == null || tier.price() == null || tier.price() <= 0) {
+      found.add(new Violation("tiers[" + i + "].price", "must be a positive amount in fen"));
+    }
+  }
+
+  private void checkTierOrder(List<Violation> found) {
+    for (int i = 1; i < tiers.size(); i++) {
+      if (tiers.get(i).size() <= tiers.get(i - 1).size()) {
+        found.add(new Violation("tiers[" + i + "].size", "must be larger than the size of the tier before"));
+      }
+      if (tiers.get(i).price() >= tiers.get(i - 1).price()) {
+        found.add(new Violation("tiers[" + i + "].price", "must be lower than the price of the tier before"));
+      }
+    }
+    if (soloPrice != null && tiers.get(0).price() > soloPrice) {
+      found.add(new Violation("tiers[0].price", "must not exceed soloPrice"));
+    }
+  }
+
+  private void checkWindow(List<Violation> found) {
     if (startsAt == null) {
       found.add(new Violation("startsAt", "must be an ISO-8601 instant"));
     }
@@ -61,9 +147,27 @@ public record ActivityDraft(
     } else if (startsAt != null && !endsAt.isAfter(startsAt)) {
       found.add(new Violation("endsAt", "must be after startsAt"));
     }
-    checkPositive(found, "groupTtl", groupTtl);
-    checkPositive(found, "payWindow", payWindow);
-    return found;
+  }
+
+  /** At least one real member must have paid: a group may miss at most its smallest size minus one. */
+  private void checkVirtualSuccess(List<Violation> found) {
+    if (virtualSuccessMissing == null || virtualSuccessMissing == 0) {
+      return;
+    }
+    Integer smallest = mode == Mode.TIERED ? (tiers.isEmpty() ? null : tiers.get(0).size()) : groupSize;
+    if (virtualSuccessMissing < 0 || (smallest != null && virtualSuccessMissing >= smallest)) {
+      found.add(new Violation("virtualSuccessMissing", "must be between 0 and "
+          + (smallest == null ? "the smallest group size minus 1" : Integer.toString(smallest - 1))));
+    }
+  }
+
+  private void checkFlash(List<Violation> found) {
+    if (perUserLimit != null && perUserLimit > FLASH_MAX_PER_USER_LIMIT) {
+      found.add(new Violation("perUserLimit", "must be at most " + FLASH_MAX_PER_USER_LIMIT + " for mode FLASH"));
+    }
+    if (startsAt != null && endsAt != null && Duration.between(startsAt, endsAt).compareTo(FLASH_MAX_WINDOW) > 0) {
+      found.add(new Violation("endsAt", "must be at most " + FLASH_MAX_WINDOW + " after startsAt for mode FLASH"));
+    }
   }
 
   private static void checkPositive(List<Violation> found, String field, Duration value) {
@@ -72,8 +176,22 @@ public record ActivityDraft(
     }
   }
 
+  /** Capacity of a group: the largest tier for TIERED. */
+  int effectiveGroupSize() {
+    return mode == Mode.TIERED ? tiers.get(tiers.size() - 1).size() : groupSize;
+  }
+
+  /** What a group member pays when reserving: the smallest tier's price for TIERED. */
+  long effectiveGroupPrice() {
+    return mode == Mode.TIERED ? tiers.get(0).price() : groupPrice;
+  }
+
+  int virtualMissing() {
+    return virtualSuccessMissing == null ? 0 : virtualSuccessMissing;
+  }
+
   Activity toActivity(ActivityId id, String merchantId) {
-    return new Activity(id, merchantId, title.strip(), mode, groupSize, groupPrice, soloPrice, stock,
-        perUserLimit, startsAt, endsAt, groupTtl, payWindow);
+    return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
+        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing());
   }
 }

@@ -44,7 +44,9 @@ class WarmUp {
         "group_price", Long.toString(a.groupPrice()),
         "solo_price", Long.toString(a.soloPrice()),
         "group_ttl_ms", Long.toString(a.groupTtl().toMillis()),
-        "pay_window_ms", Long.toString(a.payWindow().toMillis()));
+        "pay_window_ms", Long.toString(a.payWindow().toMillis()),
+        "tiers", Tier.format(a.tiers()),
+        "virtual_missing", Integer.toString(a.virtualSuccessMissing()));
     return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
         .then(live.add(a.id()))
         .then(activities.markWarmed(a.id()));

@@ -2,10 +2,14 @@ package dev.flashgroup.engine.group;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Live groups, read from Redis. */
@@ -14,10 +18,12 @@ public class Groups {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Clock clock;
 
-  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.clock = clock;
   }
 
   public Mono<GroupView> find(String groupId) {
@@ -28,7 +34,7 @@ public class Groups {
   private Mono<GroupView> find(ActivityId activity, String groupId) {
     var k = keys.of(activity);
     Mono<List<String>> group = redis.<String, String>opsForHash()
-        .multiGet(k.group(groupId), List.of("status", "leader", "size", "members", "paid", "deadline"))
+        .multiGet(k.group(groupId), List.of("status", "leader", "size", "members", "paid", "deadline", "virtual", "price"))
         .filter(values -> values.get(0) != null);
     Mono<List<String>> members = redis.<String, String>opsForHash().keys(k.groupMembers(groupId)).sort().collectList();
     return group.zipWith(members, (g, m) -> {
@@ -36,7 +42,32 @@ public class Groups {
       int taken = Integer.parseInt(g.get(3));
       boolean open = "OPEN".equals(g.get(0));
       return new GroupView(groupId, activity.value(), g.get(0), g.get(1), size, m, Integer.parseInt(g.get(4)),
-          open ? Math.max(0, size - taken) : 0, Instant.ofEpochMilli(Long.parseLong(g.get(5))));
+          open ? Math.max(0, size - taken) : 0, Instant.ofEpochMilli(Long.parseLong(g.get(5))),
+          g.get(6) == null ? 0 : Integer.parseInt(g.get(6)), g.get(7) == null ? null : Long.valueOf(g.get(7)));
     });
+  }
+
+  /**
+   * Open groups of an activity that still take members, fewest free slots first, from the sorted
+   * set the scripts keep. Entries whose deadline passed but that no sweeper settled yet are left out.
+   */
+  public Flux<JoinableGroup> joinable(ActivityId activity, int limit) {
+    var k = keys.of(activity);
+    Instant now = clock.instant();
+    return redis.opsForZSet()
+        .rangeByScore(k.openGroups(), Range.rightUnbounded(Range.Bound.inclusive(1.0)), Limit.limit().count(limit))
+        .concatMap(groupId -> redis.<String, String>opsForHash()
+            .multiGet(k.group(groupId), List.of("status", "size", "members", "deadline"))
+            .map(g -> joinable(groupId, g)))
+        .filter(g -> g.freeSlots() > 0 && g.deadline().isAfter(now));
+  }
+
+  private static JoinableGroup joinable(String groupId, List<String> g) {
+    if (!"OPEN".equals(g.get(0))) {
+      return new JoinableGroup(groupId, 0, 0, 0, Instant.EPOCH);
+    }
+    int size = Integer.parseInt(g.get(1));
+    int members = Integer.parseInt(g.get(2));
+    return new JoinableGroup(groupId, size - members, members, size, Instant.ofEpochMilli(Long.parseLong(g.get(3))));
   }
 }

@@ -49,6 +49,11 @@ public class RedisKeys {
       return prefix + "group_due";
     }
 
+    /** Open groups with free slots, scored by free slots; the scripts derive it as {@code <prefix>open}. */
+    public String openGroups() {
+      return prefix + "open";
+    }
+
     public String events() {
       return prefix + "events";
     }

@@ -22,9 +22,10 @@ public record EngineEvent(
     refunds = refunds == null ? List.of() : refunds;
   }
 
+  /** {@code paidAmount}, {@code finalAmount} and {@code refundedAmount} are null where a script leaves them out. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record OrderSnapshot(String id, long activityId, String groupId, String buyerId, String status,
-      long amount, long payBy, int version) {
+      long amount, long payBy, int version, Long paidAmount, Long finalAmount, Long refundedAmount) {
 
     public String groupOrNull() {
       return groupId == null || groupId.isEmpty() ? null : groupId;
@@ -33,8 +34,9 @@ public record EngineEvent(
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record GroupSnapshot(String id, long activityId, String status, int size, int members, int paid,
-      long deadline, int version, String leader) {}
+      long deadline, int version, String leader, Integer virtualMembers, Long price) {}
 
+  /** {@code total} is what the refunded transaction paid; {@code amount} may be less (a tier difference). */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Refund(String refundNo, String orderId, long amount, String reason) {}
+  public record Refund(String refundNo, String orderId, long amount, String reason, long total) {}
 }

@@ -38,9 +38,10 @@ class OrderLedger {
 
   private Mono<Void> upsertOrder(EngineEvent.OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
-            + " created_at, updated_at) VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy, :version,"
-            + " :at, :at) ON DUPLICATE KEY UPDATE"
+            + " paid_amount, final_amount, refunded_amount, created_at, updated_at) VALUES (:id, :activity, :group,"
+            + " :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :at, :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
+            + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
         .bind("id", o.id())
@@ -51,15 +52,25 @@ class OrderLedger {
         .bind("amount", o.amount())
         .bind("payBy", utc(Instant.ofEpochMilli(o.payBy())))
         .bind("version", o.version())
+        .bind("paid", Parameter.fromOrEmpty(o.paidAmount(), Long.class))
+        .bind("final", Parameter.fromOrEmpty(o.finalAmount(), Long.class))
+        .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
         .bind("at", utc(at))
         .then();
   }
 
+  /** A newer snapshot's value, unless that snapshot left the field out (scripts that do not know it). */
+  private static String newerOrKept(String column) {
+    return " " + column + " = IF(VALUES(version) > version, COALESCE(VALUES(" + column + "), " + column + "), "
+        + column + "),";
+  }
+
   private Mono<Void> upsertGroup(EngineEvent.GroupSnapshot g, Instant at) {
     return db.sql("INSERT INTO purchase_groups (id, activity_id, leader_id, status, size, members, paid, deadline,"
-            + " version, updated_at) VALUES (:id, :activity, :leader, :status, :size, :members, :paid, :deadline,"
-            + " :version, :at) ON DUPLICATE KEY UPDATE"
+            + " version, virtual_members, price, updated_at) VALUES (:id, :activity, :leader, :status, :size, :members,"
+            + " :paid, :deadline, :version, :virtual, :price, :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
+            + newerOrKept("virtual_members") + newerOrKept("price")
             + " members = IF(VALUES(version) > version, VALUES(members), members),"
             + " paid = IF(VALUES(version) > version, VALUES(paid), paid),"
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
@@ -73,6 +84,8 @@ class OrderLedger {
         .bind("paid", g.paid())
         .bind("deadline", utc(Instant.ofEpochMilli(g.deadline())))
         .bind("version", g.version())
+        .bind("virtual", Parameter.fromOrEmpty(g.virtualMembers(), Integer.class))
+        .bind("price", Parameter.fromOrEmpty(g.price(), Long.class))
         .bind("at", utc(at))
         .then();
   }

@@ -32,7 +32,7 @@ class RefundWorker extends QueueWorker {
   protected Mono<Void> handle(AcknowledgableDelivery delivery) {
     EngineEvent event = json.readValue(delivery.getBody(), EngineEvent.class);
     return Flux.fromIterable(event.refunds())
-        .concatMap(r -> gateway.refund(new PaymentGateway.RefundOrder(r.refundNo(), r.orderId(), r.amount())))
+        .concatMap(r -> gateway.refund(new PaymentGateway.RefundOrder(r.refundNo(), r.orderId(), r.amount(), r.total())))
         .then();
   }
 }

@@ -2,6 +2,12 @@ package dev.flashgroup.engine.order;
 
 import java.time.Instant;
 
-/** An order's live state, as Redis holds it. {@code groupId} is null for a solo order. */
+/**
+ * An order's live state, as Redis holds it. {@code groupId} is null for a solo order.
+ * {@code amount} is the price asked at reservation; {@code paidAmount} what the buyer paid (0 until
+ * paid); {@code finalAmount} what the buyer pays in the end once the order settled (null before: a
+ * tiered group's price is known only at its deadline; 0 when refunded in full);
+ * {@code refundedAmount} what the payment gateway confirmed it sent back.
+ */
 public record OrderView(String id, long activityId, String groupId, String buyerId, OrderStatus status,
-    long amount, Instant payBy) {}
+    long amount, Instant payBy, long paidAmount, Long finalAmount, long refundedAmount) {}

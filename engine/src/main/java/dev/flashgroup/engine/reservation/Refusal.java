@@ -8,5 +8,7 @@ public enum Refusal {
   ALREADY_IN_GROUP,
   LIMIT_REACHED,
   NOT_STARTED,
+  /** A FLASH activity matches buyers into groups: it takes no group opened by hand. */
+  MATCH_ONLY,
   ENDED
 }

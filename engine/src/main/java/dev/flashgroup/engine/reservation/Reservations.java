@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class Reservations {
 
-  private enum Kind { OPEN, JOIN, SOLO }
+  private enum Kind { OPEN, JOIN, MATCH, SOLO }
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -52,6 +52,14 @@ public class Reservations {
     return ActivityId.owning(groupId)
         .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey))
         .orElseGet(() -> Mono.just(new ReservationOutcome.Unknown("group", groupId)));
+  }
+
+  /**
+   * Puts the buyer into the open group with the fewest free slots, or opens one when no group has
+   * a free slot; one Lua call, so concurrent matches never leave two half-empty groups.
+   */
+  public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey) {
+    return run(activity, Kind.MATCH, buyer, "", idempotencyKey);
   }
 
   public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey) {

@@ -225,4 +225,79 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
     assertThat(refund.get("amount").asLong()).isEqualTo(SOLO_PRICE);
     assertThat(refund.get("reason").asString()).isEqualTo("LATE_PAYMENT");
   }
+
+  @Test
+  void fullTieredGroupSucceedsAtOnceAtLargestTierAndRequestsEachDifferenceOnce() {
+    givenWarmActivity(ActivitySpec.tiered());
+    Reply leader = opened("buyer-1");
+    Reply second = joined(leader.groupId(), "buyer-2");
+    Reply last = joined(leader.groupId(), "buyer-3");
+    paid(leader);
+    paid(second);
+
+    StepVerifier.create(confirmPayment(last.orderId(), "tx-last", 3000, PAID_AT))
+        .expectNext(List.of("GROUP_SUCCEEDED", "SUCCEEDED"))
+        .verifyComplete();
+
+    assertThat(group(leader.groupId())).containsEntry("status", "SUCCEEDED").containsEntry("price", "2500");
+    for (Reply member : List.of(leader, second, last)) {
+      assertThat(order(member.orderId())).containsEntry("final_amount", "2500").containsEntry("paid_amount", "3000")
+          .containsEntry("refund:RD" + member.orderId(), "REQUESTED");
+    }
+    assertThat(eventTypes()).endsWith("GroupSucceeded", "RefundRequested");
+    JsonNode refunds = lastEvent().data().get("refunds");
+    assertThat(refunds.valueStream().map(r -> r.get("refundNo").asString() + "/" + r.get("amount").asLong() + "/"
+        + r.get("total").asLong())).containsExactlyInAnyOrder("RD" + leader.orderId() + "/500/3000",
+        "RD" + second.orderId() + "/500/3000", "RD" + last.orderId() + "/500/3000");
+  }
+
+  @Test
+  void untieredGroupSucceedsAtItsGroupPriceWithoutRefunds() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    Reply last = joined(leader.groupId(), "buyer-2");
+    paid(leader);
+    paid(last);
+
+    assertThat(order(last.orderId())).containsEntry("final_amount", Long.toString(GROUP_PRICE))
+        .containsEntry("paid_amount", Long.toString(GROUP_PRICE));
+    assertThat(eventTypes()).doesNotContain("RefundRequested");
+    JsonNode snapshot = lastEvent().data().get("orders").get(0);
+    assertThat(snapshot.get("finalAmount").asLong()).isEqualTo(GROUP_PRICE);
+  }
+
+  @Test
+  void succeededGroupLeavesJoinableList() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    Reply last = joined(leader.groupId(), "buyer-2");
+    redis.opsForZSet().add(keys.openGroups(), leader.groupId(), 1).block(TIMEOUT);
+    paid(leader);
+    paid(last);
+
+    assertThat(openGroups()).isEmpty();
+  }
+
+  @Test
+  void soloOrderFinalAmountIsWhatWasPaid() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+
+    paid(order);
+
+    assertThat(order(order.orderId())).containsEntry("final_amount", Long.toString(SOLO_PRICE))
+        .containsEntry("paid_amount", Long.toString(SOLO_PRICE));
+  }
+
+  @Test
+  void refundOfMoneyThatSettlesNothingCarriesItsTotal() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+
+    confirmPayment(order.orderId(), "tx-wrong", 1, PAID_AT).block(TIMEOUT);
+
+    JsonNode refund = lastEvent().data().get("refunds").get(0);
+    assertThat(refund.get("amount").asLong()).isEqualTo(1);
+    assertThat(refund.get("total").asLong()).isEqualTo(1);
+  }
 }

@@ -2,6 +2,7 @@ package dev.flashgroup.engine.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -133,5 +134,60 @@ class ConfirmRefundScriptTest extends LuaScriptSupport {
     assertThat(confirmPayment(order.orderId(), "tx-late", SOLO_PRICE, PAY_BY + 1_000).block(TIMEOUT))
         .containsExactly("LATE_REFUND", "REFUNDING");
     return order;
+  }
+
+  @Test
+  void recordsConfirmedTierDifferenceAndKeepsOrderSucceeded() {
+    givenWarmActivity(ActivitySpec.tiered());
+    Reply leader = fullTieredGroupLeader();
+
+    StepVerifier.create(confirmRefund(leader.orderId(), "RD" + leader.orderId(), REFUNDED_AT))
+        .expectNext("REFUNDED")
+        .verifyComplete();
+
+    assertThat(order(leader.orderId())).containsEntry("status", "SUCCEEDED").containsEntry("refunded_amount", "500")
+        .containsEntry("refund:RD" + leader.orderId(), "CONFIRMED").containsEntry("version", "4");
+    JsonNode snapshot = lastEvent().data().get("orders").get(0);
+    assertThat(snapshot.get("status").asString()).isEqualTo("SUCCEEDED");
+    assertThat(snapshot.get("paidAmount").asLong()).isEqualTo(3000);
+    assertThat(snapshot.get("finalAmount").asLong()).isEqualTo(2500);
+    assertThat(snapshot.get("refundedAmount").asLong()).isEqualTo(500);
+    assertThat(snapshot.get("version").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void ignoresRepeatedConfirmationOfTierDifference() {
+    givenWarmActivity(ActivitySpec.tiered());
+    Reply leader = fullTieredGroupLeader();
+    confirmRefund(leader.orderId(), "RD" + leader.orderId(), REFUNDED_AT).block(TIMEOUT);
+
+    StepVerifier.create(confirmRefund(leader.orderId(), "RD" + leader.orderId(), REFUNDED_AT + 1_000))
+        .expectNext("DUPLICATE")
+        .verifyComplete();
+
+    assertThat(order(leader.orderId())).containsEntry("refunded_amount", "500").containsEntry("version", "4");
+    assertThat(eventTypes()).containsOnlyOnce("RefundConfirmed");
+  }
+
+  @Test
+  void recordsFullRefundAsRefundedAmount() {
+    givenWarmActivity();
+    Reply order = refundingOrder();
+
+    confirmRefund(order.orderId(), "RF" + order.orderId(), REFUNDED_AT).block(TIMEOUT);
+
+    assertThat(order(order.orderId())).containsEntry("refunded_amount", Long.toString(SOLO_PRICE))
+        .containsEntry("final_amount", "0");
+    assertThat(lastEvent().data().get("orders").get(0).get("refundedAmount").asLong()).isEqualTo(SOLO_PRICE);
+  }
+
+  /** A full group of three at tiers 2 → 3000, 3 → 2500: every member is owed 500 back. */
+  private Reply fullTieredGroupLeader() {
+    Reply leader = opened("buyer-1");
+    Reply second = joined(leader.groupId(), "buyer-2");
+    Reply last = joined(leader.groupId(), "buyer-3");
+    List.of(leader, second, last).forEach(this::paid);
+    assertThat(order(leader.orderId())).containsEntry("status", "SUCCEEDED");
+    return leader;
   }
 }

@@ -174,4 +174,29 @@ class ExpireReservationsScriptTest extends LuaScriptSupport {
     assertThat(stock()).isEqualTo(10);
     assertThat(eventTypes()).containsOnlyOnce("ReservationExpired");
   }
+
+  @Test
+  void putsOpenGroupBackOnJoinableListWithItsFreeSlots() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    paid(leader);
+    joined(leader.groupId(), "buyer-2");
+    assertThat(openGroups()).isEmpty();
+
+    expireReservations(PAY_BY, 10).block(TIMEOUT);
+
+    assertThat(openGroups()).containsExactlyEntriesOf(java.util.Map.of(leader.groupId(), 1L));
+  }
+
+  @Test
+  void leavesClosedGroupOffJoinableList() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    joined(leader.groupId(), "buyer-2");
+    redis.opsForHash().put(keys.group(leader.groupId()), "status", "FAILED").block(TIMEOUT);
+
+    expireReservations(PAY_BY, 10).block(TIMEOUT);
+
+    assertThat(openGroups()).isEmpty();
+  }
 }

@@ -53,7 +53,7 @@ abstract class LuaScriptSupport {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  enum Kind { OPEN, JOIN, SOLO }
+  enum Kind { OPEN, JOIN, MATCH, SOLO }
 
   /** What reserve.lua answers: {outcome, order id, group id, amount, pay by}. */
   record Reply(String outcome, String orderId, String groupId, long amount, long payBy) {
@@ -71,23 +71,43 @@ abstract class LuaScriptSupport {
     }
   }
 
-  /** The activity fields tests vary; prices, window and durations are the constants above. */
-  record ActivitySpec(int stock, int perUserLimit, int groupSize) {
+  /**
+   * The activity fields tests vary; prices, window and durations are the constants above.
+   * {@code tiers} is the warmed text ({@code 2:3000,3:2500}), empty for untiered modes.
+   */
+  record ActivitySpec(int stock, int perUserLimit, int groupSize, String mode, String tiers, int virtualMissing) {
 
     static ActivitySpec standard() {
-      return new ActivitySpec(10, 2, 3);
+      return new ActivitySpec(10, 2, 3, "STANDARD", "", 0);
+    }
+
+    /** Tiers 2 → 3000, 3 → 2500 (warmed as TIERED warms them: size of the largest, price of the smallest). */
+    static ActivitySpec tiered() {
+      return new ActivitySpec(10, 2, 3, "TIERED", "2:3000,3:2500", 0);
     }
 
     ActivitySpec withStock(int stock) {
-      return new ActivitySpec(stock, perUserLimit, groupSize);
+      return new ActivitySpec(stock, perUserLimit, groupSize, mode, tiers, virtualMissing);
     }
 
     ActivitySpec withPerUserLimit(int perUserLimit) {
-      return new ActivitySpec(stock, perUserLimit, groupSize);
+      return new ActivitySpec(stock, perUserLimit, groupSize, mode, tiers, virtualMissing);
     }
 
     ActivitySpec withGroupSize(int groupSize) {
-      return new ActivitySpec(stock, perUserLimit, groupSize);
+      return new ActivitySpec(stock, perUserLimit, groupSize, mode, tiers, virtualMissing);
+    }
+
+    ActivitySpec withMode(String mode) {
+      return new ActivitySpec(stock, perUserLimit, groupSize, mode, tiers, virtualMissing);
+    }
+
+    ActivitySpec withVirtualMissing(int virtualMissing) {
+      return new ActivitySpec(stock, perUserLimit, groupSize, mode, tiers, virtualMissing);
+    }
+
+    long groupPrice() {
+      return tiers.isEmpty() ? GROUP_PRICE : Long.parseLong(tiers.split(",")[0].split(":")[1]);
     }
   }
 
@@ -151,17 +171,19 @@ abstract class LuaScriptSupport {
   Mono<String> warm(ActivitySpec spec) {
     List<String> args = List.of(RELAY_GROUP,
         "activity_id", ACTIVITY.toString(),
-        "mode", "STANDARD",
+        "mode", spec.mode(),
         "starts_at", Long.toString(STARTS_AT),
         "ends_at", Long.toString(ENDS_AT),
         "stock", Integer.toString(spec.stock()),
         "stock_total", Integer.toString(spec.stock()),
         "per_user_limit", Integer.toString(spec.perUserLimit()),
         "group_size", Integer.toString(spec.groupSize()),
-        "group_price", Long.toString(GROUP_PRICE),
+        "group_price", Long.toString(spec.groupPrice()),
         "solo_price", Long.toString(SOLO_PRICE),
         "group_ttl_ms", Long.toString(GROUP_TTL_MS),
-        "pay_window_ms", Long.toString(PAY_WINDOW_MS));
+        "pay_window_ms", Long.toString(PAY_WINDOW_MS),
+        "tiers", spec.tiers(),
+        "virtual_missing", Integer.toString(spec.virtualMissing()));
     return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
   }
 
@@ -219,6 +241,10 @@ abstract class LuaScriptSupport {
 
   Reply joined(String groupId, String buyer) {
     return reserved(Kind.JOIN, buyer, groupId);
+  }
+
+  Reply matched(String buyer) {
+    return reserved(Kind.MATCH, buyer, "");
   }
 
   Reply boughtAlone(String buyer) {
@@ -283,6 +309,11 @@ abstract class LuaScriptSupport {
 
   Map<String, Long> groupDeadlines() {
     return deadlines(keys.groupDeadlines());
+  }
+
+  /** The joinable list: open groups with free slots, scored by free slots. */
+  Map<String, Long> openGroups() {
+    return deadlines(keys.openGroups());
   }
 
   /** Every entry of the activity's stream, oldest first; JSON is parsed here, off the event loop. */

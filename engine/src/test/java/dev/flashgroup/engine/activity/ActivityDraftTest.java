@@ -1,0 +1,120 @@
+package dev.flashgroup.engine.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a merchant may schedule in each mode; every bad field is reported. */
+class ActivityDraftTest {
+
+  private static final Instant STARTS = Instant.parse("2026-11-24T12:00:00Z");
+
+  private static ActivityDraft draft(Mode mode, Integer groupSize, Long groupPrice, int perUserLimit, Duration window,
+      List<Tier> tiers, Integer virtualMissing) {
+    return new ActivityDraft("Lychees", mode, groupSize, groupPrice, 4000L, 100, perUserLimit, STARTS,
+        STARTS.plus(window), Duration.ofMinutes(30), Duration.ofMinutes(5), tiers, virtualMissing);
+  }
+
+  private static ActivityDraft tiered(Tier... tiers) {
+    return draft(Mode.TIERED, null, null, 1, Duration.ofHours(2), List.of(tiers), null);
+  }
+
+  private static List<String> fields(ActivityDraft draft) {
+    return draft.violations().stream().map(ActivityDraft.Violation::field).toList();
+  }
+
+  @Test
+  void acceptsTiersWithRisingSizesAndFallingPrices() {
+    ActivityDraft draft = tiered(new Tier(2, 3500L), new Tier(5, 2990L), new Tier(10, 2500L));
+
+    assertThat(draft.violations()).isEmpty();
+    assertThat(draft.effectiveGroupSize()).isEqualTo(10);
+    assertThat(draft.effectiveGroupPrice()).isEqualTo(3500);
+  }
+
+  @Test
+  void acceptsSingleTier() {
+    assertThat(tiered(new Tier(3, 2500L)).violations()).isEmpty();
+  }
+
+  @Test
+  void refusesTieredActivityWithoutTiers() {
+    assertThat(fields(tiered())).containsExactly("tiers");
+  }
+
+  @Test
+  void refusesSizesThatDoNotRise() {
+    assertThat(fields(tiered(new Tier(5, 3000L), new Tier(5, 2500L)))).containsExactly("tiers[1].size");
+  }
+
+  @Test
+  void refusesPricesThatDoNotFall() {
+    assertThat(fields(tiered(new Tier(2, 3000L), new Tier(3, 3000L)))).containsExactly("tiers[1].price");
+  }
+
+  @Test
+  void refusesTierOutOfBoundsOrWithoutPrice() {
+    assertThat(fields(tiered(new Tier(1, 3000L), new Tier(60, null))))
+        .containsExactly("tiers[0].size", "tiers[1].size", "tiers[1].price");
+  }
+
+  @Test
+  void refusesTierPricedAboveSoloPrice() {
+    assertThat(fields(tiered(new Tier(2, 4500L), new Tier(3, 2500L)))).containsExactly("tiers[0].price");
+  }
+
+  @Test
+  void refusesGroupSizeAndPriceNextToTiers() {
+    ActivityDraft draft = draft(Mode.TIERED, 3, 2500L, 1, Duration.ofHours(2), List.of(new Tier(2, 3000L)), null);
+
+    assertThat(fields(draft)).containsExactly("groupSize", "groupPrice");
+  }
+
+  @Test
+  void refusesTiersForOtherModes() {
+    ActivityDraft draft = draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), List.of(new Tier(2, 3000L)), null);
+
+    assertThat(fields(draft)).containsExactly("tiers");
+  }
+
+  @Test
+  void acceptsVirtualSuccessBelowGroupSize() {
+    assertThat(draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), null, 2).violations()).isEmpty();
+  }
+
+  @Test
+  void refusesVirtualSuccessThatNeedsNoPaidMember() {
+    assertThat(fields(draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), null, 3)))
+        .containsExactly("virtualSuccessMissing");
+    assertThat(fields(draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), null, -1)))
+        .containsExactly("virtualSuccessMissing");
+  }
+
+  @Test
+  void measuresVirtualSuccessOfTieredGroupAgainstSmallestTier() {
+    ActivityDraft draft = draft(Mode.TIERED, null, null, 1, Duration.ofHours(2),
+        List.of(new Tier(2, 3000L), new Tier(5, 2500L)), 2);
+
+    assertThat(fields(draft)).containsExactly("virtualSuccessMissing");
+  }
+
+  @Test
+  void flashActivityIsShortWithTightPerUserLimit() {
+    assertThat(draft(Mode.FLASH, 3, 2500L, 5, Duration.ofHours(24), null, null).violations()).isEmpty();
+    assertThat(fields(draft(Mode.FLASH, 3, 2500L, 6, Duration.ofHours(25), null, null)))
+        .containsExactly("perUserLimit", "endsAt");
+  }
+
+  @Test
+  void oldConstructorMakesPlainDraftWithoutTiersOrVirtualSuccess() {
+    ActivityDraft draft = new ActivityDraft("Tea", Mode.STANDARD, 2, 100L, 200L, 5, 1, STARTS,
+        STARTS.plusSeconds(60), Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+    assertThat(draft.violations()).isEmpty();
+    assertThat(draft.tiers()).isEmpty();
+    assertThat(draft.virtualMissing()).isZero();
+  }
+}

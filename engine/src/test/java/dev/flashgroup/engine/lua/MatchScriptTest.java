@@ -1,0 +1,157 @@
+package dev.flashgroup.engine.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/**
+ * reserve.lua's matching (kind MATCH), the joinable list it keeps ({@code <prefix>open}, open groups
+ * scored by free slots) and the FLASH rule that groups are matched, never opened by hand.
+ */
+class MatchScriptTest extends LuaScriptSupport {
+
+  @Test
+  void openingGroupPutsItOnJoinableListScoredByFreeSlots() {
+    givenWarmActivity();
+
+    Reply leader = opened("buyer-1");
+
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(leader.groupId(), 2L));
+  }
+
+  @Test
+  void joiningLowersScoreAndFillingTakesGroupOffJoinableList() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+
+    joined(leader.groupId(), "buyer-2");
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(leader.groupId(), 1L));
+
+    joined(leader.groupId(), "buyer-3");
+    assertThat(openGroups()).isEmpty();
+  }
+
+  @Test
+  void matchOpensGroupWhenNoGroupHasFreeSlot() {
+    givenWarmActivity();
+
+    StepVerifier.create(reserve(Kind.MATCH, "buyer-1", NOW, "", null))
+        .expectNext(new Reply("OK", "42-1", "42-2", GROUP_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(group("42-2")).containsEntry("status", "OPEN").containsEntry("leader", "buyer-1")
+        .containsEntry("members", "1");
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of("42-2", 2L));
+    assertThat(lastEvent().type()).isEqualTo("ReservationMade");
+  }
+
+  @Test
+  void matchJoinsGroupWithFewestFreeSlots() {
+    givenWarmActivity();
+    Reply emptier = opened("buyer-1");
+    Reply fuller = opened("buyer-2");
+    joined(fuller.groupId(), "buyer-3");
+
+    Reply matched = matched("buyer-4");
+
+    assertThat(matched.groupId()).isEqualTo(fuller.groupId());
+    assertThat(groupMembers(fuller.groupId())).containsOnlyKeys("buyer-2", "buyer-3", "buyer-4");
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(emptier.groupId(), 2L));
+  }
+
+  @Test
+  void matchSkipsGroupBuyerIsAlreadyIn() {
+    givenWarmActivity();
+    Reply own = opened("buyer-1");
+
+    Reply matched = matched("buyer-1");
+
+    assertThat(matched.groupId()).isNotEqualTo(own.groupId());
+    assertThat(group(matched.groupId())).containsEntry("leader", "buyer-1");
+  }
+
+  @Test
+  void matchSkipsGroupWhoseDeadlinePassedButIsNotSettledYet() {
+    givenWarmActivity();
+    Reply stale = opened("buyer-1");
+
+    Reply matched = reserve(Kind.MATCH, "buyer-2", GROUP_DEADLINE, "", null).block(TIMEOUT);
+
+    assertThat(matched.outcome()).isEqualTo("OK");
+    assertThat(matched.groupId()).isNotEqualTo(stale.groupId());
+    assertThat(groupMembers(stale.groupId())).containsOnlyKeys("buyer-1");
+  }
+
+  @Test
+  void matchSkipsStaleEntryOfGroupNoLongerOpen() {
+    givenWarmActivity();
+    Reply closed = opened("buyer-1");
+    redis.opsForHash().put(keys.group(closed.groupId()), "status", "FAILED").block(TIMEOUT);
+
+    Reply matched = matched("buyer-2");
+
+    assertThat(matched.groupId()).isNotEqualTo(closed.groupId());
+  }
+
+  @Test
+  void refusedMatchTakesNothing() {
+    givenWarmActivity(ActivitySpec.standard().withStock(1));
+    Reply leader = opened("buyer-1");
+
+    StepVerifier.create(reserve(Kind.MATCH, "buyer-2", NOW, "", null))
+        .expectNext(Reply.refused("SOLD_OUT"))
+        .verifyComplete();
+
+    assertThat(groupMembers(leader.groupId())).containsOnlyKeys("buyer-1");
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(leader.groupId(), 2L));
+  }
+
+  @Test
+  void matchAnswersRepeatedIdempotencyKeyWithFirstAnswer() {
+    givenWarmActivity();
+    Reply first = reserve(Kind.MATCH, "buyer-1", NOW, "", "k-1").block(TIMEOUT);
+
+    StepVerifier.create(reserve(Kind.MATCH, "buyer-1", NOW, "", "k-1"))
+        .expectNext(first)
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+  }
+
+  @Test
+  void flashActivityRefusesGroupOpenedByHand() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+
+    StepVerifier.create(reserve(Kind.OPEN, "buyer-1", NOW, "", null))
+        .expectNext(Reply.refused("MATCH_ONLY"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+    assertThat(eventTypes()).isEmpty();
+  }
+
+  @Test
+  void flashActivityMatchesIntoOneGroupUntilItIsFull() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+
+    Reply first = matched("buyer-1");
+    Reply second = matched("buyer-2");
+    Reply third = matched("buyer-3");
+    Reply fourth = matched("buyer-4");
+
+    assertThat(second.groupId()).isEqualTo(first.groupId());
+    assertThat(third.groupId()).isEqualTo(first.groupId());
+    assertThat(fourth.groupId()).isNotEqualTo(first.groupId());
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(fourth.groupId(), 2L));
+  }
+
+  @Test
+  void flashActivityStillTakesJoinOfSharedGroup() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+    Reply first = matched("buyer-1");
+
+    assertThat(joined(first.groupId(), "buyer-2").groupId()).isEqualTo(first.groupId());
+  }
+}
