@@ -9,6 +9,11 @@
 local activity_key, quota_key, pay_due_key, group_due_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local prefix, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 
+-- Every group of a cancelled activity fails, whatever its mode; its refunds say why.
+local activity_cancelled = redis.call('HGET', activity_key, 'state') == 'CANCELLED'
+local refund_reason = 'GROUP_FAILED'
+if activity_cancelled then refund_reason = 'ACTIVITY_CANCELLED' end
+
 local due = redis.call('ZRANGEBYSCORE', group_due_key, '-inf', now, 'LIMIT', 0, batch)
 local failed = 0
 for _, group_id in ipairs(due) do
@@ -33,7 +38,7 @@ for _, group_id in ipairs(due) do
         local refund_no = 'RF' .. order_id
         redis.call('HSET', order_key, 'refund_no', refund_no)
         refunds[#refunds + 1] = {refundNo = refund_no, orderId = order_id, amount = tonumber(o[2]),
-          reason = 'GROUP_FAILED'}
+          reason = refund_reason}
       end
       if to then
         redis.call('HSET', order_key, 'status', to)

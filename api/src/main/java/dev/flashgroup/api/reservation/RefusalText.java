@@ -16,6 +16,7 @@ final class RefusalText {
       case LIMIT_REACHED -> "You hold as many units of this activity as one buyer may";
       case NOT_STARTED -> "The activity has not started yet";
       case ENDED -> "The activity has ended";
+      case ACTIVITY_CANCELLED -> "The merchant cancelled this activity";
     };
   }
 }

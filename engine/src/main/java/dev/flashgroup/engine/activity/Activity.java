@@ -4,7 +4,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A flash group a merchant scheduled. Prices are in fen. */
+/** A flash group a merchant scheduled. Prices are in fen; {@code cancelledAt} is null unless cancelled. */
 public record Activity(
     ActivityId id,
     String merchantId,
@@ -18,9 +18,17 @@ public record Activity(
     Instant startsAt,
     Instant endsAt,
     Duration groupTtl,
-    Duration payWindow) {
+    Duration payWindow,
+    Instant cancelledAt) {
+
+  public boolean cancelled() {
+    return cancelledAt != null;
+  }
 
   public Status statusAt(Instant now) {
+    if (cancelled()) {
+      return Status.CANCELLED;
+    }
     if (now.isBefore(startsAt)) {
       return Status.SCHEDULED;
     }
@@ -28,6 +36,6 @@ public record Activity(
   }
 
   public enum Status {
-    SCHEDULED, RUNNING, ENDED
+    SCHEDULED, RUNNING, ENDED, CANCELLED
   }
 }

@@ -74,6 +74,6 @@ public record ActivityDraft(
 
   Activity toActivity(ActivityId id, String merchantId) {
     return new Activity(id, merchantId, title.strip(), mode, groupSize, groupPrice, soloPrice, stock,
-        perUserLimit, startsAt, endsAt, groupTtl, payWindow);
+        perUserLimit, startsAt, endsAt, groupTtl, payWindow, null);
   }
 }

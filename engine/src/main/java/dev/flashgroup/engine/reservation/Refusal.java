@@ -8,5 +8,6 @@ public enum Refusal {
   ALREADY_IN_GROUP,
   LIMIT_REACHED,
   NOT_STARTED,
-  ENDED
+  ENDED,
+  ACTIVITY_CANCELLED
 }
