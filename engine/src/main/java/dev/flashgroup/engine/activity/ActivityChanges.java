@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,8 @@ public class ActivityChanges {
       return Mono.error(new InvalidActivity(List.of(
           new ActivityDraft.Violation("units", "must be between 1 and " + MAX_STOCK))));
     }
-    String changeId = UUID.randomUUID().toString();
+    // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
+    String changeId = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
     return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> restock(current, units, changeId))))
         .retryWhen(mysqlRetries());
   }
