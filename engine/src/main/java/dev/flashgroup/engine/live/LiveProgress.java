@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Live progress of groups and activities, from what the Lua scripts append to the activity
  * streams. One reader per activity per instance, started by the first subscriber and stopped (its
- * connection closed) when the last one leaves; its updates are fanned out in-process. Each
- * subscriber has a bounded buffer that drops its oldest updates and is served off the reader's
- * thread, so a slow or vanished client costs the others nothing.
+ * connection closed) when the last one leaves; its updates are fanned out in-process, off the
+ * Redis client's threads. Each subscriber has a bounded buffer that drops its oldest updates when
+ * the client does not keep up, so a slow or vanished client costs the others nothing.
  */
 @Component
 public class LiveProgress {
@@ -118,7 +118,6 @@ public class LiveProgress {
         .mergeWith(Mono.fromCallable(() -> channel.reader().listening() ? LiveUpdate.LISTENING : null))
         .onBackpressureBuffer(settings.subscriberBuffer(), update -> dropped.incrementAndGet(),
             BufferOverflowStrategy.DROP_OLDEST)
-        .publishOn(Schedulers.parallel(), 16)
         .doOnSubscribe(s -> channel.subscribers().incrementAndGet())
         .doFinally(signal -> channel.subscribers().decrementAndGet());
   }
@@ -128,6 +127,9 @@ public class LiveProgress {
       var reader = new ActivityReader(id, keys.of(id), connections, db, json, settings);
       Flux<LiveUpdate> shared = reader.read()
           .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
+          // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
+          // activity, none per subscriber: leaving subscribers cancel no scheduled task.
+          .publishOn(Schedulers.parallel())
           .publish()
           .refCount(1);
       return new Channel(reader, shared, new AtomicInteger());
