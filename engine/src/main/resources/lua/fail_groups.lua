@@ -24,9 +24,15 @@ end
 if #tiers == 0 then tiers[1] = {size = tonumber(a[1]), price = tonumber(a[2])} end
 local virtual_allowed = tonumber(a[4] or '0')
 
+-- Every group of a cancelled activity fails, whatever its mode; its refunds say why.
+local activity_cancelled = redis.call('HGET', activity_key, 'state') == 'CANCELLED'
+local refund_reason = 'GROUP_FAILED'
+if activity_cancelled then refund_reason = 'ACTIVITY_CANCELLED' end
+
 -- The price a group with `paid` paid members settles at and the places granted without a buyer;
 -- nil when the group fails.
 local function settlement(paid)
+  if activity_cancelled then return nil, 0 end
   local price = nil
   for _, tier in ipairs(tiers) do
     if paid >= tier.size then price = tier.price end
@@ -83,7 +89,7 @@ local function settle_member(group_key, buyer, order_id, price)
     local refund_no = 'RF' .. order_id
     transition(order_key, 'REFUNDING', 'refund_no', refund_no, 'final_amount', 0)
     release(buyer)
-    return {refundNo = refund_no, orderId = order_id, amount = amount, reason = 'GROUP_FAILED',
+    return {refundNo = refund_no, orderId = order_id, amount = amount, reason = refund_reason,
       total = tonumber(o[3] or o[2])}
   else
     return nil, false

@@ -20,8 +20,8 @@
 -- ARGV[3] buyer id        ARGV[4] now (epoch ms)  ARGV[5] group id (JOIN only, else '')
 -- ARGV[6] idempotency ttl (seconds)              ARGV[7] '1' when an idempotency key is given
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
--- (NOT_FOUND, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP, GROUP_FULL,
--- LIMIT_REACHED, SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
+-- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
+-- GROUP_FULL, LIMIT_REACHED, SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
 local activity_key, quota_key, pay_due_key, group_due_key, events_key, idem_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -50,6 +50,8 @@ local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'pe
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
+-- A cancelled activity (cancel_activity.lua) takes no reservation at all.
+if redis.call('HGET', activity_key, 'state') == 'CANCELLED' then return refuse('ACTIVITY_CANCELLED') end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
 local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]

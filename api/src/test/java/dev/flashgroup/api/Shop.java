@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -49,6 +50,12 @@ final class Shop {
         .contentType(MediaType.APPLICATION_JSON).bodyValue(activity)
         .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
     return ((Number) created.get("id")).longValue();
+  }
+
+  /** A merchant's call to its console API; {@code body} may be null. */
+  WebTestClient.ResponseSpec merchant(String merchant, HttpMethod method, String uri, Object body) {
+    var request = http.method(method).uri(uri).headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", merchant)));
+    return body == null ? request.exchange() : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
   }
 
   WebTestClient.ResponseSpec post(String buyer, String uri) {

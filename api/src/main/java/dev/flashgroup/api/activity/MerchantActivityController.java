@@ -3,35 +3,52 @@ package dev.flashgroup.api.activity;
 import dev.flashgroup.api.security.Caller;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityChange;
+import dev.flashgroup.engine.activity.ActivityChanges;
 import dev.flashgroup.engine.activity.ActivityFigures;
-import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.kernel.ActivityId;
 import java.net.URI;
 import java.time.Clock;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Merchants schedule flash groups and watch them. A merchant sees only its own activities. */
+/**
+ * Merchants schedule, edit, cancel, restock and watch their flash groups. Only the owning merchant
+ * (or an admin) may see or change an activity.
+ */
 @RestController
 @RequestMapping("/api/v1/merchant/activities")
 class MerchantActivityController {
 
+  /** Units to add to an activity's stock. */
+  record StockRequest(Integer units) {}
+
+  /** The stock after a change: the total ever offered and what is for sale now. */
+  record StockResponse(long id, int stock, int remainingStock) {}
+
   private final ActivityScheduling scheduling;
+  private final ActivityChanges changes;
   private final Activities activities;
   private final ActivityFigures figures;
   private final Clock clock;
 
-  MerchantActivityController(ActivityScheduling scheduling, Activities activities, ActivityFigures figures,
-      Clock clock) {
+  MerchantActivityController(ActivityScheduling scheduling, ActivityChanges changes, Activities activities,
+      ActivityFigures figures, Clock clock) {
     this.scheduling = scheduling;
+    this.changes = changes;
     this.activities = activities;
     this.figures = figures;
     this.clock = clock;
@@ -44,21 +61,74 @@ class MerchantActivityController {
             .body(ActivityResponse.of(a, clock.instant(), null)));
   }
 
+  /** {@code ?status=SCHEDULED|RUNNING|ENDED|CANCELLED&date=2026-11-24&zone=Asia/Shanghai}, all optional. */
   @GetMapping
-  Flux<ActivityResponse> mine(JwtAuthenticationToken auth) {
-    return activities.ofMerchant(auth.getName()).map(a -> ActivityResponse.of(a, clock.instant(), null));
+  Flux<ActivityResponse> mine(ListingQuery query, JwtAuthenticationToken auth) {
+    return Mono.fromSupplier(query::toFilter)
+        .flatMapMany(filter -> activities.ofMerchant(auth.getName(), filter))
+        .map(a -> ActivityResponse.of(a, clock.instant(), null));
   }
 
   @GetMapping("/{id}")
   Mono<ResponseEntity<ActivityResponse>> show(@PathVariable long id, JwtAuthenticationToken auth) {
+    return owned(id, auth, a -> figures.of(a).map(f -> ResponseEntity.ok(ActivityResponse.of(a, clock.instant(), f))));
+  }
+
+  /** Replaces the terms of an activity that has not started. */
+  @PutMapping("/{id}")
+  Mono<ResponseEntity<ActivityResponse>> edit(@PathVariable long id, @RequestBody ActivityRequest request,
+      JwtAuthenticationToken auth) {
+    return owned(id, auth, a -> changes.edit(a.id(), request.toDraft()).map(this::answer));
+  }
+
+  /** Cancels an activity, before or after it opened: no new reservations; open groups fail and refund. */
+  @PostMapping("/{id}/cancellation")
+  Mono<ResponseEntity<ActivityResponse>> cancel(@PathVariable long id, JwtAuthenticationToken auth) {
+    return owned(id, auth, a -> changes.cancel(a.id()).map(this::answer));
+  }
+
+  @PostMapping("/{id}/stock")
+  Mono<ResponseEntity<StockResponse>> addStock(@PathVariable long id, @RequestBody StockRequest request,
+      JwtAuthenticationToken auth) {
+    int units = request.units() == null ? 0 : request.units();
+    return owned(id, auth, a -> changes.addStock(a.id(), units).map(change -> {
+      if (change instanceof ActivityChange.Restocked restocked) {
+        return ResponseEntity.ok(new StockResponse(id, restocked.activity().stock(), restocked.remainingStock()));
+      }
+      return refusal(change);
+    }));
+  }
+
+  private ResponseEntity<ActivityResponse> answer(ActivityChange change) {
+    if (change instanceof ActivityChange.Changed changed) {
+      return ResponseEntity.ok(ActivityResponse.of(changed.activity(), clock.instant(), null));
+    }
+    return refusal(change);
+  }
+
+  private static <T> ResponseEntity<T> refusal(ActivityChange change) {
+    if (!(change instanceof ActivityChange.Refused refused)) {
+      throw new IllegalStateException("unexpected change outcome " + change);
+    }
+    String detail = switch (refused.reason()) {
+      case ACTIVITY_STARTED -> "The activity has started; its terms can no longer be edited";
+      case ACTIVITY_CANCELLED -> "The activity is cancelled";
+      case ACTIVITY_ENDED -> "The activity has ended";
+    };
+    return Problems.response(HttpStatus.CONFLICT, refused.reason().name(), detail);
+  }
+
+  /** Runs {@code action} on the activity when the caller owns it; 404 or 403 otherwise. */
+  private <T> Mono<ResponseEntity<T>> owned(long id, JwtAuthenticationToken auth,
+      Function<Activity, Mono<ResponseEntity<T>>> action) {
     if (id <= 0) {
       return Mono.just(Problems.notFound("activity", Long.toString(id)));
     }
     Caller caller = Caller.of(auth);
     return activities.find(new ActivityId(id))
         .flatMap(a -> caller.owns(a.merchantId())
-            ? figures.of(a).map(f -> ResponseEntity.ok(ActivityResponse.of(a, clock.instant(), f)))
-            : Mono.just(Problems.<ActivityResponse>forbidden("This activity belongs to another merchant")))
+            ? action.apply(a)
+            : Mono.just(Problems.<T>forbidden("This activity belongs to another merchant")))
         .defaultIfEmpty(Problems.notFound("activity", Long.toString(id)));
   }
 }

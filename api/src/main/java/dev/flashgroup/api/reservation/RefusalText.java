@@ -17,6 +17,7 @@ final class RefusalText {
       case NOT_STARTED -> "The activity has not started yet";
       case MATCH_ONLY -> "Groups of this flash activity are formed by matching: use POST .../groups/match";
       case ENDED -> "The activity has ended";
+      case ACTIVITY_CANCELLED -> "The merchant cancelled this activity";
     };
   }
 }

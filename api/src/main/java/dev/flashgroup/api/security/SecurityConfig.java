@@ -37,6 +37,8 @@ class SecurityConfig {
         .authorizeExchange(auth -> auth
             .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
                 "/swagger-ui.html", "/webjars/**").permitAll()
+            // Posters are share images: WeChat fetches them without a token.
+            .pathMatchers(HttpMethod.GET, "/api/v1/groups/*/poster.png").permitAll()
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
             .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/groups/match",
                 "/api/v1/activities/*/orders",

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
-      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing";
+      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -62,16 +62,74 @@ public class Activities {
   }
 
   public Flux<Activity> ofMerchant(String merchantId) {
-    return db.sql("SELECT " + COLUMNS + " FROM activities WHERE merchant_id = :merchant ORDER BY starts_at DESC")
-        .bind("merchant", merchantId)
+    return ofMerchant(merchantId, ActivityFilter.ALL);
+  }
+
+  /** A merchant's activities matching {@code filter}, latest start first. */
+  public Flux<Activity> ofMerchant(String merchantId, ActivityFilter filter) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM activities WHERE merchant_id = :merchant");
+    filter.appendConditions(sql);
+    sql.append(" ORDER BY starts_at DESC");
+    var spec = db.sql(sql.toString()).bind("merchant", merchantId);
+    for (var parameter : filter.parameters(clock.instant()).entrySet()) {
+      spec = spec.bind(parameter.getKey(), parameter.getValue());
+    }
+    return spec.map(Activities::activity).all();
+  }
+
+  /**
+   * Reads an activity and locks its row until the surrounding transaction ends: changes of one
+   * activity (edit, cancel, add stock, warming) run one after another, each seeing the last.
+   */
+  Mono<Activity> lock(ActivityId id) {
+    return db.sql("SELECT " + COLUMNS + " FROM activities WHERE id = :id FOR UPDATE")
+        .bind("id", id.value())
         .map(Activities::activity)
-        .all();
+        .one();
+  }
+
+  Mono<Void> updateTerms(Activity a) {
+    return db.sql("UPDATE activities SET title = :title, mode = :mode, group_size = :groupSize,"
+            + " group_price = :groupPrice, solo_price = :soloPrice, stock = :stock, per_user_limit = :limit,"
+            + " starts_at = :startsAt, ends_at = :endsAt, group_ttl_ms = :groupTtl, pay_window_ms = :payWindow,"
+            + " updated_at = :now WHERE id = :id")
+        .bind("title", a.title())
+        .bind("mode", a.mode().name())
+        .bind("groupSize", a.groupSize())
+        .bind("groupPrice", a.groupPrice())
+        .bind("soloPrice", a.soloPrice())
+        .bind("stock", a.stock())
+        .bind("limit", a.perUserLimit())
+        .bind("startsAt", utc(a.startsAt()))
+        .bind("endsAt", utc(a.endsAt()))
+        .bind("groupTtl", a.groupTtl().toMillis())
+        .bind("payWindow", a.payWindow().toMillis())
+        .bind("now", utc(clock.instant()))
+        .bind("id", a.id().value())
+        .then();
+  }
+
+  /** Idempotent: a second call keeps the first cancellation time. */
+  Mono<Void> markCancelled(ActivityId id, Instant at) {
+    return db.sql("UPDATE activities SET cancelled_at = :at, updated_at = :at WHERE id = :id AND cancelled_at IS NULL")
+        .bind("at", utc(at))
+        .bind("id", id.value())
+        .then();
+  }
+
+  /** Sets the stock total to an absolute value, so a retried write cannot add twice. */
+  Mono<Void> setStock(ActivityId id, int total) {
+    return db.sql("UPDATE activities SET stock = :stock, updated_at = :now WHERE id = :id")
+        .bind("stock", total)
+        .bind("now", utc(clock.instant()))
+        .bind("id", id.value())
+        .then();
   }
 
   /** Activities that start before {@code horizon}, have not ended, and were not warmed yet. */
   Flux<Activity> dueForWarming(Instant now, Instant horizon) {
     return db.sql("SELECT " + COLUMNS + " FROM activities"
-            + " WHERE warmed_at IS NULL AND starts_at <= :horizon AND ends_at > :now ORDER BY starts_at")
+            + " WHERE warmed_at IS NULL AND cancelled_at IS NULL AND starts_at <= :horizon AND ends_at > :now ORDER BY starts_at")
         .bind("horizon", utc(horizon))
         .bind("now", utc(now))
         .map(Activities::activity)
@@ -101,6 +159,12 @@ public class Activities {
         Duration.ofMillis(row.get("group_ttl_ms", Long.class)),
         Duration.ofMillis(row.get("pay_window_ms", Long.class)),
         Tier.parse(row.get("tiers", String.class)),
-        row.get("virtual_success_missing", Integer.class));
+        row.get("virtual_success_missing", Integer.class),
+        instantOrNull(row.get("cancelled_at", LocalDateTime.class)));
+  }
+
+  private static Instant instantOrNull(LocalDateTime at) {
+    return at == null ? null : instant(at);
+
   }
 }

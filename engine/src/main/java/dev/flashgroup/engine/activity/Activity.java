@@ -9,7 +9,7 @@ import java.util.List;
  * A flash group a merchant scheduled. Prices are in fen. For TIERED, {@code groupSize} is the
  * largest tier's size and {@code groupPrice} the smallest tier's price (what a member pays up
  * front); {@code tiers} is empty for the other modes. A group at most {@code virtualSuccessMissing}
- * paid members short at its deadline succeeds anyway.
+ * paid members short at its deadline succeeds anyway. {@code cancelledAt} is null unless cancelled.
  */
 public record Activity(
     ActivityId id,
@@ -26,13 +26,21 @@ public record Activity(
     Duration groupTtl,
     Duration payWindow,
     List<Tier> tiers,
-    int virtualSuccessMissing) {
+    int virtualSuccessMissing,
+    Instant cancelledAt) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
   }
 
+  public boolean cancelled() {
+    return cancelledAt != null;
+  }
+
   public Status statusAt(Instant now) {
+    if (cancelled()) {
+      return Status.CANCELLED;
+    }
     if (now.isBefore(startsAt)) {
       return Status.SCHEDULED;
     }
@@ -40,6 +48,6 @@ public record Activity(
   }
 
   public enum Status {
-    SCHEDULED, RUNNING, ENDED
+    SCHEDULED, RUNNING, ENDED, CANCELLED
   }
 }

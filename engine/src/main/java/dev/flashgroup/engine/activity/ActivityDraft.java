@@ -192,6 +192,6 @@ public record ActivityDraft(
 
   Activity toActivity(ActivityId id, String merchantId) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
-        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing());
+        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null);
   }
 }

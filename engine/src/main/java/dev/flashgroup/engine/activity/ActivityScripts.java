@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.activity;
 
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import dev.flashgroup.engine.kernel.LuaScript;
@@ -11,5 +12,20 @@ class ActivityScripts {
   @Bean
   RedisScript<String> warmActivity() {
     return LuaScript.load("warm_activity", String.class);
+  }
+
+  @Bean
+  RedisScript<String> editActivity() {
+    return LuaScript.load("edit_activity", String.class);
+  }
+
+  @Bean
+  RedisScript<List<String>> cancelActivity() {
+    return LuaScript.loadList("cancel_activity");
+  }
+
+  @Bean
+  RedisScript<List<String>> addStock() {
+    return LuaScript.loadList("add_stock");
   }
 }

@@ -3,10 +3,13 @@ package dev.flashgroup.engine.activity;
 import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.messaging.RelaySettings;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** Loads an activity into Redis (warm_activity.lua) and lists it as live for the sweeper and relay. */
@@ -19,20 +22,41 @@ class WarmUp {
   private final RedisScript<String> warmActivity;
   private final Activities activities;
   private final RelaySettings relay;
+  private final TransactionalOperator tx;
 
   WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, RedisScript<String> warmActivity,
-      Activities activities, RelaySettings relay) {
+      Activities activities, RelaySettings relay, ReactiveTransactionManager transactions) {
     this.redis = redis;
     this.keys = keys;
     this.live = live;
     this.warmActivity = warmActivity;
     this.activities = activities;
     this.relay = relay;
+    this.tx = TransactionalOperator.create(transactions);
   }
 
-  Mono<Void> warm(Activity a) {
+  /**
+   * Warms the activity as its row says once locked: a merchant's edit or cancellation either
+   * lands before (and is what gets warmed) or after (and finds the activity warm). A cancelled
+   * activity is never warmed.
+   */
+  Mono<Void> warm(Activity scheduled) {
+    return tx.transactional(activities.lock(scheduled.id()).filter(a -> !a.cancelled()).flatMap(this::load));
+  }
+
+  private Mono<Void> load(Activity a) {
     var k = keys.of(a.id());
-    List<String> args = List.of(relay.consumerGroup(),
+    List<String> args = new ArrayList<>();
+    args.add(relay.consumerGroup());
+    args.addAll(terms(a));
+    return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
+        .then(live.add(a.id()))
+        .then(activities.markWarmed(a.id()));
+  }
+
+  /** The activity's terms as field, value pairs of its Redis hash; an edit before the start writes them again. */
+  static List<String> terms(Activity a) {
+    return List.of(
         "activity_id", a.id().toString(),
         "mode", a.mode().name(),
         "starts_at", Long.toString(a.startsAt().toEpochMilli()),
@@ -47,8 +71,5 @@ class WarmUp {
         "pay_window_ms", Long.toString(a.payWindow().toMillis()),
         "tiers", Tier.format(a.tiers()),
         "virtual_missing", Integer.toString(a.virtualSuccessMissing()));
-    return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
-        .then(live.add(a.id()))
-        .then(activities.markWarmed(a.id()));
   }
 }

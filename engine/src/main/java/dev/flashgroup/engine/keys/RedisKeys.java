@@ -25,6 +25,11 @@ public class RedisKeys {
     return namespace + ":live";
   }
 
+  /** Pub/sub channel on which scripts that give units back announce the activity's id. */
+  public String restockChannel() {
+    return namespace + ":restock";
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
@@ -68,6 +73,11 @@ public class RedisKeys {
 
     public String groupMembers(String groupId) {
       return group(groupId) + ":members";
+    }
+
+    /** Stock changes already applied (change id → stock total after it), so a retry adds nothing twice. */
+    public String stockChanges() {
+      return prefix + "stock_changes";
     }
 
     public String idempotency(String buyer, String key) {

@@ -10,5 +10,6 @@ public enum Refusal {
   NOT_STARTED,
   /** A FLASH activity matches buyers into groups: it takes no group opened by hand. */
   MATCH_ONLY,
-  ENDED
+  ENDED,
+  ACTIVITY_CANCELLED
 }

@@ -93,11 +93,11 @@ public class Reservations {
     }
   }
 
-  /** Not in Redis: either it does not exist, or it is scheduled and not warmed yet. */
+  /** Not in Redis: either it does not exist, or it is scheduled (or cancelled) and not warmed. */
   private Mono<ReservationOutcome> notWarm(ActivityId activity) {
     return activities.find(activity)
-        .<ReservationOutcome>map(a -> new ReservationOutcome.Refused(
-            a.endsAt().isAfter(clock.instant()) ? Refusal.NOT_STARTED : Refusal.ENDED))
+        .<ReservationOutcome>map(a -> new ReservationOutcome.Refused(a.cancelled() ? Refusal.ACTIVITY_CANCELLED
+            : a.endsAt().isAfter(clock.instant()) ? Refusal.NOT_STARTED : Refusal.ENDED))
         .defaultIfEmpty(new ReservationOutcome.Unknown("activity", activity.toString()));
   }
 

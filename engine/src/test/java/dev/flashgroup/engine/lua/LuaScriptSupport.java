@@ -125,6 +125,11 @@ abstract class LuaScriptSupport {
   private final RedisScript<String> confirmRefund = script("confirm_refund", String.class);
   private final RedisScript<Long> expireReservations = script("expire_reservations", Long.class);
   private final RedisScript<Long> failGroups = script("fail_groups", Long.class);
+  private final RedisScript<String> editActivity = script("edit_activity", String.class);
+  private final RedisScript<List<?>> cancelActivity = listScript("cancel_activity");
+  private final RedisScript<List<?>> addStock = listScript("add_stock");
+  /** The restock channel of this class's namespace. */
+  final String restockChannel = new RedisKeys(new KeySettings(namespace)).restockChannel();
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -223,6 +228,29 @@ abstract class LuaScriptSupport {
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.events()),
             List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
         .single();
+  }
+
+  /** Runs edit_activity.lua with field, value pairs. */
+  Mono<String> editActivity(long now, String... fieldValues) {
+    List<String> args = new java.util.ArrayList<>();
+    args.add(Long.toString(now));
+    args.addAll(List.of(fieldValues));
+    return redis.execute(editActivity, List.of(keys.activity()), args).single();
+  }
+
+  /** Runs cancel_activity.lua; answers {outcome, groups made due}. */
+  Mono<List<String>> cancelActivity(long now) {
+    return redis.execute(cancelActivity, List.of(keys.activity(), keys.groupDeadlines()), List.of(Long.toString(now)))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  /** Runs add_stock.lua; answers {outcome, stock, stock total}. */
+  Mono<List<String>> addStock(String units, String changeId, long now) {
+    return redis.execute(addStock, List.of(keys.activity(), keys.stockChanges()),
+            List.of(units, changeId, Long.toString(now), restockChannel, "600"))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
   }
 
   // --- setup shortcuts (blocking on the test thread) ---

@@ -1,0 +1,179 @@
+package dev.flashgroup.api.group;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.EncodeHintType;
+import com.google.zxing.WriterException;
+import com.google.zxing.client.j2se.MatrixToImageWriter;
+import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.springframework.stereotype.Component;
+
+/**
+ * Draws a group's poster: product title, group price against the solo price, free places, time
+ * left, and a QR code of the share path. Blocking and CPU-bound (java.awt, headless): callers run
+ * it on {@code boundedElastic}, never on an event loop.
+ */
+@Component
+class PosterRenderer {
+
+  static final int WIDTH = 750;
+  static final int HEIGHT = 1100;
+  private static final int QR_SIZE = 380;
+  private static final int MARGIN = 48;
+  private static final Color RED = new Color(0xE4, 0x39, 0x3C);
+  private static final Color GREY = new Color(0x99, 0x99, 0x99);
+  private static final Color INK = new Color(0x33, 0x33, 0x33);
+
+  private final PosterFonts fonts;
+  private final ShareSettings settings;
+
+  PosterRenderer(ShareSettings settings) {
+    this.settings = settings;
+    // No temporary files while encoding PNGs.
+    ImageIO.setUseCache(false);
+    this.fonts = PosterFonts.installed();
+  }
+
+  /** The text the poster's QR code holds. */
+  String qrContent(GroupShare share) {
+    return settings.qrPrefix() + share.path();
+  }
+
+  byte[] render(GroupShare share, Instant now) {
+    BufferedImage poster = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = poster.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, WIDTH, HEIGHT);
+      g.setColor(RED);
+      g.fillRect(0, 0, WIDTH, 200);
+      drawTitle(g, share.activity().title());
+      drawPrices(g, share);
+      drawProgress(g, share, now);
+      g.drawImage(qrCode(qrContent(share)), (WIDTH - QR_SIZE) / 2, 560, null);
+      g.setColor(GREY);
+      g.setFont(fonts.font(Font.PLAIN, 26));
+      centered(g, label("长按识别，一起拼团", "Scan to join the group"), 1000);
+    } finally {
+      g.dispose();
+    }
+    return png(poster);
+  }
+
+  private void drawTitle(Graphics2D g, String title) {
+    g.setColor(Color.WHITE);
+    g.setFont(fonts.font(Font.BOLD, 42));
+    String shown = PosterFonts.showable(g.getFont(), title);
+    List<String> lines = wrap(g.getFontMetrics(), shown.isEmpty() ? "flashgroup" : shown, WIDTH - 2 * MARGIN, 2);
+    for (int i = 0; i < lines.size(); i++) {
+      g.drawString(lines.get(i), MARGIN, 88 + i * 56);
+    }
+  }
+
+  private void drawPrices(Graphics2D g, GroupShare share) {
+    g.setColor(RED);
+    g.setFont(fonts.font(Font.BOLD, 72));
+    String group = GroupShare.yuan(share.activity().groupPrice());
+    g.drawString(group, MARGIN, 310);
+    int after = MARGIN + g.getFontMetrics().stringWidth(group) + 24;
+    g.setFont(fonts.font(Font.PLAIN, 28));
+    g.drawString(label("拼团价", "group price"), after, 270);
+    g.setColor(GREY);
+    String solo = label("单买价 ", "alone ") + GroupShare.yuan(share.activity().soloPrice());
+    g.drawString(solo, after, 310);
+    int width = g.getFontMetrics().stringWidth(solo);
+    g.setStroke(new BasicStroke(2));
+    g.drawLine(after, 300, after + width, 300);
+  }
+
+  private void drawProgress(Graphics2D g, GroupShare share, Instant now) {
+    g.setColor(INK);
+    g.setFont(fonts.font(Font.BOLD, 40));
+    String slots;
+    if (share.open()) {
+      slots = label("还差 " + share.missing() + " 人成团", share.missing() + " more needed");
+    } else {
+      slots = "SUCCEEDED".equals(share.group().status()) ? label("已成团", "Group complete") : label("拼团已结束", "Group closed");
+    }
+    centered(g, slots, 420);
+    g.setFont(fonts.font(Font.PLAIN, 32));
+    Duration left = share.timeLeft(now);
+    String clock = String.format("%02d:%02d:%02d", left.toHours(), left.toMinutesPart(), left.toSecondsPart());
+    centered(g, label("剩余 ", "ends in ") + clock, 490);
+  }
+
+  private String label(String chinese, String english) {
+    return fonts.chinese() ? chinese : english;
+  }
+
+  private static void centered(Graphics2D g, String text, int baseline) {
+    g.drawString(text, (WIDTH - g.getFontMetrics().stringWidth(text)) / 2, baseline);
+  }
+
+  /** Breaks anywhere (Chinese has no spaces), at most {@code maxLines}, the last cut with an ellipsis. */
+  static List<String> wrap(FontMetrics metrics, String text, int width, int maxLines) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    int[] codePoints = text.codePoints().toArray();
+    for (int i = 0; i < codePoints.length; i++) {
+      String next = line + new String(Character.toChars(codePoints[i]));
+      if (metrics.stringWidth(next) <= width) {
+        line.setLength(0);
+        line.append(next);
+        continue;
+      }
+      if (lines.size() == maxLines - 1) {
+        while (line.length() > 0 && metrics.stringWidth(line + "…") > width) {
+          line.setLength(line.length() - 1);
+        }
+        lines.add(line + "…");
+        return lines;
+      }
+      lines.add(line.toString());
+      line.setLength(0);
+      line.appendCodePoint(codePoints[i]);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
+  private static BufferedImage qrCode(String content) {
+    try {
+      var matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, QR_SIZE, QR_SIZE, Map.of(
+          EncodeHintType.CHARACTER_SET, "UTF-8",
+          EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
+          EncodeHintType.MARGIN, 2));
+      return MatrixToImageWriter.toBufferedImage(matrix);
+    } catch (WriterException e) {
+      throw new IllegalArgumentException("cannot encode a QR code of " + content, e);
+    }
+  }
+
+  private static byte[] png(BufferedImage image) {
+    try {
+      var out = new ByteArrayOutputStream(64 * 1024);
+      ImageIO.write(image, "png", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

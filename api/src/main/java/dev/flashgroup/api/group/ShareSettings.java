@@ -1,0 +1,20 @@
+package dev.flashgroup.api.group;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How groups are shared into WeChat.
+ *
+ * @param page the mini-program page that shows a group; the share path adds {@code groupId} and {@code referrer}
+ * @param qrPrefix put before the share path in the poster's QR code (e.g. a URL prefix bound to the
+ *     mini-program in the WeChat console); empty by default, so the code holds the path itself
+ * @param publicUrl the API's public base URL, for the share image's absolute address; empty gives a relative one
+ * @param defaultAvatarUrl shown for an opener without an avatar of their own
+ */
+@ConfigurationProperties("flashgroup.share")
+public record ShareSettings(
+    @DefaultValue("/pages/group/index") String page,
+    @DefaultValue("") String qrPrefix,
+    @DefaultValue("") String publicUrl,
+    @DefaultValue("") String defaultAvatarUrl) {}

@@ -1,0 +1,198 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.activity.ActivityChange.Reason;
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
+
+/**
+ * A merchant edits, cancels or restocks an activity. Every change runs in a MySQL transaction that
+ * holds the activity's row lock (so changes of one activity, and its warming, run one at a time),
+ * and reaches Redis through one Lua script inside that transaction, so the change lands in both
+ * stores or in neither:
+ * <ul>
+ *   <li><b>edit</b> (before the start only; nothing is sold yet, so it can be undone): MySQL is
+ *       written after the script; if the transaction then fails, the previous terms are written
+ *       back to Redis (compensation) before the error goes out;</li>
+ *   <li><b>cancel</b> and <b>add stock</b> cannot be undone once buyers saw them, so the script
+ *       goes first and is idempotent (a second cancel changes nothing; a stock change carries an
+ *       id Redis remembers), and a failed MySQL write is retried with the same change: the retry
+ *       finds the script's work done and writes the same absolute values.</li>
+ * </ul>
+ * An activity not warm yet lives in MySQL only; warming locks the same row, so it loads the terms
+ * as they are after the change.
+ */
+@Service
+public class ActivityChanges {
+
+  private static final Logger log = LoggerFactory.getLogger(ActivityChanges.class);
+  private static final int MAX_STOCK = 10_000_000;
+
+  private final Activities activities;
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<String> editActivity;
+  private final RedisScript<List<String>> cancelActivity;
+  private final RedisScript<List<String>> addStock;
+  private final ActivitySettings settings;
+  private final TransactionalOperator tx;
+  private final Clock clock;
+
+  ActivityChanges(Activities activities, ReactiveStringRedisTemplate redis, RedisKeys keys,
+      RedisScript<String> editActivity, RedisScript<List<String>> cancelActivity, RedisScript<List<String>> addStock,
+      ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock) {
+    this.activities = activities;
+    this.redis = redis;
+    this.keys = keys;
+    this.editActivity = editActivity;
+    this.cancelActivity = cancelActivity;
+    this.addStock = addStock;
+    this.settings = settings;
+    this.tx = TransactionalOperator.create(transactions);
+    this.clock = clock;
+  }
+
+  /** Replaces the terms of an activity that has not started. Empty when there is no such activity. */
+  public Mono<ActivityChange> edit(ActivityId id, ActivityDraft draft) {
+    var violations = draft.violations();
+    if (!violations.isEmpty()) {
+      return Mono.error(new InvalidActivity(violations));
+    }
+    // The terms Redis must get back if the transaction fails after the script may have run.
+    AtomicReference<Activity> previous = new AtomicReference<>();
+    return tx.transactional(activities.lock(id).flatMap(current -> {
+          Instant now = clock.instant();
+          if (current.cancelled()) {
+            return refused(Reason.ACTIVITY_CANCELLED);
+          }
+          if (!now.isBefore(current.startsAt())) {
+            return refused(Reason.ACTIVITY_STARTED);
+          }
+          Activity edited = draft.toActivity(id, current.merchantId());
+          previous.set(current);
+          return writeTerms(edited, now).flatMap(outcome -> switch (outcome) {
+            case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
+            case "STARTED" -> refused(Reason.ACTIVITY_STARTED);
+            default -> activities.updateTerms(edited).then(changed(id));
+          });
+        }))
+        .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e));
+  }
+
+  /** Cancels an activity that has not ended; its open groups fail and refund. */
+  public Mono<ActivityChange> cancel(ActivityId id) {
+    return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> {
+          Instant now = clock.instant();
+          if (current.cancelled()) {
+            return refused(Reason.ACTIVITY_CANCELLED);
+          }
+          if (!now.isBefore(current.endsAt())) {
+            return refused(Reason.ACTIVITY_ENDED);
+          }
+          var k = keys.of(id);
+          // CANCELLED, ALREADY_CANCELLED (a retry after a failed MySQL write) and NOT_FOUND (not
+          // warm yet) all leave MySQL to record the cancellation.
+          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines()),
+                  List.of(Long.toString(now.toEpochMilli())))
+              .next()
+              .then(activities.markCancelled(id, now))
+              .then(changed(id));
+        })))
+        .retryWhen(mysqlRetries());
+  }
+
+  /** Adds units to an activity that has not ended; buyers can take them at once. */
+  public Mono<ActivityChange> addStock(ActivityId id, int units) {
+    if (units < 1 || units > MAX_STOCK) {
+      return Mono.error(new InvalidActivity(List.of(
+          new ActivityDraft.Violation("units", "must be between 1 and " + MAX_STOCK))));
+    }
+    // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
+    String changeId = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
+    return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> restock(current, units, changeId))))
+        .retryWhen(mysqlRetries());
+  }
+
+  private Mono<ActivityChange> restock(Activity current, int units, String changeId) {
+    Instant now = clock.instant();
+    if (current.cancelled()) {
+      return refused(Reason.ACTIVITY_CANCELLED);
+    }
+    if (!now.isBefore(current.endsAt())) {
+      return refused(Reason.ACTIVITY_ENDED);
+    }
+    var k = keys.of(current.id());
+    List<String> args = List.of(Integer.toString(units), changeId, Long.toString(now.toEpochMilli()),
+        keys.restockChannel(), Long.toString(settings.stockChangeMemory().toSeconds()));
+    return redis.execute(addStock, List.of(k.activity(), k.stockChanges()), args)
+        .next()
+        .flatMap(reply -> switch (reply.get(0)) {
+          case "ADDED", "ALREADY_ADDED" -> restocked(current.id(), Integer.parseInt(String.valueOf(reply.get(2))),
+              Integer.parseInt(String.valueOf(reply.get(1))));
+          // Not warm: nothing is sold yet, so all of the stock is for sale.
+          case "NOT_FOUND" -> restocked(current.id(), current.stock() + units, current.stock() + units);
+          case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
+          case "ENDED" -> refused(Reason.ACTIVITY_ENDED);
+          default -> Mono.error(new IllegalStateException("add_stock.lua answered " + reply));
+        });
+  }
+
+  private Mono<ActivityChange> restocked(ActivityId id, int total, int remaining) {
+    return activities.setStock(id, total)
+        .then(activities.find(id))
+        .map(a -> new ActivityChange.Restocked(a, remaining));
+  }
+
+  private Mono<String> writeTerms(Activity a, Instant now) {
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(now.toEpochMilli()));
+    args.addAll(WarmUp.terms(a));
+    return redis.execute(editActivity, List.of(keys.of(a.id()).activity()), args).next();
+  }
+
+  /** Compensation: puts the terms MySQL kept back into Redis, then reports the original failure. */
+  private Mono<ActivityChange> restore(Activity previous, Throwable failure) {
+    log.warn("Editing activity {} failed after its Redis terms may have changed; restoring them: {}",
+        previous.id(), failure.toString());
+    return writeTerms(previous, clock.instant())
+        .onErrorResume(e -> {
+          log.error("Could not restore the Redis terms of activity {}; they may differ from MySQL: {}",
+              previous.id(), e.toString());
+          return Mono.empty();
+        })
+        .then(Mono.error(failure));
+  }
+
+  private Mono<ActivityChange> changed(ActivityId id) {
+    return activities.find(id).map(ActivityChange.Changed::new);
+  }
+
+  private static Mono<ActivityChange> refused(Reason reason) {
+    return Mono.just(new ActivityChange.Refused(reason));
+  }
+
+  /** Retries a whole change a few times; its script part is idempotent, so only MySQL catches up. */
+  private static RetryBackoffSpec mysqlRetries() {
+    return Retry.backoff(3, Duration.ofMillis(100))
+        .filter(e -> e instanceof DataAccessException || e instanceof io.r2dbc.spi.R2dbcException)
+        .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+  }
+}

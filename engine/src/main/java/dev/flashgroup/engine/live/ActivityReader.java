@@ -1,0 +1,169 @@
+package dev.flashgroup.engine.live;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteBufferRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads one activity's event stream for this instance's live subscribers: blocking XREADs without
+ * a consumer group (the relay's group and its acknowledgements are untouched), on a connection of
+ * its own so a waiting read never holds up the shared Redis connection. It starts at the stream's
+ * last id, so subscribers see what happens from now on; they read a snapshot when it says
+ * {@link LiveUpdate.Listening}.
+ */
+final class ActivityReader {
+
+  private static final Logger log = LoggerFactory.getLogger(ActivityReader.class);
+  private static final ByteBuffer TYPE = bytes("type");
+  private static final ByteBuffer DATA = bytes("data");
+
+  private final ActivityId activity;
+  private final RedisKeys.ActivityKeys keys;
+  private final ReactiveRedisConnectionFactory connections;
+  private final DatabaseClient db;
+  private final JsonMapper json;
+  private final LiveSettings settings;
+  private final AtomicBoolean connected = new AtomicBoolean();
+  private final AtomicBoolean listening = new AtomicBoolean();
+  private final AtomicLong formedBefore = new AtomicLong();
+  private final Set<String> formedSince = ConcurrentHashMap.newKeySet();
+
+  ActivityReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
+      DatabaseClient db, JsonMapper json, LiveSettings settings) {
+    this.activity = activity;
+    this.keys = keys;
+    this.connections = connections;
+    this.db = db;
+    this.json = json;
+    this.settings = settings;
+  }
+
+  /** Reads until cancelled; the connection is closed on cancel, error or completion. */
+  Flux<LiveUpdate> read() {
+    return Flux.usingWhen(
+        Mono.fromSupplier(() -> {
+          ReactiveRedisConnection connection = connections.getReactiveConnection();
+          connected.set(true);
+          return connection;
+        }),
+        this::readWith,
+        connection -> {
+          listening.set(false);
+          connected.set(false);
+          return connection.closeLater();
+        });
+  }
+
+  boolean connected() {
+    return connected.get();
+  }
+
+  boolean listening() {
+    return listening.get();
+  }
+
+  long groupsFormed() {
+    return formedBefore.get() + formedSince.size();
+  }
+
+  private Flux<LiveUpdate> readWith(ReactiveRedisConnection connection) {
+    ByteBuffer stream = bytes(keys.events());
+    Mono<String> lastId = connection.streamCommands().xInfo(stream)
+        .map(info -> info.lastGeneratedId())
+        // Not warm yet, so no stream: read from its very beginning once it appears.
+        .onErrorReturn("0-0")
+        .defaultIfEmpty("0-0");
+    return lastId.zipWith(succeededInMySql()).flatMapMany(start -> {
+      formedBefore.set(start.getT2());
+      formedSince.clear();
+      AtomicReference<String> last = new AtomicReference<>(start.getT1());
+      StreamReadOptions options = StreamReadOptions.empty().block(settings.readBlock()).count(settings.readBatch());
+      Flux<LiveUpdate> batches = Flux.defer(() -> connection.streamCommands()
+              .xRead(options, StreamOffset.create(stream, ReadOffset.from(last.get())))
+              .collectList())
+          .repeat()
+          .concatMap(batch -> updates(connection, batch, last));
+      listening.set(true);
+      return Flux.concat(Mono.just(LiveUpdate.LISTENING), batches);
+    });
+  }
+
+  private Flux<LiveUpdate> updates(ReactiveRedisConnection connection, List<ByteBufferRecord> batch,
+      AtomicReference<String> last) {
+    if (batch.isEmpty()) {
+      return Flux.empty();
+    }
+    last.set(batch.get(batch.size() - 1).getId().getValue());
+    List<LiveUpdate> updates = new ArrayList<>();
+    for (ByteBufferRecord entry : batch) {
+      GroupProgress group = group(entry.getValue());
+      if (group != null) {
+        if ("SUCCEEDED".equals(group.status())) {
+          formedSince.add(group.groupId());
+        }
+        updates.add(new LiveUpdate.GroupChanged(group));
+      }
+    }
+    Mono<LiveUpdate> figures = connection.hashCommands()
+        .hMGet(bytes(keys.activity()), List.of(bytes("stock"), bytes("state")))
+        .map(values -> new LiveUpdate.ActivityChanged(new ActivityProgress(activity.value(),
+            values.get(0) == null ? 0 : Integer.parseInt(text(values.get(0))), groupsFormed(),
+            values.get(1) != null && "CANCELLED".equals(text(values.get(1))))));
+    return Flux.fromIterable(updates).concatWith(figures);
+  }
+
+  /** The group snapshot of an entry; null for entries without one (solo orders, refunds). */
+  private GroupProgress group(Map<ByteBuffer, ByteBuffer> entry) {
+    ByteBuffer data = entry.get(DATA);
+    if (data == null) {
+      return null;
+    }
+    try {
+      JsonNode group = json.readTree(text(data)).get("group");
+      return group == null || !group.isObject() ? null : GroupProgress.of(group);
+    } catch (JacksonException | NullPointerException e) {
+      log.debug("skipping unreadable {} entry of activity {}: {}", text(entry.getOrDefault(TYPE, bytes(""))),
+          activity, e.toString());
+      return null;
+    }
+  }
+
+  private Mono<Long> succeededInMySql() {
+    return db.sql("SELECT COUNT(*) AS n FROM purchase_groups WHERE activity_id = :id AND status = 'SUCCEEDED'")
+        .bind("id", activity.value())
+        .map(row -> row.get("n", Long.class))
+        .one()
+        .defaultIfEmpty(0L);
+  }
+
+  private static ByteBuffer bytes(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String text(ByteBuffer bytes) {
+    return StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.flashgroup.engine.live;
+
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A group as a buyer watches it fill: members who hold a place, how many paid, places still free,
+ * when it closes. {@code version} grows with every change, so an older view never follows a newer.
+ */
+public record GroupProgress(String groupId, String status, int size, int members, int paid, int freeSlots,
+    Instant expiresAt, long version) {
+
+  static GroupProgress of(String groupId, String status, int size, int members, int paid, long deadline,
+      long version) {
+    int free = "OPEN".equals(status) ? Math.max(0, size - members) : 0;
+    return new GroupProgress(groupId, status, size, members, paid, free, Instant.ofEpochMilli(deadline), version);
+  }
+
+  /** From the group snapshot the scripts put in their stream entries. */
+  static GroupProgress of(JsonNode group) {
+    return of(group.get("id").asString(), group.get("status").asString(), group.get("size").asInt(),
+        group.get("members").asInt(), group.get("paid").asInt(), group.get("deadline").asLong(),
+        group.get("version").asLong());
+  }
+
+  /** Succeeded or failed: nothing changes any more. */
+  public boolean settled() {
+    return !"OPEN".equals(status);
+  }
+}

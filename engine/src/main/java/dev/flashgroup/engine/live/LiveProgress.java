@@ -1,0 +1,146 @@
+package dev.flashgroup.engine.live;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Live progress of groups and activities, from what the Lua scripts append to the activity
+ * streams. One reader per activity per instance, started by the first subscriber and stopped (its
+ * connection closed) when the last one leaves; its updates are fanned out in-process, off the
+ * Redis client's threads. Each subscriber has a bounded buffer that drops its oldest updates when
+ * the client does not keep up, so a slow or vanished client costs the others nothing.
+ */
+@Component
+public class LiveProgress {
+
+  private record Channel(ActivityReader reader, Flux<LiveUpdate> shared, AtomicInteger subscribers) {}
+
+  private final ReactiveStringRedisTemplate redis;
+  private final ReactiveRedisConnectionFactory connections;
+  private final RedisKeys keys;
+  private final DatabaseClient db;
+  private final JsonMapper json;
+  private final LiveSettings settings;
+  private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+
+  LiveProgress(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
+      DatabaseClient db, JsonMapper json, LiveSettings settings, MeterRegistry meters) {
+    this.redis = redis;
+    this.connections = connections;
+    this.keys = keys;
+    this.db = db;
+    this.json = json;
+    this.settings = settings;
+    meters.gauge("flashgroup.live.subscribers", List.of(), channels,
+        c -> c.values().stream().mapToInt(ch -> ch.subscribers().get()).sum());
+    meters.more().counter("flashgroup.live.dropped", List.of(), dropped, AtomicLong::get);
+  }
+
+  /** A group's progress: a snapshot, then every change, oldest first; completes once it is settled. */
+  public Flux<GroupProgress> group(String groupId) {
+    return ActivityId.owning(groupId).map(activity -> Flux.defer(() -> {
+      AtomicLong newest = new AtomicLong(-1);
+      return updates(activity)
+          .concatMap(update -> {
+            if (update instanceof LiveUpdate.Listening) {
+              return snapshot(activity, groupId);
+            }
+            if (update instanceof LiveUpdate.GroupChanged changed && changed.group().groupId().equals(groupId)) {
+              return Mono.just(changed.group());
+            }
+            return Mono.<GroupProgress>empty();
+          })
+          // A snapshot can be newer than a change read just before it; never go back.
+          .filter(g -> g.version() > newest.get() && newest.getAndSet(g.version()) < g.version())
+          .takeUntil(GroupProgress::settled);
+    })).orElseGet(Flux::empty);
+  }
+
+  /** The group as Redis holds it now; empty for an unknown group. */
+  public Mono<GroupProgress> snapshot(String groupId) {
+    return ActivityId.owning(groupId).map(activity -> snapshot(activity, groupId)).orElseGet(Mono::empty);
+  }
+
+  /**
+   * An activity's figures: a snapshot, then after every batch of changes. {@code scheduledStock}
+   * stands for the remaining stock while the activity is not warm.
+   */
+  public Flux<ActivityProgress> activity(ActivityId activity, int scheduledStock) {
+    Channel channel = channel(activity);
+    return updates(activity).concatMap(update -> {
+      if (update instanceof LiveUpdate.Listening) {
+        return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
+            .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
+                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))));
+      }
+      if (update instanceof LiveUpdate.ActivityChanged changed) {
+        return Mono.just(changed.activity());
+      }
+      return Mono.<ActivityProgress>empty();
+    });
+  }
+
+  /** Subscribers of an activity on this instance. */
+  public int subscribers(ActivityId activity) {
+    Channel channel = channels.get(activity);
+    return channel == null ? 0 : channel.subscribers().get();
+  }
+
+  /** Whether this instance holds a reader (and its Redis connection) open for the activity. */
+  public boolean reading(ActivityId activity) {
+    Channel channel = channels.get(activity);
+    return channel != null && channel.reader().connected();
+  }
+
+  private Flux<LiveUpdate> updates(ActivityId activity) {
+    Channel channel = channel(activity);
+    // The shared flux first, then the flag: a reader that was already listening is announced
+    // here, one that starts listening later announces itself through the shared flux.
+    return channel.shared()
+        .mergeWith(Mono.fromCallable(() -> channel.reader().listening() ? LiveUpdate.LISTENING : null))
+        .onBackpressureBuffer(settings.subscriberBuffer(), update -> dropped.incrementAndGet(),
+            BufferOverflowStrategy.DROP_OLDEST)
+        .doOnSubscribe(s -> channel.subscribers().incrementAndGet())
+        .doFinally(signal -> channel.subscribers().decrementAndGet());
+  }
+
+  private Channel channel(ActivityId activity) {
+    return channels.computeIfAbsent(activity, id -> {
+      var reader = new ActivityReader(id, keys.of(id), connections, db, json, settings);
+      Flux<LiveUpdate> shared = reader.read()
+          .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
+          // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
+          // activity, none per subscriber: leaving subscribers cancel no scheduled task.
+          .publishOn(Schedulers.parallel())
+          .publish()
+          .refCount(1);
+      return new Channel(reader, shared, new AtomicInteger());
+    });
+  }
+
+  private Mono<GroupProgress> snapshot(ActivityId activity, String groupId) {
+    return redis.<String, String>opsForHash()
+        .multiGet(keys.of(activity).group(groupId), List.of("status", "size", "members", "paid", "deadline", "version"))
+        .filter(v -> v.get(0) != null)
+        .map(v -> GroupProgress.of(groupId, v.get(0), Integer.parseInt(v.get(1)), Integer.parseInt(v.get(2)),
+            Integer.parseInt(v.get(3)), Long.parseLong(v.get(4)), Long.parseLong(v.get(5))));
+  }
+}

@@ -1,0 +1,20 @@
+package dev.flashgroup.engine.live;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Live progress streamed to buyers.
+ *
+ * @param readBlock how long one blocking XREAD of an activity's stream waits for new entries
+ * @param readBatch most stream entries taken by one XREAD
+ * @param subscriberBuffer updates held for one slow subscriber; beyond it the oldest are dropped
+ * @param heartbeat how often an idle event stream sends a comment to keep the connection open
+ */
+@ConfigurationProperties("flashgroup.live")
+public record LiveSettings(
+    @DefaultValue("PT2S") Duration readBlock,
+    @DefaultValue("200") int readBatch,
+    @DefaultValue("64") int subscriberBuffer,
+    @DefaultValue("PT15S") Duration heartbeat) {}

@@ -1,0 +1,28 @@
+-- Adds units to a warm activity's stock while it is scheduled or running, and announces on the
+-- restock channel that stock came back. Each change carries an id: a retried change (its MySQL
+-- write failed after this ran) is recognised and not added twice, and answers the totals it
+-- produced the first time.
+--
+-- KEYS[1] activity hash   KEYS[2] applied stock changes (hash: change id -> total after it)
+-- ARGV[1] units to add   ARGV[2] change id   ARGV[3] now (epoch ms)   ARGV[4] restock channel
+-- ARGV[5] how long applied change ids are remembered (seconds)
+-- Returns {outcome, stock for sale, stock total}; outcome is ADDED, ALREADY_ADDED, or a refusal:
+-- INVALID_UNITS, CANCELLED, ENDED, NOT_FOUND (not warm: MySQL alone holds it).
+local activity_key, changes_key = KEYS[1], KEYS[2]
+local units, change_id, now, channel, changes_ttl =
+  tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'ends_at', 'stock', 'stock_total')
+if not a[1] then return {'NOT_FOUND', 0, 0} end
+local earlier = redis.call('HGET', changes_key, change_id)
+if earlier then return {'ALREADY_ADDED', tonumber(a[4]), tonumber(earlier)} end
+if not units or units <= 0 or units ~= math.floor(units) then return {'INVALID_UNITS', 0, 0} end
+if a[2] == 'CANCELLED' then return {'CANCELLED', 0, 0} end
+if now >= tonumber(a[3]) then return {'ENDED', 0, 0} end
+
+local stock = redis.call('HINCRBY', activity_key, 'stock', units)
+local total = redis.call('HINCRBY', activity_key, 'stock_total', units)
+redis.call('HSET', changes_key, change_id, total)
+redis.call('EXPIRE', changes_key, changes_ttl)
+redis.call('PUBLISH', channel, a[1])
+return {'ADDED', stock, total}

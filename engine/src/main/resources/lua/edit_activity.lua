@@ -1,0 +1,22 @@
+-- Rewrites the terms of a warm activity that has not opened yet. Before its start nothing can be
+-- reserved (reserve.lua refuses NOT_STARTED), so the hash holds no live counters yet and stock is
+-- simply set again. Repeating an edit with the same terms changes nothing, which is what lets a
+-- failed MySQL write be compensated by writing the previous terms back.
+--
+-- KEYS[1] activity hash
+-- ARGV[1] now (epoch ms)   ARGV[2..] field, value pairs of the new terms
+-- Returns EDITED, or NOT_FOUND (not warm: MySQL alone holds it), CANCELLED, STARTED.
+local activity_key = KEYS[1]
+local now = tonumber(ARGV[1])
+
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at')
+if not a[1] then return 'NOT_FOUND' end
+if a[2] == 'CANCELLED' then return 'CANCELLED' end
+if now >= tonumber(a[3]) then return 'STARTED' end
+
+local fields = {}
+for i = 2, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+redis.call('HSET', activity_key, unpack(fields))
+return 'EDITED'

@@ -1,0 +1,88 @@
+package dev.flashgroup.engine.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** add_stock.lua: adds units to a warm activity, once per change id, and announces the restock. */
+class AddStockScriptTest extends LuaScriptSupport {
+
+  @Test
+  void addsUnitsForSaleAndToTheTotal() {
+    givenWarmActivity();
+    boughtAlone("buyer-1");
+
+    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("ADDED", "14", "15")).verifyComplete();
+
+    assertThat(activity()).containsEntry("stock", "14").containsEntry("stock_total", "15");
+    assertThat(hash(keys.stockChanges())).containsEntry("change-1", "15");
+    assertThat(redis.getExpire(keys.stockChanges()).block(TIMEOUT)).isPositive();
+  }
+
+  @Test
+  void aRetriedChangeAddsNothingTwice() {
+    givenWarmActivity();
+    addStock("5", "change-1", NOW).block(TIMEOUT);
+    boughtAlone("buyer-1");
+
+    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("ALREADY_ADDED", "14", "15"))
+        .verifyComplete();
+
+    assertThat(activity()).containsEntry("stock", "14").containsEntry("stock_total", "15");
+  }
+
+  @Test
+  void publishesTheActivityOnTheRestockChannel() {
+    givenWarmActivity();
+    Flux<String> messages = redis.listenToChannelLater(restockChannel).block(TIMEOUT)
+        .map(ReactiveSubscription.Message::getMessage);
+
+    StepVerifier.create(messages.take(1))
+        .then(() -> addStock("5", "change-1", NOW).block(TIMEOUT))
+        .expectNext(ACTIVITY.toString())
+        .expectComplete()
+        .verify(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void refusesNonPositiveOrFractionalUnits() {
+    givenWarmActivity();
+
+    for (String units : List.of("0", "-3", "1.5", "many")) {
+      StepVerifier.create(addStock(units, "change-" + units, NOW)).expectNext(List.of("INVALID_UNITS", "0", "0"))
+          .verifyComplete();
+    }
+    assertThat(activity()).containsEntry("stock", "10").containsEntry("stock_total", "10");
+  }
+
+  @Test
+  void refusesACancelledActivity() {
+    givenWarmActivity();
+    cancelActivity(NOW).block(TIMEOUT);
+
+    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("CANCELLED", "0", "0")).verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void refusesAnEndedActivity() {
+    givenWarmActivity();
+
+    StepVerifier.create(addStock("5", "change-1", ENDS_AT)).expectNext(List.of("ENDED", "0", "0")).verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void answersNotFoundForAnActivityNotWarm() {
+    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("NOT_FOUND", "0", "0")).verifyComplete();
+
+    assertThat(activity()).isEmpty();
+  }
+}

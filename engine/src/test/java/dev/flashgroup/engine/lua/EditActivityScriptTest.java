@@ -1,0 +1,65 @@
+package dev.flashgroup.engine.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/** edit_activity.lua: rewrites the terms of a warm activity until it opens. */
+class EditActivityScriptTest extends LuaScriptSupport {
+
+  private static final long BEFORE_START = STARTS_AT - 60_000;
+
+  @Test
+  void rewritesTermsBeforeTheStart() {
+    givenWarmActivity();
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "25", "stock_total", "25", "group_price", "890"))
+        .expectNext("EDITED")
+        .verifyComplete();
+
+    assertThat(activity())
+        .containsEntry("stock", "25")
+        .containsEntry("stock_total", "25")
+        .containsEntry("group_price", "890")
+        .containsEntry("solo_price", Long.toString(SOLO_PRICE))
+        .containsEntry("seq", "0");
+  }
+
+  @Test
+  void editingTwiceWithTheSameTermsLeavesTheSameHash() {
+    givenWarmActivity();
+    editActivity(BEFORE_START, "stock", "25").block(TIMEOUT);
+    var once = activity();
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "25")).expectNext("EDITED").verifyComplete();
+
+    assertThat(activity()).isEqualTo(once);
+  }
+
+  @Test
+  void refusesOnceTheActivityStarted() {
+    givenWarmActivity();
+
+    StepVerifier.create(editActivity(STARTS_AT, "stock", "25")).expectNext("STARTED").verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void refusesACancelledActivity() {
+    givenWarmActivity();
+    cancelActivity(BEFORE_START).block(TIMEOUT);
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "25")).expectNext("CANCELLED").verifyComplete();
+
+    assertThat(stock()).isEqualTo(10);
+  }
+
+  @Test
+  void answersNotFoundForAnActivityNotWarm() {
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "25")).expectNext("NOT_FOUND").verifyComplete();
+
+    assertThat(activity()).isEmpty();
+  }
+}
