@@ -25,7 +25,7 @@ local function return_payment(outcome, reason)
   if redis.call('HSETNX', order_key, 'refund:' .. refund_no, 'REQUESTED') == 1 then
     redis.call('XADD', events_key, '*', 'type', 'RefundRequested',
       'data', cjson.encode({at = now, refunds = {{refundNo = refund_no, orderId = order_id,
-        amount = tonumber(paid_amount), reason = reason}}}))
+        amount = tonumber(paid_amount), reason = reason, total = tonumber(paid_amount)}}}))
   end
   return {outcome, status}
 end
@@ -65,7 +65,7 @@ if status == 'EXPIRED' then
     'data', cjson.encode({at = now, tx = tx, paidOrder = order_id, orders = {snapshot}, group = cjson.null}))
   redis.call('XADD', events_key, '*', 'type', 'RefundRequested',
     'data', cjson.encode({at = now, refunds = {{refundNo = refund_no, orderId = order_id,
-      amount = tonumber(amount), reason = 'LATE_PAYMENT'}}}))
+      amount = tonumber(amount), reason = 'LATE_PAYMENT', total = tonumber(amount)}}}))
   return {'LATE_REFUND', 'REFUNDING'}
 end
 

@@ -33,7 +33,7 @@ for _, group_id in ipairs(due) do
         local refund_no = 'RF' .. order_id
         redis.call('HSET', order_key, 'refund_no', refund_no)
         refunds[#refunds + 1] = {refundNo = refund_no, orderId = order_id, amount = tonumber(o[2]),
-          reason = 'GROUP_FAILED'}
+          reason = 'GROUP_FAILED', total = tonumber(o[2])}
       end
       if to then
         redis.call('HSET', order_key, 'status', to)

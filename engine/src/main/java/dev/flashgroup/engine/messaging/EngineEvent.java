@@ -36,5 +36,5 @@ public record EngineEvent(
       long deadline, int version, String leader) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Refund(String refundNo, String orderId, long amount, String reason) {}
+  public record Refund(String refundNo, String orderId, long amount, String reason, long total) {}
 }

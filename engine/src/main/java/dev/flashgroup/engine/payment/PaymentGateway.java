@@ -19,6 +19,10 @@ public interface PaymentGateway {
   /** The parameters the client needs to complete the payment. */
   record PaymentStart(String orderId, String provider, java.util.Map<String, String> parameters) {}
 
-  /** Money to send back for an order; {@code refundNo} is deterministic so a retry is harmless. */
-  record RefundOrder(String refundNo, String orderId, long amount) {}
+  /**
+   * Money to send back for an order; {@code refundNo} is deterministic so a retry is harmless.
+   * {@code total} is what the refunded transaction paid (WeChat Pay needs it); {@code amount} may
+   * be less (a partial refund).
+   */
+  record RefundOrder(String refundNo, String orderId, long amount, long total) {}
 }
