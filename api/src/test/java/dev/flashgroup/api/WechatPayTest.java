@@ -5,6 +5,7 @@ import static dev.flashgroup.api.WechatStandIn.outTradeNo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.wechatfake.SignedNotification;
 import java.time.Duration;
@@ -38,6 +39,7 @@ class WechatPayTest {
   @Autowired WebTestClient http;
   @Autowired DatabaseClient db;
   @Autowired ApplicationContext context;
+  @Autowired PaymentGateway gateway;
   Shop shop;
   Rows rows;
 
@@ -253,6 +255,26 @@ class WechatPayTest {
     WECHAT.payNow(outTradeNo(orderId));
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(orderId)));
     assertThat(WECHAT.timesPaidOut("RF" + orderId)).isEqualTo(1);
+  }
+
+  @Test
+  void partialRefundSendsLessThanTheTotalOncePerRefundNumber() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    String orderId = (String) order.get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+
+    // A tiered group's price difference: refund number RD<orderId>, amount below the paid total.
+    var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 1000, 3990);
+    gateway.refund(difference).block(PATIENCE);
+    gateway.refund(difference).block(PATIENCE);
+
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
+    assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(1000);
+    assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
+    assertThat(wechatRefund("RD" + orderId, "attempts")).isEqualTo("1");
   }
 
   @Test
