@@ -30,10 +30,12 @@ class GroupLifecycleTest {
   @Autowired RedisKeys keys;
   @Autowired PaymentNotifications notifications;
   Shop shop;
+  Rows rows;
 
   @BeforeEach
   void setUp() {
     shop = new Shop(http);
+    rows = new Rows(db);
   }
 
   @Test
@@ -47,10 +49,10 @@ class GroupLifecycleTest {
     shop.pay("alice", opened.get("orderId"));
     shop.pay("bob", joined.get("orderId"));
 
-    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(groupStatus(opened.get("groupId"))));
-    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(orderStatus(opened.get("orderId")))
-        && "SUCCEEDED".equals(orderStatus(joined.get("orderId"))));
-    assertThat(count("SELECT COUNT(*) AS n FROM payments WHERE order_id IN ('" + opened.get("orderId") + "', '"
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.groupStatus(opened.get("groupId"))));
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(opened.get("orderId")))
+        && "SUCCEEDED".equals(rows.orderStatus(joined.get("orderId"))));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id IN ('" + opened.get("orderId") + "', '"
         + joined.get("orderId") + "')")).isEqualTo(2);
     http.get().uri("/api/v1/groups/" + opened.get("groupId"))
         .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "carol"))).exchange()
@@ -70,15 +72,15 @@ class GroupLifecycleTest {
     Map<?, ?> joined = shop.join("bob", opened.get("groupId"));
     shop.pay("alice", opened.get("orderId"));
 
-    await().atMost(PATIENCE).until(() -> "FAILED".equals(groupStatus(opened.get("groupId"))));
-    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(orderStatus(opened.get("orderId"))));
-    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(orderStatus(joined.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "FAILED".equals(rows.groupStatus(opened.get("groupId"))));
+    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(opened.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(rows.orderStatus(joined.get("orderId"))));
 
     String refundNo = "RF" + opened.get("orderId");
-    assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + opened.get("orderId")
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + opened.get("orderId")
         + "' AND status = 'CONFIRMED' AND amount = 2990")).isEqualTo(1);
     assertThat(redis.opsForHash().get(keys.sandboxRefunds(), refundNo).block(PATIENCE)).isEqualTo("2990");
-    assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + joined.get("orderId") + "'")).isZero();
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + joined.get("orderId") + "'")).isZero();
 
     // The units are back on sale while the activity runs.
     http.get().uri("/api/v1/activities/" + activity).headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "dan")))
@@ -91,7 +93,7 @@ class GroupLifecycleTest {
     Map<?, ?> first = shop.solo("alice", activity);
     shop.refused("bob", "/api/v1/activities/" + activity + "/orders", HttpStatus.CONFLICT, "SOLD_OUT");
 
-    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(orderStatus(first.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(rows.orderStatus(first.get("orderId"))));
     Map<?, ?> second = shop.solo("bob", activity);
     assertThat(second.get("orderId")).isNotEqualTo(first.get("orderId"));
     assertThat(second.get("amount")).isEqualTo(3990);
@@ -103,29 +105,18 @@ class GroupLifecycleTest {
   void paymentArrivingAfterExpiryIsRefunded() {
     long activity = shop.schedule("shop-1", Shop.activity(2, 5, 1, Duration.ofMinutes(10), Duration.ofSeconds(1)));
     Map<?, ?> order = shop.solo("alice", activity);
-    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(orderStatus(order.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(rows.orderStatus(order.get("orderId"))));
 
     String orderId = (String) order.get("orderId");
     assertThat(notifications.paid(orderId, "WX-late-1", 3990).block(PATIENCE)).isEqualTo(PaymentConfirmation.LATE_REFUND);
     assertThat(notifications.paid(orderId, "WX-late-1", 3990).block(PATIENCE)).isEqualTo(PaymentConfirmation.DUPLICATE);
 
-    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(orderStatus(orderId)));
-    assertThat(count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
-    assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + orderId + "' AND status = 'CONFIRMED'"))
+    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(orderId)));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + orderId + "' AND status = 'CONFIRMED'"))
         .isEqualTo(1);
   }
 
-  private String orderStatus(Object id) {
-    return db.sql("SELECT status FROM orders WHERE id = :id").bind("id", id)
-        .map(r -> r.get("status", String.class)).one().block(PATIENCE);
-  }
 
-  private String groupStatus(Object id) {
-    return db.sql("SELECT status FROM purchase_groups WHERE id = :id").bind("id", id)
-        .map(r -> r.get("status", String.class)).one().block(PATIENCE);
-  }
 
-  private long count(String sql) {
-    return db.sql(sql).map(r -> r.get("n", Long.class)).one().block(PATIENCE);
-  }
 }

@@ -13,6 +13,9 @@ import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import com.github.binarywang.wxpay.exception.WxPayException;
+import dev.flashgroup.engine.payment.PaymentRefused;
+import me.chanjar.weixin.common.error.WxErrorException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -51,5 +54,17 @@ class ProblemHandler {
     log.warn("A backing service is unavailable: {}", e.toString());
     return Problems.detail(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
         "A backing service is unavailable; retry shortly with the same Idempotency-Key");
+  }
+
+  @ExceptionHandler(PaymentRefused.class)
+  ProblemDetail paymentRefused(PaymentRefused e) {
+    return Problems.detail(HttpStatus.UNPROCESSABLE_CONTENT, e.code(), e.getMessage());
+  }
+
+  /** WeChat answered with an error or could not be reached: our request may be retried as it is. */
+  @ExceptionHandler({WxPayException.class, WxErrorException.class})
+  ProblemDetail wechatFailed(Exception e) {
+    log.warn("WeChat call failed: {}", e.toString());
+    return Problems.detail(HttpStatus.BAD_GATEWAY, "WECHAT_UNAVAILABLE", "WeChat did not complete the request; retry shortly");
   }
 }

@@ -32,7 +32,8 @@ class RefundWorker extends QueueWorker {
   protected Mono<Void> handle(AcknowledgableDelivery delivery) {
     EngineEvent event = json.readValue(delivery.getBody(), EngineEvent.class);
     return Flux.fromIterable(event.refunds())
-        .concatMap(r -> gateway.refund(new PaymentGateway.RefundOrder(r.refundNo(), r.orderId(), r.amount(), r.total())))
+        .concatMap(r -> gateway.refund(new PaymentGateway.RefundOrder(r.refundNo(), r.orderId(), r.amount(),
+            r.total() > 0 ? r.total() : r.amount())))
         .then();
   }
 }

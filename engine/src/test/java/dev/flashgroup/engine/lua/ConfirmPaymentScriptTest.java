@@ -224,6 +224,7 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
     assertThat(refund.get("orderId").asString()).isEqualTo(order.orderId());
     assertThat(refund.get("amount").asLong()).isEqualTo(SOLO_PRICE);
     assertThat(refund.get("reason").asString()).isEqualTo("LATE_PAYMENT");
+    assertThat(refund.get("total").asLong()).isEqualTo(SOLO_PRICE);
   }
 
   @Test

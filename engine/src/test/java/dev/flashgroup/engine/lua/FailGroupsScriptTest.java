@@ -83,6 +83,7 @@ class FailGroupsScriptTest extends LuaScriptSupport {
     assertThat(refunds.get(0).get("orderId").asString()).isEqualTo(leader.orderId());
     assertThat(refunds.get(0).get("amount").asLong()).isEqualTo(GROUP_PRICE);
     assertThat(refunds.get(0).get("reason").asString()).isEqualTo("GROUP_FAILED");
+    assertThat(refunds.get(0).get("total").asLong()).isEqualTo(GROUP_PRICE);
   }
 
   @Test

@@ -1,0 +1,49 @@
+package dev.flashgroup.api.auth;
+
+import dev.flashgroup.api.web.Problems;
+import dev.flashgroup.engine.buyer.LoginOutcome;
+import dev.flashgroup.engine.buyer.WechatLogin;
+import java.time.Instant;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Mini-program login: {@code wx.login()}'s code in, our token out. The WeChat session key stays on
+ * the server (it is not even kept: nothing here decrypts user data).
+ */
+@RestController
+class WechatLoginController {
+
+  record LoginRequest(String code) {}
+
+  record LoginResponse(String token, Instant expiresAt, String buyerId, String tokenType) {}
+
+  private final WechatLogin login;
+  private final TokenIssuer tokens;
+
+  WechatLoginController(WechatLogin login, TokenIssuer tokens) {
+    this.login = login;
+    this.tokens = tokens;
+  }
+
+  @PostMapping("/api/v1/auth/wechat")
+  Mono<ResponseEntity<LoginResponse>> login(@RequestBody LoginRequest request) {
+    return login.login(request.code()).map(this::respond);
+  }
+
+  private ResponseEntity<LoginResponse> respond(LoginOutcome outcome) {
+    if (outcome instanceof LoginOutcome.SignedIn signedIn) {
+      TokenIssuer.Issued issued = tokens.customer(signedIn.buyer().subject());
+      return ResponseEntity.ok(new LoginResponse(issued.token(), issued.expiresAt(), signedIn.buyer().subject(), "Bearer"));
+    }
+    if (outcome instanceof LoginOutcome.BadCode bad) {
+      return Problems.response(HttpStatus.UNAUTHORIZED, "INVALID_CODE",
+          "WeChat did not accept the login code (" + bad.errorCode() + " " + bad.reason() + "); call wx.login() again");
+    }
+    return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "WeChat login is not configured here");
+  }
+}

@@ -1,0 +1,352 @@
+package dev.flashgroup.api;
+
+import static dev.flashgroup.api.WechatStandIn.WECHAT;
+import static dev.flashgroup.api.WechatStandIn.outTradeNo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.payment.PaymentGateway;
+import dev.flashgroup.engine.support.IsolatedServices;
+import dev.flashgroup.wechatfake.SignedNotification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * WeChat Pay end to end: the app's real WxJava client against the local stand-in, which signs,
+ * encrypts and notifies like WeChat Pay and plays a buyer who pays at once.
+ */
+@IsolatedServices
+@ApiTest
+class WechatPayTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final String NOTIFY = "/api/v1/payments/wechat/notify";
+  private static final AtomicInteger BUYERS = new AtomicInteger();
+
+  @Autowired WebTestClient http;
+  @Autowired DatabaseClient db;
+  @Autowired ApplicationContext context;
+  @Autowired PaymentGateway gateway;
+  Shop shop;
+  Rows rows;
+
+  @DynamicPropertySource
+  static void wechat(DynamicPropertyRegistry registry) {
+    WechatStandIn.register(registry);
+  }
+
+  @BeforeEach
+  void setUp() {
+    shop = new Shop(http);
+    rows = new Rows(db);
+    WECHAT.buyersPay(true);
+    WECHAT.loseNotifications(false);
+    WECHAT.failNextRefunds(0);
+    WECHAT.refundsEndAbnormal(false);
+    WECHAT.payAmountOffBy(0);
+  }
+
+  @Test
+  void buyersWhoPayMakeTheGroupSucceed() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Buyer bob = buyer();
+    Map<?, ?> opened = alice.reserve("/api/v1/activities/" + activity + "/groups");
+    Map<?, ?> joined = bob.reserve("/api/v1/groups/" + opened.get("groupId") + "/members");
+
+    Map<?, ?> payment = alice.pay(opened.get("orderId"));
+    assertThat(payment.get("provider")).isEqualTo("wechat");
+    Map<?, ?> parameters = (Map<?, ?>) payment.get("parameters");
+    assertThat(parameters.keySet().stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("timeStamp", "nonceStr", "package", "signType", "paySign");
+    assertThat((String) parameters.get("package")).startsWith("prepay_id=wx");
+    assertThat(parameters.get("signType")).isEqualTo("RSA");
+    bob.pay(joined.get("orderId"));
+
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.groupStatus(opened.get("groupId"))));
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(opened.get("orderId")))
+        && "SUCCEEDED".equals(rows.orderStatus(joined.get("orderId"))));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id IN ('" + opened.get("orderId") + "', '"
+        + joined.get("orderId") + "')")).isEqualTo(2);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE status = 'PAID' AND order_id = '"
+        + opened.get("orderId") + "'")).isEqualTo(1);
+    assertThat(WECHAT.rejectedRequests()).isZero();
+  }
+
+  @Test
+  void askingAgainSignsTheSamePrepayAndExpiryClosesIt() {
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofSeconds(3));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+
+    Map<?, ?> first = (Map<?, ?>) alice.pay(order.get("orderId")).get("parameters");
+    Map<?, ?> second = (Map<?, ?>) alice.pay(order.get("orderId")).get("parameters");
+    assertThat(second.get("package")).isEqualTo(first.get("package"));
+    assertThat(second.get("nonceStr")).isNotEqualTo(first.get("nonceStr"));
+
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(rows.orderStatus(order.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "CLOSED".equals(WECHAT.tradeState(outTradeNo(order.get("orderId")))));
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE status = 'CLOSED'"
+        + " AND order_id = '" + order.get("orderId") + "'") == 1);
+  }
+
+  @Test
+  void forgedMissingAndStaleNotificationsGet401AndChangeNothing() {
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    Object orderId = order.get("orderId");
+    alice.pay(orderId);
+    SignedNotification genuine = WECHAT.paymentNotification(outTradeNo(orderId), "4200000001", 3990, Instant.now());
+
+    rejected(genuine.withoutHeader("Wechatpay-Signature"), "INVALID_SIGNATURE");
+    rejected(genuine.withoutHeader("Wechatpay-Timestamp"), "INVALID_SIGNATURE");
+    rejected(new SignedNotification(genuine.body(), Map.of()), "INVALID_SIGNATURE");
+    rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "Zm9yZ2Vk")), "INVALID_SIGNATURE");
+    rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "not base64 at all!")), "INVALID_SIGNATURE");
+    rejected(genuine.withBody(genuine.body().replace("\"id\":\"EV-", "\"id\":\"EV-9")), "INVALID_SIGNATURE");
+    rejected(WECHAT.paymentNotification(outTradeNo(orderId), "4200000001", 3990, Instant.now().minusSeconds(301)),
+        "STALE_NOTIFICATION");
+    rejected(WECHAT.paymentNotification(outTradeNo(orderId), "4200000001", 3990, Instant.now().plusSeconds(301)),
+        "STALE_NOTIFICATION");
+
+    assertThat(alice.order(orderId).get("status")).isEqualTo("RESERVED");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isZero();
+
+    // The genuine one, delivered twice (WeChat repeats notifications): paid once.
+    WechatStandIn.post(http, NOTIFY, genuine).expectStatus().isNoContent();
+    WechatStandIn.post(http, NOTIFY, genuine).expectStatus().isNoContent();
+    assertThat(alice.order(orderId).get("status")).isEqualTo("SUCCEEDED");
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void replayedNotificationChangesNothingAndAnOldReplayIsRefused() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    Object orderId = order.get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
+
+    SignedNotification delivered = WECHAT.lastPaymentNotification(outTradeNo(orderId));
+    WechatStandIn.post(http, NOTIFY, delivered).expectStatus().isNoContent();
+    String replayedLater = delivered.headers().get("Wechatpay-Timestamp");
+    SignedNotification old = WECHAT.sign(delivered.body(), Instant.ofEpochSecond(Long.parseLong(replayedLater)).minusSeconds(600));
+    rejected(old, "STALE_NOTIFICATION");
+
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + orderId + "'")).isZero();
+  }
+
+  @Test
+  void paymentOfTheWrongAmountDoesNotSettleTheOrderAndIsRefundedOnce() {
+    WECHAT.payAmountOffBy(1);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    Object orderId = order.get("orderId");
+    alice.pay(orderId);
+
+    await().atMost(PATIENCE).until(() -> WECHAT.transactionId(outTradeNo(orderId)) != null);
+    String refundNo = "RF" + WECHAT.transactionId(outTradeNo(orderId));
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(WECHAT.refundStatus(refundNo)));
+    assertThat(WECHAT.refundedAmount(refundNo)).isEqualTo(3991);
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no = '" + refundNo
+        + "' AND status = 'CONFIRMED'") == 1);
+    assertThat(alice.order(orderId).get("status")).isEqualTo("RESERVED");
+    assertThat(WECHAT.timesPaidOut(refundNo)).isEqualTo(1);
+  }
+
+  @Test
+  void notificationArrivingBeforeTheWorkerWroteTheOrderIsApplied() {
+    SmartLifecycle projector = (SmartLifecycle) context.getBean("orderProjector");
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    projector.stop();
+    try {
+      Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+      Object orderId = order.get("orderId");
+      alice.pay(orderId);
+      await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+      assertThat(rows.orderStatus(orderId)).isNull();
+      assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE status = 'PAID' AND order_id = '" + orderId + "'"))
+          .isEqualTo(1);
+
+      projector.start();
+      await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
+      assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+    } finally {
+      projector.start();
+    }
+  }
+
+  @Test
+  void refundThatFailsIsRetriedWithBackoffAndPaidOutOnce() {
+    WECHAT.failNextRefunds(2);
+    Map<?, ?> paid = paidMemberOfGroupThatFails();
+    Object orderId = paid.get("orderId");
+    String refundNo = "RF" + orderId;
+
+    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(orderId)));
+    assertThat(WECHAT.timesPaidOut(refundNo)).isEqualTo(1);
+    assertThat(WECHAT.refundedAmount(refundNo)).isEqualTo(2990);
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund(refundNo, "status")));
+    assertThat(wechatRefund(refundNo, "attempts")).isEqualTo("3");
+    assertThat(wechatRefund(refundNo, "last_error")).contains("SYSTEM_ERROR");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no = '" + refundNo + "' AND status = 'CONFIRMED'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void abnormalRefundIsShownToItsMerchantAndToAdmins() {
+    WECHAT.refundsEndAbnormal(true);
+    Map<?, ?> paid = paidMemberOfGroupThatFails();
+    String refundNo = "RF" + paid.get("orderId");
+
+    await().atMost(PATIENCE).until(() -> "ABNORMAL".equals(wechatRefund(refundNo, "status")));
+    abnormalRefunds("MERCHANT", "shop-1").jsonPath("$[?(@.refundNo == '" + refundNo + "')].amount").isEqualTo(2990);
+    abnormalRefunds("ADMIN", "root").jsonPath("$[?(@.refundNo == '" + refundNo + "')]").exists();
+    abnormalRefunds("MERCHANT", "shop-2").jsonPath("$[?(@.refundNo == '" + refundNo + "')]").doesNotExist();
+    assertThat(rows.orderStatus(paid.get("orderId"))).isEqualTo("REFUNDING");
+  }
+
+  @Test
+  void lostNotificationsAreRecoveredByTheReconciler() {
+    WECHAT.loseNotifications(true);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    alice.pay(order.get("orderId"));
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(order.get("orderId"))));
+
+    // The refund's notification is lost too: the reconciler asks refundQueryV3.
+    Map<?, ?> paid = paidMemberOfGroupThatFails();
+    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(paid.get("orderId"))));
+    assertThat(WECHAT.timesPaidOut("RF" + paid.get("orderId"))).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + order.get("orderId") + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void paymentThatRacedTheCloseIsRefunded() {
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofSeconds(2));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    Object orderId = order.get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(rows.orderStatus(orderId)));
+
+    WECHAT.payNow(outTradeNo(orderId));
+    await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(orderId)));
+    assertThat(WECHAT.timesPaidOut("RF" + orderId)).isEqualTo(1);
+  }
+
+  @Test
+  void partialRefundSendsLessThanTheTotalOncePerRefundNumber() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+    String orderId = (String) order.get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+
+    // A tiered group's price difference: refund number RD<orderId>, amount below the paid total.
+    var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 1000, 3990);
+    gateway.refund(difference).block(PATIENCE);
+    gateway.refund(difference).block(PATIENCE);
+
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
+    assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(1000);
+    assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
+    assertThat(wechatRefund("RD" + orderId, "attempts")).isEqualTo("1");
+  }
+
+  @Test
+  void buyerWithoutWechatAccountCannotPayThroughWechat() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Map<?, ?> order = shop.solo("script-buyer", activity);
+    shop.post("script-buyer", "/api/v1/orders/" + order.get("orderId") + "/payment")
+        .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+        .expectBody().jsonPath("$.code").isEqualTo("NO_WECHAT_ACCOUNT");
+  }
+
+  // ---- helpers ----
+
+  private Map<?, ?> paidMemberOfGroupThatFails() {
+    long activity = activity(Duration.ofSeconds(3), Duration.ofMinutes(5));
+    Buyer leader = buyer();
+    Map<?, ?> opened = leader.reserve("/api/v1/activities/" + activity + "/groups");
+    leader.pay(opened.get("orderId"));
+    await().atMost(PATIENCE).until(() -> "PAID".equals(leader.order(opened.get("orderId")).get("status")));
+    return opened;
+  }
+
+  private long activity(Duration groupTtl, Duration payWindow) {
+    return shop.schedule("shop-1", Shop.activity(2, 10, 1, groupTtl, payWindow));
+  }
+
+  private Buyer buyer() {
+    String name = "buyer" + BUYERS.incrementAndGet() + "x" + System.nanoTime();
+    return new Buyer(WechatStandIn.login(http, name + ".1"));
+  }
+
+  private void rejected(SignedNotification notification, String code) {
+    WechatStandIn.post(http, NOTIFY, notification).expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.code").isEqualTo(code);
+  }
+
+  private WebTestClient.BodyContentSpec abnormalRefunds(String role, String subject) {
+    return http.get().uri("/api/v1/merchant/refunds/abnormal").headers(h -> h.setBearerAuth(Tokens.of(role, subject)))
+        .exchange().expectStatus().isOk().expectBody();
+  }
+
+  private String wechatRefund(String refundNo, String column) {
+    return db.sql("SELECT CAST(" + column + " AS CHAR) AS v FROM wechat_refunds WHERE refund_no = :no").bind("no", refundNo)
+        .map(r -> r.get("v", String.class)).one().block(PATIENCE);
+  }
+
+
+
+
+  /** A mini-program buyer holding the token our login gave them. */
+  private final class Buyer {
+
+    private final String token;
+
+    Buyer(String token) {
+      this.token = token;
+    }
+
+    Map<?, ?> reserve(String uri) {
+      return http.post().uri(uri).headers(h -> h.setBearerAuth(token)).exchange()
+          .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    Map<?, ?> pay(Object orderId) {
+      return http.post().uri("/api/v1/orders/" + orderId + "/payment").headers(h -> h.setBearerAuth(token)).exchange()
+          .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    Map<?, ?> order(Object orderId) {
+      return http.get().uri("/api/v1/orders/" + orderId).headers(h -> h.setBearerAuth(token)).exchange()
+          .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+  }
+}
