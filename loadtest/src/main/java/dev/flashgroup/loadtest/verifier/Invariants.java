@@ -1,0 +1,183 @@
+package dev.flashgroup.loadtest.verifier;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The invariants of DESIGN.md, checked for one activity once the system is quiet. Each check
+ * names what it found with a stable kind:
+ * <ol>
+ *   <li>OVERSOLD: units held by live orders exceed the stock (MySQL or Redis);</li>
+ *   <li>OVERFULL_GROUP: a group holds more real members than its size;</li>
+ *   <li>LOST_ORDER / EXTRA_ORDER / UNACKNOWLEDGED_ORDER: an acknowledged reservation is not exactly one
+ *       order row;</li>
+ *   <li>MONEY: a payment without its order, a paid order without its payment, a refund missing or
+ *       repeated;</li>
+ *   <li>STOCK_MISMATCH / SEQ_MISMATCH / STATE_MISMATCH: Redis' counters or states differ from what
+ *       MySQL derives. Invariant 6 (Redis can be rebuilt from MySQL) holds when these do: every
+ *       counter Redis keeps is then derivable from MySQL's rows.</li>
+ * </ol>
+ */
+final class Invariants {
+
+  /** Order states that hold a unit of stock. */
+  static final Set<String> HOLDING = Set.of("RESERVED", "PAID", "SUCCEEDED", "PICKED_UP");
+
+  private static final Set<String> PAID_STATES = Set.of("PAID", "SUCCEEDED", "PICKED_UP");
+
+  private final long activity;
+  private final List<Violation> found = new ArrayList<>();
+
+  private Invariants(long activity) {
+    this.activity = activity;
+  }
+
+  static List<Violation> check(Ledger mysql, LiveState redis) {
+    Invariants i = new Invariants(mysql.activity());
+    i.noOversell(mysql, redis);
+    i.noOverfullGroup(mysql, redis);
+    i.nothingLost(mysql, redis);
+    i.moneyConsistent(mysql);
+    i.redisAgrees(mysql, redis);
+    return i.found;
+  }
+
+  /** Invariant 3 against the load tool's own list of 201 answers. */
+  static List<Violation> acknowledged(long activity, List<String> acknowledgedIds, Ledger mysql) {
+    Invariants i = new Invariants(activity);
+    Set<String> seen = new HashSet<>();
+    for (String id : acknowledgedIds) {
+      if (!seen.add(id)) {
+        i.violation("DUPLICATE_ORDER", "order " + id + " was acknowledged to two buyers");
+      } else if (!mysql.orders().containsKey(id)) {
+        i.violation("LOST_ORDER", "order " + id + " was acknowledged by the API but has no row in MySQL");
+      }
+    }
+    return i.found;
+  }
+
+  private void noOversell(Ledger mysql, LiveState redis) {
+    long held = mysql.count(HOLDING.toArray(String[]::new));
+    if (held > mysql.stock()) {
+      violation("OVERSOLD", "MySQL: " + held + " units held by live orders, stock " + mysql.stock());
+    }
+    if (redis.warm() && redis.held() > mysql.stock()) {
+      violation("OVERSOLD", "Redis: " + redis.held() + " units held by live orders, stock " + mysql.stock());
+    }
+    if (redis.warm() && redis.stock() < 0) {
+      violation("OVERSOLD", "Redis: remaining stock is " + redis.stock());
+    }
+  }
+
+  private void noOverfullGroup(Ledger mysql, LiveState redis) {
+    Map<String, Long> realMembers = new java.util.HashMap<>();
+    for (Ledger.Row o : mysql.orders().values()) {
+      if (o.groupId() != null && !o.groupId().isEmpty() && !"EXPIRED".equals(o.status())) {
+        realMembers.merge(o.groupId(), 1L, Long::sum);
+      }
+    }
+    for (Ledger.Group g : mysql.groups().values()) {
+      long members = realMembers.getOrDefault(g.id(), 0L);
+      if (members > g.size() || g.members() > g.size()) {
+        violation("OVERFULL_GROUP", "group " + g.id() + " of size " + g.size() + " has " + members
+            + " member orders (members column " + g.members() + ")");
+      }
+    }
+    for (LiveState.Group g : redis.groups().values()) {
+      if (g.members() > g.size()) {
+        violation("OVERFULL_GROUP", "Redis: group " + g.id() + " of size " + g.size() + " has " + g.members()
+            + " members");
+      }
+    }
+  }
+
+  private void nothingLost(Ledger mysql, LiveState redis) {
+    if (!redis.warm()) {
+      return;
+    }
+    for (String id : redis.orders().keySet()) {
+      if (!mysql.orders().containsKey(id)) {
+        violation("LOST_ORDER", "order " + id + " was reserved in Redis but has no row in MySQL");
+      }
+    }
+    for (String id : mysql.orders().keySet()) {
+      if (!redis.orders().containsKey(id)) {
+        violation("EXTRA_ORDER", "order " + id + " is in MySQL but was never reserved in Redis");
+      }
+    }
+    // Every order and every group takes one number from the activity's sequence.
+    long numbered = redis.orders().size() + redis.groups().size();
+    if (numbered != redis.seq()) {
+      violation("SEQ_MISMATCH", "Redis handed out " + redis.seq() + " order and group numbers but holds "
+          + redis.orders().size() + " orders and " + redis.groups().size() + " groups");
+    }
+  }
+
+  private void moneyConsistent(Ledger mysql) {
+    Map<String, Long> paymentsPerOrder = new java.util.HashMap<>();
+    for (Ledger.Payment p : mysql.payments().values()) {
+      paymentsPerOrder.merge(p.orderId(), 1L, Long::sum);
+      if (!mysql.orders().containsKey(p.orderId())) {
+        violation("MONEY", "payment " + p.transactionId() + " belongs to no order (" + p.orderId() + ")");
+      }
+    }
+    for (Ledger.Row o : mysql.orders().values()) {
+      long payments = paymentsPerOrder.getOrDefault(o.id(), 0L);
+      if (PAID_STATES.contains(o.status()) && payments != 1) {
+        violation("MONEY", "order " + o.id() + " is " + o.status() + " with " + payments + " payments");
+      }
+      String fullRefund = "RF" + o.id();
+      long fullRefunds = mysql.refundsByOrder().getOrDefault(o.id(), List.of()).stream()
+          .filter(r -> r.refundNo().equals(fullRefund)).count();
+      boolean refunding = "REFUNDING".equals(o.status()) || "REFUNDED".equals(o.status());
+      if (refunding && fullRefunds != 1) {
+        violation("MONEY", "order " + o.id() + " is " + o.status() + " with " + fullRefunds + " refunds " + fullRefund);
+      }
+      if (!refunding && fullRefunds > 0) {
+        violation("MONEY", "order " + o.id() + " is " + o.status() + " but was refunded as " + fullRefund);
+      }
+      Ledger.Group group = o.groupId() == null ? null : mysql.groups().get(o.groupId());
+      if (group != null && "FAILED".equals(group.status()) && payments > 0 && !refunding) {
+        violation("MONEY", "order " + o.id() + " was paid in failed group " + group.id() + " and is " + o.status());
+      }
+      if ("EXPIRED".equals(o.status()) && payments > 0) {
+        violation("MONEY", "order " + o.id() + " expired with a payment that was not refunded");
+      }
+    }
+  }
+
+  private void redisAgrees(Ledger mysql, LiveState redis) {
+    if (!redis.warm()) {
+      return;
+    }
+    long held = mysql.count(HOLDING.toArray(String[]::new));
+    if (redis.stock() != mysql.stock() - held) {
+      violation("STOCK_MISMATCH", "Redis says " + redis.stock() + " units left; MySQL derives " + mysql.stock()
+          + " - " + held + " held = " + (mysql.stock() - held));
+    }
+    for (LiveState.Order r : redis.orders().values()) {
+      Ledger.Row m = mysql.orders().get(r.id());
+      if (m != null && (!Objects.equals(r.status(), m.status()) || r.version() != m.version())) {
+        violation("STATE_MISMATCH", "order " + r.id() + ": Redis " + r.status() + " v" + r.version() + ", MySQL "
+            + m.status() + " v" + m.version());
+      }
+    }
+    for (LiveState.Group r : redis.groups().values()) {
+      Ledger.Group m = mysql.groups().get(r.id());
+      if (m == null) {
+        violation("STATE_MISMATCH", "group " + r.id() + " is in Redis but not in MySQL");
+      } else if (!Objects.equals(r.status(), m.status()) || r.members() != m.members() || r.paid() != m.paid()) {
+        violation("STATE_MISMATCH", "group " + r.id() + ": Redis " + r.status() + " " + r.members() + " members "
+            + r.paid() + " paid, MySQL " + m.status() + " " + m.members() + " members " + m.paid() + " paid");
+      }
+    }
+  }
+
+  private void violation(String kind, String detail) {
+    found.add(new Violation(activity, kind, detail));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.flashgroup.loadtest.verifier;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * What Redis, the live truth during the spike, holds about one activity: the activity hash's
+ * counters and every order and group hash, exactly as the Lua scripts wrote them.
+ *
+ * @param warm whether the activity hash exists (it does not before warming, or after expiry)
+ */
+record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, Map<String, Group> groups) {
+
+  record Order(String id, String status, String groupId, int version) {}
+
+  record Group(String id, String status, int size, int members, int paid, int version) {}
+
+  static LiveState read(Jedis redis, String prefix) {
+    Map<String, String> activity = redis.hgetAll(prefix + "activity");
+    if (activity.isEmpty()) {
+      return new LiveState(false, 0, 0, Map.of(), Map.of());
+    }
+    Map<String, Order> orders = new HashMap<>();
+    for (Map.Entry<String, Map<String, String>> e : hashes(redis, prefix + "o:").entrySet()) {
+      Map<String, String> o = e.getValue();
+      orders.put(e.getKey(), new Order(e.getKey(), o.get("status"), o.getOrDefault("group", ""),
+          Integer.parseInt(o.getOrDefault("version", "0"))));
+    }
+    Map<String, Group> groups = new HashMap<>();
+    for (Map.Entry<String, Map<String, String>> e : hashes(redis, prefix + "g:").entrySet()) {
+      if (e.getKey().endsWith(":members")) {
+        continue;
+      }
+      Map<String, String> g = e.getValue();
+      groups.put(e.getKey(), new Group(e.getKey(), g.get("status"), number(g, "size"), number(g, "members"),
+          number(g, "paid"), number(g, "version")));
+    }
+    return new LiveState(true, number(activity, "stock"), Long.parseLong(activity.getOrDefault("seq", "0")),
+        orders, groups);
+  }
+
+  /** Every hash under {@code keyPrefix}, by the rest of its name; read with one pipeline per scan page. */
+  private static Map<String, Map<String, String>> hashes(Jedis redis, String keyPrefix) {
+    Map<String, Map<String, String>> found = new HashMap<>();
+    ScanParams params = new ScanParams().match(keyPrefix.replace("[", "\\[") + "*").count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = redis.scan(cursor, params);
+      cursor = page.getCursor();
+      List<String> keys = page.getResult().stream().filter(k -> !k.endsWith(":members")).toList();
+      Pipeline pipeline = redis.pipelined();
+      List<Response<Map<String, String>>> replies = new ArrayList<>();
+      for (String key : keys) {
+        replies.add(pipeline.hgetAll(key));
+      }
+      pipeline.sync();
+      for (int i = 0; i < keys.size(); i++) {
+        found.put(keys.get(i).substring(keyPrefix.length()), replies.get(i).get());
+      }
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    return found;
+  }
+
+  private static int number(Map<String, String> hash, String field) {
+    return Integer.parseInt(hash.getOrDefault(field, "0"));
+  }
+
+  long held() {
+    return orders.values().stream().filter(o -> Invariants.HOLDING.contains(o.status())).count();
+  }
+}

@@ -1,0 +1,92 @@
+# shellcheck shell=bash
+# Starts and stops one flashgroup instance with its own database, Redis namespace and queue
+# names, for scripts/test, scripts/loadtest and scripts/bench. Source after services.sh.
+#
+#   fg_app_start RUN_ID PORT LOG [JAVA_OPTS...]   exports the FLASHGROUP_* variables of the run
+#   fg_app_stop                                   graceful stop (SIGTERM, then SIGKILL after 20 s)
+#   fg_app_remove RUN_ID                          drops the run's database, keys and queues
+#   fg_free_port FROM TO                          prints the first port nobody listens on
+
+FG_APP_JAR="${FG_APP_JAR:-api/target/flashgroup-api-0.1.0-SNAPSHOT.jar}"
+fg_app_pid=''
+
+fg_free_port() {
+  local p
+  for ((p = $1; p <= $2; p++)); do
+    if ! fg_tcp_open 127.0.0.1 "$p"; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+
+fg_app_start() {
+  local run_id="$1" port="$2" log="$3"
+  shift 3
+  export FLASHGROUP_DB_NAME="fg_${run_id}" SERVER_PORT="$port" FLASHGROUP_REDIS_NAMESPACE="$run_id" \
+    FLASHGROUP_MESSAGING_PREFIX="$run_id" FLASHGROUP_RELAY_CONSUMER_NAME="relay-$run_id" \
+    FLASHGROUP_API_URL="http://localhost:$port"
+  [[ -f "$FG_APP_JAR" ]] || { fg_error "$FG_APP_JAR is missing; build it with mvn -B -DskipTests -pl api -am package"; return 1; }
+  java "$@" -jar "$FG_APP_JAR" >>"$log" 2>&1 &
+  fg_app_pid=$!
+  local i
+  for ((i = 0; i < 240; i++)); do
+    if curl -fs "localhost:$port/actuator/health/liveness" >/dev/null 2>&1; then
+      fg_ok "flashgroup $run_id answers on :$port (pid $fg_app_pid)"
+      return 0
+    fi
+    if ! kill -0 "$fg_app_pid" 2>/dev/null; then
+      break
+    fi
+    sleep 0.5
+  done
+  fg_error "the application did not start on :$port; the end of its log ($log):"
+  tail -40 "$log" >&2
+  return 1
+}
+
+fg_app_stop() {
+  [[ -n "$fg_app_pid" ]] || return 0
+  kill "$fg_app_pid" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 40; i++)); do
+    kill -0 "$fg_app_pid" 2>/dev/null || { fg_app_pid=''; return 0; }
+    sleep 0.5
+  done
+  kill -9 "$fg_app_pid" 2>/dev/null || true
+  fg_app_pid=''
+}
+
+fg_app_remove() {
+  local run_id="$1" client
+  client="$(command -v mariadb || command -v mysql || true)"
+  if [[ -n "$client" ]]; then
+    "$client" -h"${FLASHGROUP_DB_HOST:-127.0.0.1}" -P"${FLASHGROUP_DB_PORT:-3306}" -u"${FLASHGROUP_DB_USER:-root}" \
+      ${FLASHGROUP_DB_PASSWORD:+-p"$FLASHGROUP_DB_PASSWORD"} -e "DROP DATABASE IF EXISTS fg_${run_id}" >/dev/null 2>&1 || true
+  fi
+  redis-cli --scan --pattern "${run_id}:*" 2>/dev/null | xargs -r redis-cli del >/dev/null 2>&1 || true
+  if command -v rabbitmqctl >/dev/null 2>&1; then
+    local q
+    for q in orders refunds dead-letters; do rabbitmqctl -q delete_queue "$run_id.$q" >/dev/null 2>&1 || true; done
+  fi
+}
+
+# fg_mint_tokens COUNT SUBJECT FILE: one CUSTOMER token a line for SUBJECT-1..SUBJECT-COUNT.
+fg_mint_tokens() {
+  FLASHGROUP_TOKEN_COUNT="$1" java scripts/TokenMint.java CUSTOMER "$2" 2>/dev/null >"$3"
+}
+
+# fg_schedule_activity JSON: prints the new activity's id (merchant API, token minted here).
+fg_schedule_activity() {
+  local merchant body
+  merchant="$(java scripts/TokenMint.java MERCHANT "${FG_MERCHANT:-bench-shop}" 2>/dev/null | tail -1)"
+  body="$(curl -fsS -X POST "localhost:$SERVER_PORT/api/v1/merchant/activities" -H "Authorization: Bearer $merchant" \
+    -H 'Content-Type: application/json' -d "$1")" || { fg_error "scheduling failed: $1"; return 1; }
+  sed -E 's/.*"id":([0-9]+).*/\1/' <<<"$body"
+}
+
+# fg_iso OFFSET: an ISO-8601 UTC instant, e.g. fg_iso '+2 seconds'.
+fg_iso() {
+  date -u -d "$1" +%Y-%m-%dT%H:%M:%S.%3NZ
+}
