@@ -176,6 +176,21 @@ class MerchantChangesTest {
   }
 
   @Test
+  void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnce() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      http.post().uri(BASE + id + "/stock").headers(h -> {
+            h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
+            h.set("Idempotency-Key", "restock-1");
+          })
+          .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", 6)).exchange()
+          .expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    }
+    assertThat(column(id, "stock")).isEqualTo(10L);
+    assertThat(redisField(id, "stock_total")).isEqualTo("10");
+  }
+
+  @Test
   void refusesNegativeMissingOrZeroStock() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 1));
 

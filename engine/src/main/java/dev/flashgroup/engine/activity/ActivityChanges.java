@@ -119,14 +119,19 @@ public class ActivityChanges {
         .retryWhen(mysqlRetries());
   }
 
-  /** Adds units to an activity that has not ended; buyers can take them at once. */
-  public Mono<ActivityChange> addStock(ActivityId id, int units) {
+  /**
+   * Adds units to an activity that has not ended; buyers can take them at once. A repeated
+   * {@code idempotencyKey} (null for none) adds nothing again, e.g. when the merchant's first
+   * request timed out or this instance died after Redis took the change.
+   */
+  public Mono<ActivityChange> addStock(ActivityId id, int units, String idempotencyKey) {
     if (units < 1 || units > MAX_STOCK) {
       return Mono.error(new InvalidActivity(List.of(
           new ActivityDraft.Violation("units", "must be between 1 and " + MAX_STOCK))));
     }
     // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
-    String changeId = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
+    String changeId = idempotencyKey != null && !idempotencyKey.isBlank() ? "key:" + idempotencyKey
+        : new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
     return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> restock(current, units, changeId))))
         .retryWhen(mysqlRetries());
   }

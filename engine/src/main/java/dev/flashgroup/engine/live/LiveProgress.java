@@ -61,7 +61,9 @@ public class LiveProgress {
       return updates(activity)
           .concatMap(update -> {
             if (update instanceof LiveUpdate.Listening) {
-              return snapshot(activity, groupId);
+              // Off the Redis client's event loop: a thousand subscribers arriving at once must
+              // not keep it from reading replies.
+              return snapshot(activity, groupId).publishOn(Schedulers.parallel());
             }
             if (update instanceof LiveUpdate.GroupChanged changed && changed.group().groupId().equals(groupId)) {
               return Mono.just(changed.group());
