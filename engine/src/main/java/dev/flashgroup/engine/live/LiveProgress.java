@@ -91,7 +91,8 @@ public class LiveProgress {
       if (update instanceof LiveUpdate.Listening) {
         return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
             .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
-                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))));
+                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))))
+            .publishOn(Schedulers.parallel());
       }
       if (update instanceof LiveUpdate.ActivityChanged changed) {
         return Mono.just(changed.activity());
