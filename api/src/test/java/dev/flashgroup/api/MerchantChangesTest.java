@@ -120,11 +120,12 @@ class MerchantChangesTest {
   }
 
   @Test
-  void cancellingARunningActivityStopsReservationsAndFailsAndRefundsItsOpenGroups() {
+  void cancellingARunningActivityStopsReservationsFailsAndRefundsItsOpenGroupsAndExpiresUnpaidOrders() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 10));
     Map<?, ?> alice = shop.open("alice", id);
     shop.pay("alice", alice.get("orderId"));
     Map<?, ?> bob = shop.open("bob", id);
+    Map<?, ?> dave = shop.solo("dave", id);
 
     shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/cancellation", null).expectStatus().isOk()
         .expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
@@ -136,6 +137,8 @@ class MerchantChangesTest {
         && "FAILED".equals(status("purchase_groups", bob.get("groupId"))));
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(status("orders", alice.get("orderId"))));
     await().atMost(PATIENCE).until(() -> "EXPIRED".equals(status("orders", bob.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(status("orders", dave.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "10".equals(redisField(id, "stock")));
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + alice.get("orderId")
         + "' AND reason = 'ACTIVITY_CANCELLED' AND status = 'CONFIRMED'")).isEqualTo(1);
     assertThat(column(id, "cancelled_at")).isNotNull();

@@ -97,7 +97,7 @@ public class ActivityChanges {
         .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e));
   }
 
-  /** Cancels an activity that has not ended; its open groups fail and refund. */
+  /** Cancels an activity that has not ended; its open groups fail and refund, unpaid reservations expire. */
   public Mono<ActivityChange> cancel(ActivityId id) {
     return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> {
           Instant now = clock.instant();
@@ -110,7 +110,7 @@ public class ActivityChanges {
           var k = keys.of(id);
           // CANCELLED, ALREADY_CANCELLED (a retry after a failed MySQL write) and NOT_FOUND (not
           // warm yet) all leave MySQL to record the cancellation.
-          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines()),
+          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines(), k.paymentDeadlines()),
                   List.of(Long.toString(now.toEpochMilli())))
               .next()
               .then(activities.markCancelled(id, now))
