@@ -1,7 +1,7 @@
 -- Adds units to a warm activity's stock while it is scheduled or running, and announces on the
 -- restock channel that stock came back. Each change carries an id: a retried change (its MySQL
--- write failed after this ran) is recognised and not added twice, and answers the totals it
--- produced the first time.
+-- write failed after this ran, or the merchant repeated the request with the same Idempotency-Key)
+-- is recognised and not added twice, and answers the current figures, which MySQL then copies.
 --
 -- KEYS[1] activity hash   KEYS[2] applied stock changes (hash: change id -> total after it)
 -- ARGV[1] units to add   ARGV[2] change id   ARGV[3] now (epoch ms)   ARGV[4] restock channel
@@ -15,7 +15,7 @@ local units, change_id, now, channel, changes_ttl =
 local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'ends_at', 'stock', 'stock_total')
 if not a[1] then return {'NOT_FOUND', 0, 0} end
 local earlier = redis.call('HGET', changes_key, change_id)
-if earlier then return {'ALREADY_ADDED', tonumber(a[4]), tonumber(earlier)} end
+if earlier then return {'ALREADY_ADDED', tonumber(a[4]), tonumber(a[5])} end
 if not units or units <= 0 or units ~= math.floor(units) then return {'INVALID_UNITS', 0, 0} end
 if a[2] == 'CANCELLED' then return {'CANCELLED', 0, 0} end
 if now >= tonumber(a[3]) then return {'ENDED', 0, 0} end

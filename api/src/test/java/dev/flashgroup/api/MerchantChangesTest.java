@@ -120,11 +120,12 @@ class MerchantChangesTest {
   }
 
   @Test
-  void cancellingARunningActivityStopsReservationsAndFailsAndRefundsItsOpenGroups() {
+  void cancellingARunningActivityStopsReservationsFailsAndRefundsItsOpenGroupsAndExpiresUnpaidOrders() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 10));
     Map<?, ?> alice = shop.open("alice", id);
     shop.pay("alice", alice.get("orderId"));
     Map<?, ?> bob = shop.open("bob", id);
+    Map<?, ?> dave = shop.solo("dave", id);
 
     shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/cancellation", null).expectStatus().isOk()
         .expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
@@ -136,6 +137,8 @@ class MerchantChangesTest {
         && "FAILED".equals(status("purchase_groups", bob.get("groupId"))));
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(status("orders", alice.get("orderId"))));
     await().atMost(PATIENCE).until(() -> "EXPIRED".equals(status("orders", bob.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "EXPIRED".equals(status("orders", dave.get("orderId"))));
+    await().atMost(PATIENCE).until(() -> "10".equals(redisField(id, "stock")));
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + alice.get("orderId")
         + "' AND reason = 'ACTIVITY_CANCELLED' AND status = 'CONFIRMED'")).isEqualTo(1);
     assertThat(column(id, "cancelled_at")).isNotNull();
@@ -173,6 +176,21 @@ class MerchantChangesTest {
     assertThat(column(id, "stock")).isEqualTo(3L);
     assertThat(redisField(id, "stock_total")).isEqualTo("3");
     assertThat(redisField(id, "stock")).isEqualTo("1");
+  }
+
+  @Test
+  void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnce() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      http.post().uri(BASE + id + "/stock").headers(h -> {
+            h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
+            h.set("Idempotency-Key", "restock-1");
+          })
+          .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", 6)).exchange()
+          .expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    }
+    assertThat(column(id, "stock")).isEqualTo(10L);
+    assertThat(redisField(id, "stock_total")).isEqualTo("10");
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -87,11 +88,12 @@ class MerchantActivityController {
     return owned(id, auth, a -> changes.cancel(a.id()).map(this::answer));
   }
 
+  /** Adds stock; a repeated {@code Idempotency-Key} adds nothing twice. */
   @PostMapping("/{id}/stock")
   Mono<ResponseEntity<StockResponse>> addStock(@PathVariable long id, @RequestBody StockRequest request,
-      JwtAuthenticationToken auth) {
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, JwtAuthenticationToken auth) {
     int units = request.units() == null ? 0 : request.units();
-    return owned(id, auth, a -> changes.addStock(a.id(), units).map(change -> {
+    return owned(id, auth, a -> changes.addStock(a.id(), units, idempotencyKey).map(change -> {
       if (change instanceof ActivityChange.Restocked restocked) {
         return ResponseEntity.ok(new StockResponse(id, restocked.activity().stock(), restocked.remainingStock()));
       }

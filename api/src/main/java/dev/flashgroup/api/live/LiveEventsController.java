@@ -43,6 +43,7 @@ class LiveEventsController {
   @GetMapping("/api/v1/groups/{groupId}/events")
   Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> group(@PathVariable String groupId) {
     return live.snapshot(groupId)
+        .publishOn(Schedulers.parallel())
         .map(known -> stream(live.group(groupId).map(g -> frame("group", Long.toString(g.version()), g))))
         .defaultIfEmpty(Problems.notFound("group", groupId));
   }

@@ -97,7 +97,7 @@ public class ActivityChanges {
         .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e));
   }
 
-  /** Cancels an activity that has not ended; its open groups fail and refund. */
+  /** Cancels an activity that has not ended; its open groups fail and refund, unpaid reservations expire. */
   public Mono<ActivityChange> cancel(ActivityId id) {
     return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> {
           Instant now = clock.instant();
@@ -110,7 +110,7 @@ public class ActivityChanges {
           var k = keys.of(id);
           // CANCELLED, ALREADY_CANCELLED (a retry after a failed MySQL write) and NOT_FOUND (not
           // warm yet) all leave MySQL to record the cancellation.
-          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines()),
+          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines(), k.paymentDeadlines()),
                   List.of(Long.toString(now.toEpochMilli())))
               .next()
               .then(activities.markCancelled(id, now))
@@ -119,14 +119,19 @@ public class ActivityChanges {
         .retryWhen(mysqlRetries());
   }
 
-  /** Adds units to an activity that has not ended; buyers can take them at once. */
-  public Mono<ActivityChange> addStock(ActivityId id, int units) {
+  /**
+   * Adds units to an activity that has not ended; buyers can take them at once. A repeated
+   * {@code idempotencyKey} (null for none) adds nothing again, e.g. when the merchant's first
+   * request timed out or this instance died after Redis took the change.
+   */
+  public Mono<ActivityChange> addStock(ActivityId id, int units, String idempotencyKey) {
     if (units < 1 || units > MAX_STOCK) {
       return Mono.error(new InvalidActivity(List.of(
           new ActivityDraft.Violation("units", "must be between 1 and " + MAX_STOCK))));
     }
     // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
-    String changeId = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
+    String changeId = idempotencyKey != null && !idempotencyKey.isBlank() ? "key:" + idempotencyKey
+        : new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
     return Mono.defer(() -> tx.transactional(activities.lock(id).flatMap(current -> restock(current, units, changeId))))
         .retryWhen(mysqlRetries());
   }

@@ -61,7 +61,9 @@ public class LiveProgress {
       return updates(activity)
           .concatMap(update -> {
             if (update instanceof LiveUpdate.Listening) {
-              return snapshot(activity, groupId);
+              // Off the Redis client's event loop: a thousand subscribers arriving at once must
+              // not keep it from reading replies.
+              return snapshot(activity, groupId).publishOn(Schedulers.parallel());
             }
             if (update instanceof LiveUpdate.GroupChanged changed && changed.group().groupId().equals(groupId)) {
               return Mono.just(changed.group());
@@ -89,7 +91,8 @@ public class LiveProgress {
       if (update instanceof LiveUpdate.Listening) {
         return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
             .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
-                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))));
+                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))))
+            .publishOn(Schedulers.parallel());
       }
       if (update instanceof LiveUpdate.ActivityChanged changed) {
         return Mono.just(changed.activity());

@@ -37,6 +37,16 @@ class AddStockScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void aRetryAfterAnotherChangeAnswersTheCurrentTotal() {
+    givenWarmActivity();
+    addStock("5", "change-1", NOW).block(TIMEOUT);
+    addStock("3", "change-2", NOW).block(TIMEOUT);
+
+    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("ALREADY_ADDED", "18", "18"))
+        .verifyComplete();
+  }
+
+  @Test
   void publishesTheActivityOnTheRestockChannel() {
     givenWarmActivity();
     Flux<String> messages = redis.listenToChannelLater(restockChannel).block(TIMEOUT)

@@ -18,10 +18,26 @@ class CancelActivityScriptTest extends LuaScriptSupport {
     Reply first = opened("buyer-1");
     Reply second = opened("buyer-2");
 
-    StepVerifier.create(cancelActivity(NOW + 5_000)).expectNext(List.of("CANCELLED", "2")).verifyComplete();
+    StepVerifier.create(cancelActivity(NOW + 5_000)).expectNext(List.of("CANCELLED", "2", "2")).verifyComplete();
 
     assertThat(activity()).containsEntry("state", "CANCELLED").containsEntry("cancelled_at", Long.toString(NOW + 5_000));
     assertThat(groupDeadlines()).containsEntry(first.groupId(), NOW + 5_000).containsEntry(second.groupId(), NOW + 5_000);
+  }
+
+  @Test
+  void makesEveryUnpaidReservationDueSoItExpiresAndItsUnitComesBack() {
+    givenWarmActivity();
+    Reply solo = boughtAlone("buyer-1");
+    Reply paidSolo = boughtAlone("buyer-2");
+    paid(paidSolo);
+
+    StepVerifier.create(cancelActivity(NOW + 5_000)).expectNext(List.of("CANCELLED", "0", "1")).verifyComplete();
+
+    assertThat(paymentDeadlines()).containsExactlyEntriesOf(java.util.Map.of(solo.orderId(), NOW + 5_000));
+    StepVerifier.create(expireReservations(NOW + 5_000, 10)).expectNext(1L).verifyComplete();
+    assertThat(order(solo.orderId())).containsEntry("status", "EXPIRED");
+    assertThat(order(paidSolo.orderId())).containsEntry("status", "SUCCEEDED");
+    assertThat(stock()).isEqualTo(9);
   }
 
   @Test
@@ -29,7 +45,7 @@ class CancelActivityScriptTest extends LuaScriptSupport {
     givenWarmActivity();
     Reply leader = opened("buyer-1");
 
-    StepVerifier.create(cancelActivity(GROUP_DEADLINE + 1)).expectNext(List.of("CANCELLED", "0")).verifyComplete();
+    StepVerifier.create(cancelActivity(GROUP_DEADLINE + 1)).expectNext(List.of("CANCELLED", "0", "0")).verifyComplete();
 
     assertThat(groupDeadlines()).containsEntry(leader.groupId(), GROUP_DEADLINE);
   }
@@ -39,14 +55,14 @@ class CancelActivityScriptTest extends LuaScriptSupport {
     givenWarmActivity();
     cancelActivity(NOW).block(TIMEOUT);
 
-    StepVerifier.create(cancelActivity(NOW + 1_000)).expectNext(List.of("ALREADY_CANCELLED", "0")).verifyComplete();
+    StepVerifier.create(cancelActivity(NOW + 1_000)).expectNext(List.of("ALREADY_CANCELLED", "0", "0")).verifyComplete();
 
     assertThat(activity()).containsEntry("cancelled_at", Long.toString(NOW));
   }
 
   @Test
   void answersNotFoundForAnActivityNotWarm() {
-    StepVerifier.create(cancelActivity(NOW)).expectNext(List.of("NOT_FOUND", "0")).verifyComplete();
+    StepVerifier.create(cancelActivity(NOW)).expectNext(List.of("NOT_FOUND", "0", "0")).verifyComplete();
 
     assertThat(activity()).isEmpty();
   }

@@ -238,9 +238,10 @@ abstract class LuaScriptSupport {
     return redis.execute(editActivity, List.of(keys.activity()), args).single();
   }
 
-  /** Runs cancel_activity.lua; answers {outcome, groups made due}. */
+  /** Runs cancel_activity.lua; answers {outcome, groups made due, reservations made due}. */
   Mono<List<String>> cancelActivity(long now) {
-    return redis.execute(cancelActivity, List.of(keys.activity(), keys.groupDeadlines()), List.of(Long.toString(now)))
+    return redis.execute(cancelActivity, List.of(keys.activity(), keys.groupDeadlines(), keys.paymentDeadlines()),
+            List.of(Long.toString(now)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }
