@@ -72,6 +72,22 @@ class MerchantChangesTest {
   }
 
   @Test
+  void anEditIntoTiersAndVirtualSuccessReachesMySqlAndRedis() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofMinutes(5), 10));
+    Map<String, Object> tiered = Shop.tiered(Duration.ofMinutes(10), new long[] {2, 3000}, new long[] {3, 2500});
+    tiered.putAll(Map.of("startsAt", Instant.now().plus(Duration.ofMinutes(6)).toString(),
+        "endsAt", Instant.now().plus(Duration.ofDays(1)).toString(), "virtualSuccessMissing", 1));
+
+    shop.merchant("shop-1", HttpMethod.PUT, BASE + id, tiered).expectStatus().isOk();
+
+    assertThat(column(id, "tiers")).isEqualTo("2:3000,3:2500");
+    assertThat(column(id, "virtual_success_missing")).isEqualTo(1L);
+    assertThat(column(id, "group_size")).isEqualTo(3L);
+    assertThat(redisField(id, "tiers")).isEqualTo("2:3000,3:2500");
+    assertThat(redisField(id, "virtual_missing")).isEqualTo("1");
+  }
+
+  @Test
   void editsAnActivityNotWarmInMySqlOnly() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofDays(2), 10));
 

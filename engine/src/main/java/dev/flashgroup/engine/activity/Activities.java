@@ -92,7 +92,7 @@ public class Activities {
     return db.sql("UPDATE activities SET title = :title, mode = :mode, group_size = :groupSize,"
             + " group_price = :groupPrice, solo_price = :soloPrice, stock = :stock, per_user_limit = :limit,"
             + " starts_at = :startsAt, ends_at = :endsAt, group_ttl_ms = :groupTtl, pay_window_ms = :payWindow,"
-            + " updated_at = :now WHERE id = :id")
+            + " tiers = :tiers, virtual_success_missing = :virtualMissing, updated_at = :now WHERE id = :id")
         .bind("title", a.title())
         .bind("mode", a.mode().name())
         .bind("groupSize", a.groupSize())
@@ -104,6 +104,8 @@ public class Activities {
         .bind("endsAt", utc(a.endsAt()))
         .bind("groupTtl", a.groupTtl().toMillis())
         .bind("payWindow", a.payWindow().toMillis())
+        .bind("tiers", Parameter.fromOrEmpty(a.tiers().isEmpty() ? null : Tier.format(a.tiers()), String.class))
+        .bind("virtualMissing", a.virtualSuccessMissing())
         .bind("now", utc(clock.instant()))
         .bind("id", a.id().value())
         .then();
