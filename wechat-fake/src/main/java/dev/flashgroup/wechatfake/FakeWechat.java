@@ -57,6 +57,7 @@ public final class FakeWechat implements AutoCloseable {
   private volatile boolean notificationsLost;
   private volatile boolean refundsAbnormal;
   private volatile long paidAmountOffset;
+  private volatile boolean answersForged;
   private volatile Duration payDelay = Duration.ofMillis(150);
 
   private FakeWechat(int port) throws IOException {
@@ -143,6 +144,11 @@ public final class FakeWechat implements AutoCloseable {
     buyerPays(trade);
   }
 
+  /** Answers are signed with a key that is not WeChat Pay's (a man in the middle): clients must refuse them. */
+  public void forgeAnswers(boolean forge) {
+    answersForged = forge;
+  }
+
   // ---- inspection, for tests ----
 
   public String transactionId(String outTradeNo) {
@@ -197,6 +203,12 @@ public final class FakeWechat implements AutoCloseable {
 
   /** A payment notification for any transaction, encrypted and signed now; nothing is sent. */
   public SignedNotification paymentNotification(String outTradeNo, String transactionId, long total, Instant at) {
+    return paymentNotification(mchId, appId, outTradeNo, transactionId, total, at);
+  }
+
+  /** The same for any merchant and app (another merchant's payment, correctly signed). */
+  public SignedNotification paymentNotification(String mchId, String appId, String outTradeNo, String transactionId,
+      long total, Instant at) {
     Map<String, Object> transaction = transaction(appId, mchId, outTradeNo, transactionId, "SUCCESS", total, "o-test",
         at.atOffset(ZoneOffset.ofHours(8)).format(RFC3339));
     return notification("TRANSACTION.SUCCESS", "transaction", transaction, at);
@@ -453,7 +465,13 @@ public final class FakeWechat implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     exchange.getResponseHeaders().set("Request-ID", WechatKeys.random(24));
     if (signed) {
-      sign(text, Instant.now()).headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      SignedNotification signature = sign(text, Instant.now());
+      signature.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      if (answersForged) {
+        String message = signature.headers().get("Wechatpay-Timestamp") + "\n" + signature.headers().get("Wechatpay-Nonce")
+            + "\n" + text + "\n";
+        exchange.getResponseHeaders().set("Wechatpay-Signature", keys.signAsStranger(message));
+      }
     }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
