@@ -57,6 +57,7 @@ class WechatPayTest {
     WECHAT.failNextRefunds(0);
     WECHAT.refundsEndAbnormal(false);
     WECHAT.payAmountOffBy(0);
+    WECHAT.forgeAnswers(false);
   }
 
   @Test
@@ -119,10 +120,19 @@ class WechatPayTest {
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "Zm9yZ2Vk")), "INVALID_SIGNATURE");
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "not base64 at all!")), "INVALID_SIGNATURE");
     rejected(genuine.withBody(genuine.body().replace("\"id\":\"EV-", "\"id\":\"EV-9")), "INVALID_SIGNATURE");
+    rejected(genuine.withBody(genuine.body().replace("\"ciphertext\":\"", "\"ciphertext\":\"AAAA")), "INVALID_SIGNATURE");
+    rejected(genuine.withHeaders(Map.of("Wechatpay-Timestamp", "yesterday")), "STALE_NOTIFICATION");
     rejected(WECHAT.paymentNotification(outTradeNo(orderId), "4200000001", 3990, Instant.now().minusSeconds(301)),
         "STALE_NOTIFICATION");
     rejected(WECHAT.paymentNotification(outTradeNo(orderId), "4200000001", 3990, Instant.now().plusSeconds(301)),
         "STALE_NOTIFICATION");
+
+    WechatStandIn.post(http, "/api/v1/payments/wechat/refund-notify", genuine.withoutHeader("Wechatpay-Nonce"))
+        .expectStatus().isUnauthorized();
+    // Signed by WeChat Pay, but another merchant's money: not ours to settle.
+    WechatStandIn.post(http, NOTIFY, WECHAT.paymentNotification("1900000000", "wxother", outTradeNo(orderId),
+        "4200000002", 3990, Instant.now())).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.code").isEqualTo("FOREIGN_PAYMENT");
 
     assertThat(alice.order(orderId).get("status")).isEqualTo("RESERVED");
     assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isZero();
@@ -207,7 +217,9 @@ class WechatPayTest {
     assertThat(WECHAT.timesPaidOut(refundNo)).isEqualTo(1);
     assertThat(WECHAT.refundedAmount(refundNo)).isEqualTo(2990);
     await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund(refundNo, "status")));
-    assertThat(wechatRefund(refundNo, "attempts")).isEqualTo("3");
+    // Two failed calls and the one that worked; on a slow machine the reconciler may also have
+    // asked once more, which WeChat Pay answers with the same refund (paid out once, above).
+    assertThat(Integer.parseInt(wechatRefund(refundNo, "attempts"))).isGreaterThanOrEqualTo(3);
     assertThat(wechatRefund(refundNo, "last_error")).contains("SYSTEM_ERROR");
     assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no = '" + refundNo + "' AND status = 'CONFIRMED'"))
         .isEqualTo(1);
@@ -275,6 +287,27 @@ class WechatPayTest {
     assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(1000);
     assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
     assertThat(wechatRefund("RD" + orderId, "attempts")).isEqualTo("1");
+  }
+
+  @Test
+  void answersNotSignedByWechatPayAreRefusedByTheClient() {
+    WECHAT.forgeAnswers(true);
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
+
+    http.post().uri("/api/v1/orders/" + order.get("orderId") + "/payment").headers(h -> h.setBearerAuth(alice.token))
+        .exchange().expectStatus().isEqualTo(HttpStatus.BAD_GATEWAY)
+        .expectBody().jsonPath("$.code").isEqualTo("WECHAT_UNAVAILABLE");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE order_id = '" + order.get("orderId") + "'"))
+        .isZero();
+
+    // WeChat Pay did create the prepay; asked again with honest answers, the client takes it.
+    WECHAT.forgeAnswers(false);
+    alice.pay(order.get("orderId"));
+    WECHAT.payNow(outTradeNo(order.get("orderId")));
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(order.get("orderId")).get("status")));
   }
 
   @Test

@@ -4,10 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +36,6 @@ public final class FakeWechat implements AutoCloseable {
 
   private static final System.Logger log = System.getLogger(FakeWechat.class.getName());
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-  private static final Duration SIGNATURE_TOLERANCE = Duration.ofMinutes(5);
 
   private final WechatKeys keys = WechatKeys.generate();
   private final String mchId = "1900" + WechatKeys.digits(6);
@@ -47,16 +44,17 @@ public final class FakeWechat implements AutoCloseable {
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpServer server;
   private final ScheduledExecutorService buyer = Executors.newScheduledThreadPool(2, daemon("fake-wechat-buyer"));
-  private final HttpClient notifier = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Notifier notifier = new Notifier(buyer);
   private final Map<String, Trade> trades = new ConcurrentHashMap<>();
   private final Map<String, Refund> refunds = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> usedCodes = new ConcurrentHashMap<>();
+  private final MiniProgram miniProgram = new MiniProgram(appId, appSecret);
   private final AtomicInteger rejectedRequests = new AtomicInteger();
   private final AtomicInteger failingRefunds = new AtomicInteger();
   private volatile boolean buyersPay = true;
   private volatile boolean notificationsLost;
   private volatile boolean refundsAbnormal;
   private volatile long paidAmountOffset;
+  private volatile boolean answersForged;
   private volatile Duration payDelay = Duration.ofMillis(150);
 
   private FakeWechat(int port) throws IOException {
@@ -143,6 +141,11 @@ public final class FakeWechat implements AutoCloseable {
     buyerPays(trade);
   }
 
+  /** Answers are signed with a key that is not WeChat Pay's (a man in the middle): clients must refuse them. */
+  public void forgeAnswers(boolean forge) {
+    answersForged = forge;
+  }
+
   // ---- inspection, for tests ----
 
   public String transactionId(String outTradeNo) {
@@ -197,6 +200,12 @@ public final class FakeWechat implements AutoCloseable {
 
   /** A payment notification for any transaction, encrypted and signed now; nothing is sent. */
   public SignedNotification paymentNotification(String outTradeNo, String transactionId, long total, Instant at) {
+    return paymentNotification(mchId, appId, outTradeNo, transactionId, total, at);
+  }
+
+  /** The same for any merchant and app (another merchant's payment, correctly signed). */
+  public SignedNotification paymentNotification(String mchId, String appId, String outTradeNo, String transactionId,
+      long total, Instant at) {
     Map<String, Object> transaction = transaction(appId, mchId, outTradeNo, transactionId, "SUCCESS", total, "o-test",
         at.atOffset(ZoneOffset.ofHours(8)).format(RFC3339));
     return notification("TRANSACTION.SUCCESS", "transaction", transaction, at);
@@ -209,10 +218,10 @@ public final class FakeWechat implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = exchange.getRequestURI().getPath();
       if (path.startsWith("/sns/") || path.startsWith("/cgi-bin/")) {
-        reply(exchange, 200, miniProgram(path, query(exchange.getRequestURI())), false);
+        reply(exchange, 200, miniProgram.answer(path, MiniProgram.query(exchange.getRequestURI())), false);
         return;
       }
-      if (!signedByMerchant(exchange, body)) {
+      if (!MerchantSignature.verifies(exchange, body, mchId, keys)) {
         rejectedRequests.incrementAndGet();
         reply(exchange, 401, error("SIGN_ERROR", "签名错误"), false);
         return;
@@ -388,72 +397,20 @@ public final class FakeWechat implements AutoCloseable {
     return view;
   }
 
-  // ---- jscode2session ----
-
-  private Map<String, Object> miniProgram(String path, Map<String, String> query) {
-    if (!appId.equals(query.get("appid"))) {
-      return Map.of("errcode", 40013, "errmsg", "invalid appid");
-    }
-    if (!appSecret.equals(query.get("secret"))) {
-      return Map.of("errcode", 40125, "errmsg", "invalid appsecret");
-    }
-    if (path.equals("/cgi-bin/token")) {
-      return Map.of("access_token", "fake-" + WechatKeys.random(32), "expires_in", 7200);
-    }
-    if (!path.equals("/sns/jscode2session")) {
-      return Map.of("errcode", 40066, "errmsg", "invalid url");
-    }
-    // A code names its buyer: "alice.1", "alice.2", ... all log in as alice, each code once.
-    String code = query.getOrDefault("js_code", "");
-    int dot = code.indexOf('.');
-    if (dot <= 0) {
-      return Map.of("errcode", 40029, "errmsg", "invalid code");
-    }
-    if (usedCodes.putIfAbsent(code, Boolean.TRUE) != null) {
-      return Map.of("errcode", 40163, "errmsg", "code been used");
-    }
-    String who = code.substring(0, dot);
-    return Map.of("openid", "o-" + who, "unionid", "u-" + who, "session_key", WechatKeys.random(24));
-  }
-
   // ---- protocol helpers ----
-
-  private boolean signedByMerchant(HttpExchange exchange, String body) {
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    String schema = "WECHATPAY2-SHA256-RSA2048 ";
-    if (authorization == null || !authorization.startsWith(schema)) {
-      return false;
-    }
-    Map<String, String> token = new LinkedHashMap<>();
-    for (String pair : authorization.substring(schema.length()).split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        token.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim().replace("\"", ""));
-      }
-    }
-    long timestamp;
-    try {
-      timestamp = Long.parseLong(token.getOrDefault("timestamp", ""));
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    if (Math.abs(Instant.now().getEpochSecond() - timestamp) > SIGNATURE_TOLERANCE.toSeconds()
-        || !mchId.equals(token.get("mchid")) || !keys.merchantSerialNo.equals(token.get("serial_no"))) {
-      return false;
-    }
-    URI uri = exchange.getRequestURI();
-    String url = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    String message = exchange.getRequestMethod() + "\n" + url + "\n" + timestamp + "\n" + token.get("nonce_str")
-        + "\n" + body + "\n";
-    return keys.signedByMerchant(message, token.getOrDefault("signature", ""));
-  }
 
   private void reply(HttpExchange exchange, int status, Map<String, Object> body, boolean signed) throws IOException {
     String text = body == null ? "" : json.writeValueAsString(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     exchange.getResponseHeaders().set("Request-ID", WechatKeys.random(24));
     if (signed) {
-      sign(text, Instant.now()).headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      SignedNotification signature = sign(text, Instant.now());
+      signature.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      if (answersForged) {
+        String message = signature.headers().get("Wechatpay-Timestamp") + "\n" + signature.headers().get("Wechatpay-Nonce")
+            + "\n" + text + "\n";
+        exchange.getResponseHeaders().set("Wechatpay-Signature", keys.signAsStranger(message));
+      }
     }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
@@ -499,60 +456,21 @@ public final class FakeWechat implements AutoCloseable {
     return t;
   }
 
-  /** Posts a notification; like WeChat, tries again a few times while the merchant does not answer 2xx. */
   private void deliver(String url, SignedNotification notification) {
-    if (notificationsLost) {
-      return;
+    if (!notificationsLost) {
+      notifier.deliver(url, notification);
     }
-    buyer.execute(() -> {
-      for (int attempt = 1; attempt <= 5; attempt++) {
-        try {
-          HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(notification.body()));
-          notification.headers().forEach(request::header);
-          int status = notifier.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-          if (status / 100 == 2) {
-            return;
-          }
-          log.log(System.Logger.Level.INFO, "notification to " + url + " answered " + status);
-          Thread.sleep(500L * attempt);
-        } catch (IOException e) {
-          log.log(System.Logger.Level.INFO, "notification to " + url + " failed: " + e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    });
   }
 
   private static Map<String, Object> error(String code, String message) {
     return Map.of("code", code, "message", message);
   }
 
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> q = new LinkedHashMap<>();
-    if (uri.getRawQuery() != null) {
-      for (String pair : uri.getRawQuery().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          q.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-      }
-    }
-    return q;
-  }
-
-  private static String decode(String s) {
-    return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
-  }
-
   private static String now() {
     return OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).format(RFC3339);
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -565,6 +483,6 @@ public final class FakeWechat implements AutoCloseable {
   public void close() {
     server.stop(0);
     buyer.shutdownNow();
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

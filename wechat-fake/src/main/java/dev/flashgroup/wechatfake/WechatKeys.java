@@ -25,13 +25,16 @@ public final class WechatKeys {
 
   final KeyPair platform;
   final KeyPair merchant;
+  /** Not WeChat Pay's: for answers a client must refuse. */
+  private final KeyPair stranger;
   final String publicKeyId;
   final String merchantSerialNo;
   final String apiV3Key;
 
-  private WechatKeys(KeyPair platform, KeyPair merchant) {
+  private WechatKeys(KeyPair platform, KeyPair merchant, KeyPair stranger) {
     this.platform = platform;
     this.merchant = merchant;
+    this.stranger = stranger;
     this.publicKeyId = "PUB_KEY_ID_0116" + digits(24);
     this.merchantSerialNo = hex(40);
     this.apiV3Key = random(32);
@@ -41,7 +44,7 @@ public final class WechatKeys {
     try {
       KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
       rsa.initialize(2048);
-      return new WechatKeys(rsa.generateKeyPair(), rsa.generateKeyPair());
+      return new WechatKeys(rsa.generateKeyPair(), rsa.generateKeyPair(), rsa.generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -49,9 +52,18 @@ public final class WechatKeys {
 
   /** SHA256withRSA by the platform key, base64: the Wechatpay-Signature header. */
   String signAsPlatform(String message) {
+    return sign(platform, message);
+  }
+
+  /** The same, by a key that is not WeChat Pay's. */
+  String signAsStranger(String message) {
+    return sign(stranger, message);
+  }
+
+  private static String sign(KeyPair key, String message) {
     try {
       Signature signature = Signature.getInstance("SHA256withRSA");
-      signature.initSign(platform.getPrivate());
+      signature.initSign(key.getPrivate());
       signature.update(message.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(signature.sign());
     } catch (GeneralSecurityException e) {

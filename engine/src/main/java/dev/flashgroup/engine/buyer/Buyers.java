@@ -4,6 +4,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -60,7 +61,7 @@ public class Buyers {
     return db.sql("UPDATE buyers SET last_login_at = :now" + (learnsUnion ? ", unionid = :unionid" : "") + " WHERE id = :id")
         .bind("now", utc(clock.instant()))
         .bind("id", buyer.id())
-        .bindValues(learnsUnion ? java.util.Map.of("unionid", unionId) : java.util.Map.of())
+        .bindValues(learnsUnion ? Map.of("unionid", unionId) : Map.of())
         .then()
         .thenReturn(learnsUnion ? new Buyer(buyer.id(), buyer.openId(), unionId) : buyer);
   }

@@ -3,6 +3,7 @@ package dev.flashgroup.engine.payment.wechat;
 import com.github.binarywang.wxpay.bean.notify.SignatureHeader;
 import com.github.binarywang.wxpay.bean.notify.WxPayNotifyV3Result;
 import com.github.binarywang.wxpay.bean.notify.WxPayRefundNotifyV3Result;
+import com.github.binarywang.wxpay.exception.WxPayException;
 import com.github.binarywang.wxpay.service.WxPayService;
 import dev.flashgroup.engine.payment.PaymentConfirmation;
 import dev.flashgroup.engine.payment.wechat.NotificationOutcome.Accepted;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -54,7 +56,7 @@ public class WechatNotifications {
   }
 
   private Mono<NotificationOutcome> checked(String body, Signature s,
-      java.util.function.Function<SignatureHeader, Mono<NotificationOutcome>> decrypted) {
+      Function<SignatureHeader, Mono<NotificationOutcome>> decrypted) {
     if (body == null || s.serial() == null || s.signature() == null || s.timestamp() == null || s.nonce() == null) {
       return Mono.just(new Rejected(Reason.MISSING_SIGNATURE, "Wechatpay-Serial, -Signature, -Timestamp and -Nonce are required"));
     }
@@ -68,8 +70,7 @@ public class WechatNotifications {
     header.setTimeStamp(s.timestamp());
     header.setNonce(s.nonce());
     return Blocking.call(() -> verifies(body, s))
-        .flatMap(valid -> valid ? decrypted.apply(header).onErrorResume(
-                com.github.binarywang.wxpay.exception.WxPayException.class,
+        .flatMap(valid -> valid ? decrypted.apply(header).onErrorResume(WxPayException.class,
                 e -> Mono.just(new Rejected(Reason.UNREADABLE, "The notification cannot be decrypted or read")))
             : Mono.just(new Rejected(Reason.BAD_SIGNATURE, "The signature does not verify with WeChat Pay's public key")));
   }

@@ -104,7 +104,8 @@ class WechatPaymentGateway implements PaymentGateway {
   public Mono<Void> refund(RefundOrder refund) {
     long activity = ActivityId.owning(refund.orderId())
         .orElseThrow(() -> new IllegalArgumentException("not an order id: " + refund.orderId())).value();
-    return refunds.track(refund, activity, clock.instant())
+    Instant now = clock.instant();
+    return refunds.track(refund, activity, now, now.plus(settings.reconcileAfter()))
         .flatMap(tracked -> tracked.settled() || WechatRefunds.PROCESSING.equals(tracked.status())
             ? Mono.empty() : send(tracked));
   }

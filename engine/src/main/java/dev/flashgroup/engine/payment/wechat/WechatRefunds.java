@@ -42,10 +42,13 @@ class WechatRefunds {
     this.db = db;
   }
 
-  /** Starts tracking a refund (a repeat of the same refund number changes nothing) and returns its row. */
-  Mono<Tracked> track(RefundOrder refund, long activityId, Instant now) {
+  /**
+   * Starts tracking a refund (a repeat of the same refund number changes nothing) and returns its
+   * row. The reconciler leaves it alone until {@code checkAt}: the caller is sending it now.
+   */
+  Mono<Tracked> track(RefundOrder refund, long activityId, Instant now, Instant checkAt) {
     return db.sql("INSERT IGNORE INTO wechat_refunds (refund_no, order_id, activity_id, amount, total, status, attempts,"
-            + " check_at, created_at, updated_at) VALUES (:no, :order, :activity, :amount, :total, 'PENDING', 0, :now,"
+            + " check_at, created_at, updated_at) VALUES (:no, :order, :activity, :amount, :total, 'PENDING', 0, :checkAt,"
             + " :now, :now)")
         .bind("no", refund.refundNo())
         .bind("order", refund.orderId())
@@ -53,6 +56,7 @@ class WechatRefunds {
         .bind("amount", refund.amount())
         .bind("total", refund.total())
         .bind("now", utc(now))
+        .bind("checkAt", utc(checkAt))
         .then()
         .then(find(refund.refundNo()));
   }
