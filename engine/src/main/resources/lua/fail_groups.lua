@@ -5,12 +5,14 @@
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)
 -- KEYS[4] group deadlines (zset)   KEYS[5] event stream
 -- ARGV[1] key prefix   ARGV[2] now (epoch ms)   ARGV[3] most groups to take
+-- ARGV[4] restock channel: when units came back, the activity id is published there once, so
+--         instances that knew the activity sold out serve it again at once
 -- Returns the number of groups failed.
 local activity_key, quota_key, pay_due_key, group_due_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local prefix, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local prefix, now, batch, restock_channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 
 local due = redis.call('ZRANGEBYSCORE', group_due_key, '-inf', now, 'LIMIT', 0, batch)
-local failed = 0
+local failed, restocked = 0, nil
 for _, group_id in ipairs(due) do
   redis.call('ZREM', group_due_key, group_id)
   local group_key = prefix .. 'g:' .. group_id
@@ -39,6 +41,7 @@ for _, group_id in ipairs(due) do
         redis.call('HSET', order_key, 'status', to)
         local version = redis.call('HINCRBY', order_key, 'version', 1)
         redis.call('HINCRBY', activity_key, 'stock', 1)
+        restocked = activity_id
         if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
           redis.call('HDEL', quota_key, buyer)
         end
@@ -60,5 +63,8 @@ for _, group_id in ipairs(due) do
     end
     failed = failed + 1
   end
+end
+if restocked then
+  redis.call('PUBLISH', restock_channel, restocked)
 end
 return failed

@@ -25,6 +25,14 @@ public class RedisKeys {
     return namespace + ":live";
   }
 
+  /**
+   * Pub/sub channel on which every script that gives units back to an activity's stock publishes
+   * the activity id, so instances drop what they knew about it being sold out.
+   */
+  public String restockChannel() {
+    return namespace + ":restock";
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
