@@ -5,8 +5,8 @@
 --                this thread opened (an opened group's id numbers after its order's)
 --       soldout  the same requests against a sold-out activity; joins go to GROUP
 --       spike    every token exactly once (open / join / solo, 4:4:2); a connection whose buyers
---                are all served asks for liveness instead, and the thread stops once every one of
---                its connections has had such an answer and leaves ACKED_FILE_PREFIX<thread>.done;
+--                are all served asks for liveness instead; the thread stops once all its buyers
+--                were answered and leaves ACKED_FILE_PREFIX<thread>.done;
 --                acknowledged order ids go to ACKED_FILE_PREFIX<thread>
 -- Prints one line: RESULT case=... requests=... rps=... p50_ms=... p99_ms=... p999_ms=...
 --   errors=... (socket errors + answers other than 200/201/409) created=... refused=...
@@ -21,9 +21,9 @@ end
 
 -- Per thread; globals, so done() can read the counters with thread:get.
 local case, activity, tokens, acked, join_group, threads_total, per_thread, done_prefix
-local slots, sent, mine, idle = {}, 0, 0, 0
+local slots, sent, mine, idle, finished = {}, 0, 0, 0, false
 bench_case = nil
-created, refused, unexpected = 0, 0, 0
+created, refused, unexpected, answered = 0, 0, 0, 0
 
 function init(args)
   case, activity = args[1], args[2]
@@ -77,13 +77,18 @@ end
 function response(status, headers, body)
   if case == "spike" and status == 200 then
     idle = idle + 1
-    if idle == per_thread then
+    -- Done when every buyer of this thread was answered; a buyer whose answer never came (a
+    -- request lost with its connection) must not hold the run up: after many idle rounds on every
+    -- connection, stop anyway (the buyer shows as missing in answered=).
+    if (answered >= mine or idle >= 50 * per_thread) and not finished then
+      finished = true
       -- wrk itself runs for its whole -d; scripts/bench interrupts it once every thread said so.
       io.open(done_prefix .. id .. ".done", "w"):close()
       wrk.thread:stop()
     end
     return
   end
+  answered = answered + 1
   if status == 201 then
     created = created + 1
     local order_seq = tonumber(string.match(body, '"orderId":"%d+%-(%d+)"'))
@@ -101,7 +106,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local created, refused, unexpected = 0, 0, 0
+  local created, refused, unexpected, answered = 0, 0, 0, 0
   for _, t in ipairs(threads) do
     created = created + (tonumber(t:get("created")) or 0)
     refused = refused + (tonumber(t:get("refused")) or 0)
@@ -111,7 +116,7 @@ function done(summary, latency, requests)
   local errors = e.connect + e.read + e.write + e.timeout + unexpected
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT case=%s requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d created=%d refused=%d\n",
+    "RESULT case=%s requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d answered=%d created=%d refused=%d\n",
     threads[1]:get("bench_case"), summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors, created, refused))
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors, answered, created, refused))
 end
