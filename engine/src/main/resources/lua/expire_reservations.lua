@@ -5,12 +5,14 @@
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)   KEYS[4] event stream
 -- ARGV[1] key prefix   ARGV[2] now (epoch ms)   ARGV[3] most entries to take
+-- ARGV[4] restock channel: when units came back, the activity id is published there once, so
+--         instances that knew the activity sold out serve it again at once
 -- Returns the number of orders expired.
 local activity_key, quota_key, pay_due_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local prefix, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local prefix, now, batch, restock_channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 
 local due = redis.call('ZRANGEBYSCORE', pay_due_key, '-inf', now, 'LIMIT', 0, batch)
-local expired = 0
+local expired, restocked = 0, nil
 for _, order_id in ipairs(due) do
   redis.call('ZREM', pay_due_key, order_id)
   local order_key = prefix .. 'o:' .. order_id
@@ -24,6 +26,7 @@ for _, order_id in ipairs(due) do
       redis.call('HDEL', quota_key, buyer)
     end
     local activity_id = string.match(order_id, '^(%d+)-')
+    restocked = activity_id
     local group = cjson.null
     if group_id ~= '' then
       local group_key = prefix .. 'g:' .. group_id
@@ -46,5 +49,8 @@ for _, order_id in ipairs(due) do
       'data', cjson.encode({at = now, orders = {order}, group = group}))
     expired = expired + 1
   end
+end
+if restocked then
+  redis.call('PUBLISH', restock_channel, restocked)
 end
 return expired

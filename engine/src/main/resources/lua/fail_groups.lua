@@ -12,9 +12,11 @@
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)
 -- KEYS[4] group deadlines (zset)   KEYS[5] event stream
 -- ARGV[1] key prefix   ARGV[2] now (epoch ms)   ARGV[3] most groups to take
+-- ARGV[4] restock channel: when units came back, the activity id is published there once, so
+--         instances that knew the activity sold out serve it again at once
 -- Returns the number of groups settled (failed or succeeded).
 local activity_key, quota_key, pay_due_key, group_due_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local prefix, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local prefix, now, batch, restock_channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 
 local a = redis.call('HMGET', activity_key, 'group_size', 'group_price', 'tiers', 'virtual_missing')
 local tiers = {}
@@ -44,8 +46,10 @@ local function settlement(paid)
 end
 
 -- The unit and the buyer's quota come back.
+local restocked = false
 local function release(buyer)
   redis.call('HINCRBY', activity_key, 'stock', 1)
+  restocked = true
   if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
     redis.call('HDEL', quota_key, buyer)
   end
@@ -137,5 +141,8 @@ for _, group_id in ipairs(due) do
     settle(group_id, group_key)
     settled = settled + 1
   end
+end
+if restocked then
+  redis.call('PUBLISH', restock_channel, string.match(due[1], '^(%d+)-'))
 end
 return settled

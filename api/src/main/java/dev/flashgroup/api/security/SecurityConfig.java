@@ -16,6 +16,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -34,6 +36,11 @@ class SecurityConfig {
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)
+        // Stateless: the token is the whole context. The session-backed defaults create a
+        // WebSession on every request, and creating one hops to boundedElastic and back to
+        // parallel (InMemoryWebSessionStore), two thread hand-offs on the hot path.
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .authorizeExchange(auth -> auth
             .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
                 "/swagger-ui.html", "/webjars/**").permitAll()

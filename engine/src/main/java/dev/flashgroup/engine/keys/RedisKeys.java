@@ -25,7 +25,10 @@ public class RedisKeys {
     return namespace + ":live";
   }
 
-  /** Pub/sub channel on which scripts that give units back announce the activity's id. */
+  /**
+   * Pub/sub channel on which every script that gives units back to an activity's stock publishes
+   * the activity id, so instances drop what they knew about it being sold out.
+   */
   public String restockChannel() {
     return namespace + ":restock";
   }

@@ -24,6 +24,8 @@ public class Reservations {
 
   private enum Kind { OPEN, JOIN, MATCH, SOLO }
 
+  private static final ReservationOutcome SOLD_OUT = new ReservationOutcome.Refused(Refusal.SOLD_OUT);
+
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final RedisScript<List<String>> reserve;
@@ -32,9 +34,11 @@ public class Reservations {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final SoldOutActivities soldOut;
 
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
-      Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters) {
+      Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
+      SoldOutActivities soldOut) {
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -42,6 +46,7 @@ public class Reservations {
     this.settings = settings;
     this.clock = clock;
     this.meters = meters;
+    this.soldOut = soldOut;
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -69,6 +74,10 @@ public class Reservations {
   private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey) {
     var k = keys.of(activity);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
+    // A retried request must get its first answer back, so only requests without a key take the shortcut.
+    if (!idempotent && soldOut.knows(activity)) {
+      return Mono.just(SOLD_OUT).doOnNext(this::count);
+    }
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events(),
         idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
@@ -88,6 +97,9 @@ public class Reservations {
             Instant.ofEpochMilli(Long.parseLong(reply.get(4)))));
       case "NOT_FOUND":
         return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
+      case "SOLD_OUT":
+        soldOut.learn(activity);
+        return Mono.just(SOLD_OUT);
       default:
         return Mono.just(new ReservationOutcome.Refused(Refusal.valueOf(code)));
     }

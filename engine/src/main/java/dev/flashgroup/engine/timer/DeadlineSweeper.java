@@ -67,10 +67,10 @@ class DeadlineSweeper extends RepeatingJob {
     String now = Long.toString(clock.millis());
     String batch = Integer.toString(settings.batch());
     return redis.execute(expireReservations, List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.events()),
-            List.of(k.prefix(), now, batch))
+            List.of(k.prefix(), now, batch, keys.restockChannel()))
         .thenMany(redis.execute(failGroups,
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events()),
-            List.of(k.prefix(), now, batch)))
+            List.of(k.prefix(), now, batch, keys.restockChannel())))
         .then();
   }
 

@@ -199,4 +199,21 @@ class ExpireReservationsScriptTest extends LuaScriptSupport {
 
     assertThat(openGroups()).isEmpty();
   }
+
+  @Test
+  void announcesTheRestockOnceWhenUnitsComeBack() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+    joined(leader.groupId(), "buyer-2");
+
+    assertThat(restocksDuring(expireReservations(PAY_BY, 10))).containsExactly("42");
+  }
+
+  @Test
+  void announcesNothingWhenNothingExpired() {
+    givenWarmActivity();
+    opened("buyer-1");
+
+    assertThat(restocksDuring(expireReservations(PAY_BY - 1, 10))).isEmpty();
+  }
 }

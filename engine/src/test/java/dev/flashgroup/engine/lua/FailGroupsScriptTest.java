@@ -160,4 +160,23 @@ class FailGroupsScriptTest extends LuaScriptSupport {
         .expectNext(1L)
         .verifyComplete();
   }
+
+  @Test
+  void announcesTheRestockOnceWhenAFailedGroupGivesUnitsBack() {
+    givenWarmActivity();
+    Reply leader = opened("buyer-1");
+    paid(leader);
+    joined(leader.groupId(), "buyer-2");
+
+    assertThat(restocksDuring(failGroups(GROUP_DEADLINE, 10))).containsExactly("42");
+  }
+
+  @Test
+  void announcesNothingWhenAFailedGroupHadNoUnitsLeft() {
+    givenWarmActivity();
+    opened("buyer-1");
+    expireReservations(PAY_BY, 10).block(TIMEOUT);
+
+    assertThat(restocksDuring(failGroups(GROUP_DEADLINE, 10))).isEmpty();
+  }
 }

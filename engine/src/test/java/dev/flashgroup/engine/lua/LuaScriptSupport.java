@@ -22,6 +22,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.connection.ReactiveSubscription.Message;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -116,6 +118,7 @@ abstract class LuaScriptSupport {
 
   private final String namespace = "fgt" + UUID.randomUUID();
   final RedisKeys.ActivityKeys keys = new RedisKeys(new KeySettings(namespace)).of(ACTIVITY);
+  final String restockChannel = new RedisKeys(new KeySettings(namespace)).restockChannel();
   final LettuceConnectionFactory connections = connect();
   final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 
@@ -128,8 +131,6 @@ abstract class LuaScriptSupport {
   private final RedisScript<String> editActivity = script("edit_activity", String.class);
   private final RedisScript<List<?>> cancelActivity = listScript("cancel_activity");
   private final RedisScript<List<?>> addStock = listScript("add_stock");
-  /** The restock channel of this class's namespace. */
-  final String restockChannel = new RedisKeys(new KeySettings(namespace)).restockChannel();
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -216,17 +217,33 @@ abstract class LuaScriptSupport {
         List.of(keys.prefix(), orderId, refundNo, Long.toString(now))).single();
   }
 
+  /**
+   * What the scripts published on the restock channel while {@code action} ran. A marker sent
+   * after the action ends the listening: messages on one channel arrive in order, so whatever the
+   * action published came before it.
+   */
+  List<String> restocksDuring(Mono<?> action) {
+    String marker = "end-" + UUID.randomUUID();
+    return redis.listenToChannelLater(restockChannel)
+        .flatMapMany(messages -> Flux.merge(messages.map(Message::getMessage),
+            action.then(redis.convertAndSend(restockChannel, marker)).then(Mono.<String>empty())))
+        .takeUntil(marker::equals)
+        .filter(message -> !message.equals(marker))
+        .collectList()
+        .block(TIMEOUT);
+  }
+
   Mono<Long> expireReservations(long now, int batch) {
     return redis.execute(expireReservations,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.events()),
-            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch), restockChannel))
         .single();
   }
 
   Mono<Long> failGroups(long now, int batch) {
     return redis.execute(failGroups,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.events()),
-            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch), restockChannel))
         .single();
   }
 

@@ -1,0 +1,152 @@
+package dev.flashgroup.engine.reservation;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The activities this instance knows are sold out, so it refuses them without a Redis round trip.
+ *
+ * <p>Knowledge is only ever a shortcut for an answer Redis gave: it is learnt from a SOLD_OUT
+ * reply and dropped as soon as stock may have come back. Every script that gives units back
+ * publishes the activity id on the restock channel; this instance listens there. A message can be
+ * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
+ * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
+ * back, and (3) forgotten after a short TTL in any case.
+ */
+@Component
+class SoldOutActivities implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(SoldOutActivities.class);
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final SoldOutSettings settings;
+  private final LettuceConnectionFactory connections;
+  private final Map<Long, Long> soldOutUntil = new ConcurrentHashMap<>();
+  /** The restock subscription is confirmed. */
+  private volatile boolean subscribed;
+  /** No Redis connection is known to be down. */
+  private volatile boolean connected = true;
+  private volatile Disposable running;
+
+  SoldOutActivities(ReactiveStringRedisTemplate redis, RedisKeys keys, SoldOutSettings settings,
+      LettuceConnectionFactory connections) {
+    this.redis = redis;
+    this.keys = keys;
+    this.settings = settings;
+    this.connections = connections;
+  }
+
+  /** True when Redis said SOLD_OUT lately and no restock has been heard of since. */
+  boolean knows(ActivityId activity) {
+    Long until = soldOutUntil.get(activity.value());
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until > 0) {
+      soldOutUntil.remove(activity.value(), until);
+      return false;
+    }
+    return true;
+  }
+
+  /** Redis just answered SOLD_OUT for this activity. */
+  void learn(ActivityId activity) {
+    if (subscribed && connected) {
+      soldOutUntil.put(activity.value(), System.nanoTime() + settings.ttl().toNanos());
+    }
+  }
+
+  void forget(ActivityId activity) {
+    soldOutUntil.remove(activity.value());
+  }
+
+  private void forgetAll(String why) {
+    if (!soldOutUntil.isEmpty()) {
+      log.debug("forgetting sold-out activities: {}", why);
+    }
+    soldOutUntil.clear();
+  }
+
+  @Override
+  public void start() {
+    if (!settings.enabled()) {
+      return;
+    }
+    running = Disposables.composite(restocks().subscribe(), connectionChanges().subscribe());
+  }
+
+  /** Restock messages; resubscribes after any failure, starting from knowing nothing. */
+  private Flux<String> restocks() {
+    return Flux.defer(() -> redis.listenToChannelLater(keys.restockChannel())
+            .doOnNext(confirmed -> {
+              forgetAll("subscribed to " + keys.restockChannel());
+              subscribed = true;
+            })
+            .flatMapMany(messages -> messages))
+        .map(ReactiveSubscription.Message::getMessage)
+        .doOnNext(this::restocked)
+        .doOnError(e -> log.warn("restock subscription failed, knowing nothing until resubscribed: {}", e.toString()))
+        .doFinally(signal -> stopListening("subscription ended"))
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2)))
+        .repeatWhen(ended -> ended.delayElements(Duration.ofMillis(500)))
+        // Opening the subscriber's connection may block; keep it off event-loop and timer threads.
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** Lettuce reconnects and resubscribes by itself; messages in the gap are lost, so forget everything. */
+  private Flux<Event> connectionChanges() {
+    return connections.getClientResources().eventBus().get()
+        .filter(event -> event instanceof DisconnectedEvent || event instanceof ConnectionActivatedEvent)
+        .doOnNext(event -> {
+          connected = event instanceof ConnectionActivatedEvent;
+          forgetAll(event.getClass().getSimpleName());
+        });
+  }
+
+  private void restocked(String message) {
+    try {
+      forget(new ActivityId(Long.parseLong(message)));
+    } catch (IllegalArgumentException e) {
+      forgetAll("unreadable restock message '" + message + "'");
+    }
+  }
+
+  private void stopListening(String why) {
+    subscribed = false;
+    forgetAll(why);
+  }
+
+  @Override
+  public void stop() {
+    Disposable current = running;
+    if (current != null) {
+      current.dispose();
+    }
+    running = null;
+    stopListening("stopped");
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running != null && !running.isDisposed();
+  }
+}
