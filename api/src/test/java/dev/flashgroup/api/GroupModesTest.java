@@ -133,6 +133,45 @@ class GroupModesTest {
   }
 
   @Test
+  void joinableListLooksPastEntriesOfGroupsThatTakeNoMemberAnyMore() {
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    Map<?, ?> open = shop.open("alice", activity);
+    String openGroups = keys.of(new ActivityId(activity)).openGroups();
+    for (int i = 0; i < 5; i++) {
+      redis.opsForZSet().add(openGroups, activity + "-gone-" + i, 1).block(PATIENCE);
+    }
+
+    shop.get("gina", "/api/v1/activities/" + activity + "/groups?joinable=true&limit=2")
+        .jsonPath("$.groups.length()").isEqualTo(1)
+        .jsonPath("$.groups[0].id").isEqualTo(open.get("groupId"));
+  }
+
+  @Test
+  void matchOnStandardActivityJoinsTheFullestGroupAndNeverOpensASecondForTheSameBuyer() {
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 2, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    Map<?, ?> emptier = shop.open("alice", activity);
+    Map<?, ?> fuller = shop.open("bob", activity);
+    shop.join("carol", fuller.get("groupId"));
+
+    assertThat(shop.match("dan", activity).get("groupId")).isEqualTo(fuller.get("groupId"));
+    assertThat(shop.match("erin", activity).get("groupId")).isEqualTo(emptier.get("groupId"));
+    shop.refused("erin", "/api/v1/activities/" + activity + "/groups/match", HttpStatus.CONFLICT, "ALREADY_IN_GROUP");
+  }
+
+  @Test
+  void tiersThatAreNotAListOfSizeAndPriceAreAMalformedRequest() {
+    Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {2, 3000});
+    for (Object tiers : List.of("2:3000", List.of(Map.of("size", "two", "price", 3000)))) {
+      draft.put("tiers", tiers);
+      http.post().uri("/api/v1/merchant/activities").headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", "shop-1")))
+          .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(draft)
+          .exchange().expectStatus().isBadRequest()
+          .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.code").isEqualTo("MALFORMED_REQUEST");
+    }
+  }
+
+  @Test
   void badTiersAreRefusedWithEveryViolation() {
     Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {3, 3000}, new long[] {2, 3100});
     draft.put("groupSize", 3);
