@@ -7,6 +7,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,6 +184,19 @@ class GroupModesTest {
         .jsonPath("$.code").isEqualTo("INVALID_REQUEST")
         .jsonPath("$.errors[*].field").value(fields -> assertThat(((List<?>) fields).stream().map(String::valueOf))
             .containsExactlyInAnyOrder("groupSize", "tiers[1].size", "tiers[1].price"));
+  }
+
+  @Test
+  void tierLeftEmptyIsReportedAsAViolation() {
+    Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {3, 2500});
+    draft.put("tiers", Arrays.asList(null, Map.of("size", 3, "price", 2500)));
+    draft.put("virtualSuccessMissing", 1);
+    http.post().uri("/api/v1/merchant/activities").headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", "shop-1")))
+        .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(draft)
+        .exchange().expectStatus().isBadRequest().expectBody()
+        .jsonPath("$.code").isEqualTo("INVALID_REQUEST")
+        .jsonPath("$.errors[*].field").value(fields -> assertThat(((List<?>) fields).stream().map(String::valueOf))
+            .containsExactlyInAnyOrder("tiers[0].size", "tiers[0].price"));
   }
 
   @Test
