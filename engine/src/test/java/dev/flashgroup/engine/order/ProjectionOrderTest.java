@@ -128,21 +128,9 @@ class ProjectionOrderTest {
    */
   @Test
   void duplicatedAndReorderedEventsKeepEveryOrdersAmounts() throws Exception {
-    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Lychees", Mode.TIERED, null, null, 3990L,
-            10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
-            Duration.ofHours(1), List.of(new Tier(2, 3000L), new Tier(3, 2500L)), null))
-        .block(PATIENCE);
-    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
-    List<Reserved> all = List.of(alice, reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE)),
-        reserved(reservations.joinGroup(alice.groupId(), "carol", null).block(PATIENCE)));
-    for (Reserved r : all) {
-      notifications.paid(r.orderId(), "TX-" + r.orderId(), 3000).block(PATIENCE);
-    }
-    for (Reserved r : all) {
-      assertThat(notifications.refunded(r.orderId(), "RD" + r.orderId()).block(PATIENCE)).isEqualTo("REFUNDED");
-    }
-    List<MapRecord<String, Object, Object>> events = redis.opsForStream()
-        .range(keys.of(activity.id()).events(), Range.unbounded()).collectList().block(PATIENCE);
+    Activity activity = tieredActivity();
+    List<Reserved> all = tieredGroupPaidAndDifferencesRefunded(activity);
+    List<MapRecord<String, Object, Object>> events = events(activity);
     List<MapRecord<String, Object, Object>> replay = new ArrayList<>(events);
     Collections.reverse(replay);
     List<MapRecord<String, Object, Object>> shuffled = new ArrayList<>(events);
@@ -160,6 +148,48 @@ class ProjectionOrderTest {
     await().atMost(PATIENCE).until(() -> workerQueueDrained() && mysqlAmounts(activity).equals(expected));
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no LIKE 'RD" + activity.id().value()
         + "-%' AND amount = 500 AND status = 'CONFIRMED'")).isEqualTo(3);
+  }
+
+  /** A refund confirmation that overtakes its request records what was sent back, not the order's price. */
+  @Test
+  void refundConfirmedBeforeItsRequestRecordsTheTierDifference() throws Exception {
+    Activity activity = tieredActivity();
+    tieredGroupPaidAndDifferencesRefunded(activity);
+
+    publishToWorkerQueue(events(activity).stream()
+        .filter(e -> "RefundConfirmed".equals(e.getValue().get("type"))).toList());
+
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && count("SELECT COUNT(*) AS n FROM refunds"
+        + " WHERE refund_no LIKE 'RD" + activity.id().value() + "-%' AND status = 'CONFIRMED'") == 3);
+    assertThat(db.sql("SELECT amount FROM refunds WHERE refund_no LIKE 'RD" + activity.id().value() + "-%'")
+        .map(r -> r.get("amount", Long.class)).all().collectList().block(PATIENCE)).containsOnly(500L);
+  }
+
+  /** Tiers 2 → 3000, 3 → 2500. */
+  private Activity tieredActivity() {
+    return scheduling.schedule("shop-1", new ActivityDraft("Lychees", Mode.TIERED, null, null, 3990L,
+            10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1), List.of(new Tier(2, 3000L), new Tier(3, 2500L)), null))
+        .block(PATIENCE);
+  }
+
+  /** Three buyers fill the largest tier and pay; the group settles at 2500 and each 500 comes back. */
+  private List<Reserved> tieredGroupPaidAndDifferencesRefunded(Activity activity) {
+    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
+    List<Reserved> all = List.of(alice, reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE)),
+        reserved(reservations.joinGroup(alice.groupId(), "carol", null).block(PATIENCE)));
+    for (Reserved r : all) {
+      notifications.paid(r.orderId(), "TX-" + r.orderId(), 3000).block(PATIENCE);
+    }
+    for (Reserved r : all) {
+      assertThat(notifications.refunded(r.orderId(), "RD" + r.orderId()).block(PATIENCE)).isEqualTo("REFUNDED");
+    }
+    return all;
+  }
+
+  private List<MapRecord<String, Object, Object>> events(Activity activity) {
+    return redis.opsForStream().range(keys.of(activity.id()).events(), Range.unbounded()).collectList()
+        .block(PATIENCE);
   }
 
   private Map<String, List<Long>> mysqlAmounts(Activity activity) {
