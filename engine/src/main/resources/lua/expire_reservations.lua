@@ -1,6 +1,6 @@
 -- Takes the reservations whose payment deadline has passed and expires those still unpaid:
--- order EXPIRED, its unit back in stock, the buyer's quota and group slot released (an open group
--- goes back on the joinable list).
+-- order EXPIRED, its unit back in stock, the buyer's quota and group slot released (a group still
+-- taking members goes back on the joinable list).
 -- ZREM decides which caller owns an entry, so several sweepers can run at once.
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)   KEYS[4] event stream
@@ -35,8 +35,9 @@ for _, order_id in ipairs(due) do
       redis.call('HINCRBY', group_key, 'members', -1)
       redis.call('HINCRBY', group_key, 'version', 1)
       local g = redis.call('HMGET', group_key, 'status', 'size', 'members', 'paid', 'deadline', 'version', 'leader')
-      -- Back on the joinable list (<prefix>open, scored by free slots) while the group is open.
-      if g[1] == 'OPEN' then
+      -- Back on the joinable list (<prefix>open, scored by free slots) while the group still
+      -- takes members: open and before its deadline (a group past it waits for settlement).
+      if g[1] == 'OPEN' and now < tonumber(g[5]) then
         redis.call('ZADD', prefix .. 'open', tonumber(g[2]) - tonumber(g[3]), group_id)
       end
       group = {id = group_id, activityId = activity_id, status = g[1], size = tonumber(g[2]),

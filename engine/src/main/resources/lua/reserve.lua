@@ -11,10 +11,11 @@
 -- KEYS[4] group deadlines (zset)                KEYS[5] event stream
 -- KEYS[6] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
 -- MATCH puts the buyer into the open group with the fewest free slots (not one they are already in),
--- or opens a new group when none has a free slot. Groups with free slots are kept in the sorted
+-- or opens a new group when no group has a free slot; when the only groups with free slots are
+-- the buyer's own, it refuses ALREADY_IN_GROUP. Groups with free slots are kept in the sorted
 -- set <prefix>open, scored by free slots, which every script that changes a group's members keeps
 -- up to date. A FLASH activity takes no OPEN: its buyers are matched, so at most one of its
--- groups has free slots at any time (until an expiry reopens a slot).
+-- groups has free slots at any time (until an expiry reopens a slot). MATCH works for every mode.
 --
 -- ARGV[1] key prefix, e.g. 'fg:{a42}:'          ARGV[2] kind: OPEN | JOIN | MATCH | SOLO
 -- ARGV[3] buyer id        ARGV[4] now (epoch ms)  ARGV[5] group id (JOIN only, else '')
@@ -61,21 +62,35 @@ if now < starts_at then return refuse('NOT_STARTED') end
 if now >= ends_at then return refuse('ENDED') end
 if kind == 'OPEN' and mode == 'FLASH' then return refuse('MATCH_ONLY') end
 
--- The fewest free slots first; a few stale entries (deadline passed, not swept yet) are skipped.
+-- The open group with the fewest free slots that the buyer is not in, and whether the buyer is in
+-- an open group with a free slot. Entries that take no member any more (settled, full, deadline
+-- passed, gone) are dropped from the list on the way, so stale entries never hide a joinable group
+-- and each is read at most once; the buyer's own groups are few (at most their per-user limit).
 local function group_to_match()
-  for _, candidate in ipairs(redis.call('ZRANGEBYSCORE', open_key, 1, '+inf', 'LIMIT', 0, 16)) do
-    local candidate_key = prefix .. 'g:' .. candidate
-    local g = redis.call('HMGET', candidate_key, 'status', 'deadline', 'members', 'size')
-    if g[1] == 'OPEN' and now < tonumber(g[2]) and tonumber(g[3]) < tonumber(g[4])
-        and redis.call('HEXISTS', candidate_key .. ':members', buyer) == 0 then
-      return candidate
+  local own = 0
+  while true do
+    local candidates = redis.call('ZRANGEBYSCORE', open_key, 1, '+inf', 'LIMIT', own, 16)
+    if #candidates == 0 then return nil, own > 0 end
+    for _, candidate in ipairs(candidates) do
+      local candidate_key = prefix .. 'g:' .. candidate
+      local g = redis.call('HMGET', candidate_key, 'status', 'deadline', 'members', 'size')
+      if g[1] ~= 'OPEN' or now >= tonumber(g[2]) or tonumber(g[3]) >= tonumber(g[4]) then
+        redis.call('ZREM', open_key, candidate)
+      elseif redis.call('HEXISTS', candidate_key .. ':members', buyer) == 1 then
+        own = own + 1
+      else
+        return candidate, false
+      end
     end
   end
-  return nil
 end
 
+-- A buyer whose own group is the only one with free slots waits for it to fill: opening a second
+-- group would leave two groups half empty.
 if kind == 'MATCH' then
-  join_group_id = group_to_match()
+  local in_open_group
+  join_group_id, in_open_group = group_to_match()
+  if not join_group_id and in_open_group then return refuse('ALREADY_IN_GROUP') end
   kind = join_group_id and 'JOIN' or 'OPEN'
 end
 

@@ -7,6 +7,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,10 +55,11 @@ class GroupModesTest {
 
   @Test
   void tieredGroupSettlesAtItsDeadlineAtTheTierReached() {
-    long activity = shop.schedule("shop-1", Shop.tiered(Duration.ofSeconds(8), new long[] {2, 3000},
+    long activity = shop.schedule("shop-1", Shop.tiered(Duration.ofMinutes(10), new long[] {2, 3000},
         new long[] {3, 2500}, new long[] {5, 2000}));
     List<Map<?, ?>> members = threeJoinAndPay(activity);
     shop.get("buyer-0", "/api/v1/groups/" + members.get(0).get("groupId")).jsonPath("$.status").isEqualTo("OPEN");
+    deadlinePasses(members.get(0).get("groupId"));
 
     assertSucceededAt2500WithDifferenceRefunded(members);
     shop.get("buyer-0", "/api/v1/groups/" + members.get(0).get("groupId"))
@@ -67,11 +69,12 @@ class GroupModesTest {
 
   @Test
   void tieredGroupBelowSmallestTierFailsAndRefundsInFull() {
-    long activity = shop.schedule("shop-1", Shop.tiered(Duration.ofSeconds(2), new long[] {2, 3000},
+    long activity = shop.schedule("shop-1", Shop.tiered(Duration.ofMinutes(10), new long[] {2, 3000},
         new long[] {3, 2500}));
     Map<?, ?> leader = shop.open("alice", activity);
     assertThat(leader.get("amount")).isEqualTo(3000);
     shop.pay("alice", leader.get("orderId"));
+    deadlinePasses(leader.get("groupId"));
 
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(orderColumn(leader.get("orderId"), "status")));
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no = 'RF" + leader.get("orderId")
@@ -84,7 +87,7 @@ class GroupModesTest {
 
   @Test
   void groupOneMemberShortSucceedsWithVirtualSuccessAndTakesNoStockForTheMissingPlace() {
-    Map<String, Object> draft = Shop.activity(3, 10, 1, Duration.ofSeconds(3), Duration.ofMinutes(5));
+    Map<String, Object> draft = Shop.activity(3, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5));
     draft.put("virtualSuccessMissing", 1);
     long activity = shop.schedule("shop-1", draft);
     Map<?, ?> leader = shop.open("alice", activity);
@@ -104,7 +107,7 @@ class GroupModesTest {
 
   @Test
   void groupOneMemberShortFailsWithoutVirtualSuccess() {
-    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofSeconds(2), Duration.ofMinutes(5)));
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5)));
     Map<?, ?> member = bobJoinsAndBothPay(shop.open("alice", activity));
     Object groupId = member.get("groupId");
 
@@ -133,15 +136,68 @@ class GroupModesTest {
   }
 
   @Test
+  void joinableListLooksPastEntriesOfGroupsThatTakeNoMemberAnyMore() {
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    Map<?, ?> open = shop.open("alice", activity);
+    String openGroups = keys.of(new ActivityId(activity)).openGroups();
+    for (int i = 0; i < 5; i++) {
+      redis.opsForZSet().add(openGroups, activity + "-gone-" + i, 1).block(PATIENCE);
+    }
+
+    shop.get("gina", "/api/v1/activities/" + activity + "/groups?joinable=true&limit=2")
+        .jsonPath("$.groups.length()").isEqualTo(1)
+        .jsonPath("$.groups[0].id").isEqualTo(open.get("groupId"));
+  }
+
+  @Test
+  void matchOnStandardActivityJoinsTheFullestGroupAndNeverOpensASecondForTheSameBuyer() {
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 2, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    Map<?, ?> emptier = shop.open("alice", activity);
+    Map<?, ?> fuller = shop.open("bob", activity);
+    shop.join("carol", fuller.get("groupId"));
+
+    assertThat(shop.match("dan", activity).get("groupId")).isEqualTo(fuller.get("groupId"));
+    assertThat(shop.match("erin", activity).get("groupId")).isEqualTo(emptier.get("groupId"));
+    shop.refused("erin", "/api/v1/activities/" + activity + "/groups/match", HttpStatus.CONFLICT, "ALREADY_IN_GROUP");
+  }
+
+  @Test
+  void tiersThatAreNotAListOfSizeAndPriceAreAMalformedRequest() {
+    Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {2, 3000});
+    for (Object tiers : List.of("2:3000", List.of(Map.of("size", "two", "price", 3000)))) {
+      draft.put("tiers", tiers);
+      http.post().uri("/api/v1/merchant/activities").headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", "shop-1")))
+          .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(draft)
+          .exchange().expectStatus().isBadRequest()
+          .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.code").isEqualTo("MALFORMED_REQUEST");
+    }
+  }
+
+  @Test
   void badTiersAreRefusedWithEveryViolation() {
     Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {3, 3000}, new long[] {2, 3100});
     draft.put("groupSize", 3);
+
+    refusedWithViolations(draft, "groupSize", "tiers[1].size", "tiers[1].price");
+  }
+
+  @Test
+  void tierLeftEmptyIsReportedAsAViolation() {
+    Map<String, Object> draft = Shop.tiered(Duration.ofMinutes(10), new long[] {3, 2500});
+    draft.put("tiers", Arrays.asList(null, Map.of("size", 3, "price", 2500)));
+    draft.put("virtualSuccessMissing", 1);
+
+    refusedWithViolations(draft, "tiers[0].size", "tiers[0].price");
+  }
+
+  private void refusedWithViolations(Map<String, Object> draft, String... fields) {
     http.post().uri("/api/v1/merchant/activities").headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", "shop-1")))
         .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(draft)
         .exchange().expectStatus().isBadRequest().expectBody()
         .jsonPath("$.code").isEqualTo("INVALID_REQUEST")
-        .jsonPath("$.errors[*].field").value(fields -> assertThat(((List<?>) fields).stream().map(String::valueOf))
-            .containsExactlyInAnyOrder("groupSize", "tiers[1].size", "tiers[1].price"));
+        .jsonPath("$.errors[*].field").value(found -> assertThat(((List<?>) found).stream().map(String::valueOf))
+            .containsExactlyInAnyOrder(fields));
   }
 
   @Test
@@ -189,12 +245,24 @@ class GroupModesTest {
         .exchange().expectStatus().isForbidden();
   }
 
-  /** Bob joins Alice's group; both pay. Returns Bob's reservation. */
+  /** Bob joins Alice's group; both pay; then the group's deadline passes. Returns Bob's reservation. */
   private Map<?, ?> bobJoinsAndBothPay(Map<?, ?> leader) {
     Map<?, ?> member = shop.join("bob", leader.get("groupId"));
     shop.pay("alice", leader.get("orderId"));
     shop.pay("bob", member.get("orderId"));
+    deadlinePasses(leader.get("groupId"));
     return member;
+  }
+
+  /**
+   * Brings a group's deadline to now, as the clock would: a long group TTL keeps the test from
+   * racing the sweeper while buyers join and pay, however slow the machine.
+   */
+  private void deadlinePasses(Object groupId) {
+    var k = keys.of(ActivityId.owning((String) groupId).orElseThrow());
+    String now = Long.toString(System.currentTimeMillis());
+    redis.opsForHash().put(k.group((String) groupId), "deadline", now).block(PATIENCE);
+    redis.opsForZSet().add(k.groupDeadlines(), (String) groupId, Double.parseDouble(now)).block(PATIENCE);
   }
 
   private List<Map<?, ?>> threeJoinAndPay(long activity) {

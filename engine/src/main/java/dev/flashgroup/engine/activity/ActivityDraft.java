@@ -4,6 +4,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -34,7 +35,8 @@ public record ActivityDraft(
   public static final Duration FLASH_MAX_WINDOW = Duration.ofHours(24);
 
   public ActivityDraft {
-    tiers = tiers == null ? List.of() : List.copyOf(tiers);
+    // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
+    tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
   }
 
   /** A STANDARD or FLASH draft without tiers or virtual success. */
@@ -154,7 +156,8 @@ public record ActivityDraft(
     if (virtualSuccessMissing == null || virtualSuccessMissing == 0) {
       return;
     }
-    Integer smallest = mode == Mode.TIERED ? (tiers.isEmpty() ? null : tiers.get(0).size()) : groupSize;
+    Integer smallest = mode == Mode.TIERED ? (tiers.isEmpty() || tiers.get(0) == null ? null : tiers.get(0).size())
+        : groupSize;
     if (virtualSuccessMissing < 0 || (smallest != null && virtualSuccessMissing >= smallest)) {
       found.add(new Violation("virtualSuccessMissing", "must be between 0 and "
           + (smallest == null ? "the smallest group size minus 1" : Integer.toString(smallest - 1))));

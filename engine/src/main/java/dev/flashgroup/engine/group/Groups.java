@@ -16,6 +16,9 @@ import reactor.core.publisher.Mono;
 @Component
 public class Groups {
 
+  /** How many pages of the joinable list one request reads at most. */
+  private static final int MAX_PAGES = 10;
+
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final Clock clock;
@@ -49,17 +52,25 @@ public class Groups {
 
   /**
    * Open groups of an activity that still take members, fewest free slots first, from the sorted
-   * set the scripts keep. Entries whose deadline passed but that no sweeper settled yet are left out.
+   * set the scripts keep. Entries that take no member any more (deadline passed but not settled yet,
+   * or dropped by a match a moment ago) are skipped, reading on page by page so that they never hide
+   * a joinable group behind them.
    */
   public Flux<JoinableGroup> joinable(ActivityId activity, int limit) {
     var k = keys.of(activity);
     Instant now = clock.instant();
-    return redis.opsForZSet()
-        .rangeByScore(k.openGroups(), Range.rightUnbounded(Range.Bound.inclusive(1.0)), Limit.limit().count(limit))
+    Range<Double> withFreeSlots = Range.rightUnbounded(Range.Bound.inclusive(1.0));
+    return Flux.range(0, MAX_PAGES)
+        .concatMap(page -> redis.opsForZSet()
+            .rangeByScore(k.openGroups(), withFreeSlots, Limit.limit().offset(page * limit).count(limit))
+            .collectList())
+        .takeWhile(ids -> !ids.isEmpty())
+        .concatMapIterable(ids -> ids)
         .concatMap(groupId -> redis.<String, String>opsForHash()
             .multiGet(k.group(groupId), List.of("status", "size", "members", "deadline"))
             .map(g -> joinable(groupId, g)))
-        .filter(g -> g.freeSlots() > 0 && g.deadline().isAfter(now));
+        .filter(g -> g.freeSlots() > 0 && g.deadline().isAfter(now))
+        .take(limit);
   }
 
   private static JoinableGroup joinable(String groupId, List<String> g) {

@@ -115,18 +115,24 @@ class OrderLedger {
         .then();
   }
 
-  /** The confirmation may overtake the request; the row then starts out confirmed. */
+  /**
+   * The confirmation may overtake the request; the row then starts out confirmed, with what the
+   * order records as refunded when the refund is the order's own (a tier difference {@code RD} or
+   * the full refund {@code RF<orderId>}), else with the order's price; the request corrects it.
+   */
   private Mono<Void> confirmRefund(EngineEvent event, Instant at) {
     if (event.refundNo() == null || event.orders().isEmpty()) {
       return Mono.empty();
     }
     EngineEvent.OrderSnapshot order = event.orders().get(0);
+    boolean ordersOwn = event.refundNo().equals("RD" + order.id()) || event.refundNo().equals("RF" + order.id());
+    long amount = ordersOwn && order.refundedAmount() != null ? order.refundedAmount() : order.amount();
     return db.sql("INSERT INTO refunds (refund_no, order_id, amount, reason, status, requested_at, confirmed_at)"
             + " VALUES (:no, :order, :amount, 'UNKNOWN', 'CONFIRMED', :at, :at)"
             + " ON DUPLICATE KEY UPDATE status = 'CONFIRMED', confirmed_at = COALESCE(confirmed_at, VALUES(confirmed_at))")
         .bind("no", event.refundNo())
         .bind("order", order.id())
-        .bind("amount", order.amount())
+        .bind("amount", amount)
         .bind("at", utc(at))
         .then();
   }

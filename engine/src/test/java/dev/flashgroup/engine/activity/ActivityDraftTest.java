@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,14 @@ class ActivityDraftTest {
   void refusesTierOutOfBoundsOrWithoutPrice() {
     assertThat(fields(tiered(new Tier(1, 3000L), new Tier(60, null))))
         .containsExactly("tiers[0].size", "tiers[1].size", "tiers[1].price");
+  }
+
+  @Test
+  void reportsTierLeftEmptyInsteadOfFailing() {
+    ActivityDraft draft = draft(Mode.TIERED, null, null, 1, Duration.ofHours(2),
+        Arrays.asList(null, new Tier(3, 2500L)), 1);
+
+    assertThat(fields(draft)).containsExactly("tiers[0].size", "tiers[0].price");
   }
 
   @Test

@@ -216,4 +216,17 @@ class ExpireReservationsScriptTest extends LuaScriptSupport {
 
     assertThat(restocksDuring(expireReservations(PAY_BY - 1, 10))).isEmpty();
   }
+
+  @Test
+  void leavesGroupPastItsDeadlineOffJoinableList() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    paid(leader);
+    joined(leader.groupId(), "buyer-2");
+
+    expireReservations(GROUP_DEADLINE, 10).block(TIMEOUT);
+
+    assertThat(group(leader.groupId())).containsEntry("status", "OPEN").containsEntry("members", "1");
+    assertThat(openGroups()).isEmpty();
+  }
 }

@@ -2,8 +2,11 @@ package dev.flashgroup.engine.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 /**
@@ -65,11 +68,54 @@ class MatchScriptTest extends LuaScriptSupport {
   void matchSkipsGroupBuyerIsAlreadyIn() {
     givenWarmActivity();
     Reply own = opened("buyer-1");
+    joined(own.groupId(), "buyer-2");
+    Reply other = opened("buyer-3");
 
     Reply matched = matched("buyer-1");
 
-    assertThat(matched.groupId()).isNotEqualTo(own.groupId());
-    assertThat(group(matched.groupId())).containsEntry("leader", "buyer-1");
+    assertThat(matched.groupId()).isEqualTo(other.groupId());
+    assertThat(groupMembers(other.groupId())).containsOnlyKeys("buyer-3", "buyer-1");
+  }
+
+  @Test
+  void refusesMatchWhenTheOnlyGroupWithFreeSlotsHoldsTheBuyer() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+    Reply own = matched("buyer-1");
+
+    StepVerifier.create(reserve(Kind.MATCH, "buyer-1", NOW, "", null))
+        .expectNext(Reply.refused("ALREADY_IN_GROUP"))
+        .verifyComplete();
+
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(own.groupId(), 2L));
+    assertThat(stock()).isEqualTo(9);
+  }
+
+  @Test
+  void buyerWithRoomInTheirLimitMatchesIntoNextGroupOnceTheirsIsFull() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+    Reply first = matched("buyer-1");
+    matched("buyer-2");
+    matched("buyer-3");
+
+    Reply second = matched("buyer-1");
+
+    assertThat(second.outcome()).isEqualTo("OK");
+    assertThat(second.groupId()).isNotEqualTo(first.groupId());
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(second.groupId(), 2L));
+  }
+
+  @Test
+  void matchLooksPastManyStaleEntriesAndDropsThemFromTheJoinableList() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH"));
+    Reply open = matched("buyer-1");
+    for (int i = 0; i < 20; i++) {
+      redis.opsForZSet().add(keys.openGroups(), "42-gone-" + i, 1).block(TIMEOUT);
+    }
+
+    Reply matched = matched("buyer-2");
+
+    assertThat(matched.groupId()).isEqualTo(open.groupId());
+    assertThat(openGroups()).containsExactlyEntriesOf(Map.of(open.groupId(), 1L));
   }
 
   @Test
@@ -93,6 +139,7 @@ class MatchScriptTest extends LuaScriptSupport {
     Reply matched = matched("buyer-2");
 
     assertThat(matched.groupId()).isNotEqualTo(closed.groupId());
+    assertThat(openGroups()).containsOnlyKeys(matched.groupId());
   }
 
   @Test
@@ -153,5 +200,27 @@ class MatchScriptTest extends LuaScriptSupport {
     Reply first = matched("buyer-1");
 
     assertThat(joined(first.groupId(), "buyer-2").groupId()).isEqualTo(first.groupId());
+  }
+
+  /** Each buyer sends three matches at once, so a buyer often matches again while in the only open group. */
+  @Test
+  void concurrentMatchesOfBuyersTakingSeveralUnitsLeaveAtMostOneGroupWithFreeSlots() {
+    givenWarmActivity(ActivitySpec.standard().withMode("FLASH").withStock(100).withPerUserLimit(3));
+
+    List<Reply> replies = Flux.fromStream(IntStream.range(0, 60).mapToObj(i -> "buyer-" + (i / 3)))
+        .flatMap(buyer -> reserve(Kind.MATCH, buyer, NOW, "", null), 60)
+        .collectList().block(TIMEOUT);
+
+    List<Reply> accepted = replies.stream().filter(r -> r.outcome().equals("OK")).toList();
+    assertThat(replies.stream().map(Reply::outcome)).isSubsetOf("OK", "ALREADY_IN_GROUP");
+    assertThat(stock()).isEqualTo(100 - accepted.size());
+    List<String> groups = accepted.stream().map(Reply::groupId).distinct().toList();
+    long withFreeSlots = groups.stream().filter(id -> Integer.parseInt(group(id).get("members")) < 3).count();
+    assertThat(withFreeSlots).isLessThanOrEqualTo(1);
+    assertThat(openGroups()).hasSize((int) withFreeSlots);
+    for (String id : groups) {
+      assertThat(groupMembers(id)).hasSize(Integer.parseInt(group(id).get("members"))).hasSizeLessThanOrEqualTo(3);
+    }
+    assertThat(groups.stream().mapToInt(id -> groupMembers(id).size()).sum()).isEqualTo(accepted.size());
   }
 }

@@ -11,6 +11,7 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.activity.Tier;
 import dev.flashgroup.engine.group.GroupView;
 import dev.flashgroup.engine.group.Groups;
 import dev.flashgroup.engine.keys.RedisKeys;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -118,6 +120,84 @@ class ProjectionOrderTest {
     assertThat(count("SELECT COUNT(*) AS n FROM payments")).isEqualTo(3);
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + carol.orderId() + "'")).isEqualTo(1);
     assertThat(count("SELECT COUNT(*) AS n FROM orders")).isEqualTo(4);
+  }
+
+  /**
+   * A tiered group fills its largest tier and settles at once; each member's tier difference is
+   * requested and confirmed. Replayed backwards and shuffled, MySQL keeps every amount Redis has.
+   */
+  @Test
+  void duplicatedAndReorderedEventsKeepEveryOrdersAmounts() throws Exception {
+    Activity activity = tieredActivity();
+    List<Reserved> all = tieredGroupPaidAndDifferencesRefunded(activity);
+    List<MapRecord<String, Object, Object>> events = events(activity);
+    List<MapRecord<String, Object, Object>> replay = new ArrayList<>(events);
+    Collections.reverse(replay);
+    List<MapRecord<String, Object, Object>> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(11));
+    replay.addAll(shuffled);
+
+    publishToWorkerQueue(replay);
+
+    Map<String, List<Long>> expected = new HashMap<>();
+    for (Reserved r : all) {
+      OrderView o = orders.find(r.orderId()).block(PATIENCE);
+      expected.put(r.orderId(), List.of(o.paidAmount(), o.finalAmount(), o.refundedAmount()));
+    }
+    assertThat(expected.values()).containsOnly(List.of(3000L, 2500L, 500L));
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && mysqlAmounts(activity).equals(expected));
+    assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE refund_no LIKE 'RD" + activity.id().value()
+        + "-%' AND amount = 500 AND status = 'CONFIRMED'")).isEqualTo(3);
+  }
+
+  /** A refund confirmation that overtakes its request records what was sent back, not the order's price. */
+  @Test
+  void refundConfirmedBeforeItsRequestRecordsTheTierDifference() throws Exception {
+    Activity activity = tieredActivity();
+    tieredGroupPaidAndDifferencesRefunded(activity);
+
+    publishToWorkerQueue(events(activity).stream()
+        .filter(e -> "RefundConfirmed".equals(e.getValue().get("type"))).toList());
+
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && count("SELECT COUNT(*) AS n FROM refunds"
+        + " WHERE refund_no LIKE 'RD" + activity.id().value() + "-%' AND status = 'CONFIRMED'") == 3);
+    assertThat(db.sql("SELECT amount FROM refunds WHERE refund_no LIKE 'RD" + activity.id().value() + "-%'")
+        .map(r -> r.get("amount", Long.class)).all().collectList().block(PATIENCE)).containsOnly(500L);
+  }
+
+  /** Tiers 2 → 3000, 3 → 2500. */
+  private Activity tieredActivity() {
+    return scheduling.schedule("shop-1", new ActivityDraft("Lychees", Mode.TIERED, null, null, 3990L,
+            10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1), List.of(new Tier(2, 3000L), new Tier(3, 2500L)), null))
+        .block(PATIENCE);
+  }
+
+  /** Three buyers fill the largest tier and pay; the group settles at 2500 and each 500 comes back. */
+  private List<Reserved> tieredGroupPaidAndDifferencesRefunded(Activity activity) {
+    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
+    List<Reserved> all = List.of(alice, reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE)),
+        reserved(reservations.joinGroup(alice.groupId(), "carol", null).block(PATIENCE)));
+    for (Reserved r : all) {
+      notifications.paid(r.orderId(), "TX-" + r.orderId(), 3000).block(PATIENCE);
+    }
+    for (Reserved r : all) {
+      assertThat(notifications.refunded(r.orderId(), "RD" + r.orderId()).block(PATIENCE)).isEqualTo("REFUNDED");
+    }
+    return all;
+  }
+
+  private List<MapRecord<String, Object, Object>> events(Activity activity) {
+    return redis.opsForStream().range(keys.of(activity.id()).events(), Range.unbounded()).collectList()
+        .block(PATIENCE);
+  }
+
+  private Map<String, List<Long>> mysqlAmounts(Activity activity) {
+    return db.sql("SELECT id, paid_amount, final_amount, refunded_amount FROM orders WHERE activity_id = :a")
+        .bind("a", activity.id().value()).map(r -> Map.entry(
+            r.get("id", String.class), Arrays.asList(r.get("paid_amount", Long.class),
+                r.get("final_amount", Long.class), r.get("refunded_amount", Long.class)))).all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(PATIENCE);
   }
 
   private void publishToWorkerQueue(List<MapRecord<String, Object, Object>> events) throws Exception {
