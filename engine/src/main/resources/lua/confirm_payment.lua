@@ -1,6 +1,6 @@
 -- Records a confirmed payment for an order: RESERVED -> PAID (a solo order goes on to SUCCEEDED).
 -- When the payment completes its group (paid members = size), the group and all its orders become
--- SUCCEEDED in the same step. A payment for an order that already expired is accepted and sent
+-- SUCCEEDED in the same step, unless the activity is cancelled. A payment for an order that already expired is accepted and sent
 -- back: the order goes to REFUNDING with a deterministic refund number.
 -- A notification repeated for the same transaction changes nothing. A second transaction for a
 -- paid order, or a payment of the wrong amount, is refunded (refund number 'RF' .. transaction).
@@ -85,7 +85,11 @@ redis.call('HINCRBY', group_key, 'version', 1)
 local size = tonumber(redis.call('HGET', group_key, 'size'))
 
 local outcome, event_type, orders = 'PAID', 'PaymentConfirmed', {}
-if paid >= size then
+-- A cancelled activity's group never succeeds (contract 3): a payment that arrives after the
+-- cancellation, before the sweeper failed the group, leaves it open and due, so it fails and
+-- refunds this payment with the others.
+local activity_cancelled = redis.call('HGET', prefix .. 'activity', 'state') == 'CANCELLED'
+if paid >= size and not activity_cancelled then
   outcome, event_type = 'GROUP_SUCCEEDED', 'GroupSucceeded'
   redis.call('HSET', group_key, 'status', 'SUCCEEDED', 'settled_at', now)
   redis.call('ZREM', group_due_key, group_id)
