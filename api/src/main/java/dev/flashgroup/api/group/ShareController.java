@@ -51,11 +51,13 @@ class ShareController {
 
   @GetMapping("/api/v1/groups/{groupId}/share-card")
   Mono<ResponseEntity<ShareCard>> card(@PathVariable String groupId, JwtAuthenticationToken auth) {
-    return share(groupId, auth.getName())
+    // An id a poster would refuse as referrer is left out rather than handed out in a broken image address.
+    String sharer = validReferrer(auth.getName()) ? auth.getName() : "";
+    return share(groupId, sharer)
         .map(s -> ResponseEntity.ok(new ShareCard(s.group().id(), s.title(), s.path(), s.missing(),
             s.activity().groupPrice(), s.activity().soloPrice(), s.group().status(), s.group().deadline(),
             new Opener(GroupController.mask(s.group().leaderId()), settings.defaultAvatarUrl()),
-            settings.publicUrl() + "/api/v1/groups/" + s.group().id() + "/poster.png?referrer=" + s.sharer())))
+            s.imageUrl())))
         .defaultIfEmpty(Problems.notFound("group", groupId));
   }
 
@@ -63,7 +65,7 @@ class ShareController {
   // Object, not byte[]: a problem detail must still be written as JSON.
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
       @RequestParam(name = "referrer", required = false) String referrer) {
-    if (referrer != null && !REFERRER.matcher(referrer).matches()) {
+    if (referrer != null && !validReferrer(referrer)) {
       return Mono.just(Problems.response(org.springframework.http.HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
           "referrer must be 1 to 64 letters, digits or _.@-"));
     }
@@ -73,6 +75,10 @@ class ShareController {
         .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
             .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
         .defaultIfEmpty(Problems.notFound("group", groupId));
+  }
+
+  private static boolean validReferrer(String referrer) {
+    return REFERRER.matcher(referrer).matches();
   }
 
   private Mono<GroupShare> share(String groupId, String sharer) {
