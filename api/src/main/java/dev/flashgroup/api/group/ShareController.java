@@ -7,8 +7,10 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -17,7 +19,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What a buyer shares to pull friends into a group: the card the mini-program's share uses, and a
@@ -66,15 +67,16 @@ class ShareController {
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
       @RequestParam(name = "referrer", required = false) String referrer) {
     if (referrer != null && !validReferrer(referrer)) {
-      return Mono.just(Problems.response(org.springframework.http.HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+      return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
           "referrer must be 1 to 64 letters, digits or _.@-"));
     }
     return share(groupId, referrer == null ? "" : referrer)
-        // java.awt and ImageIO block and burn CPU: never on the event loop.
-        .flatMap(s -> Mono.fromCallable(() -> posters.render(s, clock.instant())).subscribeOn(Schedulers.boundedElastic()))
+        .flatMap(s -> posters.draw(s, clock.instant()))
         .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
             .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
-        .defaultIfEmpty(Problems.notFound("group", groupId));
+        .defaultIfEmpty(Problems.notFound("group", groupId))
+        .onErrorResume(RejectedExecutionException.class, e -> Mono.just(Problems.response(
+            HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Too many posters are being drawn; retry shortly")));
   }
 
   private static boolean validReferrer(String referrer) {
