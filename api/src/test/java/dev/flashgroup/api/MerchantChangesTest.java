@@ -182,15 +182,41 @@ class MerchantChangesTest {
   void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnce() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
     for (int attempt = 0; attempt < 2; attempt++) {
-      http.post().uri(BASE + id + "/stock").headers(h -> {
-            h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
-            h.set("Idempotency-Key", "restock-1");
-          })
-          .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", 6)).exchange()
-          .expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+      addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
     }
     assertThat(column(id, "stock")).isEqualTo(10L);
     assertThat(redisField(id, "stock_total")).isEqualTo("10");
+  }
+
+  @Test
+  void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnceToAnActivityNotWarmYet() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofDays(1), 4));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    }
+    addStockWithKey(id, 1, "restock-2").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(11);
+    addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(11);
+
+    assertThat(column(id, "stock")).isEqualTo(11L);
+    assertThat(redisField(id, "stock_total")).isNull();
+  }
+
+  @Test
+  void aStockRequestToAnActivityNotWarmWhoseMySqlWriteFailedIsCompletedByItsRetry() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofDays(1), 4));
+    whileStockWritesFail(() -> addStockWithKey(id, 6, "restock-1").expectStatus().is5xxServerError());
+    assertThat(column(id, "stock")).isEqualTo(4L);
+
+    addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    assertThat(column(id, "stock")).isEqualTo(10L);
+  }
+
+  private WebTestClient.ResponseSpec addStockWithKey(long id, int units, String idempotencyKey) {
+    return http.post().uri(BASE + id + "/stock").headers(h -> {
+          h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
+          h.set("Idempotency-Key", idempotencyKey);
+        })
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", units)).exchange();
   }
 
   @Test
@@ -316,15 +342,22 @@ class MerchantChangesTest {
 
   /** Adds stock while every MySQL stock write fails: Redis takes it, MySQL does not. */
   private void addStockMySqlMisses(long id, int units) {
-    db.sql("CREATE TRIGGER refuse_stock_changes BEFORE UPDATE ON activities FOR EACH ROW"
-        + " BEGIN IF NEW.stock <> OLD.stock THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure';"
-        + " END IF; END").then().block(PATIENCE);
-    try {
+    whileStockWritesFail(() -> {
       String before = redisField(id, "stock_total");
       shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/stock", Map.of("units", units))
           .expectStatus().is5xxServerError();
       assertThat(redisField(id, "stock_total")).isEqualTo(Integer.toString(Integer.parseInt(before) + units));
       assertThat(column(id, "stock")).isEqualTo(Long.valueOf(before));
+    });
+  }
+
+  /** Runs {@code action} while every MySQL write that changes an activity's stock fails. */
+  private void whileStockWritesFail(Runnable action) {
+    db.sql("CREATE TRIGGER refuse_stock_changes BEFORE UPDATE ON activities FOR EACH ROW"
+        + " BEGIN IF NEW.stock <> OLD.stock THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure';"
+        + " END IF; END").then().block(PATIENCE);
+    try {
+      action.run();
     } finally {
       db.sql("DROP TRIGGER refuse_stock_changes").then().block(PATIENCE);
     }
