@@ -6,17 +6,32 @@
 -- KEYS[1] activity hash   KEYS[2] applied stock changes (hash: change id -> total after it)
 -- ARGV[1] units to add   ARGV[2] change id   ARGV[3] now (epoch ms)   ARGV[4] restock channel
 -- ARGV[5] how long applied change ids are remembered (seconds)
+-- ARGV[6] the stock total MySQL holds (used only while the activity is not warm)
 -- Returns {outcome, stock for sale, stock total}; outcome is ADDED, ALREADY_ADDED, or a refusal:
--- INVALID_UNITS, CANCELLED, ENDED, NOT_FOUND (not warm: MySQL alone holds it).
+-- INVALID_UNITS, CANCELLED, ENDED. For an activity not warm (MySQL alone holds its stock) it only
+-- remembers the change as 'before:after' totals and returns {NOT_WARM, after, after}; a retry
+-- returns {ALREADY_NOT_WARM, before, after}, so the caller writes 'after' to MySQL only if MySQL
+-- still holds 'before' (the first write failed) and never adds twice.
 local activity_key, changes_key = KEYS[1], KEYS[2]
-local units, change_id, now, channel, changes_ttl =
-  tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local units, change_id, now, channel, changes_ttl, mysql_total =
+  tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local valid_units = units and units > 0 and units == math.floor(units)
 
 local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'ends_at', 'stock', 'stock_total')
-if not a[1] then return {'NOT_FOUND', 0, 0} end
 local earlier = redis.call('HGET', changes_key, change_id)
+if not a[1] then
+  if earlier then
+    local before, after = string.match(earlier, '^(%d+):(%d+)$')
+    return {'ALREADY_NOT_WARM', tonumber(before), tonumber(after)}
+  end
+  if not valid_units then return {'INVALID_UNITS', 0, 0} end
+  local after = mysql_total + units
+  redis.call('HSET', changes_key, change_id, mysql_total .. ':' .. after)
+  redis.call('EXPIRE', changes_key, changes_ttl)
+  return {'NOT_WARM', after, after}
+end
 if earlier then return {'ALREADY_ADDED', tonumber(a[4]), tonumber(a[5])} end
-if not units or units <= 0 or units ~= math.floor(units) then return {'INVALID_UNITS', 0, 0} end
+if not valid_units then return {'INVALID_UNITS', 0, 0} end
 if a[2] == 'CANCELLED' then return {'CANCELLED', 0, 0} end
 if now >= tonumber(a[3]) then return {'ENDED', 0, 0} end
 

@@ -1,7 +1,8 @@
 -- Records a confirmed payment for an order: RESERVED -> PAID (a solo order goes on to SUCCEEDED).
 -- When the payment completes its group (paid members = size, the largest tier for TIERED), the
--- group and all its orders become SUCCEEDED in the same step, at the price of the tier reached:
--- a member who paid more gets the difference back (refund number 'RD' .. order id, once). A payment for an order that already expired is accepted and sent
+-- group and all its orders become SUCCEEDED in the same step, unless the activity is cancelled,
+-- at the price of the tier reached: a member who paid more gets the difference back (refund
+-- number 'RD' .. order id, once). A payment for an order that already expired is accepted and sent
 -- back: the order goes to REFUNDING with a deterministic refund number.
 -- A notification repeated for the same transaction changes nothing. A second transaction for a
 -- paid order, or a payment of the wrong amount, is refunded (refund number 'RF' .. transaction).
@@ -99,7 +100,11 @@ local function tier_price()
 end
 
 local outcome, event_type, orders, refunds = 'PAID', 'PaymentConfirmed', {}, {}
-if paid >= size then
+-- A cancelled activity's group never succeeds (contract 3): a payment that arrives after the
+-- cancellation, before the sweeper failed the group, leaves it open and due, so it fails and
+-- refunds this payment with the others.
+local activity_cancelled = redis.call('HGET', prefix .. 'activity', 'state') == 'CANCELLED'
+if paid >= size and not activity_cancelled then
   outcome, event_type = 'GROUP_SUCCEEDED', 'GroupSucceeded'
   local price = tier_price()
   redis.call('HSET', group_key, 'status', 'SUCCEEDED', 'settled_at', now, 'price', price, 'virtual', 0)

@@ -5,14 +5,18 @@
 --
 -- KEYS[1] activity hash
 -- ARGV[1] now (epoch ms)   ARGV[2..] field, value pairs of the new terms
--- Returns EDITED, or NOT_FOUND (not warm: MySQL alone holds it), CANCELLED, STARTED.
+-- Returns EDITED, or NOT_FOUND (not warm: MySQL alone holds it), CANCELLED, STARTED (opened, or a
+-- reservation already made).
 local activity_key = KEYS[1]
 local now = tonumber(ARGV[1])
 
-local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at')
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at', 'seq')
 if not a[1] then return 'NOT_FOUND' end
 if a[2] == 'CANCELLED' then return 'CANCELLED' end
 if now >= tonumber(a[3]) then return 'STARTED' end
+-- A reservation was made (an instance whose clock is ahead, or one that reserved between this
+-- caller reading the time and this script running): the live counters are no longer the terms.
+if tonumber(a[4] or '0') > 0 then return 'STARTED' end
 
 local fields = {}
 for i = 2, #ARGV do

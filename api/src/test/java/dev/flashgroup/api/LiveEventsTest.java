@@ -166,6 +166,37 @@ class LiveEventsTest {
 
     await().atMost(PATIENCE).until(() -> live.subscribers(new ActivityId(activity)) == 0);
     await().atMost(PATIENCE).until(() -> !live.reading(new ActivityId(activity)));
+    await().atMost(PATIENCE).until(() -> live.openReaders() == 0);
+  }
+
+  @Test
+  void anInstanceKeepsNothingForActivitiesNobodyWatchesAnyMore() {
+    List<ActivityId> watched = new ArrayList<>();
+    List<Disposable> subscriptions = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ActivityId id = new ActivityId(
+          shop.schedule("shop-1", Shop.activity(2, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5))));
+      watched.add(id);
+      subscriptions.add(live.activity(id, 10).subscribe());
+      subscriptions.add(live.activity(id, 10).subscribe());
+    }
+    await().atMost(PATIENCE).until(() -> watched.stream().allMatch(id -> live.subscribers(id) == 2 && live.reading(id)));
+
+    subscriptions.forEach(Disposable::dispose);
+
+    await().atMost(PATIENCE).until(() -> watched.stream().noneMatch(live::watches));
+    await().atMost(PATIENCE).until(() -> live.openReaders() == 0);
+    // Watching again after the clean-up starts a fresh reader.
+    ActivityId again = watched.get(0);
+    List<Integer> stock = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Disposable subscription = live.activity(again, 10).subscribe(p -> stock.add(p.remainingStock()));
+    try {
+      await().atMost(PATIENCE).until(() -> !stock.isEmpty() && live.reading(again));
+      assertThat(live.watches(again)).isTrue();
+    } finally {
+      subscription.dispose();
+    }
+    await().atMost(PATIENCE).until(() -> !live.watches(again));
   }
 
   @Test

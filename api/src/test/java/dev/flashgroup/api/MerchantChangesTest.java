@@ -198,15 +198,41 @@ class MerchantChangesTest {
   void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnce() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
     for (int attempt = 0; attempt < 2; attempt++) {
-      http.post().uri(BASE + id + "/stock").headers(h -> {
-            h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
-            h.set("Idempotency-Key", "restock-1");
-          })
-          .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", 6)).exchange()
-          .expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+      addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
     }
     assertThat(column(id, "stock")).isEqualTo(10L);
     assertThat(redisField(id, "stock_total")).isEqualTo("10");
+  }
+
+  @Test
+  void aStockRequestRepeatedWithItsIdempotencyKeyAddsOnceToAnActivityNotWarmYet() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofDays(1), 4));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    }
+    addStockWithKey(id, 1, "restock-2").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(11);
+    addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(11);
+
+    assertThat(column(id, "stock")).isEqualTo(11L);
+    assertThat(redisField(id, "stock_total")).isNull();
+  }
+
+  @Test
+  void aStockRequestToAnActivityNotWarmWhoseMySqlWriteFailedIsCompletedByItsRetry() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofDays(1), 4));
+    whileStockWritesFail(() -> addStockWithKey(id, 6, "restock-1").expectStatus().is5xxServerError());
+    assertThat(column(id, "stock")).isEqualTo(4L);
+
+    addStockWithKey(id, 6, "restock-1").expectStatus().isOk().expectBody().jsonPath("$.stock").isEqualTo(10);
+    assertThat(column(id, "stock")).isEqualTo(10L);
+  }
+
+  private WebTestClient.ResponseSpec addStockWithKey(long id, int units, String idempotencyKey) {
+    return http.post().uri(BASE + id + "/stock").headers(h -> {
+          h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
+          h.set("Idempotency-Key", idempotencyKey);
+        })
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("units", units)).exchange();
   }
 
   @Test
@@ -282,6 +308,74 @@ class MerchantChangesTest {
     } finally {
       db.sql("DROP TRIGGER fail_first_stock_update").then().block(PATIENCE);
       db.sql("DROP SEQUENCE stock_update_attempts").then().block(PATIENCE);
+    }
+  }
+
+  @Test
+  void aCancellationRedisTookButMySqlMissedIsCopiedToMySqlByTheWarmer() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+    // As if the instance died between the script and the commit: every MySQL write fails.
+    db.sql("CREATE TRIGGER refuse_cancellations BEFORE UPDATE ON activities FOR EACH ROW"
+        + " BEGIN IF NEW.cancelled_at IS NOT NULL THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure';"
+        + " END IF; END").then().block(PATIENCE);
+    try {
+      shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/cancellation", null).expectStatus().is5xxServerError();
+      assertThat(redisField(id, "state")).isEqualTo("CANCELLED");
+      assertThat(column(id, "cancelled_at")).isNull();
+    } finally {
+      db.sql("DROP TRIGGER refuse_cancellations").then().block(PATIENCE);
+    }
+
+    await().atMost(PATIENCE).until(() -> column(id, "cancelled_at") != null);
+    shop.merchant("shop-1", HttpMethod.GET, BASE + id, null).expectStatus().isOk()
+        .expectBody().jsonPath("$.status").isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void stockRedisAddedButMySqlMissedIsCopiedToMySqlByTheWarmer() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+
+    addStockMySqlMisses(id, 6);
+
+    await().atMost(PATIENCE).until(() -> Long.valueOf(10).equals(column(id, "stock")));
+  }
+
+  @Test
+  void aStockTotalNoStockChangeExplainsIsNotCopiedToMySql() {
+    long id = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+    redis.<String, String>opsForHash().put(keys.of(new ActivityId(id)).activity(), "stock_total", "99").block(PATIENCE);
+    long other = shop.schedule("shop-1", startingIn(Duration.ofSeconds(-1), 4));
+
+    // Two repairs of another activity, seen one after the other: rounds never overlap, so the
+    // round of the first one has visited every live activity by the time the second one shows.
+    addStockMySqlMisses(other, 1);
+    await().atMost(PATIENCE).until(() -> Long.valueOf(5).equals(column(other, "stock")));
+    addStockMySqlMisses(other, 1);
+    await().atMost(PATIENCE).until(() -> Long.valueOf(6).equals(column(other, "stock")));
+
+    assertThat(column(id, "stock")).isEqualTo(4L);
+  }
+
+  /** Adds stock while every MySQL stock write fails: Redis takes it, MySQL does not. */
+  private void addStockMySqlMisses(long id, int units) {
+    whileStockWritesFail(() -> {
+      String before = redisField(id, "stock_total");
+      shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/stock", Map.of("units", units))
+          .expectStatus().is5xxServerError();
+      assertThat(redisField(id, "stock_total")).isEqualTo(Integer.toString(Integer.parseInt(before) + units));
+      assertThat(column(id, "stock")).isEqualTo(Long.valueOf(before));
+    });
+  }
+
+  /** Runs {@code action} while every MySQL write that changes an activity's stock fails. */
+  private void whileStockWritesFail(Runnable action) {
+    db.sql("CREATE TRIGGER refuse_stock_changes BEFORE UPDATE ON activities FOR EACH ROW"
+        + " BEGIN IF NEW.stock <> OLD.stock THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure';"
+        + " END IF; END").then().block(PATIENCE);
+    try {
+      action.run();
+    } finally {
+      db.sql("DROP TRIGGER refuse_stock_changes").then().block(PATIENCE);
     }
   }
 

@@ -84,8 +84,22 @@ class ShareTest {
     byte[] png = http.get().uri("/api/v1/groups/" + groupId + "/poster.png").exchange()
         .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
 
-    assertThat(decode(png)).isEqualTo("/pages/group/index?groupId=" + groupId + "&referrer=");
+    assertThat(decode(png)).isEqualTo("/pages/group/index?groupId=" + groupId);
     assertThat((String) card(groupId, "bob").get("title")).startsWith("还差1人成团！¥29.90 拼 韶关沙田柚");
+  }
+
+  @Test
+  void aSharerIdThatIsNoSafeReferrerIsLeftOutNotInjectedIntoTheAddresses() throws Exception {
+    long activity = shop.schedule("shop-1", Shop.activity(3, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    Object groupId = shop.open("alice", activity).get("groupId");
+
+    Map<?, ?> card = card(groupId, "bob&referrer=mallory#x");
+
+    assertThat(card.get("path")).isEqualTo("/pages/group/index?groupId=" + groupId);
+    assertThat(card.get("imageUrl")).isEqualTo("/api/v1/groups/" + groupId + "/poster.png");
+    byte[] png = http.get().uri((String) card.get("imageUrl")).exchange().expectStatus().isOk()
+        .expectBody(byte[].class).returnResult().getResponseBody();
+    assertThat(decode(png)).isEqualTo(card.get("path"));
   }
 
   @Test

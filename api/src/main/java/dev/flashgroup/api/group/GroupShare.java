@@ -11,9 +11,18 @@ import java.util.Locale;
 /** What a share of one group says, for the share card and the poster alike. */
 record GroupShare(GroupView group, Activity activity, String sharer, ShareSettings settings) {
 
-  /** The mini-program path that opens the group, with the sharer as referrer. */
+  /** The mini-program path that opens the group, with the sharer (when there is one) as referrer. */
   String path() {
-    return settings.page() + "?groupId=" + encode(group.id()) + "&referrer=" + encode(sharer);
+    return settings.page() + "?groupId=" + encode(group.id()) + referrer("&");
+  }
+
+  /** The poster's address; it carries the same referrer as the share path. */
+  String imageUrl() {
+    return settings.publicUrl() + "/api/v1/groups/" + encode(group.id()) + "/poster.png" + referrer("?");
+  }
+
+  private String referrer(String separator) {
+    return sharer.isEmpty() ? "" : separator + "referrer=" + encode(sharer);
   }
 
   /** Places still needed; 0 once the group is full or settled. */

@@ -21,16 +21,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import javax.imageio.ImageIO;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Draws a group's poster: product title, group price against the solo price, free places, time
- * left, and a QR code of the share path. Blocking and CPU-bound (java.awt, headless): callers run
- * it on {@code boundedElastic}, never on an event loop.
+ * left, and a QR code of the share path. Blocking and CPU-bound (java.awt, headless), so it runs
+ * on {@link PosterDrawing}'s threads, never on an event loop.
  */
 @Component
-class PosterRenderer {
+class PosterRenderer implements DisposableBean {
 
   static final int WIDTH = 750;
   static final int HEIGHT = 1100;
@@ -42,9 +45,11 @@ class PosterRenderer {
 
   private final PosterFonts fonts;
   private final ShareSettings settings;
+  private final PosterDrawing drawing;
 
   PosterRenderer(ShareSettings settings) {
     this.settings = settings;
+    this.drawing = new PosterDrawing(settings.posterThreads(), settings.posterQueue());
     // No temporary files while encoding PNGs.
     ImageIO.setUseCache(false);
     this.fonts = PosterFonts.installed();
@@ -53,6 +58,16 @@ class PosterRenderer {
   /** The text the poster's QR code holds. */
   String qrContent(GroupShare share) {
     return settings.qrPrefix() + share.path();
+  }
+
+  /** The poster as PNG, drawn on the poster threads; fails with {@link RejectedExecutionException} when they are all taken. */
+  Mono<byte[]> draw(GroupShare share, Instant now) {
+    return drawing.run(() -> render(share, now));
+  }
+
+  @Override
+  public void destroy() {
+    drawing.stop();
   }
 
   byte[] render(GroupShare share, Instant now) {

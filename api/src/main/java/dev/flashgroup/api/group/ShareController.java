@@ -7,8 +7,10 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -17,7 +19,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What a buyer shares to pull friends into a group: the card the mini-program's share uses, and a
@@ -51,11 +52,13 @@ class ShareController {
 
   @GetMapping("/api/v1/groups/{groupId}/share-card")
   Mono<ResponseEntity<ShareCard>> card(@PathVariable String groupId, JwtAuthenticationToken auth) {
-    return share(groupId, auth.getName())
+    // An id a poster would refuse as referrer is left out rather than handed out in a broken image address.
+    String sharer = validReferrer(auth.getName()) ? auth.getName() : "";
+    return share(groupId, sharer)
         .map(s -> ResponseEntity.ok(new ShareCard(s.group().id(), s.title(), s.path(), s.missing(),
             s.activity().groupPrice(), s.activity().soloPrice(), s.group().status(), s.group().deadline(),
             new Opener(GroupController.mask(s.group().leaderId()), settings.defaultAvatarUrl()),
-            settings.publicUrl() + "/api/v1/groups/" + s.group().id() + "/poster.png?referrer=" + s.sharer())))
+            s.imageUrl())))
         .defaultIfEmpty(Problems.notFound("group", groupId));
   }
 
@@ -63,16 +66,21 @@ class ShareController {
   // Object, not byte[]: a problem detail must still be written as JSON.
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
       @RequestParam(name = "referrer", required = false) String referrer) {
-    if (referrer != null && !REFERRER.matcher(referrer).matches()) {
-      return Mono.just(Problems.response(org.springframework.http.HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+    if (referrer != null && !validReferrer(referrer)) {
+      return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
           "referrer must be 1 to 64 letters, digits or _.@-"));
     }
     return share(groupId, referrer == null ? "" : referrer)
-        // java.awt and ImageIO block and burn CPU: never on the event loop.
-        .flatMap(s -> Mono.fromCallable(() -> posters.render(s, clock.instant())).subscribeOn(Schedulers.boundedElastic()))
+        .flatMap(s -> posters.draw(s, clock.instant()))
         .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
             .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
-        .defaultIfEmpty(Problems.notFound("group", groupId));
+        .defaultIfEmpty(Problems.notFound("group", groupId))
+        .onErrorResume(RejectedExecutionException.class, e -> Mono.just(Problems.response(
+            HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Too many posters are being drawn; retry shortly")));
+  }
+
+  private static boolean validReferrer(String referrer) {
+    return REFERRER.matcher(referrer).matches();
   }
 
   private Mono<GroupShare> share(String groupId, String sharer) {

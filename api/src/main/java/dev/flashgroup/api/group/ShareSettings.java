@@ -11,10 +11,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     mini-program in the WeChat console); empty by default, so the code holds the path itself
  * @param publicUrl the API's public base URL, for the share image's absolute address; empty gives a relative one
  * @param defaultAvatarUrl shown for an opener without an avatar of their own
+ * @param posterThreads threads that draw posters (CPU-bound); posters never use the shared
+ *     {@code boundedElastic} threads that payments and the broker need
+ * @param posterQueue posters waiting for a drawing thread; beyond it a poster is answered 503
  */
 @ConfigurationProperties("flashgroup.share")
 public record ShareSettings(
     @DefaultValue("/pages/group/index") String page,
     @DefaultValue("") String qrPrefix,
     @DefaultValue("") String publicUrl,
-    @DefaultValue("") String defaultAvatarUrl) {}
+    @DefaultValue("") String defaultAvatarUrl,
+    @DefaultValue("2") int posterThreads,
+    @DefaultValue("64") int posterQueue) {}

@@ -146,18 +146,27 @@ public class ActivityChanges {
     }
     var k = keys.of(current.id());
     List<String> args = List.of(Integer.toString(units), changeId, Long.toString(now.toEpochMilli()),
-        keys.restockChannel(), Long.toString(settings.stockChangeMemory().toSeconds()));
+        keys.restockChannel(), Long.toString(settings.stockChangeMemory().toSeconds()),
+        Integer.toString(current.stock()));
     return redis.execute(addStock, List.of(k.activity(), k.stockChanges()), args)
         .next()
         .flatMap(reply -> switch (reply.get(0)) {
-          case "ADDED", "ALREADY_ADDED" -> restocked(current.id(), Integer.parseInt(String.valueOf(reply.get(2))),
-              Integer.parseInt(String.valueOf(reply.get(1))));
+          case "ADDED", "ALREADY_ADDED" -> restocked(current.id(), number(reply, 2), number(reply, 1));
           // Not warm: nothing is sold yet, so all of the stock is for sale.
-          case "NOT_FOUND" -> restocked(current.id(), current.stock() + units, current.stock() + units);
+          case "NOT_WARM" -> restocked(current.id(), number(reply, 2), number(reply, 2));
+          // A retry: MySQL still holding the total from before means the first write was lost;
+          // anything else means it landed (or a later change moved on), so nothing is written.
+          case "ALREADY_NOT_WARM" -> current.stock() == number(reply, 1)
+              ? restocked(current.id(), number(reply, 2), number(reply, 2))
+              : Mono.just(new ActivityChange.Restocked(current, current.stock()));
           case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
           case "ENDED" -> refused(Reason.ACTIVITY_ENDED);
           default -> Mono.error(new IllegalStateException("add_stock.lua answered " + reply));
         });
+  }
+
+  private static int number(List<?> reply, int index) {
+    return Integer.parseInt(String.valueOf(reply.get(index)));
   }
 
   private Mono<ActivityChange> restocked(ActivityId id, int total, int remaining) {

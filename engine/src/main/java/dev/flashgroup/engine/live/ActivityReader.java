@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -46,19 +47,21 @@ final class ActivityReader {
   private final DatabaseClient db;
   private final JsonMapper json;
   private final LiveSettings settings;
+  private final AtomicInteger openReaders;
   private final AtomicBoolean connected = new AtomicBoolean();
   private final AtomicBoolean listening = new AtomicBoolean();
   private final AtomicLong formedBefore = new AtomicLong();
   private final Set<String> formedSince = ConcurrentHashMap.newKeySet();
 
   ActivityReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
-      DatabaseClient db, JsonMapper json, LiveSettings settings) {
+      DatabaseClient db, JsonMapper json, LiveSettings settings, AtomicInteger openReaders) {
     this.activity = activity;
     this.keys = keys;
     this.connections = connections;
     this.db = db;
     this.json = json;
     this.settings = settings;
+    this.openReaders = openReaders;
   }
 
   /** Reads until cancelled; the connection is closed on cancel, error or completion. */
@@ -67,12 +70,14 @@ final class ActivityReader {
         Mono.fromSupplier(() -> {
           ReactiveRedisConnection connection = connections.getReactiveConnection();
           connected.set(true);
+          openReaders.incrementAndGet();
           return connection;
         }),
         this::readWith,
         connection -> {
           listening.set(false);
           connected.set(false);
+          openReaders.decrementAndGet();
           return connection.closeLater();
         });
   }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -40,6 +41,7 @@ public class LiveProgress {
   private final LiveSettings settings;
   private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicInteger openReaders = new AtomicInteger();
 
   LiveProgress(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
       DatabaseClient db, JsonMapper json, LiveSettings settings, MeterRegistry meters) {
@@ -56,9 +58,9 @@ public class LiveProgress {
 
   /** A group's progress: a snapshot, then every change, oldest first; completes once it is settled. */
   public Flux<GroupProgress> group(String groupId) {
-    return ActivityId.owning(groupId).map(activity -> Flux.defer(() -> {
+    return ActivityId.owning(groupId).map(activity -> watching(activity, channel -> {
       AtomicLong newest = new AtomicLong(-1);
-      return updates(activity)
+      return updates(channel)
           .concatMap(update -> {
             if (update instanceof LiveUpdate.Listening) {
               // Off the Redis client's event loop: a thousand subscribers arriving at once must
@@ -86,8 +88,7 @@ public class LiveProgress {
    * stands for the remaining stock while the activity is not warm.
    */
   public Flux<ActivityProgress> activity(ActivityId activity, int scheduledStock) {
-    Channel channel = channel(activity);
-    return updates(activity).concatMap(update -> {
+    return watching(activity, channel -> updates(channel).concatMap(update -> {
       if (update instanceof LiveUpdate.Listening) {
         return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
             .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
@@ -98,7 +99,7 @@ public class LiveProgress {
         return Mono.just(changed.activity());
       }
       return Mono.<ActivityProgress>empty();
-    });
+    }));
   }
 
   /** Subscribers of an activity on this instance. */
@@ -113,30 +114,57 @@ public class LiveProgress {
     return channel != null && channel.reader().connected();
   }
 
-  private Flux<LiveUpdate> updates(ActivityId activity) {
-    Channel channel = channel(activity);
+  /** Whether this instance keeps anything for the activity: only while it has a subscriber here. */
+  public boolean watches(ActivityId activity) {
+    return channels.containsKey(activity);
+  }
+
+  /** Redis connections held open by this instance's readers, whatever activity they read. */
+  public int openReaders() {
+    return openReaders.get();
+  }
+
+  /**
+   * Runs {@code body} on the activity's channel for as long as the subscription lasts. The first
+   * subscriber makes the channel, the last one to leave removes it, both under the map's lock for
+   * that activity, so an instance keeps nothing for activities nobody watches any more.
+   */
+  private <T> Flux<T> watching(ActivityId activity, Function<Channel, Flux<T>> body) {
+    return Flux.using(() -> join(activity), body, channel -> leave(activity, channel));
+  }
+
+  private Channel join(ActivityId activity) {
+    return channels.compute(activity, (id, current) -> {
+      Channel channel = current != null ? current : open(id);
+      channel.subscribers().incrementAndGet();
+      return channel;
+    });
+  }
+
+  private void leave(ActivityId activity, Channel channel) {
+    channels.computeIfPresent(activity,
+        (id, current) -> current == channel && current.subscribers().decrementAndGet() == 0 ? null : current);
+  }
+
+  private Flux<LiveUpdate> updates(Channel channel) {
     // The shared flux first, then the flag: a reader that was already listening is announced
     // here, one that starts listening later announces itself through the shared flux.
     return channel.shared()
         .mergeWith(Mono.fromCallable(() -> channel.reader().listening() ? LiveUpdate.LISTENING : null))
         .onBackpressureBuffer(settings.subscriberBuffer(), update -> dropped.incrementAndGet(),
-            BufferOverflowStrategy.DROP_OLDEST)
-        .doOnSubscribe(s -> channel.subscribers().incrementAndGet())
-        .doFinally(signal -> channel.subscribers().decrementAndGet());
+            BufferOverflowStrategy.DROP_OLDEST);
   }
 
-  private Channel channel(ActivityId activity) {
-    return channels.computeIfAbsent(activity, id -> {
-      var reader = new ActivityReader(id, keys.of(id), connections, db, json, settings);
-      Flux<LiveUpdate> shared = reader.read()
-          .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-          // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
-          // activity, none per subscriber: leaving subscribers cancel no scheduled task.
-          .publishOn(Schedulers.parallel())
-          .publish()
-          .refCount(1);
-      return new Channel(reader, shared, new AtomicInteger());
-    });
+  private Channel open(ActivityId activity) {
+    var reader = new ActivityReader(activity, keys.of(activity), connections, db, json, settings, openReaders);
+    Flux<LiveUpdate> shared = reader.read()
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
+        // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
+        // activity, none per subscriber: leaving subscribers cancel no scheduled task.
+        .publishOn(Schedulers.parallel())
+        .publish()
+        .refCount(1);
+    return new Channel(reader, shared, new AtomicInteger());
   }
 
   private Mono<GroupProgress> snapshot(ActivityId activity, String groupId) {

@@ -90,9 +90,29 @@ class AddStockScriptTest extends LuaScriptSupport {
   }
 
   @Test
-  void answersNotFoundForAnActivityNotWarm() {
-    StepVerifier.create(addStock("5", "change-1", NOW)).expectNext(List.of("NOT_FOUND", "0", "0")).verifyComplete();
+  void remembersAChangeOfAnActivityNotWarmWithTheTotalsBeforeAndAfter() {
+    StepVerifier.create(addStock("5", "change-1", NOW, 20)).expectNext(List.of("NOT_WARM", "25", "25"))
+        .verifyComplete();
 
     assertThat(activity()).isEmpty();
+    assertThat(hash(keys.stockChanges())).containsEntry("change-1", "20:25");
+  }
+
+  @Test
+  void aRetriedChangeOfAnActivityNotWarmAnswersItsTotalsAndRemembersNothingNew() {
+    addStock("5", "change-1", NOW, 20).block(TIMEOUT);
+
+    StepVerifier.create(addStock("5", "change-1", NOW, 25)).expectNext(List.of("ALREADY_NOT_WARM", "20", "25"))
+        .verifyComplete();
+
+    assertThat(hash(keys.stockChanges())).containsExactlyEntriesOf(java.util.Map.of("change-1", "20:25"));
+  }
+
+  @Test
+  void refusesBadUnitsForAnActivityNotWarm() {
+    StepVerifier.create(addStock("0", "change-1", NOW, 20)).expectNext(List.of("INVALID_UNITS", "0", "0"))
+        .verifyComplete();
+
+    assertThat(hash(keys.stockChanges())).isEmpty();
   }
 }

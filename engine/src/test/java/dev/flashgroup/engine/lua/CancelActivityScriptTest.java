@@ -41,6 +41,23 @@ class CancelActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void aPaymentCompletingAGroupAfterTheCancellationLeavesItToFailAndRefund() {
+    givenWarmActivity(ActivitySpec.standard().withGroupSize(2));
+    Reply leader = opened("buyer-1");
+    Reply member = joined(leader.groupId(), "buyer-2");
+    paid(leader);
+    cancelActivity(NOW + 500).block(TIMEOUT);
+
+    assertThat(paid(member)).containsExactly("PAID", "PAID");
+
+    assertThat(group(leader.groupId())).containsEntry("status", "OPEN").containsEntry("paid", "2");
+    StepVerifier.create(failGroups(NOW + 2_000, 10)).expectNext(1L).verifyComplete();
+    assertThat(group(leader.groupId())).containsEntry("status", "FAILED");
+    assertThat(order(leader.orderId())).containsEntry("status", "REFUNDING");
+    assertThat(order(member.orderId())).containsEntry("status", "REFUNDING");
+  }
+
+  @Test
   void keepsDeadlinesThatAreAlreadyDue() {
     givenWarmActivity();
     Reply leader = opened("buyer-1");

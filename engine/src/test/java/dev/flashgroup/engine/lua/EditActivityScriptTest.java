@@ -47,6 +47,17 @@ class EditActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void refusesOnceAReservationWasMadeEvenIfThisCallersClockSaysNotStarted() {
+    givenWarmActivity();
+    boughtAlone("buyer-1");
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "25", "stock_total", "25")).expectNext("STARTED")
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+  }
+
+  @Test
   void refusesACancelledActivity() {
     givenWarmActivity();
     cancelActivity(BEFORE_START).block(TIMEOUT);

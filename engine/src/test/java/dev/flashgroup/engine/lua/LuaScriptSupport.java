@@ -265,8 +265,13 @@ abstract class LuaScriptSupport {
 
   /** Runs add_stock.lua; answers {outcome, stock, stock total}. */
   Mono<List<String>> addStock(String units, String changeId, long now) {
+    return addStock(units, changeId, now, 0);
+  }
+
+  /** Runs add_stock.lua, telling it the total MySQL holds (what counts while not warm). */
+  Mono<List<String>> addStock(String units, String changeId, long now, int mysqlTotal) {
     return redis.execute(addStock, List.of(keys.activity(), keys.stockChanges()),
-            List.of(units, changeId, Long.toString(now), restockChannel, "600"))
+            List.of(units, changeId, Long.toString(now), restockChannel, "600", Integer.toString(mysqlTotal)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }
