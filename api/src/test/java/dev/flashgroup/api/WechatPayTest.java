@@ -23,6 +23,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.test.StepVerifier;
 
 /**
  * WeChat Pay end to end: the app's real WxJava client against the local stand-in, which signs,
@@ -226,6 +227,24 @@ class WechatPayTest {
   }
 
   @Test
+  void refundCallThatFailsIsLeftToTheReconcilersBackoffInsteadOfFailingItsSender() {
+    String orderId = paidSoloOrder();
+    WECHAT.failNextRefunds(1);
+    var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 500, 3990);
+
+    // The refund worker's message is done: the refund is tracked, and retrying it at once (the
+    // worker's own retries) would spend the attempts that should be spread over the backoff.
+    StepVerifier.create(gateway.refund(difference)).expectComplete().verify(PATIENCE);
+    assertThat(wechatRefund("RD" + orderId, "status")).isEqualTo("PENDING");
+    assertThat(wechatRefund("RD" + orderId, "attempts")).isEqualTo("1");
+    assertThat(wechatRefund("RD" + orderId, "last_error")).contains("SYSTEM_ERROR");
+
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
+    assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
+    assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(500);
+  }
+
+  @Test
   void abnormalRefundIsShownToItsMerchantAndToAdmins() {
     WECHAT.refundsEndAbnormal(true);
     Map<?, ?> paid = paidMemberOfGroupThatFails();
@@ -271,12 +290,7 @@ class WechatPayTest {
 
   @Test
   void partialRefundSendsLessThanTheTotalOncePerRefundNumber() {
-    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
-    Buyer alice = buyer();
-    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
-    String orderId = (String) order.get("orderId");
-    alice.pay(orderId);
-    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+    String orderId = paidSoloOrder();
 
     // A tiered group's price difference: refund number RD<orderId>, amount below the paid total.
     var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 1000, 3990);
@@ -320,6 +334,15 @@ class WechatPayTest {
   }
 
   // ---- helpers ----
+
+  private String paidSoloOrder() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    String orderId = (String) alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+    return orderId;
+  }
 
   private Map<?, ?> paidMemberOfGroupThatFails() {
     long activity = activity(Duration.ofSeconds(3), Duration.ofMinutes(5));
