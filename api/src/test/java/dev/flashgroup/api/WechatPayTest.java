@@ -10,7 +10,14 @@ import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.wechatfake.SignedNotification;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -144,6 +152,41 @@ class WechatPayTest {
     assertThat(alice.order(orderId).get("status")).isEqualTo("SUCCEEDED");
     await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
     assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void identicalNotificationsArrivingAtTheSameInstantPayTheOrderOnce() throws Exception {
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Object orderId = alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    SignedNotification genuine = WECHAT.paymentNotification(outTradeNo(orderId), "4200000003", 3990, Instant.now());
+
+    int copies = 8;
+    ExecutorService senders = Executors.newFixedThreadPool(copies);
+    try {
+      CountDownLatch gate = new CountDownLatch(1);
+      List<Future<HttpStatusCode>> answers = new ArrayList<>();
+      for (int i = 0; i < copies; i++) {
+        answers.add(senders.submit(() -> {
+          gate.await();
+          return WechatStandIn.post(http, NOTIFY, genuine).returnResult(Void.class).getStatus();
+        }));
+      }
+      gate.countDown();
+      for (Future<HttpStatusCode> answer : answers) {
+        assertThat(answer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(HttpStatus.NO_CONTENT);
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + orderId + "'")).isZero();
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE status = 'PAID' AND transaction_id = '4200000003'"
+        + " AND order_id = '" + orderId + "'")).isEqualTo(1);
   }
 
   @Test
