@@ -5,6 +5,8 @@ import static dev.flashgroup.api.WechatStandIn.outTradeNo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.wechatfake.SignedNotification;
@@ -21,9 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -39,6 +45,7 @@ import reactor.test.StepVerifier;
  */
 @IsolatedServices
 @ApiTest
+@ExtendWith(OutputCaptureExtension.class)
 class WechatPayTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -49,6 +56,8 @@ class WechatPayTest {
   @Autowired DatabaseClient db;
   @Autowired ApplicationContext context;
   @Autowired PaymentGateway gateway;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
   Shop shop;
   Rows rows;
 
@@ -127,6 +136,8 @@ class WechatPayTest {
     rejected(genuine.withoutHeader("Wechatpay-Timestamp"), "INVALID_SIGNATURE");
     rejected(new SignedNotification(genuine.body(), Map.of()), "INVALID_SIGNATURE");
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "Zm9yZ2Vk")), "INVALID_SIGNATURE");
+    // Signed by the key we hold, but naming another one: WeChat Pay rotated keys, or a forger guessed.
+    rejected(genuine.withHeaders(Map.of("Wechatpay-Serial", "PUB_KEY_ID_0000000000000000000000000000")), "INVALID_SIGNATURE");
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "not base64 at all!")), "INVALID_SIGNATURE");
     rejected(genuine.withBody(genuine.body().replace("\"id\":\"EV-", "\"id\":\"EV-9")), "INVALID_SIGNATURE");
     rejected(genuine.withBody(genuine.body().replace("\"ciphertext\":\"", "\"ciphertext\":\"AAAA")), "INVALID_SIGNATURE");
@@ -314,6 +325,26 @@ class WechatPayTest {
     await().atMost(PATIENCE).until(() -> "REFUNDED".equals(rows.orderStatus(paid.get("orderId"))));
     assertThat(WECHAT.timesPaidOut("RF" + paid.get("orderId"))).isEqualTo(1);
     assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + order.get("orderId") + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void paymentForAnOrderTheEngineLostIsReportedForAPersonAndAskedAboutLater(CapturedOutput output) {
+    WECHAT.buyersPay(false);
+    WECHAT.loseNotifications(true);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    String orderId = (String) alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    redis.delete(keys.of(new ActivityId(activity)).order(orderId)).block(PATIENCE);
+    WECHAT.payNow(outTradeNo(orderId));
+
+    // Queried, found paid, not settled: an error for a person, and the next question waits
+    // reconcile-after instead of coming back at every round (it used to be silent and hot).
+    await().atMost(PATIENCE).until(() -> output.getAll().contains("order " + orderId + " was paid ("
+        + WECHAT.transactionId(outTradeNo(orderId)) + ", 3990 fen) but the engine does not know it"));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE order_id = '" + orderId
+        + "' AND status = 'PREPAID' AND check_at > UTC_TIMESTAMP(3) - INTERVAL 1 SECOND")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isZero();
   }
 
   @Test
