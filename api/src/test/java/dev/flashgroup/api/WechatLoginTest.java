@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flashgroup.engine.support.IsolatedServices;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -15,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Mini-program login through WxJava's code2session against the local WeChat. */
 @IsolatedServices
 @ApiTest
+@ExtendWith(OutputCaptureExtension.class)
 class WechatLoginTest {
 
   @Autowired WebTestClient http;
@@ -38,6 +42,18 @@ class WechatLoginTest {
         .expectStatus().isNotFound();
     assertThat(db.sql("SELECT COUNT(*) AS n FROM buyers WHERE openid = 'o-carol' AND unionid = 'u-carol'")
         .map(r -> r.get("n", Long.class)).one().block()).isEqualTo(1);
+  }
+
+  @Test
+  void wechatCredentialsAndSessionKeysStayOutOfTheLog(CapturedOutput output) {
+    login("erin.1").expectStatus().isOk();
+    login("erin.1").expectStatus().isUnauthorized();
+    login("no-such-code").expectStatus().isUnauthorized();
+
+    assertThat(WechatStandIn.WECHAT.accessTokens()).isNotEmpty()
+        .allSatisfy(token -> assertThat(output.getAll()).doesNotContain(token));
+    assertThat(output.getAll()).doesNotContain(WechatStandIn.WECHAT.appSettings().get("flashgroup.wechat.app-secret"))
+        .doesNotContain("session_key").doesNotContain("o-erin");
   }
 
   @Test

@@ -5,24 +5,39 @@ import static dev.flashgroup.api.WechatStandIn.outTradeNo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.wechatfake.SignedNotification;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.test.StepVerifier;
 
 /**
  * WeChat Pay end to end: the app's real WxJava client against the local stand-in, which signs,
@@ -30,6 +45,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @IsolatedServices
 @ApiTest
+@ExtendWith(OutputCaptureExtension.class)
 class WechatPayTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -40,6 +56,8 @@ class WechatPayTest {
   @Autowired DatabaseClient db;
   @Autowired ApplicationContext context;
   @Autowired PaymentGateway gateway;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
   Shop shop;
   Rows rows;
 
@@ -118,6 +136,8 @@ class WechatPayTest {
     rejected(genuine.withoutHeader("Wechatpay-Timestamp"), "INVALID_SIGNATURE");
     rejected(new SignedNotification(genuine.body(), Map.of()), "INVALID_SIGNATURE");
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "Zm9yZ2Vk")), "INVALID_SIGNATURE");
+    // Signed by the key we hold, but naming another one: WeChat Pay rotated keys, or a forger guessed.
+    rejected(genuine.withHeaders(Map.of("Wechatpay-Serial", "PUB_KEY_ID_0000000000000000000000000000")), "INVALID_SIGNATURE");
     rejected(genuine.withHeaders(Map.of("Wechatpay-Signature", "not base64 at all!")), "INVALID_SIGNATURE");
     rejected(genuine.withBody(genuine.body().replace("\"id\":\"EV-", "\"id\":\"EV-9")), "INVALID_SIGNATURE");
     rejected(genuine.withBody(genuine.body().replace("\"ciphertext\":\"", "\"ciphertext\":\"AAAA")), "INVALID_SIGNATURE");
@@ -143,6 +163,41 @@ class WechatPayTest {
     assertThat(alice.order(orderId).get("status")).isEqualTo("SUCCEEDED");
     await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
     assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void identicalNotificationsArrivingAtTheSameInstantPayTheOrderOnce() throws Exception {
+    WECHAT.buyersPay(false);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    Object orderId = alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    SignedNotification genuine = WECHAT.paymentNotification(outTradeNo(orderId), "4200000003", 3990, Instant.now());
+
+    int copies = 8;
+    ExecutorService senders = Executors.newFixedThreadPool(copies);
+    try {
+      CountDownLatch gate = new CountDownLatch(1);
+      List<Future<HttpStatusCode>> answers = new ArrayList<>();
+      for (int i = 0; i < copies; i++) {
+        answers.add(senders.submit(() -> {
+          gate.await();
+          return WechatStandIn.post(http, NOTIFY, genuine).returnResult(Void.class).getStatus();
+        }));
+      }
+      gate.countDown();
+      for (Future<HttpStatusCode> answer : answers) {
+        assertThat(answer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(HttpStatus.NO_CONTENT);
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(rows.orderStatus(orderId)));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + orderId + "'")).isZero();
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE status = 'PAID' AND transaction_id = '4200000003'"
+        + " AND order_id = '" + orderId + "'")).isEqualTo(1);
   }
 
   @Test
@@ -226,6 +281,24 @@ class WechatPayTest {
   }
 
   @Test
+  void refundCallThatFailsIsLeftToTheReconcilersBackoffInsteadOfFailingItsSender() {
+    String orderId = paidSoloOrder();
+    WECHAT.failNextRefunds(1);
+    var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 500, 3990);
+
+    // The refund worker's message is done: the refund is tracked, and retrying it at once (the
+    // worker's own retries) would spend the attempts that should be spread over the backoff.
+    StepVerifier.create(gateway.refund(difference)).expectComplete().verify(PATIENCE);
+    assertThat(wechatRefund("RD" + orderId, "status")).isEqualTo("PENDING");
+    assertThat(wechatRefund("RD" + orderId, "attempts")).isEqualTo("1");
+    assertThat(wechatRefund("RD" + orderId, "last_error")).contains("SYSTEM_ERROR");
+
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
+    assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
+    assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(500);
+  }
+
+  @Test
   void abnormalRefundIsShownToItsMerchantAndToAdmins() {
     WECHAT.refundsEndAbnormal(true);
     Map<?, ?> paid = paidMemberOfGroupThatFails();
@@ -255,6 +328,26 @@ class WechatPayTest {
   }
 
   @Test
+  void paymentForAnOrderTheEngineLostIsReportedForAPersonAndAskedAboutLater(CapturedOutput output) {
+    WECHAT.buyersPay(false);
+    WECHAT.loseNotifications(true);
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    String orderId = (String) alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    redis.delete(keys.of(new ActivityId(activity)).order(orderId)).block(PATIENCE);
+    WECHAT.payNow(outTradeNo(orderId));
+
+    // Queried, found paid, not settled: an error for a person, and the next question waits
+    // reconcile-after instead of coming back at every round (it used to be silent and hot).
+    await().atMost(PATIENCE).until(() -> output.getAll().contains("order " + orderId + " was paid ("
+        + WECHAT.transactionId(outTradeNo(orderId)) + ", 3990 fen) but the engine does not know it"));
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM wechat_payments WHERE order_id = '" + orderId
+        + "' AND status = 'PREPAID' AND check_at > UTC_TIMESTAMP(3) - INTERVAL 1 SECOND")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM payments WHERE order_id = '" + orderId + "'")).isZero();
+  }
+
+  @Test
   void paymentThatRacedTheCloseIsRefunded() {
     WECHAT.buyersPay(false);
     long activity = activity(Duration.ofMinutes(10), Duration.ofSeconds(2));
@@ -271,12 +364,7 @@ class WechatPayTest {
 
   @Test
   void partialRefundSendsLessThanTheTotalOncePerRefundNumber() {
-    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
-    Buyer alice = buyer();
-    Map<?, ?> order = alice.reserve("/api/v1/activities/" + activity + "/orders");
-    String orderId = (String) order.get("orderId");
-    alice.pay(orderId);
-    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+    String orderId = paidSoloOrder();
 
     // A tiered group's price difference: refund number RD<orderId>, amount below the paid total.
     var difference = new PaymentGateway.RefundOrder("RD" + orderId, orderId, 1000, 3990);
@@ -320,6 +408,15 @@ class WechatPayTest {
   }
 
   // ---- helpers ----
+
+  private String paidSoloOrder() {
+    long activity = activity(Duration.ofMinutes(10), Duration.ofMinutes(5));
+    Buyer alice = buyer();
+    String orderId = (String) alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+    await().atMost(PATIENCE).until(() -> "SUCCEEDED".equals(alice.order(orderId).get("status")));
+    return orderId;
+  }
 
   private Map<?, ?> paidMemberOfGroupThatFails() {
     long activity = activity(Duration.ofSeconds(3), Duration.ofMinutes(5));

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,6 +173,11 @@ public final class FakeWechat implements AutoCloseable {
   public long refundedAmount(String outRefundNo) {
     Refund refund = refunds.get(outRefundNo);
     return refund == null ? 0 : refund.amount;
+  }
+
+  /** The mini-program access tokens handed out so far (secrets: they must not be logged). */
+  public Set<String> accessTokens() {
+    return miniProgram.accessTokens();
   }
 
   /** Merchant requests turned away for a missing or bad signature. */

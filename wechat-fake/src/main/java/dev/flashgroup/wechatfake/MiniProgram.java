@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,6 +18,7 @@ final class MiniProgram {
   private final String appId;
   private final String appSecret;
   private final Map<String, Boolean> usedCodes = new ConcurrentHashMap<>();
+  private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
 
   MiniProgram(String appId, String appSecret) {
     this.appId = appId;
@@ -31,7 +33,9 @@ final class MiniProgram {
       return Map.of("errcode", 40125, "errmsg", "invalid appsecret");
     }
     if (path.equals("/cgi-bin/token")) {
-      return Map.of("access_token", "fake-" + WechatKeys.random(32), "expires_in", 7200);
+      String token = "fake-" + WechatKeys.random(32);
+      accessTokens.add(token);
+      return Map.of("access_token", token, "expires_in", 7200);
     }
     if (!path.equals("/sns/jscode2session")) {
       return Map.of("errcode", 40066, "errmsg", "invalid url");
@@ -46,6 +50,11 @@ final class MiniProgram {
     }
     String who = code.substring(0, dot);
     return Map.of("openid", "o-" + who, "unionid", "u-" + who, "session_key", WechatKeys.random(24));
+  }
+
+  /** Every access token handed out: credentials that must never show up in the merchant's logs. */
+  Set<String> accessTokens() {
+    return Set.copyOf(accessTokens);
   }
 
   static Map<String, String> query(URI uri) {

@@ -28,11 +28,11 @@ class WechatClients {
     WxPayConfig config = new WxPayConfig();
     config.setAppId(required(settings.appId(), "app-id"));
     config.setMchId(required(settings.mchId(), "mch-id"));
-    config.setApiV3Key(required(settings.apiV3Key(), "api-v3-key"));
+    config.setApiV3Key(WechatKeys.apiV3Key(required(settings.apiV3Key(), "api-v3-key")));
     config.setCertSerialNo(required(settings.merchantSerialNo(), "merchant-serial-no"));
-    config.setPrivateKeyString(required(settings.privateKey(), "private-key"));
+    config.setPrivateKeyString(WechatKeys.privateKey(required(settings.privateKey(), "private-key")));
     config.setPublicKeyId(required(settings.publicKeyId(), "public-key-id"));
-    config.setPublicKeyString(required(settings.publicKey(), "public-key"));
+    config.setPublicKeyString(WechatKeys.publicKey(required(settings.publicKey(), "public-key")));
     config.setFullPublicKeyModel(true);
     config.setApiHostUrl(settings.payHost());
     config.setNotifyUrl(required(settings.notifyUrl(), "notify-url"));
@@ -44,7 +44,12 @@ class WechatClients {
     }
     // Eagerly, at start-up: loads the keys (file-free, but failing fast on a bad key) and sets
     // the signer and verifier that JSAPI signing and notification checks use.
-    config.initApiV3HttpClient();
+    try {
+      config.initApiV3HttpClient();
+    } catch (WxPayException | RuntimeException e) {
+      throw new IllegalStateException("WeChat Pay client could not be set up from flashgroup.wechat.* (keys, ids, pay-host): "
+          + e.getMessage(), e);
+    }
     WxPayService service = new WxPayServiceImpl();
     service.setConfig(config);
     return service;
@@ -62,7 +67,7 @@ class WechatClients {
     return service;
   }
 
-  private static String required(String value, String name) {
+  static String required(String value, String name) {
     if (value == null || value.isBlank()) {
       throw new IllegalStateException("flashgroup.wechat." + name + " (FLASHGROUP_WECHAT_"
           + name.toUpperCase().replace('-', '_') + ") must be set to use WeChat");

@@ -64,6 +64,11 @@ public class WechatNotifications {
       return Mono.just(new Rejected(Reason.STALE_TIMESTAMP,
           "Wechatpay-Timestamp is more than " + settings.notificationTolerance() + " away from now"));
     }
+    if (!s.serial().equals(settings.publicKeyId())) {
+      // WxJava's public-key verifier ignores the serial; WeChat Pay names the key it signed with there.
+      return Mono.just(new Rejected(Reason.BAD_SIGNATURE,
+          "Wechatpay-Serial does not name the WeChat Pay public key configured here (flashgroup.wechat.public-key-id)"));
+    }
     SignatureHeader header = new SignatureHeader();
     header.setSerial(s.serial());
     header.setSignature(s.signature());

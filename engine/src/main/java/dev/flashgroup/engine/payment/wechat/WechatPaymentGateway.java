@@ -16,6 +16,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -30,6 +32,7 @@ import reactor.core.publisher.Mono;
 @ConditionalOnProperty(name = "flashgroup.payment.gateway", havingValue = "wechat")
 class WechatPaymentGateway implements PaymentGateway {
 
+  private static final Logger log = LoggerFactory.getLogger(WechatPaymentGateway.class);
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private final WxPayService wechat;
@@ -110,18 +113,26 @@ class WechatPaymentGateway implements PaymentGateway {
             ? Mono.empty() : send(tracked));
   }
 
-  /** Asks WeChat Pay for the refund; a failure is recorded and returned, so the caller retries with backoff. */
+  /**
+   * Asks WeChat Pay for the refund. A failed call is recorded with its backoff and the reconciler
+   * sends it again when that is over; the caller is not failed, because retrying at once (the
+   * refund worker's own retries) would burn through the attempts in seconds and leave a refund that
+   * a short WeChat outage interrupted ABNORMAL. Only our own bookkeeping failing is an error.
+   */
   Mono<Void> send(WechatRefunds.Tracked refund) {
     return refunds.attempted(refund.refundNo())
-        .then(Blocking.call(() -> wechat.refundV3(request(refund.order()))))
-        .flatMap(result -> settlement.refund(refund.refundNo(), refund.orderId(), result.getStatus(), result.getRefundId()))
-        .onErrorResume(e -> {
-          Instant now = clock.instant();
-          int attempts = refund.attempts() + 1;
-          return refunds.failed(refund.refundNo(), e.toString(), attempts >= settings.refundAttempts(), now,
-                  now.plus(settings.refundBackoff(attempts)))
-              .then(Mono.error(e));
-        });
+        .then(Blocking.call(() -> wechat.refundV3(request(refund.order())))
+            .onErrorResume(e -> failed(refund, e).then(Mono.empty())))
+        .flatMap(result -> settlement.refund(refund.refundNo(), refund.orderId(), result.getStatus(), result.getRefundId()));
+  }
+
+  private Mono<Void> failed(WechatRefunds.Tracked refund, Throwable e) {
+    Instant now = clock.instant();
+    int attempts = refund.attempts() + 1;
+    log.warn("refund {} of order {} failed (attempt {}), tried again after backoff: {}", refund.refundNo(),
+        refund.orderId(), attempts, e.toString());
+    return refunds.failed(refund.refundNo(), e.toString(), settings.refundAttempts(), now,
+        now.plus(settings.refundBackoff(attempts)));
   }
 
   private WxPayRefundV3Request request(RefundOrder refund) {

@@ -3,6 +3,7 @@ package dev.flashgroup.engine.payment.wechat;
 import com.github.binarywang.wxpay.bean.result.WxPayOrderQueryV3Result;
 import com.github.binarywang.wxpay.exception.WxPayException;
 import com.github.binarywang.wxpay.service.WxPayService;
+import dev.flashgroup.engine.payment.PaymentConfirmation;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import dev.flashgroup.engine.wechat.WechatSettings;
 import java.time.Clock;
@@ -74,12 +75,23 @@ class WechatReconciler extends RepeatingJob {
     String state = order.getTradeState();
     if ("SUCCESS".equals(state) || "REFUND".equals(state)) {
       log.info("payment of order {} recovered by query ({} missed its notification)", prepay.orderId(), order.getTransactionId());
-      return settlement.paid(prepay.orderId(), order.getTransactionId(), order.getAmount().getTotal()).then();
+      return settlement.paid(prepay.orderId(), order.getTransactionId(), order.getAmount().getTotal())
+          .flatMap(outcome -> outcome == PaymentConfirmation.NOT_FOUND ? unknown(prepay, order) : Mono.empty());
     }
     if ("CLOSED".equals(state) || "REVOKED".equals(state) || "PAYERROR".equals(state)) {
       return trades.settled(prepay.orderId(), WechatTrades.CLOSED, null, clock.instant());
     }
     return closeIfOverdue(prepay);
+  }
+
+  /**
+   * Paid at WeChat Pay, but the engine no longer knows the order (its data was lost): a person has
+   * to look. Asked again after the usual delay, not at every round.
+   */
+  private Mono<Void> unknown(WechatTrades.Prepay prepay, WxPayOrderQueryV3Result order) {
+    log.error("order {} was paid ({}, {} fen) but the engine does not know it; it needs a person", prepay.orderId(),
+        order.getTransactionId(), order.getAmount().getTotal());
+    return trades.checkAgainAt(prepay.orderId(), clock.instant().plus(settings.reconcileAfter()));
   }
 
   /** Unpaid: closed once its payment deadline passed, otherwise looked at again later. */

@@ -84,14 +84,17 @@ class WechatRefunds {
         .then();
   }
 
-  /** A call that failed: counted, tried again after {@code checkAt}, or given up as ABNORMAL. */
-  Mono<Void> failed(String refundNo, String error, boolean giveUp, Instant now, Instant checkAt) {
+  /**
+   * A call that failed: tried again after {@code checkAt}, or given up as ABNORMAL once the
+   * recorded attempts (counted in the row, so concurrent senders agree) reach {@code maxAttempts}.
+   */
+  Mono<Void> failed(String refundNo, String error, int maxAttempts, Instant now, Instant checkAt) {
     return db.sql("UPDATE wechat_refunds SET last_error = :error, check_at = :checkAt,"
-            + " status = IF(:giveUp, 'ABNORMAL', status), updated_at = :now"
+            + " status = IF(attempts >= :max, 'ABNORMAL', status), updated_at = :now"
             + " WHERE refund_no = :no AND status IN ('PENDING', 'PROCESSING')")
         .bind("error", error.length() > 255 ? error.substring(0, 255) : error)
         .bind("checkAt", utc(checkAt))
-        .bind("giveUp", giveUp)
+        .bind("max", maxAttempts)
         .bind("now", utc(now))
         .bind("no", refundNo)
         .then();
