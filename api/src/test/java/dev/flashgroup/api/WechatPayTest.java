@@ -76,6 +76,7 @@ class WechatPayTest {
     WECHAT.refundsEndAbnormal(false);
     WECHAT.payAmountOffBy(0);
     WECHAT.forgeAnswers(false);
+    WECHAT.failRefundQueries(false);
   }
 
   @Test
@@ -296,6 +297,24 @@ class WechatPayTest {
     await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
     assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
     assertThat(WECHAT.refundedAmount("RD" + orderId)).isEqualTo(500);
+  }
+
+  @Test
+  void refundQueryThatFailsIsAskedAgainAfterTheDelayNotAtEveryRound() {
+    WECHAT.loseNotifications(true);
+    String orderId = paidSoloOrder();
+    WECHAT.failRefundQueries(true);
+    gateway.refund(new PaymentGateway.RefundOrder("RD" + orderId, orderId, 700, 3990)).block(PATIENCE);
+    assertThat(wechatRefund("RD" + orderId, "status")).isEqualTo("PROCESSING");
+
+    // Its first query (reconcile-after, 1 s, after it was sent) fails: the next one waits another
+    // reconcile-after instead of coming at every round (0.2 s here).
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM wechat_refunds WHERE refund_no = 'RD"
+        + orderId + "' AND check_at > created_at + INTERVAL 1500000 MICROSECOND") == 1);
+
+    WECHAT.failRefundQueries(false);
+    await().atMost(PATIENCE).until(() -> "SUCCESS".equals(wechatRefund("RD" + orderId, "status")));
+    assertThat(WECHAT.timesPaidOut("RD" + orderId)).isEqualTo(1);
   }
 
   @Test

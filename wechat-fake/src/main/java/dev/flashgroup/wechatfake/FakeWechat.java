@@ -54,6 +54,7 @@ public final class FakeWechat implements AutoCloseable {
   private volatile boolean buyersPay = true;
   private volatile boolean notificationsLost;
   private volatile boolean refundsAbnormal;
+  private volatile boolean refundQueriesFail;
   private volatile long paidAmountOffset;
   private volatile boolean answersForged;
   private volatile Duration payDelay = Duration.ofMillis(150);
@@ -118,6 +119,11 @@ public final class FakeWechat implements AutoCloseable {
   /** Refunds end ABNORMAL (the buyer's card was closed) instead of SUCCESS. */
   public void refundsEndAbnormal(boolean abnormal) {
     refundsAbnormal = abnormal;
+  }
+
+  /** Refund queries (refundQueryV3) fail with a 500 SYSTEM_ERROR: WeChat Pay is having a bad time. */
+  public void failRefundQueries(boolean fail) {
+    refundQueriesFail = fail;
   }
 
   /** The buyer pays this much more than the order asked for (a notification with a wrong amount). */
@@ -258,6 +264,9 @@ public final class FakeWechat implements AutoCloseable {
       return refund(json.readTree(body));
     }
     if ("GET".equals(method) && path.startsWith("/v3/refund/domestic/refunds/")) {
+      if (refundQueriesFail) {
+        return new Answer(500, error("SYSTEM_ERROR", "系统繁忙，请稍后重试"));
+      }
       Refund refund = refunds.get(parts.get(5));
       return refund == null ? new Answer(404, error("RESOURCE_NOT_EXISTS", "退款单不存在"))
           : new Answer(200, refundView(refund));

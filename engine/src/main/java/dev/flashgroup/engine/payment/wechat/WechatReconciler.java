@@ -58,8 +58,9 @@ class WechatReconciler extends RepeatingJob {
     Instant now = clock.instant();
     return trades.due(now, BATCH).concatMap(prepay -> payment(prepay).onErrorResume(e -> later(prepay, e)))
         .thenMany(refunds.due(now, BATCH).concatMap(refund -> refund(refund).onErrorResume(e -> {
+          // Asked again after the usual delay, not at every round while WeChat Pay is unwell.
           log.warn("refund {} not reconciled: {}", refund.refundNo(), e.toString());
-          return Mono.empty();
+          return refunds.checkAgainAt(refund.refundNo(), clock.instant().plus(settings.reconcileAfter()));
         })))
         .then();
   }

@@ -100,6 +100,11 @@ class WechatRefunds {
         .then();
   }
 
+  Mono<Void> checkAgainAt(String refundNo, Instant at) {
+    return db.sql("UPDATE wechat_refunds SET check_at = :at WHERE refund_no = :no").bind("at", utc(at)).bind("no", refundNo)
+        .then();
+  }
+
   Mono<Void> attempted(String refundNo) {
     return db.sql("UPDATE wechat_refunds SET attempts = attempts + 1 WHERE refund_no = :no").bind("no", refundNo).then();
   }
