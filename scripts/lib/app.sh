@@ -69,6 +69,9 @@ fg_app_remove() {
   if command -v rabbitmqctl >/dev/null 2>&1; then
     local q
     for q in orders refunds dead-letters; do rabbitmqctl -q delete_queue "$run_id.$q" >/dev/null 2>&1 || true; done
+    for q in events dead; do
+      rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$run_id.$q\">>), false, <<\"flashgroup\">>)." >/dev/null 2>&1 || true
+    done
   fi
 }
 

@@ -1,6 +1,7 @@
 package dev.flashgroup.api.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -76,7 +77,8 @@ class SecurityConfig {
           ************************************************************************""");
     }
     var key = new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    return NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+    return new CachingJwtDecoder(NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build(),
+        Clock.systemUTC(), 200_000);
   }
 
   private static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
