@@ -32,12 +32,14 @@ fg_app_start() {
   fg_app_pid=$!
   local i
   for ((i = 0; i < 240; i++)); do
-    if curl -fs "localhost:$port/actuator/health/liveness" >/dev/null 2>&1; then
-      fg_ok "flashgroup $run_id answers on :$port (pid $fg_app_pid)"
-      return 0
-    fi
     if ! kill -0 "$fg_app_pid" 2>/dev/null; then
       break
+    fi
+    # The answer must come from this run's process: another instance that took the port between
+    # fg_free_port and our start would otherwise serve the run against its own database.
+    if grep -q "started on port $port" "$log" && curl -fs "localhost:$port/actuator/health/liveness" >/dev/null 2>&1; then
+      fg_ok "flashgroup $run_id answers on :$port (pid $fg_app_pid)"
+      return 0
     fi
     sleep 0.5
   done
