@@ -2,8 +2,9 @@ package dev.flashgroup.api.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +46,17 @@ class SecurityConfig {
         .authorizeExchange(auth -> auth
             .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
                 "/swagger-ui.html", "/webjars/**").permitAll()
+            // The reservation paths are the hot ones: matchers are tried in order, one after the other,
+            // so they come right after the probes. None of the rules before or after overlaps them.
+            .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/groups/match",
+                "/api/v1/activities/*/orders",
+                "/api/v1/groups/*/members", "/api/v1/orders/*/payment").hasRole("CUSTOMER")
             // Posters are share images: WeChat fetches them without a token.
             .pathMatchers(HttpMethod.GET, "/api/v1/groups/*/poster.png").permitAll()
             // WeChat calls these without a token; the handlers check WeChat's signatures instead.
             .pathMatchers(HttpMethod.POST, "/api/v1/payments/wechat/notify", "/api/v1/payments/wechat/refund-notify",
                 "/api/v1/auth/wechat").permitAll()
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
-            .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/groups/match",
-                "/api/v1/activities/*/orders",
-                "/api/v1/groups/*/members", "/api/v1/orders/*/payment").hasRole("CUSTOMER")
             .pathMatchers("/api/v1/**").authenticated()
             .pathMatchers("/actuator/**").hasRole("ADMIN")
             .anyExchange().denyAll())
@@ -81,10 +84,32 @@ class SecurityConfig {
         Clock.systemUTC(), 200_000);
   }
 
+  /**
+   * Authorities per distinct roles claim: every request converts its (cached) token, and
+   * {@code getClaimAsStringList} goes through a ConversionService each time. Tokens carry one of a
+   * handful of role sets; the map stays small (bounded anyway).
+   */
+  private static final Map<Object, List<GrantedAuthority>> AUTHORITIES = new ConcurrentHashMap<>();
+
   private static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+    return Mono.just(new JwtAuthenticationToken(jwt, authorities(jwt), jwt.getSubject()));
+  }
+
+  private static List<GrantedAuthority> authorities(Jwt jwt) {
+    Object claim = jwt.getClaims().get("roles");
+    if (claim == null) {
+      return List.of();
+    }
+    List<GrantedAuthority> known = AUTHORITIES.get(claim);
+    if (known != null) {
+      return known;
+    }
     List<String> roles = jwt.getClaimAsStringList("roles");
-    Collection<GrantedAuthority> authorities = roles == null ? List.of()
+    List<GrantedAuthority> authorities = roles == null ? List.of()
         : roles.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r)).toList();
-    return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+    if (claim instanceof List && AUTHORITIES.size() < 64) {
+      AUTHORITIES.put(List.copyOf((List<?>) claim), authorities);
+    }
+    return authorities;
   }
 }

@@ -1,6 +1,9 @@
 package dev.flashgroup.api.web;
 
 import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -9,11 +12,15 @@ import org.springframework.http.ResponseEntity;
 /** RFC 9457 problem details with a stable machine-readable {@code code}. */
 public final class Problems {
 
+  /** Type URI per code: codes are a small fixed set, and parsing a URI per refusal showed in profiles. */
+  private static final Map<String, URI> TYPES = new ConcurrentHashMap<>();
+
   private Problems() {}
 
   public static ProblemDetail detail(HttpStatus status, String code, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create("https://flashgroup.dev/problems/" + code.toLowerCase().replace('_', '-')));
+    problem.setType(TYPES.computeIfAbsent(code,
+        c -> URI.create("https://flashgroup.dev/problems/" + c.toLowerCase(Locale.ROOT).replace('_', '-'))));
     problem.setProperty("code", code);
     return problem;
   }

@@ -50,7 +50,7 @@ public final class Isolation {
   /** Points an application context at this class's own database, namespace and queues. */
   public Map<String, Object> properties() {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put("spring.r2dbc.url", "r2dbc:mysql://" + DB_HOST + ":" + DB_PORT + "/" + database() + "?serverZoneId=UTC");
+    p.put("spring.r2dbc.url", "r2dbc:mysql://" + DB_HOST + ":" + DB_PORT + "/" + database() + "?serverZoneId=UTC&queryCacheSize=256");
     p.put("spring.r2dbc.username", DB_USER);
     p.put("spring.r2dbc.password", DB_PASSWORD);
     p.put("spring.flyway.url", jdbcUrl());
