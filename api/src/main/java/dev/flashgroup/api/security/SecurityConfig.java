@@ -44,7 +44,8 @@ class SecurityConfig {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .authorizeExchange(auth -> auth
-            .pathMatchers("/actuator/health/**", "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**",
+            // Metrics name exception classes, URIs and the JVM's build: ADMIN only (the rule below).
+            .pathMatchers("/actuator/health/**", "/v3/api-docs/**", "/swagger-ui/**",
                 "/swagger-ui.html", "/webjars/**").permitAll()
             // The reservation paths are the hot ones: matchers are tried in order, one after the other,
             // so they come right after the probes. None of the rules before or after overlaps them.
@@ -80,8 +81,10 @@ class SecurityConfig {
           ************************************************************************""");
     }
     var key = new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    return new CachingJwtDecoder(NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build(),
-        Clock.systemUTC(), 200_000);
+    NimbusReactiveJwtDecoder verifier = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256)
+        .build();
+    verifier.setJwtValidator(TokenRules.all());
+    return new CachingJwtDecoder(verifier, Clock.systemUTC(), 200_000);
   }
 
   /**
