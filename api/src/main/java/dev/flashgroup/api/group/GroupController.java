@@ -65,11 +65,16 @@ class GroupController {
         g.members().stream().map(GroupController::mask).toList(), g.paid(), g.remainingSlots(), g.deadline(), g.virtualMembers(), g.price());
   }
 
-  /** {@code alice} → {@code a***e}; short ids show only their first character. */
+  /**
+   * {@code alice} → {@code a***e}; short ids show only their first character. Counted in code
+   * points, so a character outside the BMP is shown whole or not at all, never as half a pair.
+   */
   static String mask(String id) {
     if (id == null || id.isEmpty()) {
       return id;
     }
-    return id.length() <= 2 ? id.charAt(0) + "***" : id.charAt(0) + "***" + id.charAt(id.length() - 1);
+    int[] points = id.codePoints().toArray();
+    String first = Character.toString(points[0]);
+    return points.length <= 2 ? first + "***" : first + "***" + Character.toString(points[points.length - 1]);
   }
 }

@@ -19,6 +19,7 @@ import me.chanjar.weixin.common.error.WxErrorException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /** Turns failures into problem details; expected outcomes are mapped by the handlers themselves. */
 @RestControllerAdvice
@@ -40,6 +41,13 @@ class ProblemHandler {
   @ExceptionHandler(ServerWebInputException.class)
   ProblemDetail malformed(ServerWebInputException e) {
     return Problems.detail(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", e.getReason());
+  }
+
+  /** Spring's own reason names the handler's body class; a client needs only what to send. */
+  @ExceptionHandler(UnsupportedMediaTypeStatusException.class)
+  ProblemDetail unsupportedMediaType(UnsupportedMediaTypeStatusException e) {
+    return Problems.detail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, HttpStatus.UNSUPPORTED_MEDIA_TYPE.name(),
+        "Send the body as application/json");
   }
 
   @ExceptionHandler(ResponseStatusException.class)
