@@ -9,7 +9,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** Live figures of an activity for its merchant and remaining stock for buyers. */
+/** An activity's figures: {@link MerchantFigures} for its merchant, remaining stock for buyers. */
 @Service
 public class ActivityFigures {
 
@@ -30,11 +30,11 @@ public class ActivityFigures {
         .defaultIfEmpty(activity.stock());
   }
 
-  public Mono<LiveFigures> of(Activity activity) {
+  public Mono<MerchantFigures> of(Activity activity) {
     return Mono.zip(remainingStock(activity),
             countByStatus("purchase_groups", activity.id()),
             countByStatus("orders", activity.id()))
-        .map(t -> new LiveFigures(t.getT1(), t.getT2(), t.getT3()));
+        .map(t -> new MerchantFigures(t.getT1(), t.getT2(), t.getT3()));
   }
 
   private Mono<Map<String, Long>> countByStatus(String table, ActivityId id) {

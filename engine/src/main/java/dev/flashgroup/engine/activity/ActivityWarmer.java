@@ -1,6 +1,6 @@
 package dev.flashgroup.engine.activity;
 
-import dev.flashgroup.engine.keys.LiveActivities;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Warms activities into Redis ahead of their start, then repairs the rows of live activities that
+ * Warms activities into Redis ahead of their start, then repairs the rows of warm activities that
  * missed a merchant's cancel or add-stock (see {@link ActivityRepair}). Safe with several
  * instances: warming is idempotent in Lua, so two instances warming the same activity leave one
  * copy of it, and a repair writes absolute values under the activity's row lock.
@@ -20,16 +20,16 @@ class ActivityWarmer extends RepeatingJob {
   private final Activities activities;
   private final WarmUp warmUp;
   private final ActivityRepair repair;
-  private final LiveActivities live;
+  private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
 
-  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair, LiveActivities live,
+  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair, WarmActivities warm,
       ActivitySettings settings, Clock clock) {
     this.activities = activities;
     this.warmUp = warmUp;
     this.repair = repair;
-    this.live = live;
+    this.warm = warm;
     this.settings = settings;
     this.clock = clock;
   }
@@ -39,7 +39,7 @@ class ActivityWarmer extends RepeatingJob {
     Instant now = clock.instant();
     return activities.dueForWarming(now, now.plus(settings.warmAhead()))
         .concatMap(warmUp::warm)
-        .then(live.visit("repairing", repair::repair).then());
+        .then(warm.visit("repairing", repair::repair).then());
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.flashgroup.engine.activity;
 
-import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.messaging.RelaySettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,23 +12,23 @@ import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
-/** Loads an activity into Redis (warm_activity.lua) and lists it as live for the sweeper and relay. */
+/** Loads an activity into Redis (warm_activity.lua) and lists it among the warm activities for the sweeper and relay. */
 @Component
 class WarmUp {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
-  private final LiveActivities live;
+  private final WarmActivities warm;
   private final RedisScript<String> warmActivity;
   private final Activities activities;
   private final RelaySettings relay;
   private final TransactionalOperator tx;
 
-  WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, RedisScript<String> warmActivity,
+  WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<String> warmActivity,
       Activities activities, RelaySettings relay, ReactiveTransactionManager transactions) {
     this.redis = redis;
     this.keys = keys;
-    this.live = live;
+    this.warm = warm;
     this.warmActivity = warmActivity;
     this.activities = activities;
     this.relay = relay;
@@ -50,7 +50,7 @@ class WarmUp {
     args.add(relay.consumerGroup());
     args.addAll(terms(a));
     return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
-        .then(live.add(a.id()))
+        .then(warm.add(a.id()))
         .then(activities.markWarmed(a.id()));
   }
 

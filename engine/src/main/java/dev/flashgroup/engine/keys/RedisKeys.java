@@ -21,7 +21,7 @@ public class RedisKeys {
   }
 
   /** Ids of activities that are warm in Redis; the sweeper and relay walk this set. */
-  public String liveActivities() {
+  public String warmActivities() {
     return namespace + ":live";
   }
 

@@ -2,8 +2,8 @@ package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import reactor.rabbitmq.SendOptions;
 import reactor.rabbitmq.Sender;
 
 /**
- * Moves events from each live activity's Redis stream to RabbitMQ. A stream entry is acknowledged
+ * Moves events from each warm activity's Redis stream to RabbitMQ. A stream entry is acknowledged
  * and deleted only after the broker confirmed it, so a broker outage delays events and never loses
  * them; entries read but not confirmed are read again (from the consumer's pending list) first.
  * Redelivery can duplicate an event, which the workers tolerate.
@@ -40,7 +40,7 @@ class EventRelay extends RepeatingJob {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
-  private final LiveActivities live;
+  private final WarmActivities warm;
   private final Sender sender;
   private final Topology topology;
   private final MessagingSettings messaging;
@@ -49,11 +49,11 @@ class EventRelay extends RepeatingJob {
   private final AtomicLong lagMillis = new AtomicLong();
   private volatile long nextAdoption;
 
-  EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, Sender sender, Topology topology,
+  EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, Sender sender, Topology topology,
       MessagingSettings messaging, RelaySettings settings, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
-    this.live = live;
+    this.warm = warm;
     this.sender = sender;
     this.topology = topology;
     this.messaging = messaging;
@@ -78,7 +78,7 @@ class EventRelay extends RepeatingJob {
     if (adopt) {
       nextAdoption = clock.millis() + settings.adoptInterval().toMillis();
     }
-    return live.visit("relaying", activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty())
+    return warm.visit("relaying", activity -> (adopt ? adoptAbandoned(activity) : Mono.<Void>empty())
             .then(relay(activity)))
         .then();
   }

@@ -1,8 +1,8 @@
 package dev.flashgroup.engine.timer;
 
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.keys.LiveActivities;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Expires unpaid reservations and fails groups that did not fill, for every live activity. The
+ * Expires unpaid reservations and fails groups that did not fill, for every warm activity. The
  * scripts take due entries atomically, so several instances may sweep the same activity.
  */
 @Component
@@ -24,18 +24,18 @@ class DeadlineSweeper extends RepeatingJob {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
-  private final LiveActivities live;
+  private final WarmActivities warm;
   private final RedisScript<Long> expireReservations;
   private final RedisScript<Long> failGroups;
   private final TimerSettings settings;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
 
-  DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, LiveActivities live, RedisScript<Long> expireReservations,
+  DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<Long> expireReservations,
       RedisScript<Long> failGroups, TimerSettings settings, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
-    this.live = live;
+    this.warm = warm;
     this.expireReservations = expireReservations;
     this.failGroups = failGroups;
     this.settings = settings;
@@ -56,7 +56,7 @@ class DeadlineSweeper extends RepeatingJob {
   @Override
   protected Mono<?> round() {
     AtomicLong due = new AtomicLong();
-    return live.visit("sweeping", activity -> sweep(activity).then(dueLater(activity)))
+    return warm.visit("sweeping", activity -> sweep(activity).then(dueLater(activity)))
         .doOnNext(due::addAndGet)
         .then(Mono.fromRunnable(() -> backlog.set(due.get())));
   }

@@ -1,11 +1,12 @@
-package dev.flashgroup.engine.live;
+package dev.flashgroup.engine.progress;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Live progress streamed to buyers.
+ * Progress of groups and activities streamed to buyers. The properties keep their historical
+ * {@code flashgroup.live} prefix: deployments set them as {@code FLASHGROUP_LIVE_*} variables.
  *
  * @param readBlock how long one blocking XREAD of an activity's stream waits for new entries
  * @param readBatch most stream entries taken by one XREAD
@@ -13,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often an idle event stream sends a comment to keep the connection open
  */
 @ConfigurationProperties("flashgroup.live")
-public record LiveSettings(
+public record ProgressSettings(
     @DefaultValue("PT2S") Duration readBlock,
     @DefaultValue("200") int readBatch,
     @DefaultValue("64") int subscriberBuffer,

@@ -21,7 +21,7 @@ import reactor.core.Disposable;
 /** Heartbeat comments keep a quiet event stream open, and do not keep a finished one open. */
 @IsolatedServices
 @ApiTest
-class LiveHeartbeatTest {
+class ProgressHeartbeatTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 

@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.live;
+package dev.flashgroup.engine.progress;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
@@ -29,15 +29,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads one activity's event stream for this instance's live subscribers: blocking XREADs without
+ * Reads one activity's event stream for this instance's progress subscribers: blocking XREADs without
  * a consumer group (the relay's group and its acknowledgements are untouched), on a connection of
  * its own so a waiting read never holds up the shared Redis connection. It starts at the stream's
  * last id, so subscribers see what happens from now on; they read a snapshot when it says
- * {@link LiveUpdate.Listening}.
+ * {@link ProgressUpdate.Listening}.
  */
-final class ActivityReader {
+final class ActivityProgressReader {
 
-  private static final Logger log = LoggerFactory.getLogger(ActivityReader.class);
+  private static final Logger log = LoggerFactory.getLogger(ActivityProgressReader.class);
   private static final ByteBuffer TYPE = bytes("type");
   private static final ByteBuffer DATA = bytes("data");
 
@@ -46,15 +46,15 @@ final class ActivityReader {
   private final ReactiveRedisConnectionFactory connections;
   private final DatabaseClient db;
   private final JsonMapper json;
-  private final LiveSettings settings;
+  private final ProgressSettings settings;
   private final AtomicInteger openReaders;
   private final AtomicBoolean connected = new AtomicBoolean();
   private final AtomicBoolean listening = new AtomicBoolean();
   private final AtomicLong formedBefore = new AtomicLong();
   private final Set<String> formedSince = ConcurrentHashMap.newKeySet();
 
-  ActivityReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
-      DatabaseClient db, JsonMapper json, LiveSettings settings, AtomicInteger openReaders) {
+  ActivityProgressReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
+      DatabaseClient db, JsonMapper json, ProgressSettings settings, AtomicInteger openReaders) {
     this.activity = activity;
     this.keys = keys;
     this.connections = connections;
@@ -65,7 +65,7 @@ final class ActivityReader {
   }
 
   /** Reads until cancelled; the connection is closed on cancel, error or completion. */
-  Flux<LiveUpdate> read() {
+  Flux<ProgressUpdate> read() {
     return Flux.usingWhen(
         Mono.fromSupplier(() -> {
           ReactiveRedisConnection connection = connections.getReactiveConnection();
@@ -94,7 +94,7 @@ final class ActivityReader {
     return formedBefore.get() + formedSince.size();
   }
 
-  private Flux<LiveUpdate> readWith(ReactiveRedisConnection connection) {
+  private Flux<ProgressUpdate> readWith(ReactiveRedisConnection connection) {
     ByteBuffer stream = bytes(keys.events());
     Mono<String> lastId = connection.streamCommands().xInfo(stream)
         .map(info -> info.lastGeneratedId())
@@ -106,35 +106,35 @@ final class ActivityReader {
       formedSince.clear();
       AtomicReference<String> last = new AtomicReference<>(start.getT1());
       StreamReadOptions options = StreamReadOptions.empty().block(settings.readBlock()).count(settings.readBatch());
-      Flux<LiveUpdate> batches = Flux.defer(() -> connection.streamCommands()
+      Flux<ProgressUpdate> batches = Flux.defer(() -> connection.streamCommands()
               .xRead(options, StreamOffset.create(stream, ReadOffset.from(last.get())))
               .collectList())
           .repeat()
           .concatMap(batch -> updates(connection, batch, last));
       listening.set(true);
-      return Flux.concat(Mono.just(LiveUpdate.LISTENING), batches);
+      return Flux.concat(Mono.just(ProgressUpdate.LISTENING), batches);
     });
   }
 
-  private Flux<LiveUpdate> updates(ReactiveRedisConnection connection, List<ByteBufferRecord> batch,
+  private Flux<ProgressUpdate> updates(ReactiveRedisConnection connection, List<ByteBufferRecord> batch,
       AtomicReference<String> last) {
     if (batch.isEmpty()) {
       return Flux.empty();
     }
     last.set(batch.get(batch.size() - 1).getId().getValue());
-    List<LiveUpdate> updates = new ArrayList<>();
+    List<ProgressUpdate> updates = new ArrayList<>();
     for (ByteBufferRecord entry : batch) {
       GroupProgress group = group(entry.getValue());
       if (group != null) {
         if ("SUCCEEDED".equals(group.status())) {
           formedSince.add(group.groupId());
         }
-        updates.add(new LiveUpdate.GroupChanged(group));
+        updates.add(new ProgressUpdate.GroupChanged(group));
       }
     }
-    Mono<LiveUpdate> figures = connection.hashCommands()
+    Mono<ProgressUpdate> figures = connection.hashCommands()
         .hMGet(bytes(keys.activity()), List.of(bytes("stock"), bytes("state")))
-        .map(values -> new LiveUpdate.ActivityChanged(new ActivityProgress(activity.value(),
+        .map(values -> new ProgressUpdate.ActivityChanged(new ActivityProgress(activity.value(),
             values.get(0) == null ? 0 : Integer.parseInt(text(values.get(0))), groupsFormed(),
             values.get(1) != null && "CANCELLED".equals(text(values.get(1))))));
     return Flux.fromIterable(updates).concatWith(figures);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.live.LiveProgress;
+import dev.flashgroup.engine.progress.ProgressFeeds;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
@@ -40,7 +40,7 @@ import reactor.util.retry.Retry;
 /** Live progress over Server-Sent Events, fed by the activity streams the scripts append to. */
 @IsolatedServices
 @ApiTest
-class LiveEventsTest {
+class ProgressEventsTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> FRAME =
@@ -49,7 +49,7 @@ class LiveEventsTest {
       new ParameterizedTypeReference<>() {};
 
   @Autowired WebTestClient http;
-  @Autowired LiveProgress live;
+  @Autowired ProgressFeeds feeds;
   @Autowired Reservations reservations;
   @LocalServerPort int port;
   Shop shop;
@@ -138,7 +138,7 @@ class LiveEventsTest {
             .subscribe(e -> (e.data().contains("\"members\":1,") ? snapshots : joins).add(subscriber)));
       }
       await().atMost(PATIENCE).untilAsserted(() -> assertThat(snapshots).hasSize(subscribers));
-      await().atMost(PATIENCE).until(() -> live.subscribers(new ActivityId(activity)) == subscribers);
+      await().atMost(PATIENCE).until(() -> feeds.subscribers(new ActivityId(activity)) == subscribers);
 
       shop.join("bob", groupId);
 
@@ -147,8 +147,8 @@ class LiveEventsTest {
       subscriptions.forEach(Disposable::dispose);
       connections.dispose();
     }
-    await().atMost(PATIENCE).until(() -> live.subscribers(new ActivityId(activity)) == 0);
-    await().atMost(PATIENCE).until(() -> !live.reading(new ActivityId(activity)));
+    await().atMost(PATIENCE).until(() -> feeds.subscribers(new ActivityId(activity)) == 0);
+    await().atMost(PATIENCE).until(() -> !feeds.reading(new ActivityId(activity)));
   }
 
   @Test
@@ -159,14 +159,14 @@ class LiveEventsTest {
     Disposable subscription = events("/api/v1/groups/" + groupId + "/events", "carol")
         .filter(e -> e.data() != null).subscribe(e -> frames.incrementAndGet());
     await().atMost(PATIENCE).until(() -> frames.get() == 1);
-    assertThat(live.subscribers(new ActivityId(activity))).isEqualTo(1);
-    assertThat(live.reading(new ActivityId(activity))).isTrue();
+    assertThat(feeds.subscribers(new ActivityId(activity))).isEqualTo(1);
+    assertThat(feeds.reading(new ActivityId(activity))).isTrue();
 
     subscription.dispose();
 
-    await().atMost(PATIENCE).until(() -> live.subscribers(new ActivityId(activity)) == 0);
-    await().atMost(PATIENCE).until(() -> !live.reading(new ActivityId(activity)));
-    await().atMost(PATIENCE).until(() -> live.openReaders() == 0);
+    await().atMost(PATIENCE).until(() -> feeds.subscribers(new ActivityId(activity)) == 0);
+    await().atMost(PATIENCE).until(() -> !feeds.reading(new ActivityId(activity)));
+    await().atMost(PATIENCE).until(() -> feeds.openReaders() == 0);
   }
 
   @Test
@@ -177,26 +177,26 @@ class LiveEventsTest {
       ActivityId id = new ActivityId(
           shop.schedule("shop-1", Shop.activity(2, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5))));
       watched.add(id);
-      subscriptions.add(live.activity(id, 10).subscribe());
-      subscriptions.add(live.activity(id, 10).subscribe());
+      subscriptions.add(feeds.activity(id, 10).subscribe());
+      subscriptions.add(feeds.activity(id, 10).subscribe());
     }
-    await().atMost(PATIENCE).until(() -> watched.stream().allMatch(id -> live.subscribers(id) == 2 && live.reading(id)));
+    await().atMost(PATIENCE).until(() -> watched.stream().allMatch(id -> feeds.subscribers(id) == 2 && feeds.reading(id)));
 
     subscriptions.forEach(Disposable::dispose);
 
-    await().atMost(PATIENCE).until(() -> watched.stream().noneMatch(live::watches));
-    await().atMost(PATIENCE).until(() -> live.openReaders() == 0);
+    await().atMost(PATIENCE).until(() -> watched.stream().noneMatch(feeds::watches));
+    await().atMost(PATIENCE).until(() -> feeds.openReaders() == 0);
     // Watching again after the clean-up starts a fresh reader.
     ActivityId again = watched.get(0);
     List<Integer> stock = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Disposable subscription = live.activity(again, 10).subscribe(p -> stock.add(p.remainingStock()));
+    Disposable subscription = feeds.activity(again, 10).subscribe(p -> stock.add(p.remainingStock()));
     try {
-      await().atMost(PATIENCE).until(() -> !stock.isEmpty() && live.reading(again));
-      assertThat(live.watches(again)).isTrue();
+      await().atMost(PATIENCE).until(() -> !stock.isEmpty() && feeds.reading(again));
+      assertThat(feeds.watches(again)).isTrue();
     } finally {
       subscription.dispose();
     }
-    await().atMost(PATIENCE).until(() -> !live.watches(again));
+    await().atMost(PATIENCE).until(() -> !feeds.watches(again));
   }
 
   @Test
@@ -211,10 +211,10 @@ class LiveEventsTest {
         request(1);
       }
     };
-    live.activity(id, 100).subscribe(stalled);
-    Disposable subscription = live.activity(id, 100).subscribe(p -> fast.add(p.remainingStock()));
+    feeds.activity(id, 100).subscribe(stalled);
+    Disposable subscription = feeds.activity(id, 100).subscribe(p -> fast.add(p.remainingStock()));
     try {
-      await().atMost(PATIENCE).until(() -> !fast.isEmpty() && live.subscribers(id) == 2);
+      await().atMost(PATIENCE).until(() -> !fast.isEmpty() && feeds.subscribers(id) == 2);
 
       Flux.range(0, 100).flatMap(i -> reservations.buyAlone(id, "buyer-" + i, null), 8)
           .ofType(ReservationOutcome.Reserved.class).count().block(PATIENCE);
@@ -224,7 +224,7 @@ class LiveEventsTest {
       stalled.dispose();
       subscription.dispose();
     }
-    await().atMost(PATIENCE).until(() -> live.subscribers(id) == 0);
+    await().atMost(PATIENCE).until(() -> feeds.subscribers(id) == 0);
   }
 
   @Test

@@ -11,28 +11,28 @@ import reactor.core.publisher.Mono;
 
 /** The activities warm in Redis, which the relay and the timers visit on every round. */
 @Component
-public class LiveActivities {
+public class WarmActivities {
 
-  private static final Logger log = LoggerFactory.getLogger(LiveActivities.class);
+  private static final Logger log = LoggerFactory.getLogger(WarmActivities.class);
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
 
-  LiveActivities(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+  WarmActivities(ReactiveStringRedisTemplate redis, RedisKeys keys) {
     this.redis = redis;
     this.keys = keys;
   }
 
   public Mono<Void> add(ActivityId activity) {
-    return redis.opsForSet().add(keys.liveActivities(), activity.toString()).then();
+    return redis.opsForSet().add(keys.warmActivities(), activity.toString()).then();
   }
 
   /**
-   * Runs {@code work} for each live activity, one after another. An activity whose work fails is
+   * Runs {@code work} for each warm activity, one after another. An activity whose work fails is
    * logged and skipped, so one activity in trouble never holds up the others.
    */
   public <T> Flux<T> visit(String what, Function<ActivityId, Mono<T>> work) {
-    return redis.opsForSet().members(keys.liveActivities())
+    return redis.opsForSet().members(keys.warmActivities())
         .map(id -> new ActivityId(Long.parseLong(id)))
         .concatMap(activity -> work.apply(activity).onErrorResume(e -> {
           log.warn("{} activity {} failed: {}", what, activity, e.toString());

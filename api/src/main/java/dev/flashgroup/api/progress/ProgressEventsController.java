@@ -1,10 +1,10 @@
-package dev.flashgroup.api.live;
+package dev.flashgroup.api.progress;
 
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.live.LiveProgress;
-import dev.flashgroup.engine.live.LiveSettings;
+import dev.flashgroup.engine.progress.ProgressFeeds;
+import dev.flashgroup.engine.progress.ProgressSettings;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -21,9 +21,9 @@ import reactor.core.scheduler.Schedulers;
  * open. A group's stream ends after the frame that settles it.
  */
 @RestController
-class LiveEventsController {
+class ProgressEventsController {
 
-  private final LiveProgress live;
+  private final ProgressFeeds feeds;
   private final Activities activities;
   /**
    * One ticker for every stream of this instance: a client that leaves unsubscribes from it and
@@ -31,8 +31,8 @@ class LiveEventsController {
    */
   private final Flux<Long> heartbeats;
 
-  LiveEventsController(LiveProgress live, Activities activities, LiveSettings settings) {
-    this.live = live;
+  ProgressEventsController(ProgressFeeds feeds, Activities activities, ProgressSettings settings) {
+    this.feeds = feeds;
     this.activities = activities;
     this.heartbeats = Flux.interval(settings.heartbeat(), settings.heartbeat(), Schedulers.parallel())
         .onBackpressureDrop()
@@ -42,9 +42,9 @@ class LiveEventsController {
 
   @GetMapping("/api/v1/groups/{groupId}/events")
   Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> group(@PathVariable String groupId) {
-    return live.snapshot(groupId)
+    return feeds.snapshot(groupId)
         .publishOn(Schedulers.parallel())
-        .map(known -> stream(live.group(groupId).map(g -> frame("group", Long.toString(g.version()), g))))
+        .map(known -> stream(feeds.group(groupId).map(g -> frame("group", Long.toString(g.version()), g))))
         .defaultIfEmpty(Problems.notFound("group", groupId));
   }
 
@@ -54,7 +54,7 @@ class LiveEventsController {
       return Mono.just(Problems.notFound("activity", Long.toString(id)));
     }
     return activities.find(new ActivityId(id))
-        .map(a -> stream(live.activity(a.id(), a.stock()).map(p -> frame("activity", null, p))))
+        .map(a -> stream(feeds.activity(a.id(), a.stock()).map(p -> frame("activity", null, p))))
         .defaultIfEmpty(Problems.notFound("activity", Long.toString(id)));
   }
 

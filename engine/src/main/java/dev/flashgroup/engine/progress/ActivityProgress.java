@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.live;
+package dev.flashgroup.engine.progress;
 
 /**
  * An activity as buyers watch it: units still for sale and groups formed so far. Remaining stock

@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.live;
+package dev.flashgroup.engine.progress;
 
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;

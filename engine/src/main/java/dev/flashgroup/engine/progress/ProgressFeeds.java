@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.live;
+package dev.flashgroup.engine.progress;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
@@ -22,35 +22,36 @@ import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Live progress of groups and activities, from what the Lua scripts append to the activity
+ * Progress feeds of groups and activities, built from what the Lua scripts append to the activity
  * streams. One reader per activity per instance, started by the first subscriber and stopped (its
  * connection closed) when the last one leaves; its updates are fanned out in-process, off the
  * Redis client's threads. Each subscriber has a bounded buffer that drops its oldest updates when
  * the client does not keep up, so a slow or vanished client costs the others nothing.
  */
 @Component
-public class LiveProgress {
+public class ProgressFeeds {
 
-  private record Channel(ActivityReader reader, Flux<LiveUpdate> shared, AtomicInteger subscribers) {}
+  private record Channel(ActivityProgressReader reader, Flux<ProgressUpdate> shared, AtomicInteger subscribers) {}
 
   private final ReactiveStringRedisTemplate redis;
   private final ReactiveRedisConnectionFactory connections;
   private final RedisKeys keys;
   private final DatabaseClient db;
   private final JsonMapper json;
-  private final LiveSettings settings;
+  private final ProgressSettings settings;
   private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicInteger openReaders = new AtomicInteger();
 
-  LiveProgress(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
-      DatabaseClient db, JsonMapper json, LiveSettings settings, MeterRegistry meters) {
+  ProgressFeeds(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
+      DatabaseClient db, JsonMapper json, ProgressSettings settings, MeterRegistry meters) {
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
     this.db = db;
     this.json = json;
     this.settings = settings;
+    // Metric names stay as dashboards know them, like the settings' prefix.
     meters.gauge("flashgroup.live.subscribers", List.of(), channels,
         c -> c.values().stream().mapToInt(ch -> ch.subscribers().get()).sum());
     meters.more().counter("flashgroup.live.dropped", List.of(), dropped, AtomicLong::get);
@@ -62,12 +63,12 @@ public class LiveProgress {
       AtomicLong newest = new AtomicLong(-1);
       return updates(channel)
           .concatMap(update -> {
-            if (update instanceof LiveUpdate.Listening) {
+            if (update instanceof ProgressUpdate.Listening) {
               // Off the Redis client's event loop: a thousand subscribers arriving at once must
               // not keep it from reading replies.
               return snapshot(activity, groupId).publishOn(Schedulers.parallel());
             }
-            if (update instanceof LiveUpdate.GroupChanged changed && changed.group().groupId().equals(groupId)) {
+            if (update instanceof ProgressUpdate.GroupChanged changed && changed.group().groupId().equals(groupId)) {
               return Mono.just(changed.group());
             }
             return Mono.<GroupProgress>empty();
@@ -89,13 +90,13 @@ public class LiveProgress {
    */
   public Flux<ActivityProgress> activity(ActivityId activity, int scheduledStock) {
     return watching(activity, channel -> updates(channel).concatMap(update -> {
-      if (update instanceof LiveUpdate.Listening) {
+      if (update instanceof ProgressUpdate.Listening) {
         return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
             .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
                 channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))))
             .publishOn(Schedulers.parallel());
       }
-      if (update instanceof LiveUpdate.ActivityChanged changed) {
+      if (update instanceof ProgressUpdate.ActivityChanged changed) {
         return Mono.just(changed.activity());
       }
       return Mono.<ActivityProgress>empty();
@@ -146,18 +147,18 @@ public class LiveProgress {
         (id, current) -> current == channel && current.subscribers().decrementAndGet() == 0 ? null : current);
   }
 
-  private Flux<LiveUpdate> updates(Channel channel) {
+  private Flux<ProgressUpdate> updates(Channel channel) {
     // The shared flux first, then the flag: a reader that was already listening is announced
     // here, one that starts listening later announces itself through the shared flux.
     return channel.shared()
-        .mergeWith(Mono.fromCallable(() -> channel.reader().listening() ? LiveUpdate.LISTENING : null))
+        .mergeWith(Mono.fromCallable(() -> channel.reader().listening() ? ProgressUpdate.LISTENING : null))
         .onBackpressureBuffer(settings.subscriberBuffer(), update -> dropped.incrementAndGet(),
             BufferOverflowStrategy.DROP_OLDEST);
   }
 
   private Channel open(ActivityId activity) {
-    var reader = new ActivityReader(activity, keys.of(activity), connections, db, json, settings, openReaders);
-    Flux<LiveUpdate> shared = reader.read()
+    var reader = new ActivityProgressReader(activity, keys.of(activity), connections, db, json, settings, openReaders);
+    Flux<ProgressUpdate> shared = reader.read()
         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
         // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
         // activity, none per subscriber: leaving subscribers cancel no scheduled task.

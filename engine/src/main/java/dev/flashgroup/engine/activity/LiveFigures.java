@@ -1,9 +1,0 @@
-package dev.flashgroup.engine.activity;
-
-import java.util.Map;
-
-/**
- * What a merchant watches during an activity. Remaining stock is Redis' live count; groups and
- * orders by status are what the workers have written to MySQL (a few milliseconds behind).
- */
-public record LiveFigures(int remainingStock, Map<String, Long> groups, Map<String, Long> orders) {}
