@@ -18,6 +18,8 @@ import java.util.Locale;
 record ListingQuery(String status, String date, String zone) {
 
   static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+  static final LocalDate FIRST_DAY = LocalDate.of(2000, 1, 1);
+  static final LocalDate LAST_DAY = LocalDate.of(9998, 12, 31);
 
   ActivityFilter toFilter() {
     List<ActivityDraft.Violation> bad = new ArrayList<>();
@@ -43,6 +45,11 @@ record ListingQuery(String status, String date, String zone) {
         day = LocalDate.parse(date.strip());
       } catch (DateTimeException e) {
         bad.add(new ActivityDraft.Violation("date", "must be an ISO-8601 date such as 2026-11-24"));
+      }
+      // MySQL's DATETIME ends with the year 9999; a day past it could never match and fails the query.
+      if (day != null && (day.isBefore(FIRST_DAY) || day.isAfter(LAST_DAY))) {
+        bad.add(new ActivityDraft.Violation("date", "must be between " + FIRST_DAY + " and " + LAST_DAY));
+        day = null;
       }
     }
     if (!bad.isEmpty()) {

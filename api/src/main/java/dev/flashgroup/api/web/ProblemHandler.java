@@ -38,9 +38,13 @@ class ProblemHandler {
     return problem;
   }
 
+  /** A body that is not JSON, or a field of the wrong JSON type: named in {@code errors} when known. */
   @ExceptionHandler(ServerWebInputException.class)
   ProblemDetail malformed(ServerWebInputException e) {
-    return Problems.detail(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", e.getReason());
+    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", e.getReason());
+    BadJsonField.of(e).ifPresent(field -> problem.setProperty("errors",
+        List.of(Map.of("field", field, "message", "has the wrong JSON type (an integer field takes a whole number)"))));
+    return problem;
   }
 
   /** Spring's own reason names the handler's body class; a client needs only what to send. */

@@ -44,7 +44,6 @@ import reactor.util.retry.RetryBackoffSpec;
 public class ActivityChanges {
 
   private static final Logger log = LoggerFactory.getLogger(ActivityChanges.class);
-  private static final int MAX_STOCK = 10_000_000;
 
   private final Activities activities;
   private final ReactiveStringRedisTemplate redis;
@@ -72,7 +71,7 @@ public class ActivityChanges {
 
   /** Replaces the terms of an activity that has not started. Empty when there is no such activity. */
   public Mono<ActivityChange> edit(ActivityId id, ActivityDraft draft) {
-    var violations = draft.violations();
+    var violations = draft.violations(clock.instant());
     if (!violations.isEmpty()) {
       return Mono.error(new InvalidActivity(violations));
     }
@@ -125,9 +124,8 @@ public class ActivityChanges {
    * request timed out or this instance died after Redis took the change.
    */
   public Mono<ActivityChange> addStock(ActivityId id, int units, String idempotencyKey) {
-    if (units < 1 || units > MAX_STOCK) {
-      return Mono.error(new InvalidActivity(List.of(
-          new ActivityDraft.Violation("units", "must be between 1 and " + MAX_STOCK))));
+    if (units < 1 || units > ActivityDraft.MAX_STOCK) {
+      return Mono.error(tooManyUnits("must be between 1 and " + ActivityDraft.MAX_STOCK));
     }
     // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
     String changeId = idempotencyKey != null && !idempotencyKey.isBlank() ? "key:" + idempotencyKey
@@ -143,6 +141,11 @@ public class ActivityChanges {
     }
     if (!now.isBefore(current.endsAt())) {
       return refused(Reason.ACTIVITY_ENDED);
+    }
+    // The stock column is an INT: a total past the bound is refused before Redis takes anything.
+    if ((long) current.stock() + units > ActivityDraft.MAX_STOCK_TOTAL) {
+      return Mono.error(tooManyUnits("would take the activity's stock past " + ActivityDraft.MAX_STOCK_TOTAL
+          + " units (it has " + current.stock() + ")"));
     }
     var k = keys.of(current.id());
     List<String> args = List.of(Integer.toString(units), changeId, Long.toString(now.toEpochMilli()),
@@ -163,6 +166,10 @@ public class ActivityChanges {
           case "ENDED" -> refused(Reason.ACTIVITY_ENDED);
           default -> Mono.error(new IllegalStateException("add_stock.lua answered " + reply));
         });
+  }
+
+  private static InvalidActivity tooManyUnits(String message) {
+    return new InvalidActivity(List.of(new ActivityDraft.Violation("units", message)));
   }
 
   private static int number(List<?> reply, int index) {

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What a merchant submits to schedule an activity; {@link #violations()} lists every bad field.
+ * What a merchant submits to schedule an activity; {@link #violations(Instant)} lists every bad field.
  * A TIERED activity gives {@code tiers} instead of {@code groupSize} and {@code groupPrice}: its
  * groups take members up to the largest tier and buyers pay the smallest tier's price up front.
  */
@@ -33,6 +33,19 @@ public record ActivityDraft(
   /** FLASH activities are short and each buyer may take only a few units. */
   public static final int FLASH_MAX_PER_USER_LIMIT = 5;
   public static final Duration FLASH_MAX_WINDOW = Duration.ofHours(24);
+  /**
+   * Bounds of what reaches Lua and MySQL. Lua numbers are doubles (exact below 2^53) and the stock
+   * and price columns are INT / BIGINT: a million yuan per unit, ten million units per request and
+   * a hundred million units an activity stay exact everywhere.
+   */
+  public static final long MAX_AMOUNT = 100_000_000L;
+  public static final int MAX_STOCK = 10_000_000;
+  public static final int MAX_STOCK_TOTAL = 100_000_000;
+  public static final int MAX_PER_USER_LIMIT = 10_000;
+  public static final int MAX_TITLE_LENGTH = 200;
+  /** Longest group lifetime and payment window, and how far ahead an activity may be scheduled. */
+  public static final Duration MAX_TIMER = Duration.ofDays(7);
+  public static final Duration MAX_AHEAD = Duration.ofDays(366);
 
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
@@ -49,13 +62,10 @@ public record ActivityDraft(
   /** A field and what is wrong with it. */
   public record Violation(String field, String message) {}
 
-  public List<Violation> violations() {
+  /** Every bad field, judged at {@code now}: an activity must not lie wholly in the past or too far ahead. */
+  public List<Violation> violations(Instant now) {
     List<Violation> found = new ArrayList<>();
-    if (title == null || title.isBlank()) {
-      found.add(new Violation("title", "must not be blank"));
-    } else if (title.length() > 200) {
-      found.add(new Violation("title", "must be at most 200 characters"));
-    }
+    checkTitle(found);
     if (mode == null) {
       found.add(new Violation("mode", "must be one of " + List.of(Mode.values())));
     }
@@ -64,18 +74,16 @@ public record ActivityDraft(
     } else {
       checkGroup(found);
     }
-    if (soloPrice == null || soloPrice <= 0) {
-      found.add(new Violation("soloPrice", "must be a positive amount in fen"));
+    checkAmount(found, "soloPrice", soloPrice);
+    if (stock == null || stock < 1 || stock > MAX_STOCK) {
+      found.add(new Violation("stock", "must be between 1 and " + MAX_STOCK));
     }
-    if (stock == null || stock < 1 || stock > 10_000_000) {
-      found.add(new Violation("stock", "must be between 1 and 10000000"));
+    if (perUserLimit == null || perUserLimit < 1 || perUserLimit > MAX_PER_USER_LIMIT) {
+      found.add(new Violation("perUserLimit", "must be between 1 and " + MAX_PER_USER_LIMIT));
     }
-    if (perUserLimit == null || perUserLimit < 1) {
-      found.add(new Violation("perUserLimit", "must be at least 1"));
-    }
-    checkWindow(found);
-    checkPositive(found, "groupTtl", groupTtl);
-    checkPositive(found, "payWindow", payWindow);
+    checkWindow(found, now);
+    checkTimer(found, "groupTtl", groupTtl);
+    checkTimer(found, "payWindow", payWindow);
     checkVirtualSuccess(found);
     if (mode == Mode.FLASH) {
       checkFlash(found);
@@ -90,9 +98,10 @@ public record ActivityDraft(
     if (groupSize == null || groupSize < MIN_GROUP_SIZE || groupSize > MAX_GROUP_SIZE) {
       found.add(new Violation("groupSize", "must be between " + MIN_GROUP_SIZE + " and " + MAX_GROUP_SIZE));
     }
-    if (groupPrice == null || groupPrice <= 0) {
-      found.add(new Violation("groupPrice", "must be a positive amount in fen"));
-    } else if (soloPrice != null && groupPrice > soloPrice) {
+    if (!checkAmount(found, "groupPrice", groupPrice)) {
+      return;
+    }
+    if (soloPrice != null && groupPrice > soloPrice) {
       found.add(new Violation("groupPrice", "must not exceed soloPrice"));
     }
   }
@@ -121,9 +130,7 @@ public record ActivityDraft(
     if (tier == null || tier.size() == null || tier.size() < MIN_GROUP_SIZE || tier.size() > MAX_GROUP_SIZE) {
       found.add(new Violation("tiers[" + i + "].size", "must be between " + MIN_GROUP_SIZE + " and " + MAX_GROUP_SIZE));
     }
-    if (tier == null || tier.price() == null || tier.price() <= 0) {
-      found.add(new Violation("tiers[" + i + "].price", "must be a positive amount in fen"));
-    }
+    checkAmount(found, "tiers[" + i + "].price", tier == null ? null : tier.price());
   }
 
   private void checkTierOrder(List<Violation> found) {
@@ -140,14 +147,39 @@ public record ActivityDraft(
     }
   }
 
-  private void checkWindow(List<Violation> found) {
+  private void checkTitle(List<Violation> found) {
+    if (title == null || title.isBlank()) {
+      found.add(new Violation("title", "must not be blank"));
+    } else if (title.codePointCount(0, title.length()) > MAX_TITLE_LENGTH) {
+      found.add(new Violation("title", "must be at most " + MAX_TITLE_LENGTH + " characters"));
+    } else if (!Text.isPrintable(title)) {
+      found.add(new Violation("title", "must be valid Unicode text without control characters"));
+    }
+  }
+
+  /** True when the amount is there and in bounds. */
+  private static boolean checkAmount(List<Violation> found, String field, Long amount) {
+    if (amount == null || amount < 1 || amount > MAX_AMOUNT) {
+      found.add(new Violation(field, "must be an amount in fen between 1 and " + MAX_AMOUNT));
+      return false;
+    }
+    return true;
+  }
+
+  private void checkWindow(List<Violation> found, Instant now) {
     if (startsAt == null) {
       found.add(new Violation("startsAt", "must be an ISO-8601 instant"));
+    } else if (startsAt.isAfter(now.plus(MAX_AHEAD))) {
+      found.add(new Violation("startsAt", "must be at most " + MAX_AHEAD.toDays() + " days ahead"));
     }
     if (endsAt == null) {
       found.add(new Violation("endsAt", "must be an ISO-8601 instant"));
+    } else if (!endsAt.isAfter(now)) {
+      found.add(new Violation("endsAt", "must be in the future"));
     } else if (startsAt != null && !endsAt.isAfter(startsAt)) {
       found.add(new Violation("endsAt", "must be after startsAt"));
+    } else if (startsAt != null && endsAt.isAfter(startsAt.plus(MAX_AHEAD))) {
+      found.add(new Violation("endsAt", "must be at most " + MAX_AHEAD.toDays() + " days after startsAt"));
     }
   }
 
@@ -173,9 +205,14 @@ public record ActivityDraft(
     }
   }
 
-  private static void checkPositive(List<Violation> found, String field, Duration value) {
+  /** A timer the scripts add to the clock: positive, whole milliseconds, at most {@link #MAX_TIMER}. */
+  private static void checkTimer(List<Violation> found, String field, Duration value) {
     if (value == null || value.isNegative() || value.isZero()) {
       found.add(new Violation(field, "must be a positive ISO-8601 duration"));
+    } else if (value.compareTo(MAX_TIMER) > 0) {
+      found.add(new Violation(field, "must be at most " + MAX_TIMER));
+    } else if (value.getNano() % 1_000_000 != 0) {
+      found.add(new Violation(field, "must be whole milliseconds"));
     }
   }
 

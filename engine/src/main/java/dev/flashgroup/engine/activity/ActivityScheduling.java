@@ -21,7 +21,7 @@ public class ActivityScheduling {
   }
 
   public Mono<Activity> schedule(String merchantId, ActivityDraft draft) {
-    var violations = draft.violations();
+    var violations = draft.violations(clock.instant());
     if (!violations.isEmpty()) {
       return Mono.error(new InvalidActivity(violations));
     }

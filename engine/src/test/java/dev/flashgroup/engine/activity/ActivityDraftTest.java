@@ -24,21 +24,21 @@ class ActivityDraftTest {
   }
 
   private static List<String> fields(ActivityDraft draft) {
-    return draft.violations().stream().map(ActivityDraft.Violation::field).toList();
+    return draft.violations(STARTS).stream().map(ActivityDraft.Violation::field).toList();
   }
 
   @Test
   void acceptsTiersWithRisingSizesAndFallingPrices() {
     ActivityDraft draft = tiered(new Tier(2, 3500L), new Tier(5, 2990L), new Tier(10, 2500L));
 
-    assertThat(draft.violations()).isEmpty();
+    assertThat(draft.violations(STARTS)).isEmpty();
     assertThat(draft.effectiveGroupSize()).isEqualTo(10);
     assertThat(draft.effectiveGroupPrice()).isEqualTo(3500);
   }
 
   @Test
   void acceptsSingleTier() {
-    assertThat(tiered(new Tier(3, 2500L)).violations()).isEmpty();
+    assertThat(tiered(new Tier(3, 2500L)).violations(STARTS)).isEmpty();
   }
 
   @Test
@@ -91,7 +91,7 @@ class ActivityDraftTest {
 
   @Test
   void acceptsVirtualSuccessBelowGroupSize() {
-    assertThat(draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), null, 2).violations()).isEmpty();
+    assertThat(draft(Mode.STANDARD, 3, 2500L, 1, Duration.ofHours(2), null, 2).violations(STARTS)).isEmpty();
   }
 
   @Test
@@ -112,7 +112,7 @@ class ActivityDraftTest {
 
   @Test
   void flashActivityIsShortWithTightPerUserLimit() {
-    assertThat(draft(Mode.FLASH, 3, 2500L, 5, Duration.ofHours(24), null, null).violations()).isEmpty();
+    assertThat(draft(Mode.FLASH, 3, 2500L, 5, Duration.ofHours(24), null, null).violations(STARTS)).isEmpty();
     assertThat(fields(draft(Mode.FLASH, 3, 2500L, 6, Duration.ofHours(25), null, null)))
         .containsExactly("perUserLimit", "endsAt");
   }
@@ -122,8 +122,67 @@ class ActivityDraftTest {
     ActivityDraft draft = new ActivityDraft("Tea", Mode.STANDARD, 2, 100L, 200L, 5, 1, STARTS,
         STARTS.plusSeconds(60), Duration.ofMinutes(1), Duration.ofMinutes(1));
 
-    assertThat(draft.violations()).isEmpty();
+    assertThat(draft.violations(STARTS)).isEmpty();
     assertThat(draft.tiers()).isEmpty();
     assertThat(draft.virtualMissing()).isZero();
+  }
+
+  private static ActivityDraft plain(Long groupPrice, Long soloPrice, Integer stock, Integer limit, Instant starts,
+      Instant ends, Duration groupTtl, Duration payWindow, String title) {
+    return new ActivityDraft(title, Mode.STANDARD, 2, groupPrice, soloPrice, stock, limit, starts, ends, groupTtl,
+        payWindow);
+  }
+
+  private static List<String> plainFields(Long groupPrice, Long soloPrice, Integer stock, Integer limit) {
+    return fields(plain(groupPrice, soloPrice, stock, limit, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "Tea"));
+  }
+
+  @Test
+  void refusesPricesBeyondAMillionYuan() {
+    long max = ActivityDraft.MAX_AMOUNT;
+    assertThat(plainFields(max, max, 1, 1)).isEmpty();
+    assertThat(plainFields(max, max + 1, 1, 1)).containsExactly("soloPrice");
+    assertThat(plainFields(Long.MAX_VALUE, Long.MAX_VALUE, 1, 1)).containsExactly("groupPrice", "soloPrice");
+    assertThat(fields(tiered(new Tier(2, Long.MAX_VALUE)))).contains("tiers[0].price");
+  }
+
+  @Test
+  void refusesStockAndLimitsOutOfBounds() {
+    assertThat(plainFields(100L, 200L, ActivityDraft.MAX_STOCK + 1, 1)).containsExactly("stock");
+    assertThat(plainFields(100L, 200L, 1, ActivityDraft.MAX_PER_USER_LIMIT + 1)).containsExactly("perUserLimit");
+  }
+
+  @Test
+  void refusesTimersLongerThanAWeekOrFinerThanAMillisecond() {
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.parse("PT27777777H"),
+        Duration.ofMinutes(5), "Tea"))).containsExactly("groupTtl");
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofDays(8), "Tea"))).containsExactly("payWindow");
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofNanos(1),
+        Duration.ofMinutes(5), "Tea"))).containsExactly("groupTtl");
+  }
+
+  @Test
+  void refusesWindowsWhollyInThePastOrTooFarAhead() {
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS.minusSeconds(7200), STARTS.minusSeconds(3600),
+        Duration.ofMinutes(30), Duration.ofMinutes(5), "Tea"))).containsExactly("endsAt");
+    Instant farAway = Instant.parse("+10000-01-01T00:00:00Z");
+    assertThat(fields(plain(100L, 200L, 1, 1, farAway, farAway.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "Tea"))).containsExactly("startsAt");
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plus(Duration.ofDays(400)), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "Tea"))).containsExactly("endsAt");
+  }
+
+  @Test
+  void refusesTitlesThatAreNotPrintableText() {
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "Tea\u0000"))).containsExactly("title");
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "Tea\uD83D"))).containsExactly("title");
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "荔枝😀".repeat(66)))).isEmpty();
+    assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
+        Duration.ofMinutes(5), "荔".repeat(201)))).containsExactly("title");
   }
 }
