@@ -188,7 +188,8 @@ class MerchantChangesTest {
     shop.merchant("shop-1", HttpMethod.POST, BASE + id + "/stock", Map.of("units", 2)).expectStatus().isOk()
         .expectBody().jsonPath("$.stock").isEqualTo(3).jsonPath("$.remainingStock").isEqualTo(2);
 
-    shop.solo("bob", id);
+    // The restock message reaches this instance's sold-out knowledge over pub/sub, a moment later.
+    await().atMost(PATIENCE).untilAsserted(() -> shop.solo("bob", id));
     assertThat(column(id, "stock")).isEqualTo(3L);
     assertThat(redisField(id, "stock_total")).isEqualTo("3");
     assertThat(redisField(id, "stock")).isEqualTo("1");

@@ -1,6 +1,7 @@
 package dev.flashgroup.api.activity;
 
 import dev.flashgroup.api.security.Caller;
+import dev.flashgroup.api.web.IdempotencyKeys;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.Activity;
@@ -91,9 +92,11 @@ class MerchantActivityController {
   /** Adds stock; a repeated {@code Idempotency-Key} adds nothing twice. */
   @PostMapping("/{id}/stock")
   Mono<ResponseEntity<StockResponse>> addStock(@PathVariable long id, @RequestBody StockRequest request,
-      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, JwtAuthenticationToken auth) {
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey,
+      JwtAuthenticationToken auth) {
     int units = request.units() == null ? 0 : request.units();
-    return owned(id, auth, a -> changes.addStock(a.id(), units, idempotencyKey).map(change -> {
+    String key = IdempotencyKeys.checked(idempotencyKey);
+    return owned(id, auth, a -> changes.addStock(a.id(), units, key).map(change -> {
       if (change instanceof ActivityChange.Restocked restocked) {
         return ResponseEntity.ok(new StockResponse(id, restocked.activity().stock(), restocked.remainingStock()));
       }

@@ -1,6 +1,7 @@
 package dev.flashgroup.api.reservation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.flashgroup.api.web.IdempotencyKeys;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
@@ -24,7 +25,7 @@ import reactor.core.publisher.Mono;
 @RestController
 class ReservationController {
 
-  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
   /** 201 body; {@code groupId} is absent for a solo order. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,25 +40,25 @@ class ReservationController {
   @PostMapping("/api/v1/activities/{activityId}/groups")
   Mono<ResponseEntity<Reservation>> openGroup(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), checked(key)));
+    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), IdempotencyKeys.checked(key)));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/groups/match")
   Mono<ResponseEntity<Reservation>> match(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.match(id, auth.getName(), checked(key)));
+    return inActivity(activityId, id -> reservations.match(id, auth.getName(), IdempotencyKeys.checked(key)));
   }
 
   @PostMapping("/api/v1/groups/{groupId}/members")
   Mono<ResponseEntity<Reservation>> joinGroup(@PathVariable String groupId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return reservations.joinGroup(groupId, auth.getName(), checked(key)).map(this::respond);
+    return reservations.joinGroup(groupId, auth.getName(), IdempotencyKeys.checked(key)).map(this::respond);
   }
 
   @PostMapping("/api/v1/activities/{activityId}/orders")
   Mono<ResponseEntity<Reservation>> buyAlone(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), checked(key)));
+    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), IdempotencyKeys.checked(key)));
   }
 
   private Mono<ResponseEntity<Reservation>> inActivity(long activityId,
@@ -78,17 +79,5 @@ class ReservationController {
     }
     ReservationOutcome.Unknown unknown = (ReservationOutcome.Unknown) outcome;
     return Problems.notFound(unknown.what(), unknown.id());
-  }
-
-  /** Keys become part of a Redis key name: keep them short and plain. */
-  private static String checked(String key) {
-    if (key == null) {
-      return null;
-    }
-    if (key.isBlank() || key.length() > 100 || !key.matches("[A-Za-z0-9._:-]+")) {
-      throw new org.springframework.web.server.ServerWebInputException(
-          "Idempotency-Key must be 1-100 characters of A-Z a-z 0-9 . _ : -");
-    }
-    return key;
   }
 }

@@ -36,7 +36,7 @@ class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAccessDe
         "Your role may not use this endpoint"));
   }
 
-  private Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
+  Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
     problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
     var response = exchange.getResponse();
     response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));

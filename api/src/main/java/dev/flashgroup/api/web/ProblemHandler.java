@@ -38,6 +38,13 @@ class ProblemHandler {
     return problem;
   }
 
+  @ExceptionHandler(InvalidField.class)
+  ProblemDetail invalidField(InvalidField e) {
+    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", e.field() + " " + e.getMessage());
+    problem.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+    return problem;
+  }
+
   /** A body that is not JSON, or a field of the wrong JSON type: named in {@code errors} when known. */
   @ExceptionHandler(ServerWebInputException.class)
   ProblemDetail malformed(ServerWebInputException e) {
