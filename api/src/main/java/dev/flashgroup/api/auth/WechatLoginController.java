@@ -1,9 +1,11 @@
 package dev.flashgroup.api.auth;
 
+import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.buyer.LoginOutcome;
 import dev.flashgroup.engine.buyer.WechatLogin;
 import java.time.Instant;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,6 +24,8 @@ class WechatLoginController {
 
   record LoginResponse(String token, Instant expiresAt, String buyerId, String tokenType) {}
 
+  private static final Pattern CODE = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
   private final WechatLogin login;
   private final TokenIssuer tokens;
 
@@ -32,6 +36,10 @@ class WechatLoginController {
 
   @PostMapping("/api/v1/auth/wechat")
   Mono<ResponseEntity<LoginResponse>> login(@RequestBody LoginRequest request) {
+    // wx.login() codes are 32 printable characters; anything else never reaches WeChat.
+    if (request.code() == null || !CODE.matcher(request.code()).matches()) {
+      return Mono.error(new InvalidField("code", "must be 1-128 printable ASCII characters from wx.login()"));
+    }
     return login.login(request.code()).map(this::respond);
   }
 

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 public final class IdempotencyKeys {
 
   public static final String HEADER = "Idempotency-Key";
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final String PATTERN = "^[A-Za-z0-9_-]{1,64}$";
+  private static final Pattern SAFE = Pattern.compile(PATTERN);
 
   private IdempotencyKeys() {}
 
