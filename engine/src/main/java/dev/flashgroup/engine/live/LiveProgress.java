@@ -19,7 +19,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live progress of groups and activities, from what the Lua scripts append to the activity
@@ -37,19 +36,17 @@ public class LiveProgress {
   private final ReactiveRedisConnectionFactory connections;
   private final RedisKeys keys;
   private final DatabaseClient db;
-  private final JsonMapper json;
   private final LiveSettings settings;
   private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicInteger openReaders = new AtomicInteger();
 
   LiveProgress(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
-      DatabaseClient db, JsonMapper json, LiveSettings settings, MeterRegistry meters) {
+      DatabaseClient db, LiveSettings settings, MeterRegistry meters) {
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
     this.db = db;
-    this.json = json;
     this.settings = settings;
     meters.gauge("flashgroup.live.subscribers", List.of(), channels,
         c -> c.values().stream().mapToInt(ch -> ch.subscribers().get()).sum());
@@ -156,7 +153,7 @@ public class LiveProgress {
   }
 
   private Channel open(ActivityId activity) {
-    var reader = new ActivityReader(activity, keys.of(activity), connections, db, json, settings, openReaders);
+    var reader = new ActivityReader(activity, keys.of(activity), connections, db, settings, openReaders);
     Flux<LiveUpdate> shared = reader.read()
         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
         // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
