@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.KeySettings;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.event.EventReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -157,7 +159,21 @@ abstract class LuaScriptSupport {
     return (RedisScript) script(name, List.class);
   }
 
+  /** Every event a test made reads with the production reader: a field misspelt in Lua fails the test. */
   @AfterEach
+  void readEveryEventStrictlyThenDeleteNamespace() {
+    try {
+      redis.scan(ScanOptions.scanOptions().match(namespace + ":*").type(DataType.STREAM).count(1_000).build())
+          .concatMap(stream -> redis.<String, String>opsForStream().range(stream, Range.unbounded()))
+          .map(entry -> entry.getValue())
+          .collectList()
+          .block(TIMEOUT)
+          .forEach(entry -> EventReader.read(entry.get("type"), entry.get("data")));
+    } finally {
+      deleteNamespace();
+    }
+  }
+
   void deleteNamespace() {
     redis.scan(ScanOptions.scanOptions().match(namespace + ":*").count(1_000).build())
         .buffer(500)
