@@ -26,7 +26,7 @@ local status, buyer, group_id, amount, pay_by, known_tx = o[1], o[2], o[3], o[4]
 local function return_payment(outcome, reason)
   local refund_no = returned_payment_no(tx)
   if request_once(order_hash, refund_no) then
-    append(events_key, EVENT.REFUND_REQUESTED,
+    append(events_key, EVENT_REFUND_REQUESTED,
       {at = now, refunds = {refund_entry(refund_no, order_id, paid_amount, reason, paid_amount)}})
   end
   return {outcome, status}
@@ -34,35 +34,35 @@ end
 
 if known_tx then
   if known_tx == tx then return {'DUPLICATE', status} end
-  return return_payment('OTHER_TRANSACTION', REASON.DUPLICATE_PAYMENT)
+  return return_payment('OTHER_TRANSACTION', REASON_DUPLICATE_PAYMENT)
 end
-if tonumber(paid_amount) ~= tonumber(amount) then return return_payment('AMOUNT_MISMATCH', REASON.WRONG_AMOUNT) end
+if tonumber(paid_amount) ~= tonumber(amount) then return return_payment('AMOUNT_MISMATCH', REASON_WRONG_AMOUNT) end
 
-if status ~= ORDER.RESERVED and status ~= ORDER.EXPIRED then
+if status ~= ORDER_RESERVED and status ~= ORDER_EXPIRED then
   -- Settled through another path without a recorded transaction: keep the record as it is.
   return {'DUPLICATE', status}
 end
 redis.call('HSET', order_hash, 'tx', tx, 'paid_at', now, 'paid_amount', paid_amount)
 
-if status == ORDER.EXPIRED then
+if status == ORDER_EXPIRED then
   local refund_no = full_refund_no(order_id)
-  transition(prefix, order_id, ORDER.REFUNDING, 'refund_no', refund_no, 'final_amount', 0)
-  append_with_refunds(events_key, EVENT.PAYMENT_CONFIRMED,
+  transition(prefix, order_id, ORDER_REFUNDING, 'refund_no', refund_no, 'final_amount', 0)
+  append_with_refunds(events_key, EVENT_PAYMENT_CONFIRMED,
     {at = now, tx = tx, paidOrder = order_id, orders = {order_snapshot(prefix, order_id)}, group = cjson.null},
-    {refund_entry(refund_no, order_id, amount, REASON.LATE_PAYMENT, amount)})
-  return {'LATE_REFUND', ORDER.REFUNDING}
+    {refund_entry(refund_no, order_id, amount, REASON_LATE_PAYMENT, amount)})
+  return {'LATE_REFUND', ORDER_REFUNDING}
 end
 
 redis.call('ZREM', pay_due_key, order_id)
 
 if group_id == '' then
-  transition(prefix, order_id, ORDER.SUCCEEDED, 'final_amount', amount)
-  append(events_key, EVENT.PAYMENT_CONFIRMED,
+  transition(prefix, order_id, ORDER_SUCCEEDED, 'final_amount', amount)
+  append(events_key, EVENT_PAYMENT_CONFIRMED,
     {at = now, tx = tx, paidOrder = order_id, orders = {order_snapshot(prefix, order_id)}, group = cjson.null})
-  return {'PAID', ORDER.SUCCEEDED}
+  return {'PAID', ORDER_SUCCEEDED}
 end
 
-transition(prefix, order_id, ORDER.PAID)
+transition(prefix, order_id, ORDER_PAID)
 local group_hash = group_key(prefix, group_id)
 local paid = redis.call('HINCRBY', group_hash, 'paid', 1)
 redis.call('HINCRBY', group_hash, 'version', 1)
@@ -78,27 +78,27 @@ local function tier_price()
   return price
 end
 
-local outcome, event_type, orders, refunds = 'PAID', EVENT.PAYMENT_CONFIRMED, {}, {}
+local outcome, event_type, orders, refunds = 'PAID', EVENT_PAYMENT_CONFIRMED, {}, {}
 -- A cancelled activity's group never succeeds (contract 3): a payment that arrives after the
 -- cancellation, before the sweeper failed the group, leaves it open and due, so it fails and
 -- refunds this payment with the others.
-local activity_cancelled = redis.call('HGET', activity_key, 'state') == ACTIVITY.CANCELLED
+local activity_cancelled = redis.call('HGET', activity_key, 'state') == ACTIVITY_CANCELLED
 if paid >= size and not activity_cancelled then
-  outcome, event_type = 'GROUP_SUCCEEDED', EVENT.GROUP_SUCCEEDED
+  outcome, event_type = 'GROUP_SUCCEEDED', EVENT_GROUP_SUCCEEDED
   local price = tier_price()
-  redis.call('HSET', group_hash, 'status', GROUP.SUCCEEDED, 'settled_at', now, 'price', price, 'virtual', 0)
+  redis.call('HSET', group_hash, 'status', GROUP_SUCCEEDED, 'settled_at', now, 'price', price, 'virtual', 0)
   redis.call('ZREM', group_due_key, group_id)
   redis.call('ZREM', open_key, group_id)
   local members = redis.call('HVALS', group_members_key(prefix, group_id))
   for _, member_order in ipairs(members) do
     local member_hash = order_key(prefix, member_order)
     local m = redis.call('HMGET', member_hash, 'status', 'amount')
-    if m[1] == ORDER.PAID then
-      transition(prefix, member_order, ORDER.SUCCEEDED, 'final_amount', price)
+    if m[1] == ORDER_PAID then
+      transition(prefix, member_order, ORDER_SUCCEEDED, 'final_amount', price)
       local difference = tonumber(m[2]) - price
       local refund_no = tier_refund_no(member_order)
       if difference > 0 and request_once(member_hash, refund_no) then
-        refunds[#refunds + 1] = refund_entry(refund_no, member_order, difference, REASON.TIER_PRICE, m[2])
+        refunds[#refunds + 1] = refund_entry(refund_no, member_order, difference, REASON_TIER_PRICE, m[2])
       end
     end
     orders[#orders + 1] = order_snapshot(prefix, member_order)

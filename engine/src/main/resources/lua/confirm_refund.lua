@@ -15,7 +15,7 @@ local o = redis.call('HMGET', order_hash, 'status', 'buyer', 'group', 'amount', 
 if not o[1] then return 'NOT_FOUND' end
 
 local function confirmed()
-  append(events_key, EVENT.REFUND_CONFIRMED,
+  append(events_key, EVENT_REFUND_CONFIRMED,
     {at = now, refundNo = refund_no, orders = {order_snapshot(prefix, order_id)}, group = cjson.null})
   return 'REFUNDED'
 end
@@ -23,9 +23,9 @@ end
 -- A refund of money that never settled the order (second payment, wrong amount) leaves the
 -- order as it is; a tier difference is recorded as the order's refunded amount.
 local returned = redis.call('HGET', order_hash, returned_field(refund_no))
-if returned == RETURNED.CONFIRMED then return 'DUPLICATE' end
-if returned == RETURNED.REQUESTED then
-  redis.call('HSET', order_hash, returned_field(refund_no), RETURNED.CONFIRMED)
+if returned == RETURNED_CONFIRMED then return 'DUPLICATE' end
+if returned == RETURNED_REQUESTED then
+  redis.call('HSET', order_hash, returned_field(refund_no), RETURNED_CONFIRMED)
   if refund_no == tier_refund_no(order_id) then
     touch(prefix, order_id, 'refunded_amount', tonumber(o[7]) - tonumber(o[8]), 'refunded_at', now)
   end
@@ -33,8 +33,8 @@ if returned == RETURNED.REQUESTED then
 end
 
 if o[6] ~= refund_no then return 'UNKNOWN_REFUND' end
-if o[1] == ORDER.REFUNDED then return 'DUPLICATE' end
-if o[1] ~= ORDER.REFUNDING then return 'UNKNOWN_REFUND' end
+if o[1] == ORDER_REFUNDED then return 'DUPLICATE' end
+if o[1] ~= ORDER_REFUNDING then return 'UNKNOWN_REFUND' end
 
-transition(prefix, order_id, ORDER.REFUNDED, 'refunded_at', now, 'refunded_amount', o[7] or o[4])
+transition(prefix, order_id, ORDER_REFUNDED, 'refunded_at', now, 'refunded_amount', o[7] or o[4])
 return confirmed()

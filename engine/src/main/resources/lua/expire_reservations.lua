@@ -18,9 +18,9 @@ local expired, restocked = 0, nil
 for _, order_id in ipairs(due) do
   redis.call('ZREM', pay_due_key, order_id)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by')
-  if o[1] == ORDER.RESERVED then
+  if o[1] == ORDER_RESERVED then
     local buyer, group_id = o[2], o[3]
-    local version = transition(prefix, order_id, ORDER.EXPIRED)
+    local version = transition(prefix, order_id, ORDER_EXPIRED)
     release_unit(activity_key, quota_key, buyer)
     restocked = activity_of(order_id)
     local group = cjson.null
@@ -33,12 +33,12 @@ for _, order_id in ipairs(due) do
       group = group_snapshot(prefix, group_id)
       -- Back on the joinable list (scored by free slots) while the group still takes members:
       -- open and before its deadline (a group past it waits for settlement).
-      if group.status == GROUP.OPEN and now < group.deadline then
+      if group.status == GROUP_OPEN and now < group.deadline then
         redis.call('ZADD', open_key, group.size - group.members, group_id)
       end
     end
-    local order = order_view(order_id, group_id, buyer, ORDER.EXPIRED, o[4], o[5], version)
-    append(events_key, EVENT.RESERVATION_EXPIRED, {at = now, orders = {order}, group = group})
+    local order = order_view(order_id, group_id, buyer, ORDER_EXPIRED, o[4], o[5], version)
+    append(events_key, EVENT_RESERVATION_EXPIRED, {at = now, orders = {order}, group = group})
     expired = expired + 1
   end
 end

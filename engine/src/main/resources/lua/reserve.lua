@@ -53,7 +53,7 @@ if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
 -- A cancelled activity (cancel_activity.lua) takes no reservation at all.
-if redis.call('HGET', activity_key, 'state') == ACTIVITY.CANCELLED then return refuse('ACTIVITY_CANCELLED') end
+if redis.call('HGET', activity_key, 'state') == ACTIVITY_CANCELLED then return refuse('ACTIVITY_CANCELLED') end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
 local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]
@@ -73,7 +73,7 @@ local function group_to_match()
     if #candidates == 0 then return nil, own > 0 end
     for _, candidate in ipairs(candidates) do
       local g = redis.call('HMGET', group_key(prefix, candidate), 'status', 'deadline', 'members', 'size')
-      if g[1] ~= GROUP.OPEN or now >= tonumber(g[2]) or tonumber(g[3]) >= tonumber(g[4]) then
+      if g[1] ~= GROUP_OPEN or now >= tonumber(g[2]) or tonumber(g[3]) >= tonumber(g[4]) then
         redis.call('ZREM', open_key, candidate)
       elseif redis.call('HEXISTS', group_members_key(prefix, candidate), buyer) == 1 then
         own = own + 1
@@ -100,7 +100,7 @@ if kind == 'JOIN' then
   if not g[1] then
     return {'NOT_FOUND', '', '', '0', '0'}
   end
-  if g[1] ~= GROUP.OPEN or now >= tonumber(g[2]) then return refuse('GROUP_CLOSED') end
+  if g[1] ~= GROUP_OPEN or now >= tonumber(g[2]) then return refuse('GROUP_CLOSED') end
   if redis.call('HEXISTS', members_hash, buyer) == 1 then return refuse('ALREADY_IN_GROUP') end
   if tonumber(g[3]) >= tonumber(g[4]) then return refuse('GROUP_FULL') end
 end
@@ -124,7 +124,7 @@ if kind == 'OPEN' then
   group_id = child_id(activity_id, seq)
   group_hash, members_hash = group_key(prefix, group_id), group_members_key(prefix, group_id)
   local deadline = now + group_ttl
-  redis.call('HSET', group_hash, 'status', GROUP.OPEN, 'size', group_size, 'members', 0, 'paid', 0,
+  redis.call('HSET', group_hash, 'status', GROUP_OPEN, 'size', group_size, 'members', 0, 'paid', 0,
     'deadline', deadline, 'leader', buyer, 'opened_at', now, 'version', 0)
   redis.call('ZADD', group_due_key, deadline, group_id)
 elseif kind == 'JOIN' then
@@ -141,11 +141,11 @@ if group_id ~= '' then
   if free > 0 then redis.call('ZADD', open_key, free, group_id) else redis.call('ZREM', open_key, group_id) end
 end
 
-redis.call('HSET', order_key(prefix, order_id), 'status', ORDER.RESERVED, 'buyer', buyer, 'group', group_id,
+redis.call('HSET', order_key(prefix, order_id), 'status', ORDER_RESERVED, 'buyer', buyer, 'group', group_id,
   'amount', amount, 'pay_by', pay_by, 'created_at', now, 'version', 1)
 redis.call('ZADD', pay_due_key, pay_by, order_id)
 
-local order = order_view(order_id, group_id, buyer, ORDER.RESERVED, amount, pay_by, 1)
-append(events_key, EVENT.RESERVATION_MADE, {at = now, orders = {order}, group = group})
+local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1)
+append(events_key, EVENT_RESERVATION_MADE, {at = now, orders = {order}, group = group})
 
 return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

@@ -29,9 +29,9 @@ if #tiers == 0 then tiers[1] = {size = tonumber(a[1]), price = tonumber(a[2])} e
 local virtual_allowed = tonumber(a[4] or '0')
 
 -- Every group of a cancelled activity fails, whatever its mode; its refunds say why.
-local activity_cancelled = redis.call('HGET', activity_key, 'state') == ACTIVITY.CANCELLED
-local refund_reason = REASON.GROUP_FAILED
-if activity_cancelled then refund_reason = REASON.ACTIVITY_CANCELLED end
+local activity_cancelled = redis.call('HGET', activity_key, 'state') == ACTIVITY_CANCELLED
+local refund_reason = REASON_GROUP_FAILED
+if activity_cancelled then refund_reason = REASON_ACTIVITY_CANCELLED end
 
 -- The price a group with `paid` paid members settles at and the places granted without a buyer;
 -- nil when the group fails.
@@ -58,8 +58,8 @@ end
 local function settle_member(group_id, buyer, order_id, price)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'amount', 'paid_amount')
   local paid_amount = o[3] or o[2]
-  if o[1] == ORDER.RESERVED then
-    transition(prefix, order_id, ORDER.EXPIRED)
+  if o[1] == ORDER_RESERVED then
+    transition(prefix, order_id, ORDER_EXPIRED)
     redis.call('ZREM', pay_due_key, order_id)
     release(buyer)
     if price then
@@ -67,15 +67,15 @@ local function settle_member(group_id, buyer, order_id, price)
       redis.call('HDEL', group_members_key(prefix, group_id), buyer)
       redis.call('HINCRBY', group_key(prefix, group_id), 'members', -1)
     end
-  elseif o[1] == ORDER.PAID and price then
-    transition(prefix, order_id, ORDER.SUCCEEDED, 'final_amount', price)
+  elseif o[1] == ORDER_PAID and price then
+    transition(prefix, order_id, ORDER_SUCCEEDED, 'final_amount', price)
     local refund_no = tier_refund_no(order_id)
     if tonumber(paid_amount) > price and request_once(order_key(prefix, order_id), refund_no) then
-      return refund_entry(refund_no, order_id, tonumber(paid_amount) - price, REASON.TIER_PRICE, paid_amount), true
+      return refund_entry(refund_no, order_id, tonumber(paid_amount) - price, REASON_TIER_PRICE, paid_amount), true
     end
-  elseif o[1] == ORDER.PAID then
+  elseif o[1] == ORDER_PAID then
     local refund_no = full_refund_no(order_id)
-    transition(prefix, order_id, ORDER.REFUNDING, 'refund_no', refund_no, 'final_amount', 0)
+    transition(prefix, order_id, ORDER_REFUNDING, 'refund_no', refund_no, 'final_amount', 0)
     release(buyer)
     return refund_entry(refund_no, order_id, o[2], refund_reason, paid_amount), true
   else
@@ -87,7 +87,7 @@ end
 local function settle(group_id)
   local group_hash = group_key(prefix, group_id)
   local price, virtual = settlement(tonumber(redis.call('HGET', group_hash, 'paid')))
-  local status = price and GROUP.SUCCEEDED or GROUP.FAILED
+  local status = price and GROUP_SUCCEEDED or GROUP_FAILED
   redis.call('HSET', group_hash, 'status', status, 'settled_at', now)
   if price then redis.call('HSET', group_hash, 'price', price, 'virtual', virtual) end
   redis.call('HINCRBY', group_hash, 'version', 1)
@@ -102,7 +102,7 @@ local function settle(group_id)
   end
   -- cjson would encode an empty table as an object; leave the field out instead.
   if #orders == 0 then orders = nil end
-  append_group_event(prefix, events_key, price and EVENT.GROUP_SUCCEEDED or EVENT.GROUP_FAILED,
+  append_group_event(prefix, events_key, price and EVENT_GROUP_SUCCEEDED or EVENT_GROUP_FAILED,
     {at = now, orders = orders}, group_id, refunds)
 end
 
@@ -110,7 +110,7 @@ local due = redis.call('ZRANGEBYSCORE', group_due_key, '-inf', now, 'LIMIT', 0, 
 local settled = 0
 for _, group_id in ipairs(due) do
   redis.call('ZREM', group_due_key, group_id)
-  if redis.call('HGET', group_key(prefix, group_id), 'status') == GROUP.OPEN then
+  if redis.call('HGET', group_key(prefix, group_id), 'status') == GROUP_OPEN then
     settle(group_id)
     settled = settled + 1
   end
