@@ -77,8 +77,8 @@ public class Reservations {
     if (!idempotent && soldOut.knows(activity)) {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
-    List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events(),
-        idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
+    List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
+        k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0");
     return redis.execute(reserve, keyList, args)
