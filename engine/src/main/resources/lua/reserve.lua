@@ -11,6 +11,7 @@
 -- KEYS[1] activity hash   KEYS[2] quota hash    KEYS[3] payment deadlines (zset)
 -- KEYS[4] group deadlines (zset)                KEYS[5] open groups with free slots (zset)
 -- KEYS[6] event stream    KEYS[7] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
+-- KEYS[8] the buyer's attempts in the current second (a string with a 1 s TTL; only when ARGV[9] > 0)
 -- MATCH puts the buyer into the open group with the fewest free slots (not one they are already in),
 -- or opens a new group when no group has a free slot; when the only groups with free slots are
 -- the buyer's own, it refuses ALREADY_IN_GROUP. Groups with free slots are kept in the sorted
@@ -21,30 +22,58 @@
 -- ARGV[1] key prefix, e.g. 'fg:{a42}:'          ARGV[2] kind: OPEN | JOIN | MATCH | SOLO
 -- ARGV[3] buyer id        ARGV[4] now (epoch ms)  ARGV[5] group id (JOIN only, else '')
 -- ARGV[6] idempotency ttl (seconds)              ARGV[7] '1' when an idempotency key is given
+-- ARGV[8] what the request asks for (kind and group, e.g. 'JOIN 42-7'): a key reused for another
+--         request is refused, never answered with the other request's answer
+-- ARGV[9] attempts a buyer may make per second on this activity (0: no limit)
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
--- GROUP_FULL, LIMIT_REACHED, SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
-local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, idem_key =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- GROUP_FULL, LIMIT_REACHED, SOLD_OUT), or TOO_MANY_REQUESTS with the milliseconds to wait in
+-- place of pay by, or IDEMPOTENCY_KEY_REUSED. A repeated idempotency key returns the first answer
+-- unchanged when that answer was final: a reservation, or a refusal that cannot change (ENDED,
+-- ACTIVITY_CANCELLED, MATCH_ONLY, GROUP_CLOSED); a refusal that may (NOT_STARTED, SOLD_OUT, ...) is
+-- not kept, so the retry is decided afresh.
+local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, idem_key, attempts_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local join_group_id, idem_ttl, has_idem = ARGV[5], tonumber(ARGV[6]), ARGV[7] == '1'
+local request, attempts_allowed = ARGV[8], tonumber(ARGV[9])
+
+-- A script firing hundreds of requests a second is slowed here, in the same round trip: a counter
+-- per buyer and second (Redis' own clock runs its expiry).
+if attempts_allowed > 0 then
+  local attempts = redis.call('INCR', attempts_key)
+  if attempts == 1 then redis.call('PEXPIRE', attempts_key, 1000) end
+  if attempts > attempts_allowed then
+    local wait = redis.call('PTTL', attempts_key)
+    return {'TOO_MANY_REQUESTS', '', '', '0', tostring(wait > 0 and wait or 1000)}
+  end
+end
 
 if has_idem then
   local earlier = redis.call('GET', idem_key)
   if earlier then
-    return cjson.decode(earlier)
+    local stored = cjson.decode(earlier)
+    -- Answers stored before requests were recorded with them are bare replies.
+    if stored.answer == nil then return stored end
+    if stored.request ~= request then return {'IDEMPOTENCY_KEY_REUSED', '', '', '0', '0'} end
+    return stored.answer
   end
 end
 
 local function answer(result)
   if has_idem then
-    redis.call('SET', idem_key, cjson.encode(result), 'EX', idem_ttl)
+    redis.call('SET', idem_key, cjson.encode({request = request, answer = result}), 'EX', idem_ttl)
   end
   return result
 end
 
+-- Refusals that stay true whatever happens next, so a retry with the same key may be told again.
+local FINAL_REFUSALS = {ENDED = true, ACTIVITY_CANCELLED = true, MATCH_ONLY = true, GROUP_CLOSED = true}
+
 local function refuse(code)
-  return answer({code, '', '', '0', '0'})
+  local result = {code, '', '', '0', '0'}
+  if FINAL_REFUSALS[code] then return answer(result) end
+  return result
 end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
@@ -123,7 +152,8 @@ if kind == 'OPEN' then
   seq = redis.call('HINCRBY', activity_key, 'seq', 1)
   group_id = child_id(activity_id, seq)
   group_hash, members_hash = group_key(prefix, group_id), group_members_key(prefix, group_id)
-  local deadline = now + group_ttl
+  -- A group never outlives its activity: it settles at the earlier of its own deadline and the end.
+  local deadline = math.min(now + group_ttl, ends_at)
   redis.call('HSET', group_hash, 'status', GROUP_OPEN, 'size', group_size, 'members', 0, 'paid', 0,
     'deadline', deadline, 'leader', buyer, 'opened_at', now, 'version', 0)
   redis.call('ZADD', group_due_key, deadline, group_id)

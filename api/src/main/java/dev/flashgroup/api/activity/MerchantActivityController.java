@@ -119,8 +119,11 @@ class MerchantActivityController {
       case ACTIVITY_STARTED -> "The activity has started; its terms can no longer be edited";
       case ACTIVITY_CANCELLED -> "The activity is cancelled";
       case ACTIVITY_ENDED -> "The activity has ended";
+      case IDEMPOTENCY_KEY_REUSED -> "This Idempotency-Key already added other units; use a new key for a new change";
     };
-    return Problems.response(HttpStatus.CONFLICT, refused.reason().name(), detail);
+    HttpStatus status = refused.reason() == ActivityChange.Reason.IDEMPOTENCY_KEY_REUSED
+        ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.CONFLICT;
+    return Problems.response(status, refused.reason().name(), detail);
   }
 
   /** Runs {@code action} on the activity when the caller owns it; 404 or 403 otherwise. */

@@ -77,6 +77,13 @@ class ReservationController {
     if (outcome instanceof ReservationOutcome.Refused refused) {
       return Problems.response(HttpStatus.CONFLICT, refused.reason().name(), RefusalText.of(refused.reason()));
     }
+    if (outcome instanceof ReservationOutcome.Throttled throttled) {
+      return Problems.tooManyRequests(throttled.retryAfter(), "Too many reservation attempts this second");
+    }
+    if (outcome instanceof ReservationOutcome.KeyReused) {
+      return Problems.response(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
+          "This Idempotency-Key already answered another request; use a new key for a new request");
+    }
     ReservationOutcome.Unknown unknown = (ReservationOutcome.Unknown) outcome;
     return Problems.notFound(unknown.what(), unknown.id());
   }

@@ -1,9 +1,11 @@
 package dev.flashgroup.api.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -29,6 +31,15 @@ public final class Problems {
     @SuppressWarnings("unchecked")
     T body = (T) detail(status, code, detail);
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+  }
+
+  /** 429 with {@code Retry-After} in whole seconds, at least one. */
+  public static <T> ResponseEntity<T> tooManyRequests(Duration retryAfter, String why) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    @SuppressWarnings("unchecked")
+    T body = (T) detail(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", why + "; retry after " + seconds + " s");
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
   }
 
   public static <T> ResponseEntity<T> notFound(String what, String id) {

@@ -16,6 +16,8 @@ public sealed interface ActivityChange {
     /** Terms can only be edited before the start. */
     ACTIVITY_STARTED,
     ACTIVITY_CANCELLED,
-    ACTIVITY_ENDED
+    ACTIVITY_ENDED,
+    /** The stock change's Idempotency-Key came before with other units. */
+    IDEMPOTENCY_KEY_REUSED
   }
 }

@@ -150,7 +150,7 @@ public class ActivityChanges {
     var k = keys.of(current.id());
     List<String> args = List.of(Integer.toString(units), changeId, Long.toString(now.toEpochMilli()),
         keys.restockChannel(), Long.toString(settings.stockChangeMemory().toSeconds()),
-        Integer.toString(current.stock()));
+        Integer.toString(current.stock()), Integer.toString(ActivityDraft.MAX_STOCK_TOTAL));
     return redis.execute(addStock, List.of(k.activity(), k.stockChanges()), args)
         .next()
         .flatMap(reply -> switch (reply.get(0)) {
@@ -164,6 +164,10 @@ public class ActivityChanges {
               : Mono.just(new ActivityChange.Restocked(current, current.stock()));
           case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
           case "ENDED" -> refused(Reason.ACTIVITY_ENDED);
+          case "CHANGE_REUSED" -> refused(Reason.IDEMPOTENCY_KEY_REUSED);
+          // Redis ahead of MySQL (a write the repair has not copied yet): the script's own check.
+          case "TOO_MUCH_STOCK" -> Mono.error(tooManyUnits("would take the activity's stock past "
+              + ActivityDraft.MAX_STOCK_TOTAL + " units (it has " + number(reply, 2) + ")"));
           default -> Mono.error(new IllegalStateException("add_stock.lua answered " + reply));
         });
   }

@@ -100,8 +100,18 @@ public class RedisKeys {
       return prefix + "stock_changes";
     }
 
+    /**
+     * The stored answer to one buyer's Idempotency-Key. The buyer's id is length-prefixed, so no
+     * two (buyer, key) pairs share a name whatever characters either holds ({@code kA} with
+     * {@code x:k9} and {@code kA:x} with {@code k9} used to).
+     */
     public String idempotency(String buyer, String key) {
-      return prefix + "idem:" + buyer + ":" + key;
+      return prefix + "idem:" + buyer.length() + ":" + buyer + ":" + key;
+    }
+
+    /** A buyer's reservation attempts in the current second (reserve.lua counts them). */
+    public String attempts(String buyer) {
+      return prefix + "attempts:" + buyer;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.reservation;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** What became of a reservation request. Refusals are expected outcomes, not exceptions. */
@@ -12,4 +13,10 @@ public sealed interface ReservationOutcome {
 
   /** The activity or group does not exist. */
   record Unknown(String what, String id) implements ReservationOutcome {}
+
+  /** The buyer made more attempts this second than allowed; nothing was looked at. */
+  record Throttled(Duration retryAfter) implements ReservationOutcome {}
+
+  /** The request's Idempotency-Key already answered a different request of the buyer. */
+  record KeyReused() implements ReservationOutcome {}
 }

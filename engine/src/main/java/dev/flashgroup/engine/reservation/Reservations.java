@@ -6,6 +6,7 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,9 +79,10 @@ public class Reservations {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
-        k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
+        k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
-        Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0");
+        Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", kind.name() + " " + groupId,
+        Integer.toString(settings.attemptsPerSecond()));
     return redis.execute(reserve, keyList, args)
         .next()
         .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply)))
@@ -97,6 +99,10 @@ public class Reservations {
       case "SOLD_OUT":
         soldOut.learn(activity);
         return Mono.just(SOLD_OUT);
+      case ReserveReply.TOO_MANY_REQUESTS:
+        return Mono.just(new ReservationOutcome.Throttled(Duration.ofMillis(reply.payBy())));
+      case ReserveReply.KEY_REUSED:
+        return Mono.just(new ReservationOutcome.KeyReused());
       default:
         return Mono.just(new ReservationOutcome.Refused(Refusal.valueOf(code)));
     }
@@ -114,6 +120,10 @@ public class Reservations {
     String name = "UNKNOWN";
     if (outcome instanceof ReservationOutcome.Reserved) {
       name = "RESERVED";
+    } else if (outcome instanceof ReservationOutcome.Throttled) {
+      name = "THROTTLED";
+    } else if (outcome instanceof ReservationOutcome.KeyReused) {
+      name = "KEY_REUSED";
     } else if (outcome instanceof ReservationOutcome.Refused refused) {
       name = refused.reason().name();
     }

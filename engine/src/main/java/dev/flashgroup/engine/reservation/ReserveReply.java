@@ -11,6 +11,10 @@ import java.util.List;
 record ReserveReply(String outcome, String orderId, String groupId, long amount, long payBy) {
 
   static final String OK = "OK";
+  /** The buyer tried too often this second; the last field is the milliseconds to wait. */
+  static final String TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS";
+  /** The Idempotency-Key answered another request before. */
+  static final String KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
 
   static ReserveReply of(List<String> reply) {
     if (reply.size() != 5) {

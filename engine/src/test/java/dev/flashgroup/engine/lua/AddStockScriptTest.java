@@ -105,7 +105,8 @@ class AddStockScriptTest extends LuaScriptSupport {
     StepVerifier.create(addStock("5", "change-1", NOW, 25)).expectNext(List.of("ALREADY_NOT_WARM", "20", "25"))
         .verifyComplete();
 
-    assertThat(hash(keys.stockChanges())).containsExactlyEntriesOf(java.util.Map.of("change-1", "20:25"));
+    assertThat(hash(keys.stockChanges())).containsExactlyInAnyOrderEntriesOf(
+        java.util.Map.of("change-1", "20:25", "change-1#units", "5"));
   }
 
   @Test
@@ -114,5 +115,38 @@ class AddStockScriptTest extends LuaScriptSupport {
         .verifyComplete();
 
     assertThat(hash(keys.stockChanges())).isEmpty();
+  }
+
+  @Test
+  void refusesATotalBeyondTheBoundAndAddsNothing() {
+    givenWarmActivity();
+
+    StepVerifier.create(addStock(Integer.toString(MAX_STOCK_TOTAL - 9), "change-1", NOW))
+        .expectNext(List.of("TOO_MUCH_STOCK", "10", "10")).verifyComplete();
+    StepVerifier.create(addStock(Integer.toString(MAX_STOCK_TOTAL - 10), "change-2", NOW))
+        .expectNext(List.of("ADDED", Integer.toString(MAX_STOCK_TOTAL), Integer.toString(MAX_STOCK_TOTAL)))
+        .verifyComplete();
+
+    assertThat(hash(keys.stockChanges())).doesNotContainKey("change-1");
+  }
+
+  @Test
+  void refusesATotalBeyondTheBoundWhileNotWarm() {
+    StepVerifier.create(addStock("2", "change-1", NOW, MAX_STOCK_TOTAL - 1))
+        .expectNext(List.of("TOO_MUCH_STOCK", Integer.toString(MAX_STOCK_TOTAL - 1), Integer.toString(MAX_STOCK_TOTAL - 1)))
+        .verifyComplete();
+
+    assertThat(hash(keys.stockChanges())).isEmpty();
+  }
+
+  @Test
+  void refusesTheSameChangeIdWithOtherUnits() {
+    givenWarmActivity();
+    addStock("5", "change-1", NOW).block(TIMEOUT);
+
+    StepVerifier.create(addStock("6", "change-1", NOW)).expectNext(List.of("CHANGE_REUSED", "0", "0"))
+        .verifyComplete();
+
+    assertThat(activity()).containsEntry("stock", "15").containsEntry("stock_total", "15");
   }
 }

@@ -47,6 +47,7 @@ abstract class LuaScriptSupport {
   static final long ENDS_AT = STARTS_AT + Duration.ofHours(2).toMillis();
   static final long NOW = STARTS_AT + Duration.ofMinutes(1).toMillis();
   static final long GROUP_TTL_MS = Duration.ofMinutes(30).toMillis();
+  static final int MAX_STOCK_TOTAL = 1_000;
   static final long PAY_WINDOW_MS = Duration.ofMinutes(5).toMillis();
   /** When a reservation made at {@link #NOW} is due for expiry. */
   static final long PAY_BY = NOW + PAY_WINDOW_MS;
@@ -170,6 +171,7 @@ abstract class LuaScriptSupport {
           .block(TIMEOUT)
           .forEach(entry -> EventReader.read(entry.get("type"), entry.get("data")));
     } finally {
+      attemptsPerSecond = 0;
       deleteNamespace();
     }
   }
@@ -209,13 +211,17 @@ abstract class LuaScriptSupport {
     return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
   }
 
+  /** Attempts a buyer may make per second in {@link #reserve}; 0 (off) unless a test limits them. */
+  int attemptsPerSecond = 0;
+
   /** Runs reserve.lua; a null idempotency key is passed as "no key" (ARGV[7] = '0'). */
   Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey) {
     boolean idempotent = idempotencyKey != null;
     List<String> keyList = List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(),
-        keys.openGroups(), keys.events(), keys.idempotency(buyer, idempotent ? idempotencyKey : "-"));
+        keys.openGroups(), keys.events(), keys.idempotency(buyer, idempotent ? idempotencyKey : "-"),
+        keys.attempts(buyer));
     List<String> args = List.of(keys.prefix(), kind.name(), buyer, Long.toString(now), groupId, "600",
-        idempotent ? "1" : "0");
+        idempotent ? "1" : "0", kind.name() + " " + groupId, Integer.toString(attemptsPerSecond));
     return redis.execute(reserve, keyList, args).single().map(Reply::of);
   }
 
@@ -288,7 +294,8 @@ abstract class LuaScriptSupport {
   /** Runs add_stock.lua, telling it the total MySQL holds (what counts while not warm). */
   Mono<List<String>> addStock(String units, String changeId, long now, int mysqlTotal) {
     return redis.execute(addStock, List.of(keys.activity(), keys.stockChanges()),
-            List.of(units, changeId, Long.toString(now), restockChannel, "600", Integer.toString(mysqlTotal)))
+            List.of(units, changeId, Long.toString(now), restockChannel, "600", Integer.toString(mysqlTotal),
+                Integer.toString(MAX_STOCK_TOTAL)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }

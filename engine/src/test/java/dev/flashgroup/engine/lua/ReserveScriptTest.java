@@ -2,6 +2,7 @@ package dev.flashgroup.engine.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -274,17 +275,85 @@ class ReserveScriptTest extends LuaScriptSupport {
   }
 
   @Test
-  void answersRepeatedIdempotencyKeyWithFirstRefusal() {
+  void decidesARetryAfreshWhenTheFirstRefusalMayChange() {
     givenWarmActivity();
     reserve(Kind.SOLO, "buyer-1", STARTS_AT - 1, "", "key-1").block(TIMEOUT);
 
-    // Now the activity has started, but the key already has its answer.
+    // Now the activity has started: NOT_STARTED was not kept, so the retry reserves.
     StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1"))
-        .expectNext(Reply.refused("NOT_STARTED"))
+        .expectNext(new Reply("OK", "42-1", "", SOLO_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+  }
+
+  @Test
+  void answersRepeatedIdempotencyKeyWithAFinalRefusal() {
+    givenWarmActivity();
+    reserve(Kind.SOLO, "buyer-1", ENDS_AT, "", "key-1").block(TIMEOUT);
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1"))
+        .expectNext(Reply.refused("ENDED"))
         .verifyComplete();
 
     assertThat(stock()).isEqualTo(10);
     assertThat(eventTypes()).isEmpty();
+  }
+
+  @Test
+  void refusesAKeyReusedForAnotherRequestAndTakesNothing() {
+    givenWarmActivity();
+    Reply first = reserve(Kind.OPEN, "buyer-1", NOW, "", "key-1").block(TIMEOUT);
+
+    StepVerifier.create(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1"))
+        .expectNext(Reply.refused("IDEMPOTENCY_KEY_REUSED"))
+        .verifyComplete();
+    StepVerifier.create(reserve(Kind.JOIN, "buyer-1", NOW, first.groupId(), "key-1"))
+        .expectNext(Reply.refused("IDEMPOTENCY_KEY_REUSED"))
+        .verifyComplete();
+
+    assertThat(stock()).isEqualTo(9);
+    assertThat(quota()).containsEntry("buyer-1", "1");
+  }
+
+  @Test
+  void keysOfBuyersWhoseIdsShareAPrefixNeverMeet() {
+    givenWarmActivity();
+    Reply first = reserve(Kind.SOLO, "kA", NOW, "", "x:k9").block(TIMEOUT);
+
+    StepVerifier.create(reserve(Kind.SOLO, "kA:x", NOW, "", "k9"))
+        .expectNext(new Reply("OK", "42-2", "", SOLO_PRICE, PAY_BY))
+        .verifyComplete();
+
+    assertThat(first.orderId()).isEqualTo("42-1");
+    assertThat(keys.idempotency("kA", "x:k9")).isNotEqualTo(keys.idempotency("kA:x", "k9"));
+  }
+
+  @Test
+  void slowsABuyerPastTheirAttemptsThisSecondWithoutLookingFurther() {
+    givenWarmActivity();
+    attemptsPerSecond = 2;
+    reserve(Kind.SOLO, "buyer-1", NOW, "", null).block(TIMEOUT);
+    reserve(Kind.SOLO, "buyer-1", NOW, "", null).block(TIMEOUT);
+
+    Reply third = reserve(Kind.SOLO, "buyer-1", NOW, "", null).block(TIMEOUT);
+
+    assertThat(third.outcome()).isEqualTo("TOO_MANY_REQUESTS");
+    assertThat(third.payBy()).isBetween(1L, 1000L);
+    assertThat(stock()).isEqualTo(8);
+    assertThat(reserve(Kind.SOLO, "buyer-2", NOW, "", null).block(TIMEOUT).outcome()).isEqualTo("OK");
+    assertThat(redis.getExpire(keys.attempts("buyer-1")).block(TIMEOUT)).isBetween(Duration.ZERO, Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aGroupNeverOutlivesItsActivity() {
+    givenWarmActivity();
+    long late = ENDS_AT - Duration.ofMinutes(5).toMillis();
+
+    Reply opened = reserve(Kind.OPEN, "buyer-1", late, "", null).block(TIMEOUT);
+
+    assertThat(group(opened.groupId())).containsEntry("deadline", Long.toString(ENDS_AT));
+    assertThat(groupDeadlines()).containsEntry(opened.groupId(), ENDS_AT);
   }
 
   @Test
