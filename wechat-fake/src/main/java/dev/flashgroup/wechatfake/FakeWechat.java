@@ -29,6 +29,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -283,6 +284,8 @@ public final class FakeWechat implements AutoCloseable {
         return reply(signError(), false);
       }
       return reply(pay(method, URI.create(uri), body), true);
+    } catch (JacksonException e) {
+      return reply(Answer.refused(400, "PARAM_ERROR", "解析请求体失败: 不是合法的JSON"), true);
     } catch (RuntimeException e) {
       log.log(System.Logger.Level.WARNING, "fake WeChat failed on " + method + " " + uri, e);
       return reply(Answer.refused(500, "SYSTEM_ERROR", "系统错误"), false);
