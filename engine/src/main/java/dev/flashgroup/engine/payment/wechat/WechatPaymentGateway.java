@@ -88,7 +88,7 @@ class WechatPaymentGateway implements PaymentGateway {
     WxPayUnifiedOrderV3Request order = new WxPayUnifiedOrderV3Request();
     order.setAppid(settings.appId());
     order.setMchid(settings.mchId());
-    order.setDescription("flashgroup order " + request.orderId());
+    order.setDescription(PaymentDescription.of(request.description(), request.orderId()));
     order.setOutTradeNo(OutTradeNo.of(request.orderId()));
     // WeChat refuses the payment itself after the deadline, so a late payment is rare (and refunded).
     order.setTimeExpire(request.payBy().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(8)).format(RFC3339));
