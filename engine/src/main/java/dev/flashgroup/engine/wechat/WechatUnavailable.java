@@ -1,8 +1,9 @@
 package dev.flashgroup.engine.wechat;
 
 /**
- * WeChat answered with an error that is not the caller's fault, or could not be reached; the same
- * request may be tried again. Carries WxJava's failure as its cause, so no caller needs WxJava.
+ * WeChat answered with an error that is not the caller's fault (a bad secret, a quota reached, ...);
+ * the same request may be tried again. Carries WxJava's failure as its cause, so no caller needs
+ * WxJava.
  */
 public class WechatUnavailable extends RuntimeException {
 
