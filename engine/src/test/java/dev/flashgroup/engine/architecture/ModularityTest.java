@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
 class ModularityTest {
 
   /** WxJava's packages: WeChat Pay, the mini-program, and the common types both share. */
-  static final String[] WXJAVA = {"com.github.binarywang..", "cn.binarywang..", "me.chanjar.weixin.."};
+  private static final String[] WXJAVA = {"com.github.binarywang..", "cn.binarywang..", "me.chanjar.weixin.."};
 
   private static final JavaClasses ENGINE = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
