@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,14 +27,21 @@ import org.springframework.test.context.DynamicPropertySource;
 class WechatGatewayContractTest extends PaymentGatewayContract {
 
   private static final AtomicInteger BUYERS = new AtomicInteger();
+  private static final long FIRST_ACTIVITY = 1_000_000;
 
   @DynamicPropertySource
   static void wechat(DynamicPropertyRegistry registry) {
     WechatStandIn.register(registry);
   }
 
+  @Autowired DatabaseClient db;
+
   @BeforeEach
   void honestWechatWhoseBuyersWait() {
+    // The stand-in is one per test JVM (WechatStandIn) and knows trades by out_trade_no, which is
+    // made of the order id; each test class's database numbers activities from 1 again. Numbering
+    // this class's activities from a million keeps its trades apart from WechatPayTest's.
+    db.sql("ALTER TABLE activities AUTO_INCREMENT = " + FIRST_ACTIVITY).then().block(PATIENCE);
     WECHAT.buyersPay(false);
     WECHAT.forgeAnswers(false);
     WECHAT.loseNotifications(false);
