@@ -32,7 +32,7 @@ if not a[1] then
 end
 if earlier then return {'ALREADY_ADDED', tonumber(a[4]), tonumber(a[5])} end
 if not valid_units then return {'INVALID_UNITS', 0, 0} end
-if a[2] == 'CANCELLED' then return {'CANCELLED', 0, 0} end
+if a[2] == ACTIVITY_CANCELLED then return {'CANCELLED', 0, 0} end
 if now >= tonumber(a[3]) then return {'ENDED', 0, 0} end
 
 local stock = redis.call('HINCRBY', activity_key, 'stock', units)

@@ -15,9 +15,9 @@ local now = tonumber(ARGV[1])
 
 local a = redis.call('HMGET', activity_key, 'activity_id', 'state')
 if not a[1] then return {'NOT_FOUND', 0, 0} end
-if a[2] == 'CANCELLED' then return {'ALREADY_CANCELLED', 0, 0} end
+if a[2] == ACTIVITY_CANCELLED then return {'ALREADY_CANCELLED', 0, 0} end
 
-redis.call('HSET', activity_key, 'state', 'CANCELLED', 'cancelled_at', now)
+redis.call('HSET', activity_key, 'state', ACTIVITY_CANCELLED, 'cancelled_at', now)
 
 -- Pulls every later deadline of a zset to now; entries already due keep theirs.
 local function due_now(zset_key)

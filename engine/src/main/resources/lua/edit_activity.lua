@@ -12,7 +12,7 @@ local now = tonumber(ARGV[1])
 
 local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at', 'seq')
 if not a[1] then return 'NOT_FOUND' end
-if a[2] == 'CANCELLED' then return 'CANCELLED' end
+if a[2] == ACTIVITY_CANCELLED then return 'CANCELLED' end
 if now >= tonumber(a[3]) then return 'STARTED' end
 -- A reservation was made (an instance whose clock is ahead, or one that reserved between this
 -- caller reading the time and this script running): the live counters are no longer the terms.

@@ -4,16 +4,17 @@
 -- the stock; then takes the unit, creates the order, records the payment deadline and appends the
 -- event to the activity's stream.
 --
--- Order and group keys are derived from ARGV[1], the activity's key prefix; it carries the
--- activity's hash tag, so every key touched lives in the same cluster slot as KEYS.
+-- Order and group keys are derived from ARGV[1], the activity's key prefix (lib/shared.lua's
+-- order_key, group_key, group_members_key); it carries the activity's hash tag, so every key
+-- touched lives in the same cluster slot as KEYS.
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash    KEYS[3] payment deadlines (zset)
--- KEYS[4] group deadlines (zset)                KEYS[5] event stream
--- KEYS[6] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
+-- KEYS[4] group deadlines (zset)                KEYS[5] open groups with free slots (zset)
+-- KEYS[6] event stream    KEYS[7] idempotency key (a key of the same slot, used only when ARGV[7] is '1')
 -- MATCH puts the buyer into the open group with the fewest free slots (not one they are already in),
 -- or opens a new group when no group has a free slot; when the only groups with free slots are
 -- the buyer's own, it refuses ALREADY_IN_GROUP. Groups with free slots are kept in the sorted
--- set <prefix>open, scored by free slots, which every script that changes a group's members keeps
+-- set KEYS[5], scored by free slots, which every script that changes a group's members keeps
 -- up to date. A FLASH activity takes no OPEN: its buyers are matched, so at most one of its
 -- groups has free slots at any time (until an expiry reopens a slot). MATCH works for every mode.
 --
@@ -23,8 +24,8 @@
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
 -- GROUP_FULL, LIMIT_REACHED, SOLD_OUT). A repeated idempotency key returns the first answer unchanged.
-local activity_key, quota_key, pay_due_key, group_due_key, events_key, idem_key =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, idem_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local join_group_id, idem_ttl, has_idem = ARGV[5], tonumber(ARGV[6]), ARGV[7] == '1'
 
@@ -52,11 +53,10 @@ if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
 -- A cancelled activity (cancel_activity.lua) takes no reservation at all.
-if redis.call('HGET', activity_key, 'state') == 'CANCELLED' then return refuse('ACTIVITY_CANCELLED') end
+if redis.call('HGET', activity_key, 'state') == ACTIVITY_CANCELLED then return refuse('ACTIVITY_CANCELLED') end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
 local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]
-local open_key = prefix .. 'open'
 
 if now < starts_at then return refuse('NOT_STARTED') end
 if now >= ends_at then return refuse('ENDED') end
@@ -72,11 +72,10 @@ local function group_to_match()
     local candidates = redis.call('ZRANGEBYSCORE', open_key, 1, '+inf', 'LIMIT', own, 16)
     if #candidates == 0 then return nil, own > 0 end
     for _, candidate in ipairs(candidates) do
-      local candidate_key = prefix .. 'g:' .. candidate
-      local g = redis.call('HMGET', candidate_key, 'status', 'deadline', 'members', 'size')
-      if g[1] ~= 'OPEN' or now >= tonumber(g[2]) or tonumber(g[3]) >= tonumber(g[4]) then
+      local g = redis.call('HMGET', group_key(prefix, candidate), 'status', 'deadline', 'members', 'size')
+      if g[1] ~= GROUP_OPEN or now >= tonumber(g[2]) or tonumber(g[3]) >= tonumber(g[4]) then
         redis.call('ZREM', open_key, candidate)
-      elseif redis.call('HEXISTS', candidate_key .. ':members', buyer) == 1 then
+      elseif redis.call('HEXISTS', group_members_key(prefix, candidate), buyer) == 1 then
         own = own + 1
       else
         return candidate, false
@@ -94,16 +93,15 @@ if kind == 'MATCH' then
   kind = join_group_id and 'JOIN' or 'OPEN'
 end
 
-local group_key, members_key
+local group_hash, members_hash
 if kind == 'JOIN' then
-  group_key = prefix .. 'g:' .. join_group_id
-  members_key = group_key .. ':members'
-  local g = redis.call('HMGET', group_key, 'status', 'deadline', 'members', 'size')
+  group_hash, members_hash = group_key(prefix, join_group_id), group_members_key(prefix, join_group_id)
+  local g = redis.call('HMGET', group_hash, 'status', 'deadline', 'members', 'size')
   if not g[1] then
     return {'NOT_FOUND', '', '', '0', '0'}
   end
-  if g[1] ~= 'OPEN' or now >= tonumber(g[2]) then return refuse('GROUP_CLOSED') end
-  if redis.call('HEXISTS', members_key, buyer) == 1 then return refuse('ALREADY_IN_GROUP') end
+  if g[1] ~= GROUP_OPEN or now >= tonumber(g[2]) then return refuse('GROUP_CLOSED') end
+  if redis.call('HEXISTS', members_hash, buyer) == 1 then return refuse('ALREADY_IN_GROUP') end
   if tonumber(g[3]) >= tonumber(g[4]) then return refuse('GROUP_FULL') end
 end
 
@@ -115,7 +113,7 @@ if stock <= 0 then return refuse('SOLD_OUT') end
 redis.call('HINCRBY', activity_key, 'stock', -1)
 redis.call('HINCRBY', quota_key, buyer, 1)
 local seq = redis.call('HINCRBY', activity_key, 'seq', 1)
-local order_id = activity_id .. '-' .. seq
+local order_id = child_id(activity_id, seq)
 local pay_by = now + pay_window
 local amount = solo_price
 local group_id = ''
@@ -123,11 +121,10 @@ local group = cjson.null
 
 if kind == 'OPEN' then
   seq = redis.call('HINCRBY', activity_key, 'seq', 1)
-  group_id = activity_id .. '-' .. seq
-  group_key = prefix .. 'g:' .. group_id
-  members_key = group_key .. ':members'
+  group_id = child_id(activity_id, seq)
+  group_hash, members_hash = group_key(prefix, group_id), group_members_key(prefix, group_id)
   local deadline = now + group_ttl
-  redis.call('HSET', group_key, 'status', 'OPEN', 'size', group_size, 'members', 0, 'paid', 0,
+  redis.call('HSET', group_hash, 'status', GROUP_OPEN, 'size', group_size, 'members', 0, 'paid', 0,
     'deadline', deadline, 'leader', buyer, 'opened_at', now, 'version', 0)
   redis.call('ZADD', group_due_key, deadline, group_id)
 elseif kind == 'JOIN' then
@@ -136,24 +133,19 @@ end
 
 if group_id ~= '' then
   amount = group_price
-  redis.call('HINCRBY', group_key, 'members', 1)
-  redis.call('HINCRBY', group_key, 'version', 1)
-  redis.call('HSET', members_key, buyer, order_id)
-  local g = redis.call('HMGET', group_key, 'status', 'size', 'members', 'paid', 'deadline', 'version', 'leader')
-  local free = tonumber(g[2]) - tonumber(g[3])
+  redis.call('HINCRBY', group_hash, 'members', 1)
+  redis.call('HINCRBY', group_hash, 'version', 1)
+  redis.call('HSET', members_hash, buyer, order_id)
+  group = group_snapshot(prefix, group_id)
+  local free = group.size - group.members
   if free > 0 then redis.call('ZADD', open_key, free, group_id) else redis.call('ZREM', open_key, group_id) end
-  group = {id = group_id, activityId = activity_id, status = g[1], size = tonumber(g[2]),
-    members = tonumber(g[3]), paid = tonumber(g[4]), deadline = tonumber(g[5]),
-    version = tonumber(g[6]), leader = g[7]}
 end
 
-redis.call('HSET', prefix .. 'o:' .. order_id, 'status', 'RESERVED', 'buyer', buyer, 'group', group_id,
+redis.call('HSET', order_key(prefix, order_id), 'status', ORDER_RESERVED, 'buyer', buyer, 'group', group_id,
   'amount', amount, 'pay_by', pay_by, 'created_at', now, 'version', 1)
 redis.call('ZADD', pay_due_key, pay_by, order_id)
 
-local order = {id = order_id, activityId = activity_id, groupId = group_id, buyerId = buyer,
-  status = 'RESERVED', amount = tonumber(amount), payBy = pay_by, version = 1}
-redis.call('XADD', events_key, '*', 'type', 'ReservationMade',
-  'data', cjson.encode({at = now, orders = {order}, group = group}))
+local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1)
+append(events_key, EVENT_RESERVATION_MADE, {at = now, orders = {order}, group = group})
 
 return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

@@ -302,7 +302,7 @@ class GroupModesTest {
    * Delivers the settlement's GroupSucceeded and RefundRequested a second time, through the stream,
    * the relay, the broker and both workers. The relay deletes entries it has handed over, so the
    * two events are rebuilt as the settlement wrote them (orders at the version the settlement gave
-   * them). A probe refund rides at the end of the repeated request: the refund worker handles a
+   * them, the group as it settled: the workers read events strictly and would dead-letter less). A probe refund rides at the end of the repeated request: the refund worker handles a
    * request's refunds in order, so once the sandbox has the probe it has been asked again for every
    * tier difference.
    */
@@ -321,6 +321,15 @@ class GroupModesTest {
       refunds.addObject().put("refundNo", "RD" + orderId).put("orderId", orderId).put("amount", 500)
           .put("reason", "TIER_PRICE").put("total", 3000);
     }
+    String groupId = (String) members.get(0).get("groupId");
+    Map<Object, Object> group = redis.opsForHash().entries(keys.of(new ActivityId(activity)).group(groupId))
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(PATIENCE);
+    ObjectNode settled = succeeded.putObject("group").put("id", groupId).put("activityId", activity)
+        .put("status", (String) group.get("status")).put("leader", (String) group.get("leader"));
+    for (String number : List.of("size", "members", "paid", "deadline", "version", "price")) {
+      settled.put(number, Long.parseLong((String) group.get(number)));
+    }
+    settled.put("virtualMembers", Long.parseLong((String) group.get("virtual")));
     String probe = "PROBE-" + activity;
     refunds.addObject().put("refundNo", probe).put("orderId", activity + "-999999").put("amount", 1)
         .put("reason", "PROBE").put("total", 1);

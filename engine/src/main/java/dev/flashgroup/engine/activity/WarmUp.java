@@ -1,8 +1,8 @@
 package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
-import dev.flashgroup.engine.messaging.RelaySettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -21,17 +21,17 @@ class WarmUp {
   private final WarmActivities warm;
   private final RedisScript<String> warmActivity;
   private final Activities activities;
-  private final RelaySettings relay;
+  private final StreamSettings streams;
   private final TransactionalOperator tx;
 
   WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<String> warmActivity,
-      Activities activities, RelaySettings relay, ReactiveTransactionManager transactions) {
+      Activities activities, StreamSettings streams, ReactiveTransactionManager transactions) {
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
     this.warmActivity = warmActivity;
     this.activities = activities;
-    this.relay = relay;
+    this.streams = streams;
     this.tx = TransactionalOperator.create(transactions);
   }
 
@@ -47,7 +47,7 @@ class WarmUp {
   private Mono<Void> load(Activity a) {
     var k = keys.of(a.id());
     List<String> args = new ArrayList<>();
-    args.add(relay.consumerGroup());
+    args.add(streams.consumerGroup());
     args.addAll(terms(a));
     return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
         .then(warm.add(a.id()))

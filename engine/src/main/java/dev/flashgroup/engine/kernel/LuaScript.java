@@ -11,7 +11,9 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Loads a script from {@code lua/} once, at start-up, and hashes it there. A {@code RedisScript}
+ * Loads a script from {@code lua/} once, at start-up, and hashes it there. The text on the class
+ * path is what the build assembled: {@code lua/lib/shared.lua} followed by the script (see
+ * {@code lua/SCHEMA.md}), so the SHA-1 is fixed with the jar. A {@code RedisScript}
  * built on a resource would re-check the file (blocking I/O) on every call, on the event loop; the
  * one {@code RedisScript.of(text)} builds takes a lock around its hash on every call, which parks
  * event-loop threads when many requests run the same script at once. This one is immutable: it

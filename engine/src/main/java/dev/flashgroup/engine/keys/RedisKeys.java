@@ -5,7 +5,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one place Redis key names are built. Every key of an activity carries the activity's hash
- * tag ({@code {a42}}), so a Lua script touching them runs in a single Redis Cluster slot.
+ * tag ({@code {a42}}), so a Lua script touching them runs in a single Redis Cluster slot. The
+ * scripts get the fixed keys as KEYS and derive an order's or a group's key from
+ * {@link ActivityKeys#prefix()} with lib/shared.lua's {@code order_key}, {@code group_key} and
+ * {@code group_members_key}, which build the same strings as {@link ActivityKeys#order},
+ * {@link ActivityKeys#group} and {@link ActivityKeys#groupMembers} (SharedKeysScriptTest). The keys,
+ * their fields and who touches them: {@code lua/SCHEMA.md}. It needs nothing of Spring but the
+ * annotation, which the JVM ignores when Spring is absent: the verifier (loadtest) builds its keys
+ * with it.
  */
 @Component
 public class RedisKeys {
@@ -57,7 +64,7 @@ public class RedisKeys {
       return prefix + "group_due";
     }
 
-    /** Open groups with free slots, scored by free slots; the scripts derive it as {@code <prefix>open}. */
+    /** Open groups with free slots, scored by free slots (the joinable list). */
     public String openGroups() {
       return prefix + "open";
     }
@@ -66,12 +73,22 @@ public class RedisKeys {
       return prefix + "events";
     }
 
+    /** What every order hash's name starts with: {@link #order} is it followed by the order id. */
+    public String orders() {
+      return prefix + "o:";
+    }
+
     public String order(String orderId) {
-      return prefix + "o:" + orderId;
+      return orders() + orderId;
+    }
+
+    /** What every group hash's (and group members hash's) name starts with. */
+    public String groups() {
+      return prefix + "g:";
     }
 
     public String group(String groupId) {
-      return prefix + "g:" + groupId;
+      return groups() + groupId;
     }
 
     public String groupMembers(String groupId) {

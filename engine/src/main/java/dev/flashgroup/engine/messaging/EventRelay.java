@@ -3,6 +3,7 @@ package dev.flashgroup.engine.messaging;
 import com.rabbitmq.client.AMQP;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,12 +46,13 @@ class EventRelay extends RepeatingJob {
   private final Topology topology;
   private final MessagingSettings messaging;
   private final RelaySettings settings;
+  private final String consumerGroup;
   private final Clock clock;
   private final AtomicLong lagMillis = new AtomicLong();
   private volatile long nextAdoption;
 
   EventRelay(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, Sender sender, Topology topology,
-      MessagingSettings messaging, RelaySettings settings, Clock clock, MeterRegistry meters) {
+      MessagingSettings messaging, RelaySettings settings, StreamSettings streams, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
@@ -58,6 +60,7 @@ class EventRelay extends RepeatingJob {
     this.topology = topology;
     this.messaging = messaging;
     this.settings = settings;
+    this.consumerGroup = streams.consumerGroup();
     this.clock = clock;
     meters.gauge("flashgroup.relay.lag", List.of(), lagMillis, AtomicLong::get);
   }
@@ -89,14 +92,14 @@ class EventRelay extends RepeatingJob {
    */
   Mono<Void> adoptAbandoned(ActivityId activity) {
     String stream = keys.of(activity).events();
-    return redis.opsForStream().pending(stream, settings.consumerGroup(), Range.unbounded(), settings.batch())
+    return redis.opsForStream().pending(stream, consumerGroup, Range.unbounded(), settings.batch())
         .flatMapIterable(pending -> pending)
         .filter(p -> !p.getConsumerName().equals(settings.consumerName())
             && p.getElapsedTimeSinceLastDelivery().compareTo(settings.adoptAfter()) >= 0)
         .map(PendingMessage::getId)
         .collectList()
         .filter(ids -> !ids.isEmpty())
-        .flatMap(ids -> redis.opsForStream().claim(stream, settings.consumerGroup(), settings.consumerName(),
+        .flatMap(ids -> redis.opsForStream().claim(stream, consumerGroup, settings.consumerName(),
             settings.adoptAfter(), ids.toArray(RecordId[]::new)).then());
   }
 
@@ -120,7 +123,7 @@ class EventRelay extends RepeatingJob {
 
   private Mono<List<MapRecord<String, Object, Object>>> read(String stream, ReadOffset offset) {
     return redis.opsForStream()
-        .read(Consumer.from(settings.consumerGroup(), settings.consumerName()),
+        .read(Consumer.from(consumerGroup, settings.consumerName()),
             StreamReadOptions.empty().count(settings.batch()), StreamOffset.create(stream, offset))
         .collectList();
   }
@@ -149,7 +152,7 @@ class EventRelay extends RepeatingJob {
     RecordId[] ids = confirmed.toArray(RecordId[]::new);
     long newest = batch.get(batch.size() - 1).getId().getTimestamp();
     lagMillis.set(Math.max(0, clock.millis() - newest));
-    return redis.opsForStream().acknowledge(stream, settings.consumerGroup(), ids)
+    return redis.opsForStream().acknowledge(stream, consumerGroup, ids)
         .then(redis.opsForStream().delete(stream, ids))
         .thenReturn((long) ids.length);
   }

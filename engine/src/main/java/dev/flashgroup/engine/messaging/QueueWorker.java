@@ -1,7 +1,6 @@
 package dev.flashgroup.engine.messaging;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +20,11 @@ import tools.jackson.core.JacksonException;
 /**
  * Consumes one queue with manual acknowledgements: ack after the work succeeded, nack with
  * requeue after a failure (the quorum queue's delivery limit bounds the retries), nack without
- * requeue for a message that cannot be parsed. The consumer re-subscribes after a broker outage.
+ * requeue for a message that cannot be parsed (a Jackson or IllegalArgumentException: poison).
+ * The consumer re-subscribes after a broker outage. Features extend it with the work for one
+ * message.
  */
-abstract class QueueWorker implements SmartLifecycle {
+public abstract class QueueWorker implements SmartLifecycle {
 
   private final Logger log = LoggerFactory.getLogger(getClass());
   private final Receiver receiver;
@@ -35,19 +36,21 @@ abstract class QueueWorker implements SmartLifecycle {
   private volatile Disposable running;
   private volatile Sinks.Empty<Void> stopping = Sinks.empty();
 
-  QueueWorker(Receiver receiver, Sender sender, Topology topology, MessagingSettings settings, String queue,
-      MeterRegistry meters) {
-    this.receiver = receiver;
-    this.sender = sender;
-    this.topology = topology;
-    this.settings = settings;
-    this.queue = queue;
-    this.failures = Counter.builder("flashgroup.worker.failures").tag("queue", queue)
-        .description("Messages a worker failed to process").register(meters);
+  protected QueueWorker(WorkerTransport transport, WorkQueue queue) {
+    this.receiver = transport.receiver;
+    this.sender = transport.sender;
+    this.topology = transport.topology;
+    this.settings = transport.settings;
+    this.queue = queue.queueName(settings);
+    this.failures = Counter.builder("flashgroup.worker.failures").tag("queue", this.queue)
+        .description("Messages a worker failed to process").register(transport.meters);
   }
 
-  /** The work for one message; completes once its effects are durable. */
-  protected abstract Mono<Void> handle(AcknowledgableDelivery delivery);
+  /**
+   * The work for one message: its AMQP type (the event's type) and body (the event's data).
+   * Completes once its effects are durable.
+   */
+  protected abstract Mono<Void> handle(String type, byte[] body);
 
   @Override
   public void start() {
@@ -70,7 +73,7 @@ abstract class QueueWorker implements SmartLifecycle {
   private Mono<Void> process(AcknowledgableDelivery delivery) {
     // A database or gateway that is briefly away is waited out here, with backoff, before the
     // message is handed back: the broker's delivery limit is for poison, not for outages.
-    return Mono.defer(() -> handle(delivery))
+    return Mono.defer(() -> handle(delivery.getProperties().getType(), delivery.getBody()))
         .retryWhen(Retry.backoff(settings.retries(), Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
             .filter(e -> !isPoison(e)))
         .publishOn(Schedulers.boundedElastic())

@@ -5,9 +5,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param consumerGroup the Redis stream consumer group the relay reads with
- * @param consumerName this instance's name in that group; keep it stable across restarts so an
- *     instance picks up the entries it read but had not relayed when it stopped
+ * The relay's consumer group is in {@code keys/StreamSettings}: warming creates it too.
+ *
+ * @param consumerName this instance's name in the streams' consumer group; keep it stable across
+ *     restarts so an instance picks up the entries it read but had not relayed when it stopped
  * @param batch stream entries moved per activity and round
  * @param interval pause between rounds
  * @param enabled whether this instance relays
@@ -17,7 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("flashgroup.relay")
 public record RelaySettings(
-    @DefaultValue("relay") String consumerGroup,
     @DefaultValue("relay-1") String consumerName,
     @DefaultValue("500") int batch,
     @DefaultValue("PT0.02S") Duration interval,

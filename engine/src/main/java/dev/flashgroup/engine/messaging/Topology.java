@@ -42,9 +42,8 @@ class Topology {
         .then(sender.declareQueue(QueueSpecification.queue(settings.refundsQueue()).durable(true).arguments(quorum)))
         .then(sender.declareQueue(QueueSpecification.queue(settings.deadLetterQueue()).durable(true)
             .arguments(Map.of("x-queue-type", "quorum"))))
-        .then(sender.bind(BindingSpecification.binding(settings.eventsExchange(), "#", settings.ordersQueue())))
-        .then(sender.bind(BindingSpecification.binding(settings.eventsExchange(), EventTypes.REFUND_REQUESTED,
-            settings.refundsQueue())))
+        .then(bind(sender, WorkQueue.ORDERS))
+        .then(bind(sender, WorkQueue.REFUNDS))
         .then(sender.bind(BindingSpecification.binding(settings.deadLetterExchange(), "", settings.deadLetterQueue())))
         .doOnSuccess(done -> declared = true)
         .then()
@@ -52,5 +51,9 @@ class Topology {
         // declaration is in flight; the relay calls this from a Redis event loop and the workers
         // from their retry timer, so it must never run on the caller's (non-blocking) thread.
         .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private Mono<?> bind(Sender sender, WorkQueue queue) {
+    return sender.bind(BindingSpecification.binding(settings.eventsExchange(), queue.bindingKey(), queue.queueName(settings)));
   }
 }

@@ -29,14 +29,30 @@ public class Orders {
   }
 
   private Mono<OrderView> find(ActivityId activity, String orderId) {
-    return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), List.copyOf(FIELDS))
-        .filter(values -> values.get(0) != null)
-        .map(v -> new OrderView(orderId, activity.value(), v.get(2).isEmpty() ? null : v.get(2), v.get(1),
-            OrderStatus.valueOf(v.get(0)), Long.parseLong(v.get(3)), Instant.ofEpochMilli(Long.parseLong(v.get(4))),
-            orZero(v.get(5)), v.get(6) == null ? null : Long.valueOf(v.get(6)), orZero(v.get(7))));
+    return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), FIELDS)
+        .map(OrderHash::new)
+        .filter(o -> o.get("status") != null)
+        .map(o -> new OrderView(orderId, activity.value(), o.get("group").isEmpty() ? null : o.get("group"),
+            o.get("buyer"), OrderStatus.valueOf(o.get("status")), Long.parseLong(o.get("amount")),
+            Instant.ofEpochMilli(Long.parseLong(o.get("pay_by"))), o.amountOrZero("paid_amount"),
+            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")));
   }
 
-  private static long orZero(String value) {
-    return value == null ? 0 : Long.parseLong(value);
+  /** The order hash's {@link #FIELDS}, read by name; a field the scripts have not written yet is null. */
+  private record OrderHash(List<String> values) {
+
+    String get(String field) {
+      return values.get(FIELDS.indexOf(field));
+    }
+
+    Long amountOrNull(String field) {
+      String value = get(field);
+      return value == null ? null : Long.valueOf(value);
+    }
+
+    long amountOrZero(String field) {
+      String value = get(field);
+      return value == null ? 0 : Long.parseLong(value);
+    }
   }
 }

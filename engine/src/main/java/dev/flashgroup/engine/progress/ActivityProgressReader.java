@@ -2,6 +2,9 @@ package dev.flashgroup.engine.progress;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.event.EventReader;
+import dev.flashgroup.engine.order.event.SnapshotEvent;
+import dev.flashgroup.engine.order.event.UnreadableEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,9 +27,6 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads one activity's event stream for this instance's progress subscribers: blocking XREADs without
@@ -45,7 +45,6 @@ final class ActivityProgressReader {
   private final RedisKeys.ActivityKeys keys;
   private final ReactiveRedisConnectionFactory connections;
   private final DatabaseClient db;
-  private final JsonMapper json;
   private final ProgressSettings settings;
   private final AtomicInteger openReaders;
   private final AtomicBoolean connected = new AtomicBoolean();
@@ -54,12 +53,11 @@ final class ActivityProgressReader {
   private final Set<String> formedSince = ConcurrentHashMap.newKeySet();
 
   ActivityProgressReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
-      DatabaseClient db, JsonMapper json, ProgressSettings settings, AtomicInteger openReaders) {
+      DatabaseClient db, ProgressSettings settings, AtomicInteger openReaders) {
     this.activity = activity;
     this.keys = keys;
     this.connections = connections;
     this.db = db;
-    this.json = json;
     this.settings = settings;
     this.openReaders = openReaders;
   }
@@ -142,16 +140,16 @@ final class ActivityProgressReader {
 
   /** The group snapshot of an entry; null for entries without one (solo orders, refunds). */
   private GroupProgress group(Map<ByteBuffer, ByteBuffer> entry) {
+    ByteBuffer type = entry.get(TYPE);
     ByteBuffer data = entry.get(DATA);
-    if (data == null) {
+    if (type == null || data == null) {
       return null;
     }
     try {
-      JsonNode group = json.readTree(text(data)).get("group");
-      return group == null || !group.isObject() ? null : GroupProgress.of(group);
-    } catch (JacksonException | NullPointerException e) {
-      log.debug("skipping unreadable {} entry of activity {}: {}", text(entry.getOrDefault(TYPE, bytes(""))),
-          activity, e.toString());
+      return EventReader.read(text(type), text(data)) instanceof SnapshotEvent changed && changed.group() != null
+          ? GroupProgress.of(changed.group()) : null;
+    } catch (UnreadableEvent e) {
+      log.debug("skipping unreadable {} entry of activity {}: {}", text(type), activity, e.toString());
       return null;
     }
   }

@@ -1,7 +1,7 @@
 package dev.flashgroup.engine.progress;
 
+import dev.flashgroup.engine.order.event.GroupSnapshot;
 import java.time.Instant;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A group as a buyer watches it fill: members who hold a place, how many paid, places still free,
@@ -17,10 +17,9 @@ public record GroupProgress(String groupId, String status, int size, int members
   }
 
   /** From the group snapshot the scripts put in their stream entries. */
-  static GroupProgress of(JsonNode group) {
-    return of(group.get("id").asString(), group.get("status").asString(), group.get("size").asInt(),
-        group.get("members").asInt(), group.get("paid").asInt(), group.get("deadline").asLong(),
-        group.get("version").asLong());
+  static GroupProgress of(GroupSnapshot group) {
+    return of(group.id(), group.status().name(), group.size(), group.members(), group.paid(), group.deadline(),
+        group.version());
   }
 
   /** Succeeded or failed: nothing changes any more. */

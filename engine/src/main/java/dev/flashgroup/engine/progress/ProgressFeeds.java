@@ -19,7 +19,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Progress feeds of groups and activities, built from what the Lua scripts append to the activity
@@ -37,19 +36,17 @@ public class ProgressFeeds {
   private final ReactiveRedisConnectionFactory connections;
   private final RedisKeys keys;
   private final DatabaseClient db;
-  private final JsonMapper json;
   private final ProgressSettings settings;
   private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicInteger openReaders = new AtomicInteger();
 
   ProgressFeeds(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
-      DatabaseClient db, JsonMapper json, ProgressSettings settings, MeterRegistry meters) {
+      DatabaseClient db, ProgressSettings settings, MeterRegistry meters) {
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
     this.db = db;
-    this.json = json;
     this.settings = settings;
     // Metric names stay as dashboards know them, like the settings' prefix.
     meters.gauge("flashgroup.live.subscribers", List.of(), channels,
@@ -157,7 +154,7 @@ public class ProgressFeeds {
   }
 
   private Channel open(ActivityId activity) {
-    var reader = new ActivityProgressReader(activity, keys.of(activity), connections, db, json, settings, openReaders);
+    var reader = new ActivityProgressReader(activity, keys.of(activity), connections, db, settings, openReaders);
     Flux<ProgressUpdate> shared = reader.read()
         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
         // Fan out on a worker of its own, not on the Redis client's event loop. One hop per

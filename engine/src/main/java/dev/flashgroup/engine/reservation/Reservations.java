@@ -6,7 +6,6 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,23 +77,21 @@ public class Reservations {
     if (!idempotent && soldOut.knows(activity)) {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
-    List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events(),
-        idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
+    List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
+        k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0");
     return redis.execute(reserve, keyList, args)
         .next()
-        .flatMap(reply -> outcome(activity, kind, groupId, reply))
+        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply)))
         .doOnNext(this::count);
   }
 
-  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, List<String> reply) {
-    String code = reply.get(0);
+  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply) {
+    String code = reply.outcome();
     switch (code) {
-      case "OK":
-        String group = reply.get(2).isEmpty() ? null : reply.get(2);
-        return Mono.just(new ReservationOutcome.Reserved(reply.get(1), group, Long.parseLong(reply.get(3)),
-            Instant.ofEpochMilli(Long.parseLong(reply.get(4)))));
+      case ReserveReply.OK:
+        return Mono.just(reply.reserved());
       case "NOT_FOUND":
         return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
       case "SOLD_OUT":

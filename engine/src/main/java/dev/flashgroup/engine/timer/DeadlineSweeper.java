@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Expires unpaid reservations and fails groups that did not fill, for every warm activity. The
+ * Expires unpaid reservations and settles groups at their deadline, for every warm activity. The
  * scripts take due entries atomically, so several instances may sweep the same activity.
  */
 @Component
@@ -26,18 +26,18 @@ class DeadlineSweeper extends RepeatingJob {
   private final RedisKeys keys;
   private final WarmActivities warm;
   private final RedisScript<Long> expireReservations;
-  private final RedisScript<Long> failGroups;
+  private final RedisScript<Long> settleGroups;
   private final TimerSettings settings;
   private final Clock clock;
   private final AtomicLong backlog = new AtomicLong();
 
   DeadlineSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<Long> expireReservations,
-      RedisScript<Long> failGroups, TimerSettings settings, Clock clock, MeterRegistry meters) {
+      RedisScript<Long> settleGroups, TimerSettings settings, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
     this.expireReservations = expireReservations;
-    this.failGroups = failGroups;
+    this.settleGroups = settleGroups;
     this.settings = settings;
     this.clock = clock;
     meters.gauge("flashgroup.timers.backlog", List.of(), backlog, AtomicLong::get);
@@ -66,10 +66,11 @@ class DeadlineSweeper extends RepeatingJob {
     var k = keys.of(activity);
     String now = Long.toString(clock.millis());
     String batch = Integer.toString(settings.batch());
-    return redis.execute(expireReservations, List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.events()),
+    return redis.execute(expireReservations,
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.openGroups(), k.events()),
             List.of(k.prefix(), now, batch, keys.restockChannel()))
-        .thenMany(redis.execute(failGroups,
-            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.events()),
+        .thenMany(redis.execute(settleGroups,
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events()),
             List.of(k.prefix(), now, batch, keys.restockChannel())))
         .then();
   }

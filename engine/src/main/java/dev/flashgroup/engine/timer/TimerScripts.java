@@ -14,7 +14,7 @@ class TimerScripts {
   }
 
   @Bean
-  RedisScript<Long> failGroups() {
-    return LuaScript.load("fail_groups", Long.class);
+  RedisScript<Long> settleGroups() {
+    return LuaScript.load("settle_groups", Long.class);
   }
 }

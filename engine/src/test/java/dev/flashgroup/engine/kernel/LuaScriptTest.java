@@ -20,6 +20,6 @@ class LuaScriptTest {
 
   @Test
   void keepsTheResultType() {
-    assertThat(LuaScript.load("fail_groups", Long.class).getResultType()).isEqualTo(Long.class);
+    assertThat(LuaScript.load("settle_groups", Long.class).getResultType()).isEqualTo(Long.class);
   }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /**
- * cancel_activity.lua, and what reserve.lua and fail_groups.lua do for a cancelled activity
+ * cancel_activity.lua, and what reserve.lua and settle_groups.lua do for a cancelled activity
  * (contract 3: state CANCELLED, refusal ACTIVITY_CANCELLED, open groups due at once and failed).
  */
 class CancelActivityScriptTest extends LuaScriptSupport {
@@ -51,7 +51,7 @@ class CancelActivityScriptTest extends LuaScriptSupport {
     assertThat(paid(member)).containsExactly("PAID", "PAID");
 
     assertThat(group(leader.groupId())).containsEntry("status", "OPEN").containsEntry("paid", "2");
-    StepVerifier.create(failGroups(NOW + 2_000, 10)).expectNext(1L).verifyComplete();
+    StepVerifier.create(settleGroups(NOW + 2_000, 10)).expectNext(1L).verifyComplete();
     assertThat(group(leader.groupId())).containsEntry("status", "FAILED");
     assertThat(order(leader.orderId())).containsEntry("status", "REFUNDING");
     assertThat(order(member.orderId())).containsEntry("status", "REFUNDING");
@@ -109,7 +109,7 @@ class CancelActivityScriptTest extends LuaScriptSupport {
     Reply member = joined(leader.groupId(), "buyer-2");
     cancelActivity(NOW + 2_000).block(TIMEOUT);
 
-    StepVerifier.create(failGroups(NOW + 2_000, 10)).expectNext(1L).verifyComplete();
+    StepVerifier.create(settleGroups(NOW + 2_000, 10)).expectNext(1L).verifyComplete();
 
     assertThat(group(leader.groupId())).containsEntry("status", "FAILED");
     assertThat(order(leader.orderId())).containsEntry("status", "REFUNDING");

@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
@@ -79,7 +80,7 @@ class BrokerOutageTest {
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
   @Autowired MessagingSettings messaging;
-  @Autowired RelaySettings relay;
+  @Autowired StreamSettings streams;
   @Autowired DatabaseClient db;
 
   @Test
@@ -152,7 +153,7 @@ class BrokerOutageTest {
   }
 
   private long pendingInRelayGroup(Activity activity) {
-    return redis.opsForStream().pending(keys.of(activity.id()).events(), relay.consumerGroup())
+    return redis.opsForStream().pending(keys.of(activity.id()).events(), streams.consumerGroup())
         .map(summary -> summary.getTotalPendingMessages()).block(CALL);
   }
 

@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
@@ -47,7 +48,7 @@ class RelayAdoptionTest {
   }
 
   @Autowired EventRelay relay;
-  @Autowired RelaySettings settings;
+  @Autowired StreamSettings streams;
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
   @Autowired ReactiveStringRedisTemplate redis;
@@ -68,7 +69,7 @@ class RelayAdoptionTest {
     // Another instance reads every entry, then dies without publishing or acknowledging them.
     String stream = keys.of(activity.id()).events();
     List<?> stranded = redis.opsForStream()
-        .read(Consumer.from(settings.consumerGroup(), "relay-that-died"), StreamReadOptions.empty().count(100),
+        .read(Consumer.from(streams.consumerGroup(), "relay-that-died"), StreamReadOptions.empty().count(100),
             StreamOffset.create(stream, ReadOffset.lastConsumed()))
         .collectList().block(PATIENCE);
     assertThat(stranded).hasSize(20);

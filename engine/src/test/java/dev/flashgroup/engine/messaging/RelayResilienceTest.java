@@ -11,6 +11,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
@@ -41,7 +42,7 @@ class RelayResilienceTest {
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
   @Autowired MessagingSettings messaging;
-  @Autowired RelaySettings relay;
+  @Autowired StreamSettings streams;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
   @Autowired DatabaseClient db;
@@ -67,7 +68,7 @@ class RelayResilienceTest {
     for (int i = 0; i < 5; i++) {
       Activity activity = schedule();
       // Its stream lost the relay's consumer group: every read of it fails.
-      redis.opsForStream().destroyGroup(keys.of(activity.id()).events(), relay.consumerGroup()).block(PATIENCE);
+      redis.opsForStream().destroyGroup(keys.of(activity.id()).events(), streams.consumerGroup()).block(PATIENCE);
       broken.add(activity);
     }
     Activity healthy = schedule();

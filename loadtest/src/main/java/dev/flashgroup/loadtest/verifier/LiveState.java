@@ -1,5 +1,7 @@
 package dev.flashgroup.loadtest.verifier;
 
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,22 +24,19 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
 
   record Group(String id, String status, int size, int members, int paid, int version) {}
 
-  static LiveState read(Jedis redis, String prefix) {
-    Map<String, String> activity = redis.hgetAll(prefix + "activity");
+  static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
+    Map<String, String> activity = redis.hgetAll(keys.activity());
     if (activity.isEmpty()) {
       return new LiveState(false, 0, 0, Map.of(), Map.of());
     }
     Map<String, Order> orders = new HashMap<>();
-    for (Map.Entry<String, Map<String, String>> e : hashes(redis, prefix + "o:").entrySet()) {
+    for (Map.Entry<String, Map<String, String>> e : hashes(redis, keys.orders()).entrySet()) {
       Map<String, String> o = e.getValue();
       orders.put(e.getKey(), new Order(e.getKey(), o.get("status"), o.getOrDefault("group", ""),
           Integer.parseInt(o.getOrDefault("version", "0"))));
     }
     Map<String, Group> groups = new HashMap<>();
-    for (Map.Entry<String, Map<String, String>> e : hashes(redis, prefix + "g:").entrySet()) {
-      if (e.getKey().endsWith(":members")) {
-        continue;
-      }
+    for (Map.Entry<String, Map<String, String>> e : hashes(redis, keys.groups()).entrySet()) {
       Map<String, String> g = e.getValue();
       groups.put(e.getKey(), new Group(e.getKey(), g.get("status"), number(g, "size"), number(g, "members"),
           number(g, "paid"), number(g, "version")));
@@ -46,7 +45,11 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
         orders, groups);
   }
 
-  /** Every hash under {@code keyPrefix}, by the rest of its name; read with one pipeline per scan page. */
+  /**
+   * Every order or group hash under {@code keyPrefix}, by its id; read with one pipeline per scan
+   * page. A name whose rest is not an order or group id ({@code 42-17}) is another key, such as a
+   * group's members hash ({@code <group key>:members}), and is left out.
+   */
   private static Map<String, Map<String, String>> hashes(Jedis redis, String keyPrefix) {
     Map<String, Map<String, String>> found = new HashMap<>();
     ScanParams params = new ScanParams().match(keyPrefix.replace("[", "\\[") + "*").count(1000);
@@ -54,7 +57,8 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
     do {
       ScanResult<String> page = redis.scan(cursor, params);
       cursor = page.getCursor();
-      List<String> keys = page.getResult().stream().filter(k -> !k.endsWith(":members")).toList();
+      List<String> keys = page.getResult().stream()
+          .filter(k -> ActivityId.owning(k.substring(keyPrefix.length())).isPresent()).toList();
       Pipeline pipeline = redis.pipelined();
       List<Response<Map<String, String>>> replies = new ArrayList<>();
       for (String key : keys) {

@@ -54,10 +54,10 @@ final class Quiet {
     List<String> busy = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (long activity : activities) {
-      String prefix = settings.activityPrefix(activity);
-      unrelayed(prefix + "events").ifPresent(what -> busy.add("a" + activity + ": " + what));
-      long due = redis.zcount(prefix + "pay_due", Double.NEGATIVE_INFINITY, now)
-          + redis.zcount(prefix + "group_due", Double.NEGATIVE_INFINITY, now);
+      var keys = settings.keys(activity);
+      unrelayed(keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
+      long due = redis.zcount(keys.paymentDeadlines(), Double.NEGATIVE_INFINITY, now)
+          + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now);
       if (due > 0) {
         busy.add("a" + activity + ": " + due + " deadlines due");
       }

@@ -1,5 +1,8 @@
 package dev.flashgroup.loadtest.verifier;
 
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.KeySettings;
+import dev.flashgroup.engine.keys.RedisKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,13 +14,14 @@ import java.util.Map;
  * application uses (FLASHGROUP_DB_*, FLASHGROUP_REDIS_*, FLASHGROUP_MESSAGING_*), plus the
  * verifier's own (FLASHGROUP_API_URL, FLASHGROUP_VERIFY_TOKEN, FLASHGROUP_VERIFY_TIMEOUT).
  *
+ * @param keys the engine's key names under FLASHGROUP_REDIS_NAMESPACE
  * @param activities the activities to check; empty means every activity in the database
  * @param acknowledged a file of order ids the load tool saw acknowledged (one a line), or null
  * @param apiUrl base URL of the API, or blank to skip the API's view
  */
 public record VerifierSettings(
     String dbUrl, String dbUser, String dbPassword,
-    String redisHost, int redisPort, String redisPassword, String namespace,
+    String redisHost, int redisPort, String redisPassword, RedisKeys keys,
     String mqHost, int mqPort, String mqUser, String mqPassword, String mqPrefix,
     String relayGroup, String apiUrl, String apiToken, Duration quietTimeout,
     List<Long> activities, Path acknowledged) {
@@ -47,7 +51,7 @@ public record VerifierSettings(
         env.getOrDefault("FLASHGROUP_REDIS_HOST", "127.0.0.1"),
         Integer.parseInt(env.getOrDefault("FLASHGROUP_REDIS_PORT", "6379")),
         env.getOrDefault("FLASHGROUP_REDIS_PASSWORD", ""),
-        env.getOrDefault("FLASHGROUP_REDIS_NAMESPACE", "fg"),
+        new RedisKeys(new KeySettings(env.getOrDefault("FLASHGROUP_REDIS_NAMESPACE", "fg"))),
         env.getOrDefault("FLASHGROUP_MESSAGING_HOST", "localhost"),
         Integer.parseInt(env.getOrDefault("FLASHGROUP_MESSAGING_PORT", "5672")),
         env.getOrDefault("FLASHGROUP_MESSAGING_USERNAME", "guest"),
@@ -60,7 +64,7 @@ public record VerifierSettings(
         List.copyOf(activities), acknowledged);
   }
 
-  String activityPrefix(long activity) {
-    return namespace + ":{a" + activity + "}:";
+  RedisKeys.ActivityKeys keys(long activity) {
+    return keys.of(new ActivityId(activity));
   }
 }

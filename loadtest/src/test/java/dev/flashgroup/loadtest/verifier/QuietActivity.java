@@ -1,5 +1,8 @@
 package dev.flashgroup.loadtest.verifier;
 
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.KeySettings;
+import dev.flashgroup.engine.keys.RedisKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ final class QuietActivity implements AutoCloseable {
   final String name = "fgv" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   final Connection db;
   final Jedis redis = new Jedis("127.0.0.1", 6379);
-  final String prefix = name + ":{a1}:";
+  final RedisKeys.ActivityKeys keys = new RedisKeys(new KeySettings(name)).of(new ActivityId(1));
 
   QuietActivity() throws SQLException, IOException {
     try (Connection root = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
@@ -86,8 +89,8 @@ final class QuietActivity implements AutoCloseable {
     sql("INSERT INTO refunds (refund_no, order_id, amount, reason, status, requested_at, confirmed_at)"
         + " VALUES ('RF1-6', '1-6', 100, 'GROUP_FAILED', 'CONFIRMED', " + at + ", " + at + ")");
     // Three units held (1-1, 1-3, 1-4); seven orders and groups numbered.
-    redis.hset(prefix + "activity", Map.of("activity_id", "1", "stock", Long.toString(STOCK - 3), "seq", "7"));
-    redis.xgroupCreate(prefix + "events", "relay", StreamEntryID.XGROUP_LAST_ENTRY, true);
+    redis.hset(keys.activity(), Map.of("activity_id", "1", "stock", Long.toString(STOCK - 3), "seq", "7"));
+    redis.xgroupCreate(keys.events(), "relay", StreamEntryID.XGROUP_LAST_ENTRY, true);
   }
 
   private void order(String id, String group, String buyer, String status, long amount, int version)
@@ -96,7 +99,7 @@ final class QuietActivity implements AutoCloseable {
         + " updated_at) VALUES ('" + id + "', 1, " + (group.isEmpty() ? "NULL" : "'" + group + "'") + ", '" + buyer
         + "', '" + status + "', " + amount + ", '2026-11-24 20:01:00', " + version
         + ", '2026-11-24 20:00:00', '2026-11-24 20:00:00')");
-    redis.hset(prefix + "o:" + id, Map.of("status", status, "buyer", buyer, "group", group,
+    redis.hset(keys.order(id), Map.of("status", status, "buyer", buyer, "group", group,
         "amount", Long.toString(amount), "version", Integer.toString(version)));
   }
 
@@ -104,7 +107,7 @@ final class QuietActivity implements AutoCloseable {
     sql("INSERT INTO purchase_groups (id, activity_id, leader_id, status, size, members, paid, deadline, version,"
         + " updated_at) VALUES ('" + id + "', 1, 'alice', '" + status + "', 2, " + members + ", " + paid
         + ", '2026-11-24 20:10:00', " + version + ", '2026-11-24 20:00:00')");
-    redis.hset(prefix + "g:" + id, Map.of("status", status, "size", "2", "members", Integer.toString(members),
+    redis.hset(keys.group(id), Map.of("status", status, "size", "2", "members", Integer.toString(members),
         "paid", Integer.toString(paid), "version", Integer.toString(version)));
   }
 

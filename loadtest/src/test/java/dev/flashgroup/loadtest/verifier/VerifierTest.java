@@ -55,7 +55,7 @@ class VerifierTest {
 
   @Test
   void namesARedisStockCounterOffByOne() {
-    deployment.redis.hincrBy(deployment.prefix + "activity", "stock", 1);
+    deployment.redis.hincrBy(deployment.keys.activity(), "stock", 1);
 
     assertViolation("STOCK_MISMATCH", "Redis says 8 units left; MySQL derives 10 - 3 held = 7");
   }
@@ -70,7 +70,7 @@ class VerifierTest {
   @Test
   void namesAPaidOrderOfAFailedGroupThatWasNotRefunded() throws Exception {
     deployment.sql("UPDATE orders SET status = 'PAID' WHERE id = '1-6'");
-    deployment.redis.hset(deployment.prefix + "o:1-6", "status", "PAID");
+    deployment.redis.hset(deployment.keys.order("1-6"), "status", "PAID");
 
     assertViolation("MONEY", "order 1-6 is PAID but was refunded as RF1-6");
   }

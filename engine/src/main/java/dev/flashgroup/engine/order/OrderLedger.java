@@ -1,8 +1,21 @@
-package dev.flashgroup.engine.messaging;
+package dev.flashgroup.engine.order;
 
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.order.event.GroupFailed;
+import dev.flashgroup.engine.order.event.GroupSnapshot;
+import dev.flashgroup.engine.order.event.GroupSucceeded;
+import dev.flashgroup.engine.order.event.OrderEvent;
+import dev.flashgroup.engine.order.event.OrderSnapshot;
+import dev.flashgroup.engine.order.event.PaymentConfirmed;
+import dev.flashgroup.engine.order.event.RefundConfirmed;
+import dev.flashgroup.engine.order.event.RefundEntry;
+import dev.flashgroup.engine.order.event.RefundRequested;
+import dev.flashgroup.engine.order.event.ReservationExpired;
+import dev.flashgroup.engine.order.event.ReservationMade;
+import dev.flashgroup.engine.order.event.SnapshotEvent;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -12,31 +25,78 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes events into MySQL. Every write is an upsert guarded by the snapshot's version: applying
- * an event twice, or an older one after a newer one, leaves the row as the newest event made it.
+ * Writes events into MySQL: every write for orders, groups, payments and refunds. Every write is
+ * an upsert guarded by the snapshot's version: applying an event twice, or an older one after a
+ * newer one, leaves the row as the newest event made it.
  */
 @Component
 class OrderLedger {
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
+  private final Writes writes = new Writes();
 
   OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
   }
 
-  Mono<Void> apply(String type, EngineEvent event) {
-    Instant at = Instant.ofEpochMilli(event.at());
-    Mono<Void> writes = Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at)).then()
-        .then(event.group() == null ? Mono.empty() : upsertGroup(event.group(), at))
-        .then(event.tx() == null || event.paidOrder() == null ? Mono.empty() : recordPayment(event, at))
-        .then(Flux.fromIterable(event.refunds()).concatMap(r -> requestRefund(r, at)).then())
-        .then(EventTypes.REFUND_CONFIRMED.equals(type) ? confirmRefund(event, at) : Mono.empty());
-    return tx.transactional(writes);
+  Mono<Void> apply(OrderEvent event) {
+    return tx.transactional(event.accept(writes));
   }
 
-  private Mono<Void> upsertOrder(EngineEvent.OrderSnapshot o, Instant at) {
+  /** The rows each event writes (all in the event's one transaction). */
+  private final class Writes implements OrderEvent.Handler<Mono<Void>> {
+
+    @Override
+    public Mono<Void> on(ReservationMade event) {
+      return snapshots(event);
+    }
+
+    @Override
+    public Mono<Void> on(PaymentConfirmed event) {
+      return snapshots(event).then(recordPayment(event.tx(), event.paidOrder(), event.orders(), instant(event)));
+    }
+
+    @Override
+    public Mono<Void> on(GroupSucceeded event) {
+      return snapshots(event).then(event.completedByPayment()
+          ? recordPayment(event.tx(), event.paidOrder(), event.orders(), instant(event)) : Mono.empty());
+    }
+
+    @Override
+    public Mono<Void> on(GroupFailed event) {
+      return snapshots(event);
+    }
+
+    @Override
+    public Mono<Void> on(ReservationExpired event) {
+      return snapshots(event);
+    }
+
+    @Override
+    public Mono<Void> on(RefundRequested event) {
+      Instant at = instant(event);
+      return Flux.fromIterable(event.refunds()).concatMap(r -> requestRefund(r, at)).then();
+    }
+
+    @Override
+    public Mono<Void> on(RefundConfirmed event) {
+      return snapshots(event).then(confirmRefund(event));
+    }
+  }
+
+  private static Instant instant(OrderEvent event) {
+    return Instant.ofEpochMilli(event.at());
+  }
+
+  private Mono<Void> snapshots(SnapshotEvent event) {
+    Instant at = instant(event);
+    return Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at)).then()
+        .then(event.group() == null ? Mono.empty() : upsertGroup(event.group(), at));
+  }
+
+  private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
             + " paid_amount, final_amount, refunded_amount, created_at, updated_at) VALUES (:id, :activity, :group,"
             + " :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :at, :at) ON DUPLICATE KEY UPDATE"
@@ -45,10 +105,10 @@ class OrderLedger {
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
         .bind("id", o.id())
-        .bind("activity", o.activityId())
+        .bind("activity", o.activityId().value())
         .bind("group", Parameter.fromOrEmpty(o.groupOrNull(), String.class))
         .bind("buyer", o.buyerId())
-        .bind("status", o.status())
+        .bind("status", o.status().name())
         .bind("amount", o.amount())
         .bind("payBy", utc(Instant.ofEpochMilli(o.payBy())))
         .bind("version", o.version())
@@ -65,7 +125,7 @@ class OrderLedger {
         + column + "),";
   }
 
-  private Mono<Void> upsertGroup(EngineEvent.GroupSnapshot g, Instant at) {
+  private Mono<Void> upsertGroup(GroupSnapshot g, Instant at) {
     return db.sql("INSERT INTO purchase_groups (id, activity_id, leader_id, status, size, members, paid, deadline,"
             + " version, virtual_members, price, updated_at) VALUES (:id, :activity, :leader, :status, :size, :members,"
             + " :paid, :deadline, :version, :virtual, :price, :at) ON DUPLICATE KEY UPDATE"
@@ -76,9 +136,9 @@ class OrderLedger {
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
         .bind("id", g.id())
-        .bind("activity", g.activityId())
+        .bind("activity", g.activityId().value())
         .bind("leader", g.leader())
-        .bind("status", g.status())
+        .bind("status", g.status().name())
         .bind("size", g.size())
         .bind("members", g.members())
         .bind("paid", g.paid())
@@ -90,19 +150,19 @@ class OrderLedger {
         .then();
   }
 
-  private Mono<Void> recordPayment(EngineEvent event, Instant at) {
-    long amount = event.orders().stream().filter(o -> o.id().equals(event.paidOrder()))
-        .mapToLong(EngineEvent.OrderSnapshot::amount).findFirst().orElse(0L);
+  private Mono<Void> recordPayment(String transaction, String paidOrder, List<OrderSnapshot> orders, Instant at) {
+    long amount = orders.stream().filter(o -> o.id().equals(paidOrder))
+        .mapToLong(OrderSnapshot::amount).findFirst().orElse(0L);
     return db.sql("INSERT INTO payments (transaction_id, order_id, amount, paid_at) VALUES (:tx, :order, :amount, :at)"
             + " ON DUPLICATE KEY UPDATE transaction_id = transaction_id")
-        .bind("tx", event.tx())
-        .bind("order", event.paidOrder())
+        .bind("tx", transaction)
+        .bind("order", paidOrder)
         .bind("amount", amount)
         .bind("at", utc(at))
         .then();
   }
 
-  private Mono<Void> requestRefund(EngineEvent.Refund r, Instant at) {
+  private Mono<Void> requestRefund(RefundEntry r, Instant at) {
     return db.sql("INSERT INTO refunds (refund_no, order_id, amount, reason, status, requested_at)"
             + " VALUES (:no, :order, :amount, :reason, 'REQUESTED', :at)"
             + " ON DUPLICATE KEY UPDATE amount = VALUES(amount), reason = VALUES(reason),"
@@ -120,12 +180,12 @@ class OrderLedger {
    * order records as refunded when the refund is the order's own (a tier difference {@code RD} or
    * the full refund {@code RF<orderId>}), else with the order's price; the request corrects it.
    */
-  private Mono<Void> confirmRefund(EngineEvent event, Instant at) {
-    if (event.refundNo() == null || event.orders().isEmpty()) {
+  private Mono<Void> confirmRefund(RefundConfirmed event) {
+    if (event.orders().isEmpty()) {
       return Mono.empty();
     }
-    EngineEvent.OrderSnapshot order = event.orders().get(0);
-    boolean ordersOwn = event.refundNo().equals("RD" + order.id()) || event.refundNo().equals("RF" + order.id());
+    OrderSnapshot order = event.orders().get(0);
+    boolean ordersOwn = new RefundNumber(event.refundNo()).isOrdersOwn(order.id());
     long amount = ordersOwn && order.refundedAmount() != null ? order.refundedAmount() : order.amount();
     return db.sql("INSERT INTO refunds (refund_no, order_id, amount, reason, status, requested_at, confirmed_at)"
             + " VALUES (:no, :order, :amount, 'UNKNOWN', 'CONFIRMED', :at, :at)"
@@ -133,7 +193,7 @@ class OrderLedger {
         .bind("no", event.refundNo())
         .bind("order", order.id())
         .bind("amount", amount)
-        .bind("at", utc(at))
+        .bind("at", utc(instant(event)))
         .then();
   }
 }

@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.messaging;
+package dev.flashgroup.engine.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

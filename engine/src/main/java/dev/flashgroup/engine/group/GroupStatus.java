@@ -1,0 +1,6 @@
+package dev.flashgroup.engine.group;
+
+/** OPEN → SUCCEEDED | FAILED; a settled group never changes again. */
+public enum GroupStatus {
+  OPEN, SUCCEEDED, FAILED
+}

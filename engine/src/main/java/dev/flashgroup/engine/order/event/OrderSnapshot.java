@@ -1,0 +1,19 @@
+package dev.flashgroup.engine.order.event;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.order.OrderStatus;
+
+/**
+ * An order as a script left it. {@code groupId} is empty for a solo order. {@code paidAmount},
+ * {@code finalAmount} and {@code refundedAmount} are null where the script leaves them out (the
+ * scripts that do not read them); amounts are in fen, {@code payBy} in epoch milliseconds.
+ */
+public record OrderSnapshot(String id, ActivityId activityId, String groupId, String buyerId, OrderStatus status,
+    long amount, long payBy, int version, @MayBeAbsent Long paidAmount, @MayBeAbsent Long finalAmount,
+    @MayBeAbsent Long refundedAmount) {
+
+  /** The group's id; null for a solo order. */
+  public String groupOrNull() {
+    return groupId.isEmpty() ? null : groupId;
+  }
+}

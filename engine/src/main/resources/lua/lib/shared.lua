@@ -1,0 +1,151 @@
+-- lib/shared.lua: the data model's vocabulary, defined once. The build (engine/pom.xml) prepends
+-- this file to every script under lua/, so target/classes/lua/<script>.lua, the text whose SHA-1
+-- the engine sends with EVALSHA, is this file followed by the script. Everything here is local
+-- and pure Lua; only the helpers that say so make a redis.call, and only when called. Each call of
+-- a script defines all of them again (about 1.5 µs of Lua), so constants are plain locals rather
+-- than tables, which would be built again on every call too. lua/SCHEMA.md describes the keys,
+-- fields, events and states named here.
+
+-- States, exactly as they are stored in the hashes' 'status' (and the activity's 'state') field.
+local ORDER_RESERVED, ORDER_PAID, ORDER_SUCCEEDED = 'RESERVED', 'PAID', 'SUCCEEDED'
+local ORDER_EXPIRED, ORDER_REFUNDING, ORDER_REFUNDED = 'EXPIRED', 'REFUNDING', 'REFUNDED'
+local GROUP_OPEN, GROUP_SUCCEEDED, GROUP_FAILED = 'OPEN', 'SUCCEEDED', 'FAILED'
+local ACTIVITY_CANCELLED = 'CANCELLED'
+
+-- The event types appended to an activity's stream (frozen: the relay routes on them).
+local EVENT_RESERVATION_MADE, EVENT_PAYMENT_CONFIRMED = 'ReservationMade', 'PaymentConfirmed'
+local EVENT_GROUP_SUCCEEDED, EVENT_GROUP_FAILED = 'GroupSucceeded', 'GroupFailed'
+local EVENT_RESERVATION_EXPIRED = 'ReservationExpired'
+local EVENT_REFUND_REQUESTED, EVENT_REFUND_CONFIRMED = 'RefundRequested', 'RefundConfirmed'
+
+-- Why money goes back (a refund entry's 'reason').
+local REASON_LATE_PAYMENT, REASON_DUPLICATE_PAYMENT, REASON_WRONG_AMOUNT =
+  'LATE_PAYMENT', 'DUPLICATE_PAYMENT', 'WRONG_AMOUNT'
+local REASON_TIER_PRICE, REASON_GROUP_FAILED, REASON_ACTIVITY_CANCELLED =
+  'TIER_PRICE', 'GROUP_FAILED', 'ACTIVITY_CANCELLED'
+
+-- Where a refund that is not the order's own full refund stands: the value of the order's
+-- 'refund:<refund no>' field.
+local RETURNED_REQUESTED, RETURNED_CONFIRMED = 'REQUESTED', 'CONFIRMED'
+
+-- Order and group ids are '<activity id>-<sequence>', the sequence drawn from the activity's 'seq'.
+local function child_id(activity_id, seq)
+  return activity_id .. '-' .. seq
+end
+
+local function activity_of(child)
+  return string.match(child, '^(%d+)-')
+end
+
+-- Keys derived from the activity's key prefix (RedisKeys.ActivityKeys#prefix, handed in as ARGV):
+-- the same strings RedisKeys.ActivityKeys#order, #group and #groupMembers build (SharedKeysScriptTest).
+local function order_key(prefix, order_id)
+  return prefix .. 'o:' .. order_id
+end
+
+local function group_key(prefix, group_id)
+  return prefix .. 'g:' .. group_id
+end
+
+local function group_members_key(prefix, group_id)
+  return group_key(prefix, group_id) .. ':members'
+end
+
+-- Refund numbers, the idempotency keys of the payment gateway's refunds: a full refund of an
+-- order, the tier difference paid back to a member of a tiered group, and money that never
+-- settled the order (a second payment, a wrong amount), returned per transaction.
+local function full_refund_no(order_id)
+  return 'RF' .. order_id
+end
+
+local function tier_refund_no(order_id)
+  return 'RD' .. order_id
+end
+
+local function returned_payment_no(tx)
+  return 'RF' .. tx
+end
+
+-- The order field that records a refund other than the order's full refund ('refund_no').
+local function returned_field(refund_no)
+  return 'refund:' .. refund_no
+end
+
+-- Marks such a refund requested; true only the first time, so it is requested once.
+local function request_once(order_hash, refund_no)
+  return redis.call('HSETNX', order_hash, returned_field(refund_no), RETURNED_REQUESTED) == 1
+end
+
+local function refund_entry(refund_no, order_id, amount, reason, total)
+  return {refundNo = refund_no, orderId = order_id, amount = tonumber(amount), reason = reason,
+    total = tonumber(total)}
+end
+
+-- An order as events carry it, from hash values the caller already holds (no redis.call).
+-- cjson leaves out the fields that are nil.
+local function order_view(order_id, group_id, buyer, status, amount, pay_by, version, paid_amount, final_amount,
+    refunded_amount)
+  return {id = order_id, activityId = activity_of(order_id), groupId = group_id, buyerId = buyer, status = status,
+    amount = tonumber(amount), payBy = tonumber(pay_by), version = tonumber(version),
+    paidAmount = tonumber(paid_amount), finalAmount = tonumber(final_amount),
+    refundedAmount = tonumber(refunded_amount)}
+end
+
+-- An order as events carry it, read from its hash (one HMGET).
+local function order_snapshot(prefix, order_id)
+  local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
+    'version', 'paid_amount', 'final_amount', 'refunded_amount')
+  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9])
+end
+
+-- A group as events carry it, read from its hash (one HMGET); 'virtual' and 'price' exist only
+-- once the group succeeded.
+local function group_snapshot(prefix, group_id)
+  local g = redis.call('HMGET', group_key(prefix, group_id), 'status', 'size', 'members', 'paid', 'deadline',
+    'version', 'leader', 'virtual', 'price')
+  return {id = group_id, activityId = activity_of(group_id), status = g[1], size = tonumber(g[2]),
+    members = tonumber(g[3]), paid = tonumber(g[4]), deadline = tonumber(g[5]), version = tonumber(g[6]),
+    leader = g[7], virtualMembers = tonumber(g[8]), price = tonumber(g[9])}
+end
+
+-- Writes field, value pairs to an order and bumps its version (every change a consumer must see
+-- does); returns the new version.
+local function touch(prefix, order_id, ...)
+  local key = order_key(prefix, order_id)
+  redis.call('HSET', key, ...)
+  return redis.call('HINCRBY', key, 'version', 1)
+end
+
+-- Moves an order to the status `to`, writing any further field, value pairs with it.
+local function transition(prefix, order_id, to, ...)
+  return touch(prefix, order_id, 'status', to, ...)
+end
+
+local function append(events_key, event_type, data)
+  redis.call('XADD', events_key, '*', 'type', event_type, 'data', cjson.encode(data))
+end
+
+-- Appends an event and, when money goes back, the RefundRequested that follows it.
+local function append_with_refunds(events_key, event_type, data, refunds)
+  append(events_key, event_type, data)
+  if #refunds > 0 then
+    append(events_key, EVENT_REFUND_REQUESTED, {at = data.at, refunds = refunds})
+  end
+end
+
+-- Appends the event that changed a group (data.orders, data.at, ...), carrying the group as it is
+-- now, and then the refunds it requested.
+local function append_group_event(prefix, events_key, event_type, data, group_id, refunds)
+  data.group = group_snapshot(prefix, group_id)
+  append_with_refunds(events_key, event_type, data, refunds)
+end
+
+-- A reservation's unit goes back on sale and the buyer's quota comes back.
+local function release_unit(activity_key, quota_key, buyer)
+  redis.call('HINCRBY', activity_key, 'stock', 1)
+  if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
+    redis.call('HDEL', quota_key, buyer)
+  end
+end
+
+-- ---- end of lib/shared.lua; the script follows ----
