@@ -55,6 +55,7 @@ class StatelessRequestsTest {
     shop.post("bob", "/api/v1/activities/" + activity + "/orders").expectStatus().isEqualTo(409);
     http.get().uri("/api/v1/orders/1-1").exchange().expectStatus().isUnauthorized();
     http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    http.get().uri("/actuator/health").exchange().expectBody().jsonPath("$.components.rabbit.status").isEqualTo("UP");
 
     assertThat(SESSIONS_ASKED_FOR).hasValue(0);
   }

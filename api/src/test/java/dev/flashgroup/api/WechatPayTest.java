@@ -106,6 +106,22 @@ class WechatPayTest {
   }
 
   @Test
+  void theBuyersPaymentRecordShowsTheActivitysTitleWithinWechatsLimit() {
+    WECHAT.buyersPay(false);
+    Map<String, Object> terms = Shop.activity(2, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5));
+    // 136 characters, one of them an emoji (two Java chars, four UTF-8 bytes, refused by API v3).
+    terms.put("title", "韶关砂糖橘 \uD83C\uDF4A " + "甜".repeat(129));
+    long activity = shop.schedule("shop-1", terms);
+    Buyer alice = buyer();
+    Object orderId = alice.reserve("/api/v1/activities/" + activity + "/orders").get("orderId");
+    alice.pay(orderId);
+
+    String description = WECHAT.description(outTradeNo(orderId));
+    assertThat(description).isEqualTo(("韶关砂糖橘  " + "甜".repeat(129)).substring(0, 127));
+    assertThat(description.codePointCount(0, description.length())).isEqualTo(127);
+  }
+
+  @Test
   void askingAgainSignsTheSamePrepayAndExpiryClosesIt() {
     WECHAT.buyersPay(false);
     long activity = activity(Duration.ofMinutes(10), Duration.ofSeconds(3));

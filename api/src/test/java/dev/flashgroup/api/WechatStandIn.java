@@ -17,7 +17,7 @@ final class WechatStandIn {
 
   /** One per test class: the stand-in must know where to send notifications before the app starts. */
   static final int APP_PORT = freePort();
-  static final FakeWechat WECHAT = FakeWechat.start(0);
+  static final FakeWechat WECHAT = standIn();
 
   private WechatStandIn() {}
 
@@ -48,6 +48,13 @@ final class WechatStandIn {
 
   static String outTradeNo(Object orderId) {
     return "FG-" + orderId;
+  }
+
+  /** WeChat Pay takes https notify URLs only; the app under test listens on loopback without TLS. */
+  private static FakeWechat standIn() {
+    FakeWechat wechat = FakeWechat.start(0);
+    wechat.acceptLoopbackHttpNotifyUrls(true);
+    return wechat;
   }
 
   private static int freePort() {

@@ -1,15 +1,13 @@
 package dev.flashgroup.wechatfake;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
  * mini-program's jscode2session, speaking the real protocol. It checks the merchant's request
  * signatures, signs every answer with its platform key, encrypts and signs its notifications, and
  * plays a buyer who pays as soon as a prepay exists. Tests steer it through the methods below.
+ *
+ * <p>It is as strict as WeChat Pay API v3's documentation: required fields, lengths and formats
+ * (see {@link Checks}), https notify URLs, and WeChat's answers to the edge cases; the choices where
+ * the documentation and community reports disagree are written down in docs/wechat-stand-in.md.
+ * It serves HTTP with Reactor Netty on event loops of its own, which keeps header names as written
+ * ({@code Wechatpay-Timestamp}, {@code Request-ID}): WeChat's clients look them up case-sensitively.
+ * The work behind an answer (signing, JSON) runs on threads of its own, never on an event loop.
  */
 public final class FakeWechat implements AutoCloseable {
 
@@ -37,13 +53,27 @@ public final class FakeWechat implements AutoCloseable {
 
   private static final System.Logger log = System.getLogger(FakeWechat.class.getName());
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+  private static final ZoneOffset BEIJING = ZoneOffset.ofHours(8);
+  /** out_trade_no: 6-32 of digits, letters and _-|* ("只能是数字、大小写字母_-|*"). */
+  private static final Pattern OUT_TRADE_NO = Pattern.compile("[0-9A-Za-z_\\-|*]{6,32}");
+  /** out_refund_no: 1-64 of digits, letters and _-|*@. */
+  private static final Pattern OUT_REFUND_NO = Pattern.compile("[0-9A-Za-z_\\-|*@]{1,64}");
+  private static final List<String> CNY = List.of("CNY");
+  /** WeChat's wording of a notification's summary and of a query's trade_state_desc. */
+  private static final Map<String, String> SUMMARIES = Map.of("TRANSACTION.SUCCESS", "支付成功",
+      "REFUND.SUCCESS", "退款成功", "REFUND.ABNORMAL", "退款异常", "REFUND.CLOSED", "退款关闭");
+  private static final Map<String, String> TRADE_STATES = Map.of("SUCCESS", "支付成功", "NOTPAY", "订单未支付",
+      "CLOSED", "订单已关闭", "REFUND", "转入退款");
 
   private final WechatKeys keys = WechatKeys.generate();
   private final String mchId = "1900" + WechatKeys.digits(6);
   private final String appId = "wx" + WechatKeys.random(16).toLowerCase();
   private final String appSecret = WechatKeys.random(32);
   private final JsonMapper json = JsonMapper.builder().build();
-  private final HttpServer server;
+  private final LoopResources loops = LoopResources.create("fake-wechat-loop", 1, true);
+  private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("fake-wechat-http"));
+  private final Scheduler work = Schedulers.fromExecutorService(workers);
+  private final DisposableServer server;
   private final ScheduledExecutorService buyer = Executors.newScheduledThreadPool(2, daemon("fake-wechat-buyer"));
   private final Notifier notifier = new Notifier(buyer);
   private final Map<String, Trade> trades = new ConcurrentHashMap<>();
@@ -57,26 +87,20 @@ public final class FakeWechat implements AutoCloseable {
   private volatile boolean refundQueriesFail;
   private volatile long paidAmountOffset;
   private volatile boolean answersForged;
+  private volatile boolean loopbackHttp;
   private volatile Duration payDelay = Duration.ofMillis(150);
 
-  private FakeWechat(int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    server.createContext("/", this::handle);
-    server.setExecutor(Executors.newFixedThreadPool(4, daemon("fake-wechat-http")));
-    server.start();
+  private FakeWechat(int port) {
+    server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(this::serve).bindNow();
   }
 
-  /** Starts on the given port (0: any free one). */
+  /** Starts on the given port (0: any free one), strict: notify URLs must be https. */
   public static FakeWechat start(int port) {
-    try {
-      return new FakeWechat(port);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on port " + port, e);
-    }
+    return new FakeWechat(port);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /**
@@ -100,6 +124,14 @@ public final class FakeWechat implements AutoCloseable {
   }
 
   // ---- steering, for tests ----
+
+  /**
+   * Takes plain-http notify URLs on a loopback address (off by default, as WeChat takes https only):
+   * for tests and local runs, where the app listens on 127.0.0.1 without TLS.
+   */
+  public void acceptLoopbackHttpNotifyUrls(boolean accept) {
+    loopbackHttp = accept;
+  }
 
   /** Whether the buyer pays right after each prepay (default) or walks away. */
   public void buyersPay(boolean pay) {
@@ -158,6 +190,12 @@ public final class FakeWechat implements AutoCloseable {
   public String transactionId(String outTradeNo) {
     Trade trade = trades.get(outTradeNo);
     return trade == null ? null : trade.transactionId;
+  }
+
+  /** The description the merchant gave the prepay: what the buyer's payment record shows. */
+  public String description(String outTradeNo) {
+    Trade trade = trades.get(outTradeNo);
+    return trade == null ? null : trade.description;
   }
 
   public String tradeState(String outTradeNo) {
@@ -219,87 +257,138 @@ public final class FakeWechat implements AutoCloseable {
   public SignedNotification paymentNotification(String mchId, String appId, String outTradeNo, String transactionId,
       long total, Instant at) {
     Map<String, Object> transaction = transaction(appId, mchId, outTradeNo, transactionId, "SUCCESS", total, "o-test",
-        at.atOffset(ZoneOffset.ofHours(8)).format(RFC3339));
+        time(at));
     return notification("TRANSACTION.SUCCESS", "transaction", transaction, at);
   }
 
   // ---- HTTP ----
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String path = exchange.getRequestURI().getPath();
+  private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+    return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+        .publishOn(work)
+        .map(body -> answer(request.method().name(), request.uri(), request.requestHeaders(), body))
+        .flatMap(reply -> send(response, reply));
+  }
+
+  /** What WeChat sends back: status, headers spelt as WeChat spells them, and the body. */
+  private record Reply(int status, Map<String, String> headers, byte[] body) {}
+
+  private Reply answer(String method, String uri, HttpHeaders headers, String body) {
+    String path = URI.create(uri).getPath();
+    try {
       if (path.startsWith("/sns/") || path.startsWith("/cgi-bin/")) {
-        reply(exchange, 200, miniProgram.answer(path, MiniProgram.query(exchange.getRequestURI())), false);
-        return;
+        return reply(Answer.ok(miniProgram.answer(path, MiniProgram.query(URI.create(uri)))), false);
       }
-      if (!MerchantSignature.verifies(exchange, body, mchId, keys)) {
+      if (!MerchantSignature.verifies(method, uri, headers.get("Authorization"), body, mchId, keys)) {
         rejectedRequests.incrementAndGet();
-        reply(exchange, 401, error("SIGN_ERROR", "签名错误"), false);
-        return;
+        return reply(signError(), false);
       }
-      Answer answer = pay(exchange.getRequestMethod(), path, body);
-      reply(exchange, answer.status(), answer.body(), true);
+      return reply(pay(method, URI.create(uri), body), true);
+    } catch (JacksonException e) {
+      return reply(Answer.refused(400, "PARAM_ERROR", "解析请求体失败: 不是合法的JSON"), true);
     } catch (RuntimeException e) {
-      log.log(System.Logger.Level.WARNING, "fake WeChat failed on " + exchange.getRequestURI(), e);
-      reply(exchange, 500, error("SYSTEM_ERROR", e.toString()), false);
+      log.log(System.Logger.Level.WARNING, "fake WeChat failed on " + method + " " + uri, e);
+      return reply(Answer.refused(500, "SYSTEM_ERROR", "系统错误"), false);
     }
   }
 
-  private record Answer(int status, Map<String, Object> body) {}
+  private static Mono<Void> send(HttpServerResponse response, Reply reply) {
+    response.status(reply.status());
+    reply.headers().forEach(response::header);
+    if (reply.body().length == 0) {
+      return response.send().then();
+    }
+    response.header("Content-Length", Integer.toString(reply.body().length));
+    return response.sendByteArray(Mono.just(reply.body())).then();
+  }
 
-  private Answer pay(String method, String path, String body) {
+  /** As WeChat answers a request whose signature does not verify (its detail names the signature). */
+  private static Answer signError() {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("detail", Map.of("issue", "sign not match"));
+    detail.put("field", "signature");
+    detail.put("location", "authorization");
+    return Answer.refused(401, "SIGN_ERROR", "错误的签名，验签失败", detail);
+  }
+
+  private Answer pay(String method, URI uri, String body) {
+    String path = uri.getPath();
     List<String> parts = List.of(path.split("/"));
     if ("POST".equals(method) && path.equals("/v3/pay/transactions/jsapi")) {
       return prepay(json.readTree(body));
     }
-    if (path.startsWith("/v3/pay/transactions/out-trade-no/")) {
+    if (path.startsWith("/v3/pay/transactions/out-trade-no/") && parts.size() >= 6) {
       String outTradeNo = parts.get(5);
       if ("POST".equals(method) && path.endsWith("/close")) {
-        return close(outTradeNo);
+        return close(outTradeNo, json.readTree(body));
       }
-      return queryTrade(outTradeNo);
+      if ("GET".equals(method) && parts.size() == 6) {
+        return queryTrade(outTradeNo, MiniProgram.query(uri).get("mchid"));
+      }
     }
     if ("POST".equals(method) && path.equals("/v3/refund/domestic/refunds")) {
       return refund(json.readTree(body));
     }
-    if ("GET".equals(method) && path.startsWith("/v3/refund/domestic/refunds/")) {
+    if ("GET".equals(method) && path.startsWith("/v3/refund/domestic/refunds/") && parts.size() == 6) {
       if (refundQueriesFail) {
-        return new Answer(500, error("SYSTEM_ERROR", "系统繁忙，请稍后重试"));
+        return Answer.refused(500, "SYSTEM_ERROR", "系统繁忙，请稍后重试");
       }
       Refund refund = refunds.get(parts.get(5));
-      return refund == null ? new Answer(404, error("RESOURCE_NOT_EXISTS", "退款单不存在"))
-          : new Answer(200, refundView(refund));
+      return refund == null ? Answer.refused(404, "RESOURCE_NOT_EXISTS", "退款单不存在") : Answer.ok(refundView(refund));
     }
-    return new Answer(404, error("NOT_FOUND", "no such API in the stand-in: " + method + " " + path));
+    return Answer.refused(404, "NOT_FOUND", "no such API in the stand-in: " + method + " " + path);
   }
 
   private synchronized Answer prepay(JsonNode request) {
-    String outTradeNo = request.path("out_trade_no").asString();
-    long total = request.path("amount").path("total").asLong();
+    Answer refusal = new Checks(request, loopbackHttp)
+        .text("/appid", 1, 32)
+        .text("/mchid", 1, 32)
+        .text("/description", 1, 127)
+        .text("/out_trade_no", 6, 32)
+        .matches("/out_trade_no", OUT_TRADE_NO, "6-32 characters of 0-9, A-Z, a-z and _-|*")
+        .optionalText("/time_expire", 1, 64)
+        .time("/time_expire")
+        .optionalText("/attach", 1, 128)
+        .notifyUrl("/notify_url", true, 1, 255)
+        .optionalText("/goods_tag", 1, 32)
+        .positiveInteger("/amount/total")
+        .oneOf("/amount/currency", false, CNY)
+        .text("/payer/openid", 1, 128)
+        .refusal();
+    if (refusal != null) {
+      return refusal;
+    }
     if (!mchId.equals(request.path("mchid").asString()) || !appId.equals(request.path("appid").asString())) {
-      return new Answer(400, error("PARAM_ERROR", "appid和mch_id不匹配"));
+      return Answer.refused(400, "APPID_MCHID_NOT_MATCH", "AppID和mch_id不匹配");
     }
-    if (outTradeNo.length() < 6 || outTradeNo.length() > 32 || total <= 0) {
-      return new Answer(400, error("PARAM_ERROR", "out_trade_no or amount invalid"));
-    }
+    String outTradeNo = request.path("out_trade_no").asString();
+    Trade asked = new Trade(appId, mchId, outTradeNo, request.path("amount").path("total").asLong(),
+        request.path("description").asString(), request.path("time_expire").asString(null),
+        request.path("notify_url").asString(), request.path("payer").path("openid").asString(),
+        "wx" + WechatKeys.digits(30));
     Trade known = trades.get(outTradeNo);
     if (known != null) {
-      if ("CLOSED".equals(known.state)) {
-        return new Answer(400, error("ORDER_CLOSED", "订单已关闭"));
-      }
-      if (known.total != total) {
-        return new Answer(400, error("INVALID_REQUEST", "参数与首次请求时不一致"));
-      }
-      return new Answer(200, Map.of("prepay_id", known.prepayId));
+      return again(known, asked);
     }
-    Trade trade = new Trade(appId, mchId, outTradeNo, total, request.path("notify_url").asString(),
-        request.path("payer").path("openid").asString(), "wx" + WechatKeys.digits(30));
-    trades.put(outTradeNo, trade);
+    trades.put(outTradeNo, asked);
     if (buyersPay) {
-      buyer.schedule(() -> buyerPays(trade), payDelay.toMillis(), TimeUnit.MILLISECONDS);
+      buyer.schedule(() -> buyerPays(asked), payDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
-    return new Answer(200, Map.of("prepay_id", trade.prepayId));
+    return Answer.ok(Map.of("prepay_id", asked.prepayId));
+  }
+
+  /** A prepay for a known out_trade_no: the same prepay for the same terms, refused otherwise. */
+  private static Answer again(Trade known, Trade asked) {
+    if ("CLOSED".equals(known.state)) {
+      return Answer.refused(400, "ORDER_CLOSED", "订单已关闭");
+    }
+    if (!"NOTPAY".equals(known.state)) {
+      return Answer.refused(400, "ORDERPAID", "该订单已支付");
+    }
+    if (!known.sameTerms(asked)) {
+      return Answer.refused(403, "OUT_TRADE_NO_USED", "商户订单号重复");
+    }
+    return Answer.ok(Map.of("prepay_id", known.prepayId));
   }
 
   private void buyerPays(Trade trade) {
@@ -319,55 +408,103 @@ public final class FakeWechat implements AutoCloseable {
     deliver(trade.notifyUrl, notification);
   }
 
-  private synchronized Answer queryTrade(String outTradeNo) {
+  private synchronized Answer queryTrade(String outTradeNo, String queryMchId) {
+    if (queryMchId == null || queryMchId.isEmpty()) {
+      return Answer.badField("mchid", null, "缺少参数 (required)", "query");
+    }
+    if (!mchId.equals(queryMchId)) {
+      return Answer.refused(400, "INVALID_REQUEST", "mchid与请求的商户号不一致");
+    }
     Trade trade = trades.get(outTradeNo);
     if (trade == null) {
-      return new Answer(404, error("ORDER_NOT_EXIST", "订单不存在"));
+      return Answer.refused(404, "ORDER_NOT_EXIST", "订单不存在");
     }
-    long total = "SUCCESS".equals(trade.state) ? trade.total + paidAmountOffset : trade.total;
-    return new Answer(200, transaction(trade.appId, trade.mchId, trade.outTradeNo, trade.transactionId, trade.state,
-        total, trade.openId, trade.successTime));
+    if (!"SUCCESS".equals(trade.state)) {
+      return Answer.ok(unpaid(trade));
+    }
+    return Answer.ok(transaction(trade.appId, trade.mchId, trade.outTradeNo, trade.transactionId, trade.state,
+        trade.total + paidAmountOffset, trade.openId, trade.successTime));
   }
 
-  private synchronized Answer close(String outTradeNo) {
+  /**
+   * Close: 204 for an unpaid order, again for a closed one. An order never made is 404
+   * ORDER_NOT_EXIST as the documentation lists it (community reports say 204); a paid one 400
+   * ORDERPAID.
+   */
+  private synchronized Answer close(String outTradeNo, JsonNode request) {
+    Answer refusal = new Checks(request, loopbackHttp).text("/mchid", 1, 32).refusal();
+    if (refusal != null) {
+      return refusal;
+    }
     Trade trade = trades.get(outTradeNo);
-    if (trade == null) {
-      return new Answer(404, error("ORDER_NOT_EXIST", "订单不存在"));
+    if (trade == null || !mchId.equals(request.path("mchid").asString())) {
+      return Answer.refused(404, "ORDER_NOT_EXIST", "订单不存在");
     }
     if ("SUCCESS".equals(trade.state)) {
-      return new Answer(400, error("ORDER_PAID", "订单已支付"));
+      return Answer.refused(400, "ORDERPAID", "该订单已支付");
     }
     trade.state = "CLOSED";
-    return new Answer(204, null);
+    return Answer.noContent();
   }
 
   private synchronized Answer refund(JsonNode request) {
     if (failingRefunds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      return new Answer(500, error("SYSTEM_ERROR", "系统繁忙，请稍后重试"));
+      return Answer.refused(500, "SYSTEM_ERROR", "系统繁忙，请稍后重试");
     }
-    String outRefundNo = request.path("out_refund_no").asString();
-    Refund known = refunds.get(outRefundNo);
-    if (known != null) {
-      return new Answer(200, refundView(known));
+    Checks checks = new Checks(request, loopbackHttp);
+    if (request.path("transaction_id").isMissingNode()) {
+      checks.text("/out_trade_no", 6, 32).matches("/out_trade_no", OUT_TRADE_NO, "6-32 characters of 0-9, A-Z, a-z and _-|*");
+    } else {
+      checks.text("/transaction_id", 1, 32);
     }
-    Trade trade = trades.get(request.path("out_trade_no").asString());
-    if (trade == null || !"SUCCESS".equals(trade.state)) {
-      return new Answer(404, error("RESOURCE_NOT_EXISTS", "订单不存在"));
+    Answer refusal = checks
+        .text("/out_refund_no", 1, 64)
+        .matches("/out_refund_no", OUT_REFUND_NO, "1-64 characters of 0-9, A-Z, a-z and _-|*@")
+        .optionalText("/reason", 1, 80)
+        .notifyUrl("/notify_url", false, 8, 256)
+        .positiveInteger("/amount/refund")
+        .positiveInteger("/amount/total")
+        .oneOf("/amount/currency", true, CNY)
+        .refusal();
+    if (refusal != null) {
+      return refusal;
     }
     long amount = request.path("amount").path("refund").asLong();
     long total = request.path("amount").path("total").asLong();
-    if (total != trade.total + paidAmountOffset || amount <= 0) {
-      return new Answer(400, error("PARAM_ERROR", "订单金额与支付金额不一致"));
+    if (amount > total) {
+      return Answer.badField("/amount/refund", request.path("amount").path("refund"), "退款金额不能大于订单金额", "body");
+    }
+    Trade trade = tradeOf(request);
+    String outRefundNo = request.path("out_refund_no").asString();
+    Refund known = refunds.get(outRefundNo);
+    if (known != null) {
+      // One refund number pays out once: the same request again is the same refund.
+      return known.trade == trade && known.amount == amount && known.total == total ? Answer.ok(refundView(known))
+          : Answer.refused(400, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致，请核实后再试");
+    }
+    if (trade == null || !"SUCCESS".equals(trade.state)) {
+      return Answer.refused(404, "RESOURCE_NOT_EXISTS", "订单不存在");
+    }
+    if (total != trade.total + paidAmountOffset) {
+      return Answer.refused(400, "INVALID_REQUEST", "订单金额与支付金额不一致");
     }
     if (trade.refunded + amount > total) {
-      return new Answer(403, error("NOT_ENOUGH", "可退金额不足"));
+      return Answer.refused(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额");
     }
     trade.refunded += amount;
-    Refund refund = new Refund(outRefundNo, "5030" + WechatKeys.digits(25), trade, amount,
-        request.path("notify_url").asString(), now());
+    Refund refund = new Refund(outRefundNo, "5030" + WechatKeys.digits(25), trade, amount, total,
+        request.path("notify_url").asString(null), now());
     refunds.put(outRefundNo, refund);
     buyer.schedule(() -> settle(refund), payDelay.toMillis(), TimeUnit.MILLISECONDS);
-    return new Answer(200, refundView(refund));
+    return Answer.ok(refundView(refund));
+  }
+
+  private Trade tradeOf(JsonNode request) {
+    if (request.has("out_trade_no")) {
+      return trades.get(request.path("out_trade_no").asString());
+    }
+    String transactionId = request.path("transaction_id").asString();
+    return trades.values().stream().filter(t -> transactionId.equals(t.transactionId)).findFirst().orElse(null);
   }
 
   private void settle(Refund refund) {
@@ -385,18 +522,18 @@ public final class FakeWechat implements AutoCloseable {
       result.put("out_refund_no", refund.outRefundNo);
       result.put("refund_id", refund.refundId);
       result.put("refund_status", refund.status);
-      result.put("success_time", refund.successTime);
+      putIfKnown(result, "success_time", refund.successTime);
       result.put("user_received_account", "支付用户零钱");
-      result.put("amount", Map.of("total", refund.trade.total + paidAmountOffset, "refund", refund.amount,
-          "payer_total", refund.trade.total + paidAmountOffset, "payer_refund", refund.amount));
+      result.put("amount", Map.of("total", refund.total, "refund", refund.amount,
+          "payer_total", refund.total, "payer_refund", refund.amount));
       notification = notification("REFUND." + refund.status, "refund", result, Instant.now());
     }
-    if (refund.notifyUrl != null && !refund.notifyUrl.isBlank()) {
+    if (refund.notifyUrl != null) {
       deliver(refund.notifyUrl, notification);
     }
   }
 
-  private Map<String, Object> refundView(Refund refund) {
+  private static Map<String, Object> refundView(Refund refund) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("refund_id", refund.refundId);
     view.put("out_refund_no", refund.outRefundNo);
@@ -404,34 +541,47 @@ public final class FakeWechat implements AutoCloseable {
     view.put("out_trade_no", refund.trade.outTradeNo);
     view.put("channel", "ORIGINAL");
     view.put("user_received_account", "支付用户零钱");
+    putIfKnown(view, "success_time", refund.successTime);
     view.put("create_time", refund.createTime);
-    view.put("success_time", refund.successTime);
     view.put("status", refund.status);
-    view.put("amount", Map.of("total", refund.trade.total + paidAmountOffset, "refund", refund.amount,
-        "payer_total", refund.trade.total + paidAmountOffset, "payer_refund", refund.amount, "currency", "CNY"));
+    view.put("funds_account", "AVAILABLE");
+    Map<String, Object> amount = new LinkedHashMap<>();
+    amount.put("total", refund.total);
+    amount.put("refund", refund.amount);
+    amount.put("payer_total", refund.total);
+    amount.put("payer_refund", refund.amount);
+    amount.put("settlement_refund", refund.amount);
+    amount.put("settlement_total", refund.total);
+    amount.put("discount_refund", 0);
+    amount.put("currency", "CNY");
+    view.put("amount", amount);
     return view;
   }
 
   // ---- protocol helpers ----
 
-  private void reply(HttpExchange exchange, int status, Map<String, Object> body, boolean signed) throws IOException {
-    String text = body == null ? "" : json.writeValueAsString(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    exchange.getResponseHeaders().set("Request-ID", WechatKeys.random(24));
+  /**
+   * The reply as WeChat writes it: {@code Request-ID} always, {@code Content-Type} only with a body
+   * (a 204 has none), and for the pay API the Wechatpay-* signature headers, over the body as sent.
+   */
+  private Reply reply(Answer answer, boolean signed) {
+    String text = answer.body() == null ? "" : json.writeValueAsString(answer.body());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Request-ID", WechatKeys.random(24));
+    if (!text.isEmpty()) {
+      headers.put("Content-Type", "application/json; charset=utf-8");
+    }
     if (signed) {
       SignedNotification signature = sign(text, Instant.now());
-      signature.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      headers.putAll(signature.headers());
+      headers.remove("Wechatpay-Signature-Type");
       if (answersForged) {
         String message = signature.headers().get("Wechatpay-Timestamp") + "\n" + signature.headers().get("Wechatpay-Nonce")
             + "\n" + text + "\n";
-        exchange.getResponseHeaders().set("Wechatpay-Signature", keys.signAsStranger(message));
+        headers.put("Wechatpay-Signature", keys.signAsStranger(message));
       }
     }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      exchange.getResponseBody().write(bytes);
-    }
+    return new Reply(answer.status(), headers, text.getBytes(StandardCharsets.UTF_8));
   }
 
   private SignedNotification notification(String eventType, String originalType, Map<String, Object> resource,
@@ -446,10 +596,10 @@ public final class FakeWechat implements AutoCloseable {
     encrypted.put("nonce", nonce);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", "EV-" + WechatKeys.digits(20));
-    body.put("create_time", at.atOffset(ZoneOffset.ofHours(8)).format(RFC3339));
+    body.put("create_time", time(at));
     body.put("resource_type", "encrypt-resource");
     body.put("event_type", eventType);
-    body.put("summary", eventType.startsWith("REFUND") ? "退款状态变更" : "支付成功");
+    body.put("summary", SUMMARIES.getOrDefault(eventType, eventType));
     body.put("resource", encrypted);
     return sign(json.writeValueAsString(body), at);
   }
@@ -463,12 +613,33 @@ public final class FakeWechat implements AutoCloseable {
     t.put("transaction_id", transactionId);
     t.put("trade_type", "JSAPI");
     t.put("trade_state", state);
-    t.put("trade_state_desc", state);
+    t.put("trade_state_desc", TRADE_STATES.getOrDefault(state, state));
     t.put("bank_type", "OTHERS");
     t.put("success_time", successTime);
-    t.put("payer", Map.of("openid", openId == null ? "" : openId));
+    t.put("payer", Map.of("openid", openId));
     t.put("amount", Map.of("total", total, "payer_total", total, "currency", "CNY", "payer_currency", "CNY"));
     return t;
+  }
+
+  /**
+   * An order nobody paid (NOTPAY, CLOSED), as WeChat answers a query for it: no transaction, no
+   * payer, no success time; absent fields are left out, never null.
+   */
+  private static Map<String, Object> unpaid(Trade trade) {
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("appid", trade.appId);
+    t.put("mchid", trade.mchId);
+    t.put("out_trade_no", trade.outTradeNo);
+    t.put("trade_state", trade.state);
+    t.put("trade_state_desc", TRADE_STATES.getOrDefault(trade.state, trade.state));
+    t.put("amount", Map.of("total", trade.total, "currency", "CNY"));
+    return t;
+  }
+
+  private static void putIfKnown(Map<String, Object> map, String name, Object value) {
+    if (value != null) {
+      map.put(name, value);
+    }
   }
 
   private void deliver(String url, SignedNotification notification) {
@@ -477,12 +648,13 @@ public final class FakeWechat implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> error(String code, String message) {
-    return Map.of("code", code, "message", message);
+  /** WeChat's time format: RFC 3339, whole seconds, Beijing time (+08:00). */
+  private static String time(Instant at) {
+    return at.truncatedTo(ChronoUnit.SECONDS).atOffset(BEIJING).format(RFC3339);
   }
 
   private static String now() {
-    return OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).format(RFC3339);
+    return time(Instant.now());
   }
 
   static ThreadFactory daemon(String name) {
@@ -496,8 +668,9 @@ public final class FakeWechat implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.disposeNow();
+    loops.dispose();
     buyer.shutdownNow();
-    ((ExecutorService) server.getExecutor()).shutdownNow();
+    work.dispose();
   }
 }

@@ -20,6 +20,8 @@ public final class FakeWechatServer {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8130;
     Path settings = Path.of(args.length > 1 ? args[1] : "wechat-fake.properties");
     FakeWechat wechat = FakeWechat.start(port);
+    // The local app takes notifications on http://localhost (flashgroup.wechat.notify-url's default).
+    wechat.acceptLoopbackHttpNotifyUrls(true);
     StringBuilder file = new StringBuilder("# flashgroup.wechat.* for the local WeChat stand-in on port " + port + "\n");
     for (Map.Entry<String, String> e : wechat.appSettings().entrySet()) {
       file.append(e.getKey()).append('=').append(e.getValue().replace("\n", "\\n")).append('\n');

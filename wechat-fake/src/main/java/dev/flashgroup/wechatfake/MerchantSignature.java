@@ -1,7 +1,5 @@
 package dev.flashgroup.wechatfake;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,8 +17,9 @@ final class MerchantSignature {
 
   private MerchantSignature() {}
 
-  static boolean verifies(HttpExchange exchange, String body, String mchId, WechatKeys keys) {
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+  /** {@code pathAndQuery} as the request line has it, undecoded: that is what the merchant signed. */
+  static boolean verifies(String method, String pathAndQuery, String authorization, String body, String mchId,
+      WechatKeys keys) {
     if (authorization == null || !authorization.startsWith(SCHEMA)) {
       return false;
     }
@@ -35,10 +34,7 @@ final class MerchantSignature {
         || !mchId.equals(token.get("mchid")) || !keys.merchantSerialNo.equals(token.get("serial_no"))) {
       return false;
     }
-    URI uri = exchange.getRequestURI();
-    String url = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    String message = exchange.getRequestMethod() + "\n" + url + "\n" + timestamp + "\n" + token.get("nonce_str")
-        + "\n" + body + "\n";
+    String message = method + "\n" + pathAndQuery + "\n" + timestamp + "\n" + token.get("nonce_str") + "\n" + body + "\n";
     return keys.signedByMerchant(message, token.getOrDefault("signature", ""));
   }
 

@@ -21,7 +21,15 @@ final class Notifier {
     this.executor = executor;
   }
 
+  /**
+   * Posts to loopback addresses only: a notify URL may name a merchant's public host (it has to,
+   * to be accepted), but the stand-in never sends anything off this machine.
+   */
   void deliver(String url, SignedNotification notification) {
+    if (!Checks.loopback(URI.create(url))) {
+      log.log(System.Logger.Level.INFO, "notification for " + url + " not sent: the stand-in posts to loopback only");
+      return;
+    }
     executor.execute(() -> {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         try {

@@ -7,17 +7,21 @@ final class Refund {
   final String refundId;
   final Trade trade;
   final long amount;
+  /** The refunded transaction's total, as the merchant named it. */
+  final long total;
   final String notifyUrl;
   final String createTime;
   String status = "PROCESSING";
   String successTime;
   int paidOut;
 
-  Refund(String outRefundNo, String refundId, Trade trade, long amount, String notifyUrl, String createTime) {
+  Refund(String outRefundNo, String refundId, Trade trade, long amount, long total, String notifyUrl,
+      String createTime) {
     this.outRefundNo = outRefundNo;
     this.refundId = refundId;
     this.trade = trade;
     this.amount = amount;
+    this.total = total;
     this.notifyUrl = notifyUrl;
     this.createTime = createTime;
   }

@@ -1,8 +1,8 @@
 package dev.flashgroup.api.payment;
 
 import dev.flashgroup.api.security.Caller;
-import dev.flashgroup.engine.payment.wechat.AbnormalRefunds;
-import dev.flashgroup.engine.payment.wechat.AbnormalRefunds.AbnormalRefund;
+import dev.flashgroup.engine.payment.AbnormalRefunds;
+import dev.flashgroup.engine.payment.AbnormalRefunds.AbnormalRefund;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,8 +1,8 @@
 package dev.flashgroup.api.payment;
 
 import dev.flashgroup.api.web.Problems;
-import dev.flashgroup.engine.payment.wechat.NotificationOutcome;
-import dev.flashgroup.engine.payment.wechat.WechatNotifications;
+import dev.flashgroup.engine.payment.GatewayNotifications;
+import dev.flashgroup.engine.payment.NotificationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,29 +26,29 @@ class WechatNotifyController {
 
   private static final Logger log = LoggerFactory.getLogger(WechatNotifyController.class);
 
-  private final ObjectProvider<WechatNotifications> notifications;
+  private final ObjectProvider<GatewayNotifications> notifications;
 
-  WechatNotifyController(ObjectProvider<WechatNotifications> notifications) {
+  WechatNotifyController(ObjectProvider<GatewayNotifications> notifications) {
     this.notifications = notifications;
   }
 
   @PostMapping("/api/v1/payments/wechat/notify")
   Mono<ResponseEntity<Object>> paid(@RequestBody(required = false) String body, @RequestHeader HttpHeaders headers) {
-    return take(body, headers, WechatNotifications::payment);
+    return take(body, headers, GatewayNotifications::payment);
   }
 
   @PostMapping("/api/v1/payments/wechat/refund-notify")
   Mono<ResponseEntity<Object>> refunded(@RequestBody(required = false) String body, @RequestHeader HttpHeaders headers) {
-    return take(body, headers, WechatNotifications::refund);
+    return take(body, headers, GatewayNotifications::refund);
   }
 
   private Mono<ResponseEntity<Object>> take(String body, HttpHeaders headers,
-      TriFunction<WechatNotifications, String, WechatNotifications.Signature, Mono<NotificationOutcome>> handler) {
-    WechatNotifications wechat = notifications.getIfAvailable();
+      TriFunction<GatewayNotifications, String, GatewayNotifications.Signature, Mono<NotificationOutcome>> handler) {
+    GatewayNotifications wechat = notifications.getIfAvailable();
     if (wechat == null) {
       return Mono.just(Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", "WeChat Pay is not the payment gateway here"));
     }
-    var signature = new WechatNotifications.Signature(headers.getFirst("Wechatpay-Serial"),
+    var signature = new GatewayNotifications.Signature(headers.getFirst("Wechatpay-Serial"),
         headers.getFirst("Wechatpay-Signature"), headers.getFirst("Wechatpay-Timestamp"), headers.getFirst("Wechatpay-Nonce"));
     return handler.apply(wechat, body, signature).map(WechatNotifyController::answer);
   }

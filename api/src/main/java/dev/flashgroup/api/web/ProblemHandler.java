@@ -1,6 +1,9 @@
 package dev.flashgroup.api.web;
 
 import dev.flashgroup.engine.activity.InvalidActivity;
+import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
+import dev.flashgroup.engine.payment.PaymentRefused;
+import dev.flashgroup.engine.wechat.WechatUnavailable;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -13,9 +16,6 @@ import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import com.github.binarywang.wxpay.exception.WxPayException;
-import dev.flashgroup.engine.payment.PaymentRefused;
-import me.chanjar.weixin.common.error.WxErrorException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -80,10 +80,17 @@ class ProblemHandler {
     return Problems.detail(HttpStatus.UNPROCESSABLE_CONTENT, e.code(), e.getMessage());
   }
 
-  /** WeChat answered with an error or could not be reached: our request may be retried as it is. */
-  @ExceptionHandler({WxPayException.class, WxErrorException.class})
-  ProblemDetail wechatFailed(Exception e) {
-    log.warn("WeChat call failed: {}", e.toString());
+  /** The payment provider answered with an error or could not be reached: our request may be retried as it is. */
+  @ExceptionHandler(PaymentGatewayUnavailable.class)
+  ProblemDetail paymentGatewayUnavailable(PaymentGatewayUnavailable e) {
+    log.warn("Payment gateway call failed: {}", String.valueOf(e.getCause()));
+    return Problems.detail(HttpStatus.BAD_GATEWAY, e.code(), e.getMessage());
+  }
+
+  /** WeChat (outside payments: mini-program login) answered with an error or could not be reached. */
+  @ExceptionHandler(WechatUnavailable.class)
+  ProblemDetail wechatUnavailable(WechatUnavailable e) {
+    log.warn("WeChat call failed: {}", String.valueOf(e.getCause()));
     return Problems.detail(HttpStatus.BAD_GATEWAY, "WECHAT_UNAVAILABLE", "WeChat did not complete the request; retry shortly");
   }
 }

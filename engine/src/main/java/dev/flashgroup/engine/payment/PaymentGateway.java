@@ -13,8 +13,12 @@ public interface PaymentGateway {
 
   Mono<Void> refund(RefundOrder refund);
 
-  /** What the buyer is asked to pay. The amount always comes from the order, never from the client. */
-  record PaymentRequest(String orderId, String buyerId, long amount, java.time.Instant payBy) {}
+  /**
+   * What the buyer is asked to pay. The amount always comes from the order, never from the client;
+   * {@code description} is what the payment is for as the buyer knows it (the activity's title),
+   * which an adapter fits to its provider's limits.
+   */
+  record PaymentRequest(String orderId, String buyerId, long amount, java.time.Instant payBy, String description) {}
 
   /** The parameters the client needs to complete the payment. */
   record PaymentStart(String orderId, String provider, java.util.Map<String, String> parameters) {}

@@ -11,10 +11,12 @@ public class Payments {
 
   private final Orders orders;
   private final PaymentGateway gateway;
+  private final ActivityTitles titles;
 
-  Payments(Orders orders, PaymentGateway gateway) {
+  Payments(Orders orders, PaymentGateway gateway, ActivityTitles titles) {
     this.orders = orders;
     this.gateway = gateway;
+    this.titles = titles;
   }
 
   public Mono<PaymentOutcome> start(String orderId, String buyerId) {
@@ -26,8 +28,11 @@ public class Payments {
           if (order.status() != OrderStatus.RESERVED) {
             return Mono.just(new PaymentOutcome.NotPayable(order.status()));
           }
-          return gateway.startPayment(new PaymentGateway.PaymentRequest(order.id(), buyerId, order.amount(),
-                  order.payBy()))
+          return titles.titleOf(order.activityId())
+              .switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                  "order " + order.id() + " belongs to activity " + order.activityId() + ", which does not exist")))
+              .flatMap(title -> gateway.startPayment(new PaymentGateway.PaymentRequest(order.id(), buyerId,
+                  order.amount(), order.payBy(), title)))
               .map(PaymentOutcome.Started::new);
         })
         .defaultIfEmpty(new PaymentOutcome.Unknown());

@@ -5,10 +5,12 @@ import com.github.binarywang.wxpay.bean.notify.WxPayNotifyV3Result;
 import com.github.binarywang.wxpay.bean.notify.WxPayRefundNotifyV3Result;
 import com.github.binarywang.wxpay.exception.WxPayException;
 import com.github.binarywang.wxpay.service.WxPayService;
+import dev.flashgroup.engine.payment.GatewayNotifications;
+import dev.flashgroup.engine.payment.NotificationOutcome;
+import dev.flashgroup.engine.payment.NotificationOutcome.Accepted;
+import dev.flashgroup.engine.payment.NotificationOutcome.Reason;
+import dev.flashgroup.engine.payment.NotificationOutcome.Rejected;
 import dev.flashgroup.engine.payment.PaymentConfirmation;
-import dev.flashgroup.engine.payment.wechat.NotificationOutcome.Accepted;
-import dev.flashgroup.engine.payment.wechat.NotificationOutcome.Reason;
-import dev.flashgroup.engine.payment.wechat.NotificationOutcome.Rejected;
 import dev.flashgroup.engine.wechat.WechatSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,7 +30,7 @@ import reactor.core.publisher.Mono;
  */
 @Service
 @ConditionalOnProperty(name = "flashgroup.payment.gateway", havingValue = "wechat")
-public class WechatNotifications {
+class WechatNotifications implements GatewayNotifications {
 
   private final WxPayService wechat;
   private final WechatSettings settings;
@@ -42,14 +44,13 @@ public class WechatNotifications {
     this.clock = clock;
   }
 
-  /** The Wechatpay-* headers of a notification; any may be null when the request lacks it. */
-  public record Signature(String serial, String signature, String timestamp, String nonce) {}
-
+  @Override
   public Mono<NotificationOutcome> payment(String body, Signature signature) {
     return checked(body, signature, header -> Blocking.call(() -> wechat.parseOrderNotifyV3Result(body, header))
         .flatMap(notification -> paid(notification.getResult())));
   }
 
+  @Override
   public Mono<NotificationOutcome> refund(String body, Signature signature) {
     return checked(body, signature, header -> Blocking.call(() -> wechat.parseRefundNotifyV3Result(body, header))
         .flatMap(notification -> refunded(notification.getResult())));

@@ -4,10 +4,12 @@ import com.github.binarywang.wxpay.bean.request.WxPayRefundV3Request;
 import com.github.binarywang.wxpay.bean.request.WxPayUnifiedOrderV3Request;
 import com.github.binarywang.wxpay.bean.result.WxPayUnifiedOrderV3Result;
 import com.github.binarywang.wxpay.bean.result.enums.TradeTypeEnum;
+import com.github.binarywang.wxpay.exception.WxPayException;
 import com.github.binarywang.wxpay.service.WxPayService;
 import dev.flashgroup.engine.buyer.Buyers;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.payment.PaymentGateway;
+import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
 import dev.flashgroup.engine.payment.PaymentRefused;
 import dev.flashgroup.engine.wechat.WechatSettings;
 import java.time.Clock;
@@ -26,7 +28,8 @@ import reactor.core.publisher.Mono;
  * WeChat Pay (API v3, JSAPI for the mini-program) through WxJava, always on boundedElastic.
  * A prepay lives as long as the order's payment deadline ({@code time_expire}); asking again for
  * the same order signs the same prepay again. Refunds use the engine's deterministic refund number
- * as {@code out_refund_no}, which WeChat Pay pays out at most once.
+ * as {@code out_refund_no}, which WeChat Pay pays out at most once. WxJava's failures to start a
+ * payment leave as {@link PaymentGatewayUnavailable}, so no caller needs WxJava's types.
  */
 @Component
 @ConditionalOnProperty(name = "flashgroup.payment.gateway", havingValue = "wechat")
@@ -69,7 +72,9 @@ class WechatPaymentGateway implements PaymentGateway {
             "nonceStr", pay.getNonceStr(),
             "package", pay.getPackageValue(),
             "signType", pay.getSignType(),
-            "paySign", pay.getPaySign())));
+            "paySign", pay.getPaySign())))
+        .onErrorMap(WxPayException.class, e -> new PaymentGatewayUnavailable("WECHAT_UNAVAILABLE",
+            "WeChat did not complete the request; retry shortly", e));
   }
 
   private Mono<String> prepay(PaymentRequest request, Instant now) {
@@ -88,7 +93,7 @@ class WechatPaymentGateway implements PaymentGateway {
     WxPayUnifiedOrderV3Request order = new WxPayUnifiedOrderV3Request();
     order.setAppid(settings.appId());
     order.setMchid(settings.mchId());
-    order.setDescription("flashgroup order " + request.orderId());
+    order.setDescription(PaymentDescription.of(request.description(), request.orderId()));
     order.setOutTradeNo(OutTradeNo.of(request.orderId()));
     // WeChat refuses the payment itself after the deadline, so a late payment is rare (and refunded).
     order.setTimeExpire(request.payBy().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.ofHours(8)).format(RFC3339));

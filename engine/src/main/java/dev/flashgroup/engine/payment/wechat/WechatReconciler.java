@@ -105,7 +105,7 @@ class WechatReconciler extends RepeatingJob {
         .then(trades.settled(prepay.orderId(), WechatTrades.CLOSED, null, now))
         .onErrorResume(WxPayException.class, e -> "ORDER_NOT_EXIST".equals(e.getErrCode())
             ? trades.settled(prepay.orderId(), WechatTrades.CLOSED, null, now)
-            // ORDER_PAID: the buyer paid at the last moment; the next round's query settles it.
+            // ORDERPAID: the buyer paid at the last moment; the next round's query settles it.
             : trades.checkAgainAt(prepay.orderId(), now));
   }
 

@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.payment.wechat;
+package dev.flashgroup.engine.payment;
 
 import static dev.flashgroup.engine.kernel.SqlTime.instant;
 

@@ -1,6 +1,6 @@
-package dev.flashgroup.engine.payment.wechat;
+package dev.flashgroup.engine.payment;
 
-/** How a WeChat Pay notification was taken; the web layer answers WeChat accordingly. */
+/** How a gateway's notification (WeChat Pay's today) was taken; the web layer answers the gateway accordingly. */
 public sealed interface NotificationOutcome {
 
   /** Processed, or recognised as already processed: WeChat Pay must stop repeating it. */
