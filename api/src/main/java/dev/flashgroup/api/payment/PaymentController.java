@@ -35,6 +35,10 @@ class PaymentController {
       return Problems.response(HttpStatus.CONFLICT, "NOT_PAYABLE",
           "The order is " + notPayable.status() + " and cannot be paid");
     }
+    if (outcome instanceof PaymentOutcome.GroupClosing closing) {
+      return Problems.response(HttpStatus.CONFLICT, "NOT_PAYABLE",
+          "Group " + closing.groupId() + " can no longer fill (its deadline or the activity's end passed); it will fail");
+    }
     if (outcome instanceof PaymentOutcome.NotYours) {
       return Problems.forbidden("This order belongs to another buyer");
     }
