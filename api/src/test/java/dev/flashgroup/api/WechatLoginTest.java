@@ -63,7 +63,8 @@ class WechatLoginTest {
     login("no-such-code").expectStatus().isUnauthorized()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.code").isEqualTo("INVALID_CODE");
-    login("").expectStatus().isUnauthorized();
+    // Not a code at all: refused before WeChat is asked.
+    login("").expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("INVALID_REQUEST");
   }
 
   private WebTestClient.ResponseSpec login(String code) {
