@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.payment.ActivityTitles;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -17,7 +16,7 @@ import reactor.core.publisher.Mono;
 
 /** The scheduled activities, as recorded in MySQL. */
 @Component
-public class Activities implements ActivityTitles {
+public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
       + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at";
@@ -53,11 +52,6 @@ public class Activities implements ActivityTitles {
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
         .one();
-  }
-
-  @Override
-  public Mono<String> titleOf(long activityId) {
-    return find(new ActivityId(activityId)).map(Activity::title);
   }
 
   public Mono<Activity> find(ActivityId id) {

@@ -58,6 +58,9 @@ class WarmUp {
   static List<String> terms(Activity a) {
     return List.of(
         "activity_id", a.id().toString(),
+        // What a payment is for (WeChat shows it in the buyer's payment record): read from here,
+        // so starting a payment needs Redis only.
+        "title", a.title(),
         "mode", a.mode().name(),
         "starts_at", Long.toString(a.startsAt().toEpochMilli()),
         "ends_at", Long.toString(a.endsAt().toEpochMilli()),

@@ -8,10 +8,13 @@ import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.MapperConfig;
 import tools.jackson.databind.introspect.AnnotatedMember;
 import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
@@ -85,6 +88,10 @@ public final class EventReader {
         .addModule(new SimpleModule("flashgroup-events").addDeserializer(ActivityId.class, new ActivityIds()))
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
             DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // Lua numbers are doubles: a fraction of a fen, or an amount a script forgot to turn into a
+        // number, must fail a script's test, not reach MySQL and the gateway rounded down.
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
         .changeDefaultNullHandling(nulls -> JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL))
         .build();
     Map<String, ObjectReader> readers = new HashMap<>();
@@ -109,7 +116,14 @@ public final class EventReader {
 
     @Override
     public ActivityId deserialize(JsonParser parser, DeserializationContext context) {
-      return new ActivityId(context.readValue(parser, Long.TYPE));
+      if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+        return new ActivityId(parser.getLongValue());
+      }
+      String text = parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
+      if (text == null || !text.matches("[1-9][0-9]{0,17}")) {
+        return (ActivityId) context.handleUnexpectedToken(ActivityId.class, parser);
+      }
+      return new ActivityId(Long.parseLong(text));
     }
   }
 }

@@ -126,9 +126,21 @@ class EventReaderTest {
   }
 
   @Test
+  void rejectsMoneyOrTimesThatAreFractionsOrText() {
+    assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"amount\":990", "\"amount\":990.5"));
+    assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"amount\":990", "\"amount\":\"990\""));
+    assertUnreadable("RefundRequested", "{\"at\":1.7,\"refunds\":[{\"refundNo\":\"RF42-2\",\"orderId\":\"42-2\","
+        + "\"amount\":500,\"reason\":\"GROUP_FAILED\",\"total\":500}]}");
+    assertUnreadable("RefundRequested", "{\"at\":1,\"refunds\":[{\"refundNo\":\"RF42-2\",\"orderId\":\"42-2\","
+        + "\"amount\":\"500\",\"reason\":\"GROUP_FAILED\",\"total\":500.9}]}");
+  }
+
+  @Test
   void rejectsAnActivityIdThatIsNone() {
     assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"activityId\":\"42\"", "\"activityId\":\"a42\""));
     assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"activityId\":\"42\"", "\"activityId\":0"));
+    assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"activityId\":\"42\"", "\"activityId\":42.5"));
+    assertUnreadable("ReservationMade", RESERVATION_MADE.replace("\"activityId\":\"42\"", "\"activityId\":\"042\""));
   }
 
   @Test
