@@ -25,6 +25,7 @@ class ActivityRetirement {
   static final int BATCH = 500;
   private static final int MOST_CALLS_PER_ROUND = 400;
   private static final Set<String> CALL_AGAIN = Set.of("CHECKING", "CHECKED", "EXPIRING");
+  private static final Set<String> DONE = Set.of("RETIRED", "ALREADY_RETIRED");
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -51,7 +52,7 @@ class ActivityRetirement {
         .repeat(MOST_CALLS_PER_ROUND - 1)
         .takeUntil(outcome -> !CALL_AGAIN.contains(outcome))
         .last()
-        .flatMap(outcome -> outcome.endsWith("RETIRED") ? warm.remove(activity).thenReturn(outcome) : Mono.just(outcome));
+        .flatMap(outcome -> DONE.contains(outcome) ? warm.remove(activity).thenReturn(outcome) : Mono.just(outcome));
   }
 
   private Mono<String> once(ActivityId activity) {

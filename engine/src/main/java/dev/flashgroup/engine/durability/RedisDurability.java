@@ -70,7 +70,7 @@ class RedisDurability implements InitializingBean {
       Properties answer = connection.serverCommands().getConfig(name);
       return Optional.ofNullable(answer == null ? null : answer.getProperty(name));
     } catch (RuntimeException refused) {
-      log.debug("CONFIG GET {} refused: {}", name, refused.toString());
+      log.info("CONFIG GET {} refused: {}", name, refused.toString());
       return Optional.empty();
     }
   }

@@ -49,6 +49,14 @@ public class Orders {
         .switchIfEmpty(Mono.defer(() -> fromLedger(orderId)));
   }
 
+  /** Whether MySQL records this transaction as a payment of one of its orders. */
+  public Mono<Boolean> knowsTransaction(String transactionId) {
+    return db.sql("SELECT COUNT(*) AS n FROM payments WHERE transaction_id = :tx")
+        .bind("tx", transactionId)
+        .map(row -> row.get("n", Long.class) > 0)
+        .one();
+  }
+
   private Mono<OrderView> fromLedger(String orderId) {
     return db.sql("SELECT id, activity_id, group_id, buyer_id, status, amount, pay_by, paid_amount, final_amount,"
             + " refunded_amount FROM orders WHERE id = :id")

@@ -2,6 +2,7 @@ package dev.flashgroup.engine.payment;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.order.RefundNumber;
 import java.time.Clock;
 import java.util.List;
@@ -26,15 +27,17 @@ public class PaymentNotifications {
   private final Clock clock;
   /** The gateways report through this class, so the gateway is looked up when money must go back. */
   private final ObjectProvider<PaymentGateway> gateway;
+  private final Orders orders;
 
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
-      RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway) {
+      RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders) {
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
     this.confirmRefund = confirmRefund;
     this.clock = clock;
     this.gateway = gateway;
+    this.orders = orders;
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
@@ -46,12 +49,14 @@ public class PaymentNotifications {
   }
 
   /**
-   * Money for an order Redis does not hold. While its activity is listed warm but its hash is
-   * missing, Redis lost the activity and it is due to be rebuilt, which may bring the order back:
-   * NOT_FOUND, so the gateway reports it again later. Otherwise the order is gone for good (it never
-   * reached MySQL before Redis lost it, or its activity was retired, when nothing could take money
-   * any more) and the money goes back through the gateway, once: the refund number
-   * {@code RF<transaction>} is the gateway's idempotency key, so repeated news refunds once.
+   * Money for an order Redis does not hold. A transaction MySQL already records settled its order
+   * before the order left Redis (retired): news of it repeated is a DUPLICATE. While the activity
+   * is listed warm but its hash is missing, Redis lost the activity and it is due to be rebuilt,
+   * which may bring the order back: NOT_FOUND, so the gateway reports it again later. Otherwise the
+   * order is gone for good (it never reached MySQL before Redis lost it, or its activity was
+   * retired, when nothing can take money any more) and the money goes back through the gateway,
+   * once: the refund number {@code RF<transaction>} is the gateway's idempotency key, so repeated
+   * news refunds once.
    */
   private Mono<PaymentConfirmation> unknownOrder(ActivityId activity, String orderId, String transactionId,
       long amount) {
@@ -60,8 +65,11 @@ public class PaymentNotifications {
         .filter(Boolean::booleanValue)
         .flatMap(warm -> redis.hasKey(k.activity()).map(present -> !present))
         .defaultIfEmpty(false);
-    return awaitsRebuild.flatMap(wait -> {
-      if (wait) {
+    return orders.knowsTransaction(transactionId).zipWith(awaitsRebuild).flatMap(known -> {
+      if (known.getT1()) {
+        return Mono.just(PaymentConfirmation.DUPLICATE);
+      }
+      if (known.getT2()) {
         return Mono.just(PaymentConfirmation.NOT_FOUND);
       }
       RefundNumber refundNo = RefundNumber.returned(transactionId);
@@ -81,7 +89,7 @@ public class PaymentNotifications {
   private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
     var k = keys.of(activity);
     return redis.execute(confirmPayment,
-            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events()),
+            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(), k.retirement()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
         .next()
         .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));

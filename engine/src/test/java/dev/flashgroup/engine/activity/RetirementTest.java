@@ -9,6 +9,8 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.OrderStatus;
 import dev.flashgroup.engine.order.OrderView;
 import dev.flashgroup.engine.order.Orders;
+import dev.flashgroup.engine.payment.PaymentConfirmation;
+import dev.flashgroup.engine.payment.PaymentNotifications;
 import dev.flashgroup.engine.payment.PaymentOutcome;
 import dev.flashgroup.engine.payment.Payments;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
@@ -51,6 +53,7 @@ class RetirementTest {
   @Autowired ActivityFigures figures;
   @Autowired Reservations reservations;
   @Autowired Payments payments;
+  @Autowired PaymentNotifications notifications;
   @Autowired Orders orders;
   @Autowired Groups groups;
   @Autowired ReactiveStringRedisTemplate redis;
@@ -89,6 +92,14 @@ class RetirementTest {
     for (String key : activityKeys) {
       assertThat(redis.getExpire(key).block(PATIENCE)).as(key).isPositive().isLessThanOrEqualTo(RETAIN);
     }
+
+    // Money arriving now for carol's expired order cannot go through the stream nobody relays any
+    // more: it goes back at once, as RF<transaction>.
+    assertThat(notifications.paid(joined.orderId(), "tx-after-retirement", joined.amount()).block(PATIENCE))
+        .isEqualTo(PaymentConfirmation.REFUNDED_UNKNOWN_ORDER);
+    assertThat(redis.opsForHash().get(keys.sandboxRefunds(), "RFtx-after-retirement").block(PATIENCE))
+        .isEqualTo(Long.toString(joined.amount()));
+    assertThat(orders.find(joined.orderId()).block(PATIENCE)).isEqualTo(ordersBefore.get(2));
 
     // What the TTL does later, now: the keys are gone, the views answer from MySQL.
     redis.delete(activityKeys.toArray(String[]::new)).block(PATIENCE);

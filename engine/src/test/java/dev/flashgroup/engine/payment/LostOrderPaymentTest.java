@@ -1,12 +1,14 @@
 package dev.flashgroup.engine.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
@@ -43,6 +45,7 @@ class LostOrderPaymentTest {
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
   @Autowired PaymentNotifications notifications;
+  @Autowired Orders orders;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
 
@@ -60,6 +63,20 @@ class LostOrderPaymentTest {
         .collectList().block(PATIENCE);
     assertThat(sandboxRefunds()).containsEntry("RFtx-lost", Long.toString(order.amount()))
         .doesNotContainKey("RF" + order.orderId());
+  }
+
+  @Test
+  void newsRepeatedOfAPaymentThatSettledItsOrderRefundsNothingOnceTheOrderLeftRedis() {
+    Activity activity = schedule();
+    Reserved order = (Reserved) reservations.buyAlone(activity.id(), "carol", null).block(PATIENCE);
+    assertThat(notifications.paid(order.orderId(), "tx-settled", order.amount()).block(PATIENCE))
+        .isEqualTo(PaymentConfirmation.PAID);
+    await().atMost(PATIENCE).until(() -> Boolean.TRUE.equals(orders.knowsTransaction("tx-settled").block(PATIENCE)));
+    redis.delete(keys.of(activity.id()).order(order.orderId())).block(PATIENCE);
+
+    assertThat(notifications.paid(order.orderId(), "tx-settled", order.amount()).block(PATIENCE))
+        .isEqualTo(PaymentConfirmation.DUPLICATE);
+    assertThat(sandboxRefunds()).doesNotContainKey("RFtx-settled");
   }
 
   @Test
