@@ -44,7 +44,7 @@ record Persistence(Optional<String> appendOnly, Optional<String> appendFsync, Op
    */
   Optional<String> whyNotDurable(int minReplicas) {
     if (appendOnly.isEmpty()) {
-      return Optional.of("Redis' persistence cannot be read (CONFIG GET refused)");
+      return Optional.of("Redis' persistence cannot be read (CONFIG GET refused, or Redis unreachable)");
     }
     if (!"yes".equals(appendOnly.get())) {
       return Optional.of("Redis runs with appendonly " + appendOnly.get());

@@ -5,6 +5,7 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.stereotype.Component;
@@ -55,7 +56,18 @@ class RedisDurability implements InitializingBean {
     return persistence;
   }
 
+  /** What Redis says; a Redis that cannot be asked at all is treated as one that refuses CONFIG. */
   private Persistence read() {
+    try {
+      return ask();
+    } catch (DataAccessException unreachable) {
+      log.warn("Redis durability: Redis could not be asked ({})", unreachable.toString());
+      return new Persistence(Optional.empty(), Optional.empty(),
+          settings.minReplicas() > 0 ? Optional.of(0) : Optional.empty());
+    }
+  }
+
+  private Persistence ask() {
     try (RedisConnection connection = redis.getConnection()) {
       Optional<String> appendOnly = config(connection, "appendonly");
       Optional<String> appendFsync = appendOnly.isPresent() ? config(connection, "appendfsync") : Optional.empty();

@@ -119,6 +119,17 @@ class RedisDurabilityTest {
         .hasMessageContaining("CONFIG GET refused");
   }
 
+  @Test
+  void refusesARedisItCannotAskWhenDurabilityIsRequired() {
+    OwnRedis gone = own("--appendonly", "yes");
+    LettuceConnectionFactory connection = connect(gone);
+    gone.close();
+    assertThatThrownBy(() -> new RedisDurability(connection, new DurabilitySettings(0, true)).check())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Redis unreachable");
+    assertLogged(Level.WARN, "Redis could not be asked");
+  }
+
   private Persistence check(DurabilitySettings settings, String... options) {
     return new RedisDurability(connect(own(options)), settings).check();
   }

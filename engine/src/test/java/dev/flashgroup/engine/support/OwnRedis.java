@@ -21,7 +21,8 @@ import org.awaitility.Awaitility;
 /**
  * A redis-server of the test's own, on a free port in a temporary directory, for tests that must
  * reconfigure or kill Redis without touching the shared one. Runs in the foreground so the test
- * holds its process and can always end it; {@link #close()} stops it and removes the directory.
+ * holds its process and can always end it; {@link #close()} (safe to call twice) stops it and
+ * removes the directory.
  */
 public final class OwnRedis implements AutoCloseable {
 
@@ -113,6 +114,9 @@ public final class OwnRedis implements AutoCloseable {
   }
 
   private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
