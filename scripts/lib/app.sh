@@ -24,12 +24,14 @@ fg_free_port() {
 fg_app_start() {
   local run_id="$1" port="$2" log="$3"
   shift 3
+  # Profile dev: these runs sign their tokens with the built-in key (outside dev it stops start-up).
   # Load tests send every buyer from this one address: the per-address limit is off unless the
   # caller asks for it (scripts/bench runs it on, with a ceiling no round reaches, to price it).
   export FLASHGROUP_DB_NAME="fg_${run_id}" SERVER_PORT="$port" FLASHGROUP_REDIS_NAMESPACE="$run_id" \
     FLASHGROUP_MESSAGING_PREFIX="$run_id" FLASHGROUP_RELAY_CONSUMER_NAME="relay-$run_id" \
     FLASHGROUP_API_URL="http://localhost:$port" \
-    FLASHGROUP_CLIENT_LIMITS_ENABLED="${FLASHGROUP_CLIENT_LIMITS_ENABLED:-false}"
+    FLASHGROUP_CLIENT_LIMITS_ENABLED="${FLASHGROUP_CLIENT_LIMITS_ENABLED:-false}" \
+    SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
   [[ -f "$FG_APP_JAR" ]] || { fg_error "$FG_APP_JAR is missing; build it with mvn -B -DskipTests -pl api -am package"; return 1; }
   java "$@" -jar "$FG_APP_JAR" >>"$log" 2>&1 &
   fg_app_pid=$!

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -28,8 +26,6 @@ import reactor.core.publisher.Mono;
 /** Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN. */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
-
-  private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
   @Bean
   SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ProblemResponses problems) {
@@ -71,15 +67,6 @@ class SecurityConfig {
 
   @Bean
   ReactiveJwtDecoder jwtDecoder(SecuritySettings settings) {
-    if (settings.usesLocalKey()) {
-      log.warn("""
-
-          ************************************************************************
-          flashgroup is signing tokens with the BUILT-IN LOCAL KEY.
-          Anyone can mint tokens for this instance. Set FLASHGROUP_SECURITY_JWT_SECRET
-          (32+ bytes) before this instance serves real buyers.
-          ************************************************************************""");
-    }
     var key = new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     NimbusReactiveJwtDecoder verifier = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256)
         .build();

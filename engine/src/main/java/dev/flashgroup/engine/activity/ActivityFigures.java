@@ -23,11 +23,23 @@ public class ActivityFigures {
     this.db = db;
   }
 
-  /** Units still for sale: Redis' count once warm, the scheduled stock before. */
+  /**
+   * Units still for sale: Redis' count while warm; otherwise (not warm yet, or retired) the stock
+   * in MySQL less the units its orders hold, which before warming is the scheduled stock.
+   */
   public Mono<Integer> remainingStock(Activity activity) {
     return redis.<String, String>opsForHash().get(keys.of(activity.id()).activity(), "stock")
         .map(Integer::parseInt)
-        .defaultIfEmpty(activity.stock());
+        .switchIfEmpty(Mono.defer(() -> unitsHeld(activity.id()).map(held -> (int) (activity.stock() - held))));
+  }
+
+  /** Orders that hold a unit: every state but the ones that gave it back (or never took one). */
+  private Mono<Long> unitsHeld(ActivityId id) {
+    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :id"
+            + " AND status NOT IN ('EXPIRED', 'REFUNDING', 'REFUNDED')")
+        .bind("id", id.value())
+        .map(row -> row.get("n", Long.class))
+        .one();
   }
 
   public Mono<MerchantFigures> of(Activity activity) {

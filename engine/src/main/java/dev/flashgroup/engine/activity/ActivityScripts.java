@@ -25,6 +25,11 @@ class ActivityScripts {
   }
 
   @Bean
+  RedisScript<String> retireActivity() {
+    return LuaScript.load("retire_activity", String.class);
+  }
+
+  @Bean
   RedisScript<List<String>> addStock() {
     return LuaScript.loadList("add_stock");
   }

@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Warms activities into Redis ahead of their start, then repairs the rows of warm activities that
- * missed a merchant's cancel or add-stock (see {@link ActivityRepair}). Safe with several
+ * missed a merchant's cancel or add-stock (see {@link ActivityRepair}), and retires the activities
+ * that are over ({@link ActivityRetirement}). An ended activity is never warmed again. Safe with several
  * instances: warming is idempotent in Lua, so two instances warming the same activity leave one
  * copy of it, and a repair writes absolute values under the activity's row lock.
  */
@@ -20,15 +21,17 @@ class ActivityWarmer extends RepeatingJob {
   private final Activities activities;
   private final WarmUp warmUp;
   private final ActivityRepair repair;
+  private final ActivityRetirement retirement;
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
 
-  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair, WarmActivities warm,
-      ActivitySettings settings, Clock clock) {
+  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair,
+      ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
     this.activities = activities;
     this.warmUp = warmUp;
     this.repair = repair;
+    this.retirement = retirement;
     this.warm = warm;
     this.settings = settings;
     this.clock = clock;
@@ -39,7 +42,8 @@ class ActivityWarmer extends RepeatingJob {
     Instant now = clock.instant();
     return activities.dueForWarming(now, now.plus(settings.warmAhead()))
         .concatMap(warmUp::warm)
-        .then(warm.visit("repairing", repair::repair).then());
+        .then(warm.visit("repairing", repair::repair).then())
+        .then(warm.visit("retiring", retirement::retire).then());
   }
 
   @Override

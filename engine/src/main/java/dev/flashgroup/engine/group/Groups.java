@@ -1,18 +1,26 @@
 package dev.flashgroup.engine.group;
 
+import static dev.flashgroup.engine.kernel.SqlTime.instant;
+
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Live groups, read from Redis. */
+/**
+ * Groups, read from Redis while their activity is warm; once its keys are gone (retired), from
+ * MySQL: the group's row, and as members the buyers of its orders that did not leave it.
+ */
 @Component
 public class Groups {
 
@@ -22,11 +30,13 @@ public class Groups {
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final Clock clock;
+  private final DatabaseClient db;
 
-  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock) {
+  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock, DatabaseClient db) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
+    this.db = db;
   }
 
   public Mono<GroupView> find(String groupId) {
@@ -47,7 +57,40 @@ public class Groups {
       return new GroupView(groupId, activity.value(), g.get(0), g.get(1), size, m, Integer.parseInt(g.get(4)),
           open ? Math.max(0, size - taken) : 0, Instant.ofEpochMilli(Long.parseLong(g.get(5))),
           g.get(6) == null ? 0 : Integer.parseInt(g.get(6)), g.get(7) == null ? null : Long.valueOf(g.get(7)));
-    });
+    }).switchIfEmpty(Mono.defer(() -> fromLedger(activity, groupId)));
+  }
+
+  private Mono<GroupView> fromLedger(ActivityId activity, String groupId) {
+    Mono<List<String>> members = db.sql("SELECT DISTINCT buyer_id FROM orders WHERE group_id = :id AND NOT left_group")
+        .bind("id", groupId)
+        .map(row -> row.get("buyer_id", String.class))
+        .all()
+        .sort()
+        .collectList();
+    return db.sql("SELECT status, leader_id, size, members, paid, deadline, virtual_members, price"
+            + " FROM purchase_groups WHERE id = :id")
+        .bind("id", groupId)
+        .map(Groups::groupRow)
+        .one()
+        .zipWith(members, (g, m) -> g.view(groupId, activity, m));
+  }
+
+  private static GroupRow groupRow(Readable row) {
+    Integer virtual = row.get("virtual_members", Integer.class);
+    return new GroupRow(row.get("status", String.class), row.get("leader_id", String.class),
+        row.get("size", Integer.class), row.get("members", Integer.class), row.get("paid", Integer.class),
+        instant(row.get("deadline", LocalDateTime.class)), virtual == null ? 0 : virtual, row.get("price", Long.class));
+  }
+
+  /** A group as MySQL holds it, the same fields the Redis hash gives. */
+  private record GroupRow(String status, String leader, int size, int members, int paid, Instant deadline,
+      int virtual, Long price) {
+
+    GroupView view(String groupId, ActivityId activity, List<String> memberIds) {
+      boolean open = "OPEN".equals(status);
+      return new GroupView(groupId, activity.value(), status, leader, size, memberIds, paid,
+          open ? Math.max(0, size - members) : 0, deadline, virtual, price);
+    }
   }
 
   /**

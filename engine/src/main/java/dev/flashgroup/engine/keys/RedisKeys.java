@@ -109,6 +109,11 @@ public class RedisKeys {
       return prefix + "idem:" + buyer.length() + ":" + buyer + ":" + key;
     }
 
+    /** Where retire_activity.lua keeps its place while it checks and expires the activity in batches. */
+    public String retirement() {
+      return prefix + "retiring";
+    }
+
     /** A buyer's reservation attempts in the current second (reserve.lua counts them). */
     public String attempts(String buyer) {
       return prefix + "attempts:" + buyer;

@@ -27,6 +27,11 @@ public class WarmActivities {
     return redis.opsForSet().add(keys.warmActivities(), activity.toString()).then();
   }
 
+  /** Takes a retired activity off the set: the relay and the timers stop visiting it. */
+  public Mono<Void> remove(ActivityId activity) {
+    return redis.opsForSet().remove(keys.warmActivities(), activity.toString()).then();
+  }
+
   /**
    * Runs {@code work} for each warm activity, one after another. An activity whose work fails is
    * logged and skipped, so one activity in trouble never holds up the others.

@@ -60,7 +60,10 @@ class OrderLedger {
 
     @Override
     public Mono<Void> on(GroupSucceeded event) {
-      return snapshots(event).then(event.completedByPayment()
+      // A group that succeeds at its deadline lists only its paid members: the unpaid ones expired and left.
+      return snapshots(event)
+          .then(leftGroup(event.orders().stream().filter(o -> o.status() == OrderStatus.EXPIRED).toList()))
+          .then(event.completedByPayment()
           ? recordPayment(event.tx(), event.paidOrder(), event.orders(), instant(event)) : Mono.empty());
     }
 
@@ -71,7 +74,8 @@ class OrderLedger {
 
     @Override
     public Mono<Void> on(ReservationExpired event) {
-      return snapshots(event);
+      // An expiry by the payment timer always frees the buyer's place in the group.
+      return snapshots(event).then(leftGroup(event.orders().stream().filter(o -> o.groupOrNull() != null).toList()));
     }
 
     @Override
@@ -116,6 +120,12 @@ class OrderLedger {
         .bind("final", Parameter.fromOrEmpty(o.finalAmount(), Long.class))
         .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
         .bind("at", utc(at))
+        .then();
+  }
+
+  private Mono<Void> leftGroup(List<OrderSnapshot> orders) {
+    return Flux.fromIterable(orders)
+        .concatMap(o -> db.sql("UPDATE orders SET left_group = TRUE WHERE id = :id").bind("id", o.id()).then())
         .then();
   }
 

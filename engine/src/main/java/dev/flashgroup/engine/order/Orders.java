@@ -1,14 +1,22 @@
 package dev.flashgroup.engine.order;
 
+import static dev.flashgroup.engine.kernel.SqlTime.instant;
+
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import io.r2dbc.spi.Readable;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Live orders, read from Redis. */
+/**
+ * Orders, read from Redis while their activity is warm; once its keys are gone (retired, see
+ * retire_activity.lua), from MySQL, which then holds the same state.
+ */
 @Component
 public class Orders {
 
@@ -17,10 +25,12 @@ public class Orders {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final DatabaseClient db;
 
-  Orders(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+  Orders(ReactiveStringRedisTemplate redis, RedisKeys keys, DatabaseClient db) {
     this.redis = redis;
     this.keys = keys;
+    this.db = db;
   }
 
   public Mono<OrderView> find(String orderId) {
@@ -35,7 +45,34 @@ public class Orders {
         .map(o -> new OrderView(orderId, activity.value(), o.get("group").isEmpty() ? null : o.get("group"),
             o.get("buyer"), OrderStatus.valueOf(o.get("status")), Long.parseLong(o.get("amount")),
             Instant.ofEpochMilli(Long.parseLong(o.get("pay_by"))), o.amountOrZero("paid_amount"),
-            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")));
+            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")))
+        .switchIfEmpty(Mono.defer(() -> fromLedger(orderId)));
+  }
+
+  /** Whether MySQL records this transaction as a payment of one of its orders. */
+  public Mono<Boolean> knowsTransaction(String transactionId) {
+    return db.sql("SELECT COUNT(*) AS n FROM payments WHERE transaction_id = :tx")
+        .bind("tx", transactionId)
+        .map(row -> row.get("n", Long.class) > 0)
+        .one();
+  }
+
+  private Mono<OrderView> fromLedger(String orderId) {
+    return db.sql("SELECT id, activity_id, group_id, buyer_id, status, amount, pay_by, paid_amount, final_amount,"
+            + " refunded_amount FROM orders WHERE id = :id")
+        .bind("id", orderId)
+        .map(Orders::view)
+        .one();
+  }
+
+  private static OrderView view(Readable row) {
+    Long paid = row.get("paid_amount", Long.class);
+    Long refunded = row.get("refunded_amount", Long.class);
+    return new OrderView(row.get("id", String.class), row.get("activity_id", Long.class),
+        row.get("group_id", String.class), row.get("buyer_id", String.class),
+        OrderStatus.valueOf(row.get("status", String.class)), row.get("amount", Long.class),
+        instant(row.get("pay_by", LocalDateTime.class)), paid == null ? 0 : paid, row.get("final_amount", Long.class),
+        refunded == null ? 0 : refunded);
   }
 
   /** The order hash's {@link #FIELDS}, read by name; a field the scripts have not written yet is null. */

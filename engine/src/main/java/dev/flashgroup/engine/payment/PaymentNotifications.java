@@ -2,8 +2,13 @@ package dev.flashgroup.engine.payment;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.Orders;
+import dev.flashgroup.engine.order.RefundNumber;
 import java.time.Clock;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -13,24 +18,66 @@ import reactor.core.publisher.Mono;
 @Service
 public class PaymentNotifications {
 
+  private static final Logger log = LoggerFactory.getLogger(PaymentNotifications.class);
+
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final RedisScript<List<String>> confirmPayment;
   private final RedisScript<String> confirmRefund;
   private final Clock clock;
+  /** The gateways report through this class, so the gateway is looked up when money must go back. */
+  private final ObjectProvider<PaymentGateway> gateway;
+  private final Orders orders;
 
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
-      RedisScript<String> confirmRefund, Clock clock) {
+      RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders) {
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
     this.confirmRefund = confirmRefund;
     this.clock = clock;
+    this.gateway = gateway;
+    this.orders = orders;
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
-    return ActivityId.owning(orderId).map(activity -> paid(activity, orderId, transactionId, amount))
+    return ActivityId.owning(orderId)
+        .map(activity -> paid(activity, orderId, transactionId, amount)
+            .flatMap(outcome -> outcome == PaymentConfirmation.NOT_FOUND
+                ? unknownOrder(activity, orderId, transactionId, amount) : Mono.just(outcome)))
         .orElseGet(() -> Mono.just(PaymentConfirmation.NOT_FOUND));
+  }
+
+  /**
+   * Money for an order Redis does not hold. A transaction MySQL already records settled its order
+   * before the order left Redis (retired): news of it repeated is a DUPLICATE. While the activity
+   * is listed warm but its hash is missing, Redis lost the activity and it is due to be rebuilt,
+   * which may bring the order back: NOT_FOUND, so the gateway reports it again later. Otherwise the
+   * order is gone for good (it never reached MySQL before Redis lost it, or its activity was
+   * retired, when nothing can take money any more) and the money goes back through the gateway,
+   * once: the refund number {@code RF<transaction>} is the gateway's idempotency key, so repeated
+   * news refunds once.
+   */
+  private Mono<PaymentConfirmation> unknownOrder(ActivityId activity, String orderId, String transactionId,
+      long amount) {
+    var k = keys.of(activity);
+    Mono<Boolean> awaitsRebuild = redis.opsForSet().isMember(keys.warmActivities(), activity.toString())
+        .filter(Boolean::booleanValue)
+        .flatMap(warm -> redis.hasKey(k.activity()).map(present -> !present))
+        .defaultIfEmpty(false);
+    return orders.knowsTransaction(transactionId).zipWith(awaitsRebuild).flatMap(known -> {
+      if (known.getT1()) {
+        return Mono.just(PaymentConfirmation.DUPLICATE);
+      }
+      if (known.getT2()) {
+        return Mono.just(PaymentConfirmation.NOT_FOUND);
+      }
+      RefundNumber refundNo = RefundNumber.returned(transactionId);
+      log.warn("payment {} ({} fen) is for order {}, which the engine no longer holds: refunded as {}",
+          transactionId, amount, orderId, refundNo);
+      return gateway.getObject().refund(new PaymentGateway.RefundOrder(refundNo.value(), orderId, amount, amount))
+          .thenReturn(PaymentConfirmation.REFUNDED_UNKNOWN_ORDER);
+    });
   }
 
   /** @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND */
@@ -42,7 +89,7 @@ public class PaymentNotifications {
   private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
     var k = keys.of(activity);
     return redis.execute(confirmPayment,
-            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events()),
+            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(), k.retirement()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
         .next()
         .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));

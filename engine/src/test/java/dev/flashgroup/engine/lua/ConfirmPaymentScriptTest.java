@@ -24,6 +24,21 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void answersNotFoundForAnOrderOfARetiredActivityAndAppendsNothing() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+    long before = events().size();
+    redis.opsForHash().put(keys.retirement(), "phase", "RETIRED").block(TIMEOUT);
+
+    StepVerifier.create(confirmPayment(order.orderId(), "tx-1", SOLO_PRICE, PAID_AT))
+        .expectNext(List.of("NOT_FOUND", ""))
+        .verifyComplete();
+
+    assertThat(order(order.orderId())).containsEntry("status", "RESERVED").doesNotContainKey("tx");
+    assertThat(events()).hasSize((int) before);
+  }
+
+  @Test
   void refusesPaymentOfWrongAmount() {
     givenWarmActivity();
     Reply order = opened("buyer-1");

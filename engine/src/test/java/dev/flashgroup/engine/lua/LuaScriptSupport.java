@@ -228,7 +228,8 @@ abstract class LuaScriptSupport {
   /** Runs confirm_payment.lua; answers {outcome, order status}. */
   Mono<List<String>> confirmPayment(String orderId, String tx, long amount, long now) {
     return redis.execute(confirmPayment,
-            List.of(keys.activity(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(), keys.events()),
+            List.of(keys.activity(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(), keys.events(),
+                keys.retirement()),
             List.of(keys.prefix(), orderId, tx, Long.toString(amount), Long.toString(now)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());

@@ -86,12 +86,13 @@ class WechatReconciler extends RepeatingJob {
   }
 
   /**
-   * Paid at WeChat Pay, but the engine no longer knows the order (its data was lost): a person has
-   * to look. Asked again after the usual delay, not at every round.
+   * Paid at WeChat Pay, but the engine does not hold the order while its activity awaits a rebuild
+   * from MySQL (an order gone for good is refunded by {@code PaymentNotifications} instead). Asked
+   * again after the usual delay, not at every round; a person should know.
    */
   private Mono<Void> unknown(WechatTrades.Prepay prepay, WxPayOrderQueryV3Result order) {
-    log.error("order {} was paid ({}, {} fen) but the engine does not know it; it needs a person", prepay.orderId(),
-        order.getTransactionId(), order.getAmount().getTotal());
+    log.error("order {} was paid ({}, {} fen) but the engine does not know it yet (its activity awaits a rebuild);"
+        + " asked again later", prepay.orderId(), order.getTransactionId(), order.getAmount().getTotal());
     return trades.checkAgainAt(prepay.orderId(), clock.instant().plus(settings.reconcileAfter()));
   }
 

@@ -1,0 +1,67 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
+import dev.flashgroup.engine.keys.WarmActivities;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Lets the keys of an activity that is over expire (retire_activity.lua), then takes it off the
+ * warm set. The script works in bounded batches; one round calls it until it has an answer, at most
+ * {@link #MOST_CALLS_PER_ROUND} times, and the next round goes on from where it stopped. Safe with
+ * many instances: each call is atomic and the script keeps its place in Redis.
+ */
+@Component
+class ActivityRetirement {
+
+  /** Ids (orders and groups) one call checks or expires: a few thousand Redis calls at most. */
+  static final int BATCH = 500;
+  private static final int MOST_CALLS_PER_ROUND = 400;
+  private static final Set<String> CALL_AGAIN = Set.of("CHECKING", "CHECKED", "EXPIRING");
+  private static final Set<String> DONE = Set.of("RETIRED", "ALREADY_RETIRED");
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<String> retireActivity;
+  private final WarmActivities warm;
+  private final StreamSettings streams;
+  private final ActivitySettings settings;
+  private final Clock clock;
+
+  ActivityRetirement(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<String> retireActivity,
+      WarmActivities warm, StreamSettings streams, ActivitySettings settings, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.retireActivity = retireActivity;
+    this.warm = warm;
+    this.streams = streams;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The script's last answer this round; RETIRED and ALREADY_RETIRED take the activity off the warm set. */
+  Mono<String> retire(ActivityId activity) {
+    return Mono.defer(() -> once(activity))
+        .repeat(MOST_CALLS_PER_ROUND - 1)
+        .takeUntil(outcome -> !CALL_AGAIN.contains(outcome))
+        .last()
+        .flatMap(outcome -> DONE.contains(outcome) ? warm.remove(activity).thenReturn(outcome) : Mono.just(outcome));
+  }
+
+  private Mono<String> once(ActivityId activity) {
+    var k = keys.of(activity);
+    return redis.execute(retireActivity,
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
+                k.stockChanges(), k.retirement()),
+            List.of(k.prefix(), Long.toString(clock.millis()), streams.consumerGroup(),
+                Long.toString(settings.retain().toSeconds()), Integer.toString(BATCH)))
+        .single();
+  }
+}
