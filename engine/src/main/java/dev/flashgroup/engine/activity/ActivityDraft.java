@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.kernel.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

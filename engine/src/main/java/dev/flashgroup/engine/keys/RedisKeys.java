@@ -40,6 +40,14 @@ public class RedisKeys {
     return namespace + ":restock";
   }
 
+  /**
+   * Active pickup points by their GCJ-02 coordinates (a GEO set, member = point id), for the
+   * nearest-point search. MySQL is the record: the set is rebuilt from it at start-up.
+   */
+  public String pickupPoints() {
+    return namespace + ":points:geo";
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
