@@ -54,9 +54,12 @@ class WarmUp {
         .then(activities.markWarmed(a.id()));
   }
 
-  /** The activity's terms as field, value pairs of its Redis hash; an edit before the start writes them again. */
+  /**
+   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included; an
+   * edit before the start writes them again.
+   */
   static List<String> terms(Activity a) {
-    return List.of(
+    List<String> terms = new ArrayList<>(List.of(
         "activity_id", a.id().toString(),
         "mode", a.mode().name(),
         "starts_at", Long.toString(a.startsAt().toEpochMilli()),
@@ -70,6 +73,15 @@ class WarmUp {
         "group_ttl_ms", Long.toString(a.groupTtl().toMillis()),
         "pay_window_ms", Long.toString(a.payWindow().toMillis()),
         "tiers", Tier.format(a.tiers()),
-        "virtual_missing", Integer.toString(a.virtualSuccessMissing()));
+        "virtual_missing", Integer.toString(a.virtualSuccessMissing()),
+        "pickup", a.pickup() == null ? "0" : "1"));
+    // Each point's share, in the activity's own hash (reserve takes it with the stock).
+    if (a.pickup() != null) {
+      for (Pickup.PointShare share : a.pickup().points()) {
+        terms.add(RedisKeys.ActivityKeys.pointStockField(share.pointId()));
+        terms.add(Integer.toString(share.stock()));
+      }
+    }
+    return terms;
   }
 }

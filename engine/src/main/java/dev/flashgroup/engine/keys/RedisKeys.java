@@ -81,6 +81,17 @@ public class RedisKeys {
       return prefix + "events";
     }
 
+    /**
+     * The field of {@link #activity()} holding a pickup point's remaining allocation (lib/shared.lua's
+     * {@code point_stock_field}): in the activity's own hash, so reserve takes it with the stock.
+     */
+    public static String pointStockField(long pointId) {
+      return POINT_STOCK_PREFIX + pointId;
+    }
+
+    /** What every {@link #pointStockField} starts with. */
+    public static final String POINT_STOCK_PREFIX = "point:";
+
     /** What every order hash's name starts with: {@link #order} is it followed by the order id. */
     public String orders() {
       return prefix + "o:";
