@@ -244,4 +244,104 @@ class PickupAllocationTest {
     assertThat(rows.count("SELECT COUNT(*) AS n FROM activities")).isEqualTo(before);
     assertThat(rows.count("SELECT COUNT(*) AS n FROM activity_points")).isEqualTo(allocations);
   }
+
+  private WebTestClient.ResponseSpec move(String merchant, long activity, Object body, String idempotencyKey) {
+    return http.post().uri("/api/v1/merchant/activities/" + activity + "/allocation").headers(h -> {
+      h.setBearerAuth(Tokens.of("MERCHANT", merchant));
+      if (idempotencyKey != null) {
+        h.set("Idempotency-Key", idempotencyKey);
+      }
+    }).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+  }
+
+  private long share(long activity, long point) {
+    return rows.count("SELECT stock AS n FROM activity_points WHERE activity_id = " + activity + " AND point_id = "
+        + point);
+  }
+
+  @Test
+  void aMerchantMovesFreeUnitsBetweenPointsOncePerKey() {
+    long first = point("一号店");
+    long second = point("二号站");
+    long elsewhere = point("别处");
+    long activity = shop.schedule("shop-1", allocated(2, 5, new long[] {first, 4}, new long[] {second, 6}));
+    for (int i = 0; i < 3; i++) {
+      reserve("early-" + i, "/api/v1/activities/" + activity + "/orders", Map.of("pickupPointId", first), null)
+          .expectStatus().isCreated();
+    }
+
+    move("shop-1", activity, Map.of("from", first, "to", second, "units", 2), "move-1").expectStatus().isEqualTo(409)
+        .expectBody().jsonPath("$.code").isEqualTo("NOT_ENOUGH_UNITS");
+    move("shop-1", activity, Map.of("from", first, "to", second, "units", 1), "move-1").expectStatus().isOk()
+        .expectBody().jsonPath("$.from.pointId").isEqualTo(first).jsonPath("$.from.stock").isEqualTo(3)
+        .jsonPath("$.from.remaining").isEqualTo(0).jsonPath("$.to.stock").isEqualTo(7)
+        .jsonPath("$.to.remaining").isEqualTo(7);
+    move("shop-1", activity, Map.of("from", first, "to", second, "units", 1), "move-1").expectStatus().isOk()
+        .expectBody().jsonPath("$.from.stock").isEqualTo(3).jsonPath("$.to.stock").isEqualTo(7);
+    move("shop-1", activity, Map.of("from", second, "to", first, "units", 1), "move-1").expectStatus().isEqualTo(422)
+        .expectBody().jsonPath("$.code").isEqualTo("IDEMPOTENCY_KEY_REUSED");
+    assertThat(List.of(share(activity, first), share(activity, second))).containsExactly(3L, 7L);
+    reserve("late-1", "/api/v1/activities/" + activity + "/orders", Map.of("pickupPointId", first), null)
+        .expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("POINT_SOLD_OUT");
+
+    move("shop-1", activity, Map.of("from", first, "to", elsewhere, "units", 1), null).expectStatus().isEqualTo(409)
+        .expectBody().jsonPath("$.code").isEqualTo("PICKUP_POINT_NOT_SERVED");
+    move("shop-2", activity, Map.of("from", second, "to", first, "units", 1), null).expectStatus().isForbidden();
+    long plain = shop.schedule("shop-1", Shop.activity(2, 10, 2, Duration.ofMinutes(30), Duration.ofMinutes(5)));
+    move("shop-1", plain, Map.of("from", first, "to", second, "units", 1), null).expectStatus().isEqualTo(409)
+        .expectBody().jsonPath("$.code").isEqualTo("NOT_ALLOCATED");
+    Map<String, Object> bad = new LinkedHashMap<>();
+    bad.put("from", first);
+    bad.put("to", first);
+    bad.put("units", 0);
+    move("shop-1", activity, bad, null).expectStatus().isBadRequest().expectBody()
+        .jsonPath("$.errors[*].field").value(fields -> assertThat(fields.toString()).isEqualTo("[\"to\",\"units\"]"));
+    move("shop-1", activity, Map.of("to", second, "units", 10_000_001), null).expectStatus().isBadRequest().expectBody()
+        .jsonPath("$.errors[*].field").value(fields -> assertThat(fields.toString()).isEqualTo("[\"from\",\"units\"]"));
+    assertThat(List.of(share(activity, first), share(activity, second))).containsExactly(3L, 7L);
+  }
+
+  @Test
+  void movesDuringTheSaleKeepEveryPointWithinItsShare() {
+    long first = point("一号店");
+    long second = point("二号站");
+    long activity = shop.schedule("shop-1", allocated(2, 1, new long[] {first, 20}, new long[] {second, 20}));
+    ConnectionProvider pool = ConnectionProvider.builder("moving-buyers").maxConnections(200)
+        .pendingAcquireTimeout(PATIENCE).build();
+    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port)
+        .clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool))).build();
+
+    // 200 buyers all want the second point while the merchant moves 10 units of the first there, 2 at a time.
+    Flux<Integer> buyers = Flux.range(0, 200).flatMap(i -> client.post().uri("/api/v1/activities/{id}/orders", activity)
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "buyer-" + i)))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("pickupPointId", second))
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 200);
+    Flux<Integer> moves = Flux.range(0, 5).flatMap(i -> client.post().uri("/api/v1/merchant/activities/{id}/allocation",
+            activity)
+        .headers(h -> {
+          h.setBearerAuth(Tokens.of("MERCHANT", "shop-1"));
+          h.set("Idempotency-Key", "move-" + i);
+        })
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("from", first, "to", second, "units", 2))
+        .exchangeToMono(r -> r.releaseBody().thenReturn(1000 + r.statusCode().value())));
+    List<Integer> statuses = Flux.merge(buyers, moves).collectList().block(PATIENCE);
+    long during = statuses.stream().filter(s -> s == 201).count();
+    // Whatever moved after the last buyer was refused is taken by a second wave.
+    List<Integer> later = Flux.range(200, 40).flatMap(i -> client.post().uri("/api/v1/activities/{id}/orders", activity)
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "buyer-" + i)))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("pickupPointId", second))
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 40).collectList().block(PATIENCE);
+    pool.dispose();
+
+    assertThat(statuses.stream().filter(s -> s == 1200).count()).isEqualTo(5);
+    assertThat(during).isBetween(20L, 30L);
+    assertThat(during + later.stream().filter(s -> s == 201).count()).isEqualTo(30);
+    assertThat(List.of(share(activity, first), share(activity, second))).containsExactly(10L, 30L);
+    var k = keys.of(new ActivityId(activity));
+    assertThat(redis.<String, String>opsForHash().multiGet(k.activity(), List.of("stock",
+            RedisKeys.ActivityKeys.pointStockField(first), RedisKeys.ActivityKeys.pointStockField(second)))
+        .block(PATIENCE)).containsExactly("10", "10", "0");
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM orders WHERE pickup_point_id = "
+        + second) == 30);
+  }
 }

@@ -219,7 +219,7 @@ public class ActivityChanges {
   }
 
   /** Retries a whole change a few times; its script part is idempotent, so only MySQL catches up. */
-  private static RetryBackoffSpec mysqlRetries() {
+  static RetryBackoffSpec mysqlRetries() {
     return Retry.backoff(3, Duration.ofMillis(100))
         .filter(e -> e instanceof DataAccessException || e instanceof io.r2dbc.spi.R2dbcException)
         .onRetryExhaustedThrow((spec, signal) -> signal.failure());

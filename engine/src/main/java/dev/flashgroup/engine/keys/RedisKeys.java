@@ -119,6 +119,11 @@ public class RedisKeys {
       return prefix + "stock_changes";
     }
 
+    /** Allocation moves already applied (change id → the move), so a retry moves nothing twice. */
+    public String allocationChanges() {
+      return prefix + "allocation_changes";
+    }
+
     /**
      * The stored answer to one buyer's Idempotency-Key. The buyer's id is length-prefixed, so no
      * two (buyer, key) pairs share a name whatever characters either holds ({@code kA} with

@@ -134,6 +134,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<String> editActivity = script("edit_activity", String.class);
   private final RedisScript<List<?>> cancelActivity = listScript("cancel_activity");
   private final RedisScript<List<?>> addStock = listScript("add_stock");
+  private final RedisScript<List<?>> moveAllocation = listScript("move_allocation");
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -298,6 +299,14 @@ abstract class LuaScriptSupport {
   Mono<List<String>> cancelActivity(long now) {
     return redis.execute(cancelActivity, List.of(keys.activity(), keys.groupDeadlines(), keys.paymentDeadlines()),
             List.of(Long.toString(now)))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  /** Runs move_allocation.lua; answers {outcome, from's remaining share, to's remaining share}. */
+  Mono<List<String>> moveAllocation(long from, long to, int units, String changeId) {
+    return redis.execute(moveAllocation, List.of(keys.activity(), keys.allocationChanges()),
+            List.of(Long.toString(from), Long.toString(to), Integer.toString(units), changeId, "600"))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }
