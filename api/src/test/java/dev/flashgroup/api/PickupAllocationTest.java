@@ -344,4 +344,33 @@ class PickupAllocationTest {
     await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM orders WHERE pickup_point_id = "
         + second) == 30);
   }
+
+  @Test
+  void theNearestPointsOfAnActivityComeWithTheirRemainingUnits() {
+    long first = point("一号店");
+    long second = point("二号站");
+    long other = point("别家");
+    long activity = shop.schedule("shop-1", allocated(2, 1, new long[] {first, 3}, new long[] {second, 5}));
+    reserve("near-1", "/api/v1/activities/" + activity + "/orders", Map.of("pickupPointId", second), null)
+        .expectStatus().isCreated();
+
+    Map<?, ?> found = http.get().uri("/api/v1/pickup-points/nearby?lat=24.8&lng=113.6&activityId=" + activity)
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "near-2"))).exchange().expectStatus().isOk()
+        .expectBody(Map.class).returnResult().getResponseBody();
+    Map<Long, Integer> remaining = ((List<?>) found.get("points")).stream().map(p -> (Map<?, ?>) p)
+        .collect(Collectors.toMap(p -> ((Number) p.get("id")).longValue(), p -> ((Number) p.get("remaining")).intValue()));
+    assertThat(remaining).containsExactlyInAnyOrderEntriesOf(Map.of(first, 3, second, 4)).doesNotContainKey(other);
+
+    http.get().uri("/api/v1/pickup-points/nearby?lat=24.8&lng=113.6").headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER",
+        "near-2"))).exchange().expectStatus().isOk().expectBody().jsonPath("$.points[0].remaining").doesNotExist();
+    http.get().uri("/api/v1/pickup-points/nearby?lat=24.8&lng=113.6&activityId=999999")
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "near-2"))).exchange().expectStatus().isNotFound();
+    http.get().uri("/api/v1/pickup-points/nearby?lat=24.8&lng=113.6&activityId=x")
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "near-2"))).exchange().expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.errors[0].field").isEqualTo("activityId");
+    long plain = shop.schedule("shop-1", Shop.activity(2, 10, 2, Duration.ofMinutes(30), Duration.ofMinutes(5)));
+    http.get().uri("/api/v1/pickup-points/nearby?lat=24.8&lng=113.6&activityId=" + plain)
+        .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", "near-2"))).exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.points.length()").isEqualTo(0);
+  }
 }

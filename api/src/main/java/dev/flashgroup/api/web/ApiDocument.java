@@ -62,6 +62,7 @@ class ApiDocument {
       new Errors("(POST|PUT) /api/v1/admin/pickup-points.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors(".* /api/v1/admin/pickup-points/\\{id}.*", 404, "NOT_FOUND"),
       new Errors("GET /api/v1/pickup-points/nearby", 400, "INVALID_REQUEST"),
+      new Errors("GET /api/v1/pickup-points/nearby", 404, "NOT_FOUND"),
       new Errors(RESERVE, 400, "INVALID_REQUEST", "MALFORMED_REQUEST", "PICKUP_POINT_REQUIRED"),
       new Errors(RESERVE, 404, "NOT_FOUND"),
       new Errors("POST /api/v1/activities/[^/]+/groups", 409, with(RESERVATION_REFUSALS, "MATCH_ONLY")),

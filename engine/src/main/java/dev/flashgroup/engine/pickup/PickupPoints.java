@@ -125,12 +125,26 @@ public class PickupPoints {
    * query), so a point deactivated while Redis was unreachable is still never answered.
    */
   public Flux<NearbyPoint> nearby(PointSearch search) {
+    return nearby(search, null);
+  }
+
+  /**
+   * Only the points an activity delivers to ({@code remaining}: point id → its free units, answered
+   * with each point), nearest first. The radius is searched whole (at most 50 km) and filtered
+   * here, so a point of the activity is never crowded out by nearer points of others.
+   */
+  public Flux<NearbyPoint> nearby(PointSearch search, Map<Long, Integer> remaining) {
     List<Violation> violations = search.violations();
     if (!violations.isEmpty()) {
       return Flux.error(new InvalidPickupPoint(violations));
     }
+    if (remaining != null && remaining.isEmpty()) {
+      return Flux.empty();
+    }
     return index.near(search.latitude().doubleValue(), search.longitude().doubleValue(), search.radiusM(),
-            search.limit())
+            remaining == null ? search.limit() : 0)
+        .filter(r -> remaining == null || remaining.containsKey(Long.parseLong(r.getContent().getName())))
+        .take(search.limit())
         .collectList()
         .flatMapMany(found -> {
           List<Long> ids = found.stream().map(r -> Long.parseLong(r.getContent().getName())).toList();
@@ -140,7 +154,7 @@ public class PickupPoints {
                   .map(r -> {
                     PickupPoint p = points.get(Long.parseLong(r.getContent().getName()));
                     return new NearbyPoint(p.id(), p.name(), p.address(), p.kind(), r.getDistance().getValue(),
-                        p.latitude(), p.longitude());
+                        p.latitude(), p.longitude(), remaining == null ? null : remaining.get(p.id()));
                   }));
         });
   }

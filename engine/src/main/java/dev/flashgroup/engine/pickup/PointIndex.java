@@ -41,11 +41,11 @@ class PointIndex {
     return redis.opsForGeo().remove(key, Long.toString(pointId)).then();
   }
 
-  /** GEOSEARCH FROMLONLAT lng lat BYRADIUS r m ASC COUNT n WITHDIST WITHCOORD. */
+  /** GEOSEARCH FROMLONLAT lng lat BYRADIUS r m ASC [COUNT n] WITHDIST WITHCOORD; no COUNT when limit is 0. */
   Flux<GeoResult<GeoLocation<String>>> near(double latitude, double longitude, int radiusM, int limit) {
+    var args = GeoSearchCommandArgs.newGeoSearchArgs().includeDistance().includeCoordinates().sortAscending();
     return redis.opsForGeo().search(key, GeoReference.fromCoordinate(longitude, latitude),
-        new Distance(radiusM, DistanceUnit.METERS),
-        GeoSearchCommandArgs.newGeoSearchArgs().includeDistance().includeCoordinates().sortAscending().limit(limit));
+        new Distance(radiusM, DistanceUnit.METERS), limit > 0 ? args.limit(limit) : args);
   }
 
   /**
