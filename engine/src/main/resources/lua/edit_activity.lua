@@ -18,6 +18,12 @@ if now >= tonumber(a[3]) then return 'STARTED' end
 -- caller reading the time and this script running): the live counters are no longer the terms.
 if tonumber(a[4] or '0') > 0 then return 'STARTED' end
 
+-- The terms replace the pickup allocation too: points the edit no longer lists are dropped.
+local known = redis.call('HKEYS', activity_key)
+for _, field in ipairs(known) do
+  if string.sub(field, 1, 6) == 'point:' then redis.call('HDEL', activity_key, field) end
+end
+
 local fields = {}
 for i = 2, #ARGV do
   fields[#fields + 1] = ARGV[i]

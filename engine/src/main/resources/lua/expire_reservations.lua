@@ -1,5 +1,5 @@
 -- Takes the reservations whose payment deadline has passed and expires those still unpaid:
--- order EXPIRED, its unit back in stock, the buyer's quota and group slot released (a group still
+-- order EXPIRED, its unit back in stock (and in its pickup point's allocation), the buyer's quota and group slot released (a group still
 -- taking members goes back on the joinable list).
 -- ZREM decides which caller owns an entry, so several sweepers can run at once.
 --
@@ -17,11 +17,12 @@ local due = redis.call('ZRANGEBYSCORE', pay_due_key, '-inf', now, 'LIMIT', 0, ba
 local expired, restocked = 0, nil
 for _, order_id in ipairs(due) do
   redis.call('ZREM', pay_due_key, order_id)
-  local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by')
+  local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
+    'point')
   if o[1] == ORDER_RESERVED then
     local buyer, group_id = o[2], o[3]
     local version = transition(prefix, order_id, ORDER_EXPIRED)
-    release_unit(activity_key, quota_key, buyer)
+    release_unit(activity_key, quota_key, buyer, o[6])
     restocked = activity_of(order_id)
     local group = cjson.null
     if group_id ~= '' then
@@ -37,7 +38,8 @@ for _, order_id in ipairs(due) do
         redis.call('ZADD', open_key, group.size - group.members, group_id)
       end
     end
-    local order = order_view(order_id, group_id, buyer, ORDER_EXPIRED, o[4], o[5], version)
+    local order = order_view(order_id, group_id, buyer, ORDER_EXPIRED, o[4], o[5], version, nil, nil, nil,
+      o[6])
     append(events_key, EVENT_RESERVATION_EXPIRED, {at = now, orders = {order}, group = group})
     expired = expired + 1
   end

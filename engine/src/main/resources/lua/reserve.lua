@@ -25,10 +25,13 @@
 -- ARGV[8] what the request asks for (kind and group, e.g. 'JOIN 42-7'): a key reused for another
 --         request is refused, never answered with the other request's answer
 -- ARGV[9] attempts a buyer may make per second on this activity (0: no limit)
+-- ARGV[10] the pickup point the buyer collects at, or '' (required when the activity has points:
+--          its 'pickup' is '1'; the unit is then taken from the point's 'point:<id>' field too)
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
--- GROUP_FULL, LIMIT_REACHED, SOLD_OUT), or TOO_MANY_REQUESTS with the milliseconds to wait in
--- place of pay by, or IDEMPOTENCY_KEY_REUSED. A repeated idempotency key returns the first answer
+-- GROUP_FULL, LIMIT_REACHED, SOLD_OUT, PICKUP_POINT_REQUIRED, PICKUP_POINT_NOT_SERVED, POINT_SOLD_OUT
+-- (that point's allocation is gone while the activity still has units)), or TOO_MANY_REQUESTS
+-- with the milliseconds to wait in place of pay by, or IDEMPOTENCY_KEY_REUSED. A repeated idempotency key returns the first answer
 -- unchanged when that answer was final: a reservation, or a refusal that cannot change (ENDED,
 -- ACTIVITY_CANCELLED, MATCH_ONLY, GROUP_CLOSED); a refusal that may (NOT_STARTED, SOLD_OUT, ...) is
 -- not kept, so the retry is decided afresh.
@@ -36,7 +39,7 @@ local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key,
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local join_group_id, idem_ttl, has_idem = ARGV[5], tonumber(ARGV[6]), ARGV[7] == '1'
-local request, attempts_allowed = ARGV[8], tonumber(ARGV[9])
+local request, attempts_allowed, point = ARGV[8], tonumber(ARGV[9]), ARGV[10] or ''
 
 -- A script firing hundreds of requests a second is slowed here, in the same round trip: a counter
 -- per buyer and second (Redis' own clock runs its expiry).
@@ -77,7 +80,7 @@ local function refuse(code)
 end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
-  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode')
+  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup')
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
@@ -90,6 +93,18 @@ local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]),
 if now < starts_at then return refuse('NOT_STARTED') end
 if now >= ends_at then return refuse('ENDED') end
 if kind == 'OPEN' and mode == 'FLASH' then return refuse('MATCH_ONLY') end
+
+-- An activity with pickup points takes each unit from the point the buyer named as well; one
+-- without points makes no call here.
+local point_field, point_left = nil, nil
+if point ~= '' then
+  if a[12] ~= '1' then return refuse('PICKUP_POINT_NOT_SERVED') end
+  point_field = point_stock_field(point)
+  point_left = tonumber(redis.call('HGET', activity_key, point_field))
+  if not point_left then return refuse('PICKUP_POINT_NOT_SERVED') end
+elseif a[12] == '1' then
+  return refuse('PICKUP_POINT_REQUIRED')
+end
 
 -- The open group with the fewest free slots that the buyer is not in, and whether the buyer is in
 -- an open group with a free slot. Entries that take no member any more (settled, full, deadline
@@ -137,9 +152,11 @@ end
 local held = tonumber(redis.call('HGET', quota_key, buyer) or '0')
 if held + 1 > limit then return refuse('LIMIT_REACHED') end
 if stock <= 0 then return refuse('SOLD_OUT') end
+if point_field and point_left <= 0 then return refuse('POINT_SOLD_OUT') end
 
 -- Every check passed: take the unit and record the reservation.
 redis.call('HINCRBY', activity_key, 'stock', -1)
+if point_field then redis.call('HINCRBY', activity_key, point_field, -1) end
 redis.call('HINCRBY', quota_key, buyer, 1)
 local seq = redis.call('HINCRBY', activity_key, 'seq', 1)
 local order_id = child_id(activity_id, seq)
@@ -173,9 +190,11 @@ end
 
 redis.call('HSET', order_key(prefix, order_id), 'status', ORDER_RESERVED, 'buyer', buyer, 'group', group_id,
   'amount', amount, 'pay_by', pay_by, 'created_at', now, 'version', 1)
+if point_field then redis.call('HSET', order_key(prefix, order_id), 'point', point) end
 redis.call('ZADD', pay_due_key, pay_by, order_id)
 
-local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1)
+local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1, nil, nil, nil,
+  point_field and point or nil)
 append(events_key, EVENT_RESERVATION_MADE, {at = now, orders = {order}, group = group})
 
 return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

@@ -6,7 +6,8 @@
 -- members expire and paid members become SUCCEEDED; whoever paid more than the settled price gets
 -- the difference back (tier_refund_no, 'RD' .. order id, requested once).
 -- Otherwise the group fails: unpaid members expire, paid members go to REFUNDING with their full
--- refund number (full_refund_no, 'RF' .. order id). Every unit not sold goes back on sale.
+-- refund number (full_refund_no, 'RF' .. order id). Every unit not sold goes back on sale, to the
+-- pickup point it was taken from.
 -- ZREM decides which caller owns an entry, so several sweepers can run at once.
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)
@@ -48,20 +49,20 @@ local function settlement(paid)
 end
 
 local restocked = false
-local function release(buyer)
-  release_unit(activity_key, quota_key, buyer)
+local function release(buyer, point)
+  release_unit(activity_key, quota_key, buyer, point)
   restocked = true
 end
 
 -- Moves one member's order on; returns its refund entry, if money goes back, and whether the
 -- order moved.
 local function settle_member(group_id, buyer, order_id, price)
-  local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'amount', 'paid_amount')
+  local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'amount', 'paid_amount', 'point')
   local paid_amount = o[3] or o[2]
   if o[1] == ORDER_RESERVED then
     transition(prefix, order_id, ORDER_EXPIRED)
     redis.call('ZREM', pay_due_key, order_id)
-    release(buyer)
+    release(buyer, o[4])
     if price then
       -- A succeeded group lists only the members who paid.
       redis.call('HDEL', group_members_key(prefix, group_id), buyer)
@@ -76,7 +77,7 @@ local function settle_member(group_id, buyer, order_id, price)
   elseif o[1] == ORDER_PAID then
     local refund_no = full_refund_no(order_id)
     transition(prefix, order_id, ORDER_REFUNDING, 'refund_no', refund_no, 'final_amount', 0)
-    release(buyer)
+    release(buyer, o[4])
     return refund_entry(refund_no, order_id, o[2], refund_reason, paid_amount), true
   else
     return nil, false

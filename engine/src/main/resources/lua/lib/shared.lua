@@ -51,6 +51,13 @@ local function group_members_key(prefix, group_id)
   return group_key(prefix, group_id) .. ':members'
 end
 
+-- A pickup point's remaining allocation lives in the activity hash, in the field 'point:<point id>'
+-- (RedisKeys.ActivityKeys#pointStockField builds the same name), so reserve takes it in the same
+-- call and from the same key as the stock. An activity with points has 'pickup' = '1'.
+local function point_stock_field(point_id)
+  return 'point:' .. point_id
+end
+
 -- Refund numbers, the idempotency keys of the payment gateway's refunds: a full refund of an
 -- order, the tier difference paid back to a member of a tiered group, and money that never
 -- settled the order (a second payment, a wrong amount), returned per transaction.
@@ -82,20 +89,20 @@ local function refund_entry(refund_no, order_id, amount, reason, total)
 end
 
 -- An order as events carry it, from hash values the caller already holds (no redis.call).
--- cjson leaves out the fields that are nil.
+-- cjson leaves out the fields that are nil (pointId for an order without a pickup point).
 local function order_view(order_id, group_id, buyer, status, amount, pay_by, version, paid_amount, final_amount,
-    refunded_amount)
+    refunded_amount, point)
   return {id = order_id, activityId = activity_of(order_id), groupId = group_id, buyerId = buyer, status = status,
     amount = tonumber(amount), payBy = tonumber(pay_by), version = tonumber(version),
     paidAmount = tonumber(paid_amount), finalAmount = tonumber(final_amount),
-    refundedAmount = tonumber(refunded_amount)}
+    refundedAmount = tonumber(refunded_amount), pointId = tonumber(point)}
 end
 
 -- An order as events carry it, read from its hash (one HMGET).
 local function order_snapshot(prefix, order_id)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
-    'version', 'paid_amount', 'final_amount', 'refunded_amount')
-  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9])
+    'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point')
+  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10])
 end
 
 -- A group as events carry it, read from its hash (one HMGET); 'virtual' and 'price' exist only
@@ -140,9 +147,13 @@ local function append_group_event(prefix, events_key, event_type, data, group_id
   append_with_refunds(events_key, event_type, data, refunds)
 end
 
--- A reservation's unit goes back on sale and the buyer's quota comes back.
-local function release_unit(activity_key, quota_key, buyer)
+-- A reservation's unit goes back on sale, to the pickup point it was taken from (the order's
+-- 'point', absent for an activity without points), and the buyer's quota comes back.
+local function release_unit(activity_key, quota_key, buyer, point)
   redis.call('HINCRBY', activity_key, 'stock', 1)
+  if point and point ~= '' then
+    redis.call('HINCRBY', activity_key, point_stock_field(point), 1)
+  end
   if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
     redis.call('HDEL', quota_key, buyer)
   end

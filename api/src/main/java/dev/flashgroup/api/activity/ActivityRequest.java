@@ -2,6 +2,7 @@ package dev.flashgroup.api.activity;
 
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.activity.Pickup;
 import dev.flashgroup.engine.activity.Tier;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +15,23 @@ import java.util.List;
  */
 record ActivityRequest(String title, String mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
     Integer perUserLimit, String startsAt, String endsAt, String groupTtl, String payWindow, List<Tier> tiers,
-    Integer virtualSuccessMissing) {
+    Integer virtualSuccessMissing, PickupRequest pickup) {
+
+  /** {@code pickup: {points: [{pointId, stock}], window: {from, to}, perishable}}. */
+  record PickupRequest(List<Pickup.PointShare> points, WindowRequest window, Boolean perishable) {
+
+    Pickup toPickup() {
+      return new Pickup(points, window == null ? null : new Pickup.Window(instant(window.from()), instant(window.to())),
+          Boolean.TRUE.equals(perishable));
+    }
+  }
+
+  record WindowRequest(String from, String to) {}
 
   ActivityDraft toDraft() {
     return new ActivityDraft(title, mode(mode), groupSize, groupPrice, soloPrice, stock, perUserLimit,
-        instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow), tiers, virtualSuccessMissing);
+        instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow), tiers, virtualSuccessMissing,
+        pickup == null ? null : pickup.toPickup());
   }
 
   private static Mode mode(String value) {

@@ -9,6 +9,7 @@ import dev.flashgroup.engine.activity.ActivityChange;
 import dev.flashgroup.engine.activity.ActivityChanges;
 import dev.flashgroup.engine.activity.ActivityFigures;
 import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.AllocationMoves;
 import dev.flashgroup.engine.kernel.ActivityId;
 import java.net.URI;
 import java.time.Clock;
@@ -38,6 +39,12 @@ class MerchantActivityController {
   /** Units to add to an activity's stock. */
   record StockRequest(Integer units) {}
 
+  /** Units to move from one pickup point's share to another's. */
+  record AllocationRequest(Long from, Long to, Integer units) {}
+
+  /** The two points after a move: their shares and the free part of each. */
+  record AllocationResponse(long id, ActivityChange.PointFigures from, ActivityChange.PointFigures to) {}
+
   /** The stock after a change: the total ever offered and what is for sale now. */
   record StockResponse(long id, int stock, int remainingStock) {}
 
@@ -46,9 +53,11 @@ class MerchantActivityController {
   private final Activities activities;
   private final ActivityFigures figures;
   private final Clock clock;
+  private final AllocationMoves moves;
 
   MerchantActivityController(ActivityScheduling scheduling, ActivityChanges changes, Activities activities,
-      ActivityFigures figures, Clock clock) {
+      ActivityFigures figures, Clock clock, AllocationMoves moves) {
+    this.moves = moves;
     this.scheduling = scheduling;
     this.changes = changes;
     this.activities = activities;
@@ -104,6 +113,20 @@ class MerchantActivityController {
     }));
   }
 
+  /** Moves free units between two pickup points; a repeated {@code Idempotency-Key} moves nothing twice. */
+  @PostMapping("/{id}/allocation")
+  Mono<ResponseEntity<AllocationResponse>> moveAllocation(@PathVariable long id, @RequestBody AllocationRequest request,
+      @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey,
+      JwtAuthenticationToken auth) {
+    String key = IdempotencyKeys.checked(idempotencyKey);
+    return owned(id, auth, a -> moves.move(a.id(), request.from(), request.to(), request.units(), key).map(change -> {
+      if (change instanceof ActivityChange.Reallocated moved) {
+        return ResponseEntity.ok(new AllocationResponse(id, moved.from(), moved.to()));
+      }
+      return refusal(change);
+    }));
+  }
+
   private ResponseEntity<ActivityResponse> answer(ActivityChange change) {
     if (change instanceof ActivityChange.Changed changed) {
       return ResponseEntity.ok(ActivityResponse.of(changed.activity(), clock.instant(), null));
@@ -119,7 +142,10 @@ class MerchantActivityController {
       case ACTIVITY_STARTED -> "The activity has started; its terms can no longer be edited";
       case ACTIVITY_CANCELLED -> "The activity is cancelled";
       case ACTIVITY_ENDED -> "The activity has ended";
-      case IDEMPOTENCY_KEY_REUSED -> "This Idempotency-Key already added other units; use a new key for a new change";
+      case IDEMPOTENCY_KEY_REUSED -> "This Idempotency-Key already made another change; use a new key for a new change";
+      case NOT_ALLOCATED -> "The activity has no pickup points to move allocation between";
+      case PICKUP_POINT_NOT_SERVED -> "The activity does not deliver to that pickup point";
+      case NOT_ENOUGH_UNITS -> "The point units are moved from has fewer free units";
     };
     HttpStatus status = refused.reason() == ActivityChange.Reason.IDEMPOTENCY_KEY_REUSED
         ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.CONFLICT;

@@ -18,6 +18,9 @@ final class RefusalText {
       case MATCH_ONLY -> "Groups of this flash activity are formed by matching: use POST .../groups/match";
       case ENDED -> "The activity has ended";
       case ACTIVITY_CANCELLED -> "The merchant cancelled this activity";
+      case PICKUP_POINT_REQUIRED -> "This activity delivers to pickup points: name one as pickupPointId";
+      case PICKUP_POINT_NOT_SERVED -> "This activity does not deliver to that pickup point";
+      case POINT_SOLD_OUT -> "That pickup point's share is sold out; another point may still have units";
     };
   }
 }

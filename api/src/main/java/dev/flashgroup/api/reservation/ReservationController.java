@@ -2,8 +2,10 @@ package dev.flashgroup.api.reservation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flashgroup.api.web.IdempotencyKeys;
+import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.reservation.Refusal;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import java.net.URI;
@@ -14,6 +16,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -31,6 +34,18 @@ class ReservationController {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Reservation(String groupId, String orderId, long amount, Instant payBy) {}
 
+  /** The optional body: where the buyer collects (required by an activity with pickup points). */
+  record PickupChoice(Long pickupPointId) {
+
+    static Long of(PickupChoice choice) {
+      Long point = choice == null ? null : choice.pickupPointId();
+      if (point != null && (point < 1 || point > Reservations.MAX_POINT_ID)) {
+        throw new InvalidField("pickupPointId", "must be a pickup point id between 1 and " + Reservations.MAX_POINT_ID);
+      }
+      return point;
+    }
+  }
+
   private final Reservations reservations;
 
   ReservationController(Reservations reservations) {
@@ -39,26 +54,34 @@ class ReservationController {
 
   @PostMapping("/api/v1/activities/{activityId}/groups")
   Mono<ResponseEntity<Reservation>> openGroup(@PathVariable long activityId, JwtAuthenticationToken auth,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), IdempotencyKeys.checked(key)));
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody(required = false) PickupChoice pickup) {
+    Long point = PickupChoice.of(pickup);
+    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), IdempotencyKeys.checked(key), point));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/groups/match")
   Mono<ResponseEntity<Reservation>> match(@PathVariable long activityId, JwtAuthenticationToken auth,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.match(id, auth.getName(), IdempotencyKeys.checked(key)));
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody(required = false) PickupChoice pickup) {
+    Long point = PickupChoice.of(pickup);
+    return inActivity(activityId, id -> reservations.match(id, auth.getName(), IdempotencyKeys.checked(key), point));
   }
 
   @PostMapping("/api/v1/groups/{groupId}/members")
   Mono<ResponseEntity<Reservation>> joinGroup(@PathVariable String groupId, JwtAuthenticationToken auth,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return reservations.joinGroup(groupId, auth.getName(), IdempotencyKeys.checked(key)).map(this::respond);
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody(required = false) PickupChoice pickup) {
+    Long point = PickupChoice.of(pickup);
+    return reservations.joinGroup(groupId, auth.getName(), IdempotencyKeys.checked(key), point).map(this::respond);
   }
 
   @PostMapping("/api/v1/activities/{activityId}/orders")
   Mono<ResponseEntity<Reservation>> buyAlone(@PathVariable long activityId, JwtAuthenticationToken auth,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
-    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), IdempotencyKeys.checked(key)));
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+      @RequestBody(required = false) PickupChoice pickup) {
+    Long point = PickupChoice.of(pickup);
+    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), IdempotencyKeys.checked(key), point));
   }
 
   private Mono<ResponseEntity<Reservation>> inActivity(long activityId,
@@ -75,7 +98,9 @@ class ReservationController {
           .body(new Reservation(r.groupId(), r.orderId(), r.amount(), r.payBy()));
     }
     if (outcome instanceof ReservationOutcome.Refused refused) {
-      return Problems.response(HttpStatus.CONFLICT, refused.reason().name(), RefusalText.of(refused.reason()));
+      // Not naming a point is a request the client must change, not a state of the sale.
+      HttpStatus status = refused.reason() == Refusal.PICKUP_POINT_REQUIRED ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
+      return Problems.response(status, refused.reason().name(), RefusalText.of(refused.reason()));
     }
     if (outcome instanceof ReservationOutcome.Throttled throttled) {
       return Problems.tooManyRequests(throttled.retryAfter(), "Too many reservation attempts this second");

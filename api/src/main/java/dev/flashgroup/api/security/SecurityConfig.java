@@ -23,7 +23,11 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN. */
+/**
+ * Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN, STAFF. A STAFF token
+ * acts only for the pickup points its subject is bound to; the handlers that act for a point check
+ * the binding.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
@@ -54,6 +58,7 @@ class SecurityConfig {
             .pathMatchers(HttpMethod.POST, "/api/v1/payments/wechat/notify", "/api/v1/payments/wechat/refund-notify",
                 "/api/v1/auth/wechat").permitAll()
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
+            .pathMatchers("/api/v1/admin/**").hasRole("ADMIN")
             .pathMatchers("/api/v1/**").authenticated()
             .pathMatchers("/actuator/**").hasRole("ADMIN")
             .anyExchange().denyAll())

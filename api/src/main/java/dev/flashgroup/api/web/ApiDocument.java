@@ -39,7 +39,7 @@ class ApiDocument {
   private static final String PROBLEM = "Problem";
   private static final String JSON_PROBLEM = "application/problem+json";
   private static final List<String> RESERVATION_REFUSALS = List.of("NOT_STARTED", "ENDED", "SOLD_OUT", "LIMIT_REACHED",
-      "ACTIVITY_CANCELLED");
+      "ACTIVITY_CANCELLED", "PICKUP_POINT_NOT_SERVED", "POINT_SOLD_OUT");
   private static final String RESERVE = "POST /api/v1/(activities/[^/]+/(groups|groups/match|orders)|groups/[^/]+/members)";
 
   /** Operations anyone may call: WeChat's callbacks, login, share images, the document itself. */
@@ -55,7 +55,15 @@ class ApiDocument {
       new Errors("POST /api/v1/merchant/activities/\\{id}/cancellation", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/stock", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/stock", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED"),
-      new Errors(RESERVE, 400, "INVALID_REQUEST"),
+      new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
+      new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED",
+          "NOT_ALLOCATED", "PICKUP_POINT_NOT_SERVED", "NOT_ENOUGH_UNITS"),
+      new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 422, "IDEMPOTENCY_KEY_REUSED"),
+      new Errors("(POST|PUT) /api/v1/admin/pickup-points.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
+      new Errors(".* /api/v1/admin/pickup-points/\\{id}.*", 404, "NOT_FOUND"),
+      new Errors("GET /api/v1/pickup-points/nearby", 400, "INVALID_REQUEST"),
+      new Errors("GET /api/v1/pickup-points/nearby", 404, "NOT_FOUND"),
+      new Errors(RESERVE, 400, "INVALID_REQUEST", "MALFORMED_REQUEST", "PICKUP_POINT_REQUIRED"),
       new Errors(RESERVE, 404, "NOT_FOUND"),
       new Errors("POST /api/v1/activities/[^/]+/groups", 409, with(RESERVATION_REFUSALS, "MATCH_ONLY")),
       new Errors("POST /api/v1/activities/[^/]+/groups/match", 409, with(RESERVATION_REFUSALS, "ALREADY_IN_GROUP")),

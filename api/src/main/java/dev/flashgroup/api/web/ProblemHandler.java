@@ -3,6 +3,7 @@ package dev.flashgroup.api.web;
 import dev.flashgroup.engine.activity.InvalidActivity;
 import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
 import dev.flashgroup.engine.payment.PaymentRefused;
+import dev.flashgroup.engine.pickup.InvalidPickupPoint;
 import dev.flashgroup.engine.wechat.WechatUnavailable;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,15 @@ class ProblemHandler {
         .map(v -> Map.of("field", v.field(), "message", v.message()))
         .toList();
     problem.setProperty("errors", errors);
+    return problem;
+  }
+
+  @ExceptionHandler(InvalidPickupPoint.class)
+  ProblemDetail invalidPickupPoint(InvalidPickupPoint e) {
+    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+        e.violations().size() + " field(s) are invalid");
+    problem.setProperty("errors", e.violations().stream()
+        .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
     return problem;
   }
 

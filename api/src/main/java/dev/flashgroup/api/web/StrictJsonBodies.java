@@ -14,7 +14,8 @@ import tools.jackson.databind.type.LogicalType;
 
 /**
  * Request bodies are read as they are written: an integer field takes a JSON integer, not
- * {@code 1.5} (Jackson would truncate it) nor {@code "5"} (it would coerce the text), and a
+ * {@code 1.5} (Jackson would truncate it) nor {@code "5"} (it would coerce the text), a decimal
+ * field (a coordinate) takes a JSON number, not text, and a
  * boolean field takes {@code true} or {@code false}. Only the HTTP decoder is this strict; the
  * application's own mapper, which reads events, keeps its settings.
  */
@@ -29,6 +30,8 @@ class StrictJsonBodies implements CodecCustomizer {
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+        .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))

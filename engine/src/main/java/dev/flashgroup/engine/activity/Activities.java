@@ -58,7 +58,8 @@ public class Activities {
     return db.sql("SELECT " + COLUMNS + " FROM activities WHERE id = :id")
         .bind("id", id.value())
         .map(Activities::activity)
-        .one();
+        .one()
+        .flatMap(this::withPickup);
   }
 
   public Flux<Activity> ofMerchant(String merchantId) {
@@ -85,7 +86,8 @@ public class Activities {
     return db.sql("SELECT " + COLUMNS + " FROM activities WHERE id = :id FOR UPDATE")
         .bind("id", id.value())
         .map(Activities::activity)
-        .one();
+        .one()
+        .flatMap(this::withPickup);
   }
 
   Mono<Void> updateTerms(Activity a) {
@@ -162,7 +164,51 @@ public class Activities {
         Duration.ofMillis(row.get("pay_window_ms", Long.class)),
         Tier.parse(row.get("tiers", String.class)),
         row.get("virtual_success_missing", Integer.class),
-        instantOrNull(row.get("cancelled_at", LocalDateTime.class)));
+        instantOrNull(row.get("cancelled_at", LocalDateTime.class)),
+        null);
+  }
+
+  /** The activity with its pickup allocation, when it has one (one indexed query). */
+  Mono<Activity> withPickup(Activity a) {
+    return db.sql("SELECT ap.point_id, ap.stock, a.pickup_from, a.pickup_to, a.perishable FROM activity_points ap"
+            + " JOIN activities a ON a.id = ap.activity_id WHERE ap.activity_id = :id ORDER BY ap.point_id")
+        .bind("id", a.id().value())
+        .map(row -> new Object[] {new Pickup.PointShare(row.get("point_id", Long.class), row.get("stock", Integer.class)),
+            row.get("pickup_from", LocalDateTime.class), row.get("pickup_to", LocalDateTime.class),
+            Boolean.TRUE.equals(row.get("perishable", Boolean.class))})
+        .all()
+        .collectList()
+        .map(rows -> {
+          if (rows.isEmpty()) {
+            return a;
+          }
+          Object[] first = rows.get(0);
+          Pickup.Window window = first[1] == null ? null
+              : new Pickup.Window(instant((LocalDateTime) first[1]), instant((LocalDateTime) first[2]));
+          return a.withPickup(new Pickup(rows.stream().map(r -> (Pickup.PointShare) r[0]).toList(), window,
+              (Boolean) first[3]));
+        });
+  }
+
+  /** Replaces the activity's pickup allocation and window (none when {@code pickup} is null). */
+  Mono<Void> writePickup(ActivityId id, Pickup pickup) {
+    Mono<Void> clear = db.sql("DELETE FROM activity_points WHERE activity_id = :id").bind("id", id.value()).then();
+    Pickup.Window window = pickup == null ? null : pickup.window();
+    Mono<Void> terms = db.sql("UPDATE activities SET pickup_from = :from, pickup_to = :to, perishable = :perishable"
+            + " WHERE id = :id")
+        .bind("from", Parameter.fromOrEmpty(window == null ? null : utc(window.from()), LocalDateTime.class))
+        .bind("to", Parameter.fromOrEmpty(window == null ? null : utc(window.to()), LocalDateTime.class))
+        .bind("perishable", pickup != null && pickup.perishable())
+        .bind("id", id.value())
+        .then();
+    if (pickup == null) {
+      return clear.then(terms);
+    }
+    return clear.then(terms).thenMany(Flux.fromIterable(pickup.points())
+            .concatMap(share -> db.sql("INSERT INTO activity_points (activity_id, point_id, stock)"
+                    + " VALUES (:id, :point, :stock)")
+                .bind("id", id.value()).bind("point", share.pointId()).bind("stock", share.stock()).then()))
+        .then();
   }
 
   private static Instant instantOrNull(LocalDateTime at) {

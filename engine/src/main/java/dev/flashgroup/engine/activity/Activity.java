@@ -9,7 +9,8 @@ import java.util.List;
  * A flash group a merchant scheduled. Prices are in fen. For TIERED, {@code groupSize} is the
  * largest tier's size and {@code groupPrice} the smallest tier's price (what a member pays up
  * front); {@code tiers} is empty for the other modes. A group at most {@code virtualSuccessMissing}
- * paid members short at its deadline succeeds anyway. {@code cancelledAt} is null unless cancelled.
+ * paid members short at its deadline succeeds anyway. {@code cancelledAt} is null unless cancelled;
+ * {@code pickup} is null for an activity without pickup points.
  */
 public record Activity(
     ActivityId id,
@@ -27,10 +28,16 @@ public record Activity(
     Duration payWindow,
     List<Tier> tiers,
     int virtualSuccessMissing,
-    Instant cancelledAt) {
+    Instant cancelledAt,
+    Pickup pickup) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
+  }
+
+  Activity withPickup(Pickup allocation) {
+    return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
+        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation);
   }
 
   public boolean cancelled() {

@@ -9,6 +9,12 @@ public sealed interface ActivityChange {
   /** Stock was added; {@code remainingStock} is what is for sale now. */
   record Restocked(Activity activity, int remainingStock) implements ActivityChange {}
 
+  /** Units moved between two pickup points: each point's share (MySQL) and what is still free of it (Redis). */
+  record Reallocated(Activity activity, PointFigures from, PointFigures to) implements ActivityChange {}
+
+  /** A pickup point's share of the stock and the part of it not held by live orders. */
+  record PointFigures(long pointId, int stock, int remaining) {}
+
   record Refused(Reason reason) implements ActivityChange {}
 
   /** Why a change was turned down. The names are the stable codes the API shows. */
@@ -17,7 +23,13 @@ public sealed interface ActivityChange {
     ACTIVITY_STARTED,
     ACTIVITY_CANCELLED,
     ACTIVITY_ENDED,
-    /** The stock change's Idempotency-Key came before with other units. */
-    IDEMPOTENCY_KEY_REUSED
+    /** The stock change's Idempotency-Key came before with other units (or another move). */
+    IDEMPOTENCY_KEY_REUSED,
+    /** The activity has no pickup allocation to move. */
+    NOT_ALLOCATED,
+    /** A point of the move is not one the activity delivers to. */
+    PICKUP_POINT_NOT_SERVED,
+    /** The point units are moved from has fewer free units. */
+    NOT_ENOUGH_UNITS
   }
 }

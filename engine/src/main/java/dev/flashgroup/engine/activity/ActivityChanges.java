@@ -54,10 +54,13 @@ public class ActivityChanges {
   private final ActivitySettings settings;
   private final TransactionalOperator tx;
   private final Clock clock;
+  private final PickupAllocationCheck allocation;
 
   ActivityChanges(Activities activities, ReactiveStringRedisTemplate redis, RedisKeys keys,
       RedisScript<String> editActivity, RedisScript<List<String>> cancelActivity, RedisScript<List<String>> addStock,
-      ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock) {
+      ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock,
+      PickupAllocationCheck allocation) {
+    this.allocation = allocation;
     this.activities = activities;
     this.redis = redis;
     this.keys = keys;
@@ -77,7 +80,7 @@ public class ActivityChanges {
     }
     // The terms Redis must get back if the transaction fails after the script may have run.
     AtomicReference<Activity> previous = new AtomicReference<>();
-    return tx.transactional(activities.lock(id).flatMap(current -> {
+    return allocation.check(draft).then(tx.transactional(activities.lock(id).flatMap(current -> {
           Instant now = clock.instant();
           if (current.cancelled()) {
             return refused(Reason.ACTIVITY_CANCELLED);
@@ -90,9 +93,10 @@ public class ActivityChanges {
           return writeTerms(edited, now).flatMap(outcome -> switch (outcome) {
             case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
             case "STARTED" -> refused(Reason.ACTIVITY_STARTED);
-            default -> activities.updateTerms(edited).then(changed(id));
+            default -> activities.updateTerms(edited).then(activities.writePickup(id, edited.pickup()))
+                .then(changed(id));
           });
-        }))
+        })))
         .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e));
   }
 
@@ -215,7 +219,7 @@ public class ActivityChanges {
   }
 
   /** Retries a whole change a few times; its script part is idempotent, so only MySQL catches up. */
-  private static RetryBackoffSpec mysqlRetries() {
+  static RetryBackoffSpec mysqlRetries() {
     return Retry.backoff(3, Duration.ofMillis(100))
         .filter(e -> e instanceof DataAccessException || e instanceof io.r2dbc.spi.R2dbcException)
         .onRetryExhaustedThrow((spec, signal) -> signal.failure());

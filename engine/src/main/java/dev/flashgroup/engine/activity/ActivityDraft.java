@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.kernel.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ public record ActivityDraft(
     Duration groupTtl,
     Duration payWindow,
     List<Tier> tiers,
-    Integer virtualSuccessMissing) {
+    Integer virtualSuccessMissing,
+    Pickup pickup) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
@@ -50,6 +52,14 @@ public record ActivityDraft(
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
     tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
+  }
+
+  /** A draft without pickup points. */
+  public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+      Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
+      Integer virtualSuccessMissing) {
+    this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
+        tiers, virtualSuccessMissing, null);
   }
 
   /** A STANDARD or FLASH draft without tiers or virtual success. */
@@ -87,6 +97,9 @@ public record ActivityDraft(
     checkVirtualSuccess(found);
     if (mode == Mode.FLASH) {
       checkFlash(found);
+    }
+    if (pickup != null) {
+      pickup.check(found, stock);
     }
     return found;
   }
@@ -232,6 +245,6 @@ public record ActivityDraft(
 
   Activity toActivity(ActivityId id, String merchantId) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
-        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null);
+        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup);
   }
 }

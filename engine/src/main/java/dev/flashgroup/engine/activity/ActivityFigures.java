@@ -2,6 +2,8 @@ package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -40,6 +42,26 @@ public class ActivityFigures {
         .bind("id", id.value())
         .map(row -> row.get("n", Long.class))
         .one();
+  }
+
+  /**
+   * Each pickup point's free units (point id → remaining share), in allocation order: Redis' counts
+   * once warm, the shares before; empty for an activity without points.
+   */
+  public Mono<Map<Long, Integer>> pointsRemaining(Activity activity) {
+    if (activity.pickup() == null) {
+      return Mono.just(Map.of());
+    }
+    List<Pickup.PointShare> shares = activity.pickup().points();
+    List<String> fields = shares.stream().map(p -> RedisKeys.ActivityKeys.pointStockField(p.pointId())).toList();
+    return redis.<String, String>opsForHash().multiGet(keys.of(activity.id()).activity(), fields).map(left -> {
+      Map<Long, Integer> remaining = new LinkedHashMap<>();
+      for (int i = 0; i < shares.size(); i++) {
+        String value = left.get(i);
+        remaining.put(shares.get(i).pointId(), value == null ? shares.get(i).stock() : Integer.parseInt(value));
+      }
+      return remaining;
+    });
   }
 
   public Mono<MerchantFigures> of(Activity activity) {

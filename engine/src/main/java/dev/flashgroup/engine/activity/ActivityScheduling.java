@@ -2,6 +2,8 @@ package dev.flashgroup.engine.activity;
 
 import java.time.Clock;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** Merchants schedule activities here. One that starts soon is warmed before the answer goes out. */
@@ -12,12 +14,17 @@ public class ActivityScheduling {
   private final WarmUp warmUp;
   private final ActivitySettings settings;
   private final Clock clock;
+  private final PickupAllocationCheck allocation;
+  private final TransactionalOperator tx;
 
-  ActivityScheduling(Activities activities, WarmUp warmUp, ActivitySettings settings, Clock clock) {
+  ActivityScheduling(Activities activities, WarmUp warmUp, ActivitySettings settings, Clock clock,
+      PickupAllocationCheck allocation, ReactiveTransactionManager transactions) {
     this.activities = activities;
     this.warmUp = warmUp;
     this.settings = settings;
     this.clock = clock;
+    this.allocation = allocation;
+    this.tx = TransactionalOperator.create(transactions);
   }
 
   public Mono<Activity> schedule(String merchantId, ActivityDraft draft) {
@@ -25,7 +32,10 @@ public class ActivityScheduling {
     if (!violations.isEmpty()) {
       return Mono.error(new InvalidActivity(violations));
     }
-    return activities.insert(merchantId, draft)
+    // The activity and its allocation are written together or not at all.
+    return allocation.check(draft)
+        .then(tx.transactional(activities.insert(merchantId, draft)
+            .flatMap(id -> activities.writePickup(id, draft.pickup()).thenReturn(id))))
         .map(id -> draft.toActivity(id, merchantId))
         .flatMap(activity -> startsSoon(activity) ? warmUp.warm(activity).thenReturn(activity) : Mono.just(activity));
   }

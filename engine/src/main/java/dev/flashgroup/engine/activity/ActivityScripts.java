@@ -30,6 +30,11 @@ class ActivityScripts {
   }
 
   @Bean
+  RedisScript<List<String>> moveAllocation() {
+    return LuaScript.loadList("move_allocation");
+  }
+
+  @Bean
   RedisScript<List<String>> addStock() {
     return LuaScript.loadList("add_stock");
   }

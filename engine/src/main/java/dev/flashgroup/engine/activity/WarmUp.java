@@ -54,9 +54,12 @@ class WarmUp {
         .then(activities.markWarmed(a.id()));
   }
 
-  /** The activity's terms as field, value pairs of its Redis hash; an edit before the start writes them again. */
+  /**
+   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included; an
+   * edit before the start writes them again.
+   */
   static List<String> terms(Activity a) {
-    return List.of(
+    List<String> terms = new ArrayList<>(List.of(
         "activity_id", a.id().toString(),
         // What a payment is for (WeChat shows it in the buyer's payment record): read from here,
         // so starting a payment needs Redis only.
@@ -73,6 +76,15 @@ class WarmUp {
         "group_ttl_ms", Long.toString(a.groupTtl().toMillis()),
         "pay_window_ms", Long.toString(a.payWindow().toMillis()),
         "tiers", Tier.format(a.tiers()),
-        "virtual_missing", Integer.toString(a.virtualSuccessMissing()));
+        "virtual_missing", Integer.toString(a.virtualSuccessMissing()),
+        "pickup", a.pickup() == null ? "0" : "1"));
+    // Each point's share, in the activity's own hash (reserve takes it with the stock).
+    if (a.pickup() != null) {
+      for (Pickup.PointShare share : a.pickup().points()) {
+        terms.add(RedisKeys.ActivityKeys.pointStockField(share.pointId()));
+        terms.add(Integer.toString(share.stock()));
+      }
+    }
+    return terms;
   }
 }

@@ -40,6 +40,14 @@ public class RedisKeys {
     return namespace + ":restock";
   }
 
+  /**
+   * Active pickup points by their GCJ-02 coordinates (a GEO set, member = point id), for the
+   * nearest-point search. MySQL is the record: the set is rebuilt from it at start-up.
+   */
+  public String pickupPoints() {
+    return namespace + ":points:geo";
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
@@ -73,6 +81,17 @@ public class RedisKeys {
       return prefix + "events";
     }
 
+    /**
+     * The field of {@link #activity()} holding a pickup point's remaining allocation (lib/shared.lua's
+     * {@code point_stock_field}): in the activity's own hash, so reserve takes it with the stock.
+     */
+    public static String pointStockField(long pointId) {
+      return POINT_STOCK_PREFIX + pointId;
+    }
+
+    /** What every {@link #pointStockField} starts with. */
+    public static final String POINT_STOCK_PREFIX = "point:";
+
     /** What every order hash's name starts with: {@link #order} is it followed by the order id. */
     public String orders() {
       return prefix + "o:";
@@ -98,6 +117,11 @@ public class RedisKeys {
     /** Stock changes already applied (change id → stock total after it), so a retry adds nothing twice. */
     public String stockChanges() {
       return prefix + "stock_changes";
+    }
+
+    /** Allocation moves already applied (change id → the move), so a retry moves nothing twice. */
+    public String allocationChanges() {
+      return prefix + "allocation_changes";
     }
 
     /**

@@ -102,9 +102,12 @@ class OrderLedger {
 
   private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
-            + " paid_amount, final_amount, refunded_amount, created_at, updated_at) VALUES (:id, :activity, :group,"
-            + " :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :at, :at) ON DUPLICATE KEY UPDATE"
+            + " paid_amount, final_amount, refunded_amount, pickup_point_id, created_at, updated_at) VALUES (:id,"
+            + " :activity, :group, :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :point, :at,"
+            + " :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
+            // The point never changes: whichever snapshot carries it first records it.
+            + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
             + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
@@ -119,6 +122,7 @@ class OrderLedger {
         .bind("paid", Parameter.fromOrEmpty(o.paidAmount(), Long.class))
         .bind("final", Parameter.fromOrEmpty(o.finalAmount(), Long.class))
         .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
+        .bind("point", Parameter.fromOrEmpty(o.pointId(), Long.class))
         .bind("at", utc(at))
         .then();
   }

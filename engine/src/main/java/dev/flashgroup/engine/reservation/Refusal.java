@@ -11,5 +11,11 @@ public enum Refusal {
   /** A FLASH activity matches buyers into groups: it takes no group opened by hand. */
   MATCH_ONLY,
   ENDED,
-  ACTIVITY_CANCELLED
+  ACTIVITY_CANCELLED,
+  /** The activity delivers to pickup points: the reservation must name one (a bad request, 400). */
+  PICKUP_POINT_REQUIRED,
+  /** The named point is not one the activity delivers to. */
+  PICKUP_POINT_NOT_SERVED,
+  /** The named point's allocation is gone while other points still have units. */
+  POINT_SOLD_OUT
 }

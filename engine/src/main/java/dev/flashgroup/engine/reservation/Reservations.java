@@ -49,29 +49,55 @@ public class Reservations {
     this.soldOut = soldOut;
   }
 
+  /** Largest pickup point id a reservation may name: exact as a Lua number, and a MySQL BIGINT. */
+  public static final long MAX_POINT_ID = (1L << 53) - 1;
+
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
-    return run(activity, Kind.OPEN, buyer, "", idempotencyKey);
+    return openGroup(activity, buyer, idempotencyKey, null);
+  }
+
+  /** {@code point}: the pickup point the buyer collects at (required when the activity has points), or null. */
+  public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey, Long point) {
+    return run(activity, Kind.OPEN, buyer, "", idempotencyKey, point);
   }
 
   public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey) {
+    return joinGroup(groupId, buyer, idempotencyKey, null);
+  }
+
+  /** Members of one group may collect at different points. */
+  public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey, Long point) {
     return ActivityId.owning(groupId)
-        .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey))
+        .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey, point))
         .orElseGet(() -> Mono.just(new ReservationOutcome.Unknown("group", groupId)));
+  }
+
+  public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey) {
+    return match(activity, buyer, idempotencyKey, null);
   }
 
   /**
    * Puts the buyer into the open group with the fewest free slots, or opens one when no group has
    * a free slot; one Lua call, so concurrent matches never leave two half-empty groups.
    */
-  public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey) {
-    return run(activity, Kind.MATCH, buyer, "", idempotencyKey);
+  public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey, Long point) {
+    return run(activity, Kind.MATCH, buyer, "", idempotencyKey, point);
   }
 
   public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey) {
-    return run(activity, Kind.SOLO, buyer, "", idempotencyKey);
+    return buyAlone(activity, buyer, idempotencyKey, null);
   }
 
-  private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey) {
+  public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey, Long point) {
+    return run(activity, Kind.SOLO, buyer, "", idempotencyKey, point);
+  }
+
+  private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey,
+      Long point) {
+    if (point != null && (point < 1 || point > MAX_POINT_ID)) {
+      throw new IllegalArgumentException("pickup point id out of bounds: " + point);
+    }
+    String pointArg = point == null ? "" : Long.toString(point);
     var k = keys.of(activity);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     // A retried request must get its first answer back, so only requests without a key take the shortcut.
@@ -81,12 +107,17 @@ public class Reservations {
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
-        Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", kind.name() + " " + groupId,
-        Integer.toString(settings.attemptsPerSecond()));
+        Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
+        Integer.toString(settings.attemptsPerSecond()), pointArg);
     return redis.execute(reserve, keyList, args)
         .next()
         .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply)))
         .doOnNext(this::count);
+  }
+
+  /** What the request asks for: a key reused for another kind, group or point is refused (reserve.lua's ARGV[8]). */
+  private static String fingerprint(Kind kind, String groupId, Long point) {
+    return kind.name() + " " + groupId + (point == null ? "" : " point " + point);
   }
 
   private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply) {

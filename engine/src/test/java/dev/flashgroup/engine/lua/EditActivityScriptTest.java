@@ -73,4 +73,14 @@ class EditActivityScriptTest extends LuaScriptSupport {
 
     assertThat(activity()).isEmpty();
   }
+
+  @Test
+  void anEditReplacesThePickupAllocation() {
+    warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT);
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "10", "pickup", "1", "point:5", "7", "point:8", "3"))
+        .expectNext("EDITED").verifyComplete();
+
+    assertThat(activity()).doesNotContainKey("point:3").containsEntry("point:5", "7").containsEntry("point:8", "3");
+  }
 }

@@ -229,4 +229,19 @@ class ExpireReservationsScriptTest extends LuaScriptSupport {
     assertThat(group(leader.groupId())).containsEntry("status", "OPEN").containsEntry("members", "1");
     assertThat(openGroups()).isEmpty();
   }
+
+  @Test
+  void givesAnExpiredUnitBackToThePointItWasTakenFrom() {
+    assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+    Reply atThree = reserve(Kind.OPEN, "buyer-1", NOW, "", null, "3").block(TIMEOUT);
+    reserve(Kind.JOIN, "buyer-2", NOW, atThree.groupId(), null, "5").block(TIMEOUT);
+    reserve(Kind.SOLO, "buyer-3", NOW, "", null, "5").block(TIMEOUT);
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(3L, 4L, 7L);
+
+    StepVerifier.create(expireReservations(PAY_BY, 10)).expectNext(3L).verifyComplete();
+
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(4L, 6L, 10L);
+    assertThat(events().stream().filter(e -> e.type().equals("ReservationExpired"))
+        .map(e -> e.data().get("orders").get(0).get("pointId").asLong()).toList()).containsExactly(3L, 5L, 5L);
+  }
 }

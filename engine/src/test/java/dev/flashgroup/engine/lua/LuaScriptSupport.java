@@ -134,6 +134,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<String> editActivity = script("edit_activity", String.class);
   private final RedisScript<List<?>> cancelActivity = listScript("cancel_activity");
   private final RedisScript<List<?>> addStock = listScript("add_stock");
+  private final RedisScript<List<?>> moveAllocation = listScript("move_allocation");
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -193,7 +194,12 @@ abstract class LuaScriptSupport {
   // --- the scripts, as the engine calls them ---
 
   Mono<String> warm(ActivitySpec spec) {
-    List<String> args = List.of(RELAY_GROUP,
+    return warm(spec, new long[0][]);
+  }
+
+  /** Warms an activity that delivers to pickup points: {point id, share} pairs (summing to the spec's stock). */
+  Mono<String> warm(ActivitySpec spec, long[]... shares) {
+    List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP,
         "activity_id", ACTIVITY.toString(),
         "mode", spec.mode(),
         "starts_at", Long.toString(STARTS_AT),
@@ -207,7 +213,12 @@ abstract class LuaScriptSupport {
         "group_ttl_ms", Long.toString(GROUP_TTL_MS),
         "pay_window_ms", Long.toString(PAY_WINDOW_MS),
         "tiers", spec.tiers(),
-        "virtual_missing", Integer.toString(spec.virtualMissing()));
+        "virtual_missing", Integer.toString(spec.virtualMissing()),
+        "pickup", shares.length == 0 ? "0" : "1"));
+    for (long[] share : shares) {
+      args.add(RedisKeys.ActivityKeys.pointStockField(share[0]));
+      args.add(Long.toString(share[1]));
+    }
     return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
   }
 
@@ -216,12 +227,18 @@ abstract class LuaScriptSupport {
 
   /** Runs reserve.lua; a null idempotency key is passed as "no key" (ARGV[7] = '0'). */
   Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey) {
+    return reserve(kind, buyer, now, groupId, idempotencyKey, "");
+  }
+
+  /** Runs reserve.lua naming a pickup point ({@code ""}: none), with the fingerprint Reservations builds. */
+  Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey, String point) {
     boolean idempotent = idempotencyKey != null;
     List<String> keyList = List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(),
         keys.openGroups(), keys.events(), keys.idempotency(buyer, idempotent ? idempotencyKey : "-"),
         keys.attempts(buyer));
     List<String> args = List.of(keys.prefix(), kind.name(), buyer, Long.toString(now), groupId, "600",
-        idempotent ? "1" : "0", kind.name() + " " + groupId, Integer.toString(attemptsPerSecond));
+        idempotent ? "1" : "0", kind.name() + " " + groupId + (point.isEmpty() ? "" : " point " + point),
+        Integer.toString(attemptsPerSecond), point);
     return redis.execute(reserve, keyList, args).single().map(Reply::of);
   }
 
@@ -283,6 +300,14 @@ abstract class LuaScriptSupport {
   Mono<List<String>> cancelActivity(long now) {
     return redis.execute(cancelActivity, List.of(keys.activity(), keys.groupDeadlines(), keys.paymentDeadlines()),
             List.of(Long.toString(now)))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  /** Runs move_allocation.lua; answers {outcome, from's remaining share, to's remaining share}. */
+  Mono<List<String>> moveAllocation(long from, long to, int units, String changeId) {
+    return redis.execute(moveAllocation, List.of(keys.activity(), keys.allocationChanges()),
+            List.of(Long.toString(from), Long.toString(to), Integer.toString(units), changeId, "600"))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }
@@ -354,6 +379,11 @@ abstract class LuaScriptSupport {
 
   long stock() {
     return Long.parseLong(activity().get("stock"));
+  }
+
+  /** A pickup point's remaining share, from the activity hash. */
+  long pointStock(long point) {
+    return Long.parseLong(activity().get(RedisKeys.ActivityKeys.pointStockField(point)));
   }
 
   Map<String, String> quota() {

@@ -586,4 +586,114 @@ class ReserveScriptTest extends LuaScriptSupport {
       assertThat(groups.stream().mapToInt(id -> groupMembers(id).size()).sum()).isEqualTo(accepted.size());
     }
   }
+
+  /** An activity of 10 units allocated to pickup points 3 (4 units) and 5 (6 units). */
+  @Nested
+  class PickupPoints {
+
+    void givenPoints() {
+      assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+    }
+
+    Reply reserveAt(Kind kind, String buyer, String groupId, String point) {
+      return reserve(kind, buyer, NOW, groupId, null, point).block(TIMEOUT);
+    }
+
+    @Test
+    void takesTheUnitFromTheNamedPointAndTheStockTogether() {
+      givenPoints();
+
+      assertThat(reserveAt(Kind.SOLO, "buyer-1", "", "5").outcome()).isEqualTo("OK");
+
+      assertThat(stock()).isEqualTo(9);
+      assertThat(pointStock(5)).isEqualTo(5);
+      assertThat(pointStock(3)).isEqualTo(4);
+      assertThat(order("42-1")).containsEntry("point", "5");
+      assertThat(lastEvent().data().get("orders").get(0).get("pointId").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void membersOfOneGroupCollectAtDifferentPoints() {
+      givenPoints();
+
+      Reply opened = reserveAt(Kind.OPEN, "buyer-1", "", "3");
+      Reply joined = reserveAt(Kind.JOIN, "buyer-2", opened.groupId(), "5");
+      Reply matched = reserveAt(Kind.MATCH, "buyer-3", "", "5");
+
+      assertThat(List.of(opened.outcome(), joined.outcome(), matched.outcome())).containsOnly("OK");
+      assertThat(matched.groupId()).isEqualTo(opened.groupId());
+      assertThat(order(opened.orderId())).containsEntry("point", "3");
+      assertThat(order(joined.orderId())).containsEntry("point", "5");
+      assertThat(pointStock(3)).isEqualTo(3);
+      assertThat(pointStock(5)).isEqualTo(4);
+      assertThat(stock()).isEqualTo(7);
+    }
+
+    @Test
+    void refusesAReservationThatNamesNoPointAndChangesNothing() {
+      givenPoints();
+      Map<String, String> before = activity();
+
+      for (Kind kind : List.of(Kind.OPEN, Kind.MATCH, Kind.SOLO)) {
+        assertThat(reserveAt(kind, "buyer-1", "", "")).isEqualTo(Reply.refused("PICKUP_POINT_REQUIRED"));
+      }
+
+      assertThat(activity()).isEqualTo(before);
+      assertThat(quota()).isEmpty();
+      assertThat(eventTypes()).isEmpty();
+    }
+
+    @Test
+    void refusesAPointTheActivityDoesNotDeliverTo() {
+      givenPoints();
+
+      assertThat(reserveAt(Kind.SOLO, "buyer-1", "", "4")).isEqualTo(Reply.refused("PICKUP_POINT_NOT_SERVED"));
+
+      assertThat(stock()).isEqualTo(10);
+      assertThat(activity()).doesNotContainKey("point:4");
+      assertThat(eventTypes()).isEmpty();
+    }
+
+    @Test
+    void refusesAPointForAnActivityWithoutPoints() {
+      givenWarmActivity();
+
+      assertThat(reserveAt(Kind.SOLO, "buyer-1", "", "3")).isEqualTo(Reply.refused("PICKUP_POINT_NOT_SERVED"));
+
+      assertThat(stock()).isEqualTo(10);
+      assertThat(eventTypes()).isEmpty();
+    }
+
+    @Test
+    void refusesPointSoldOutWhileOtherPointsHaveUnitsThenSoldOut() {
+      givenPoints();
+      for (int i = 1; i <= 4; i++) {
+        assertThat(reserveAt(Kind.SOLO, "buyer-" + i, "", "3").outcome()).isEqualTo("OK");
+      }
+
+      assertThat(reserveAt(Kind.SOLO, "buyer-9", "", "3")).isEqualTo(Reply.refused("POINT_SOLD_OUT"));
+      assertThat(pointStock(3)).isZero();
+      assertThat(stock()).isEqualTo(6);
+
+      for (int i = 10; i < 16; i++) {
+        assertThat(reserveAt(Kind.SOLO, "buyer-" + i, "", "5").outcome()).isEqualTo("OK");
+      }
+      assertThat(reserveAt(Kind.SOLO, "buyer-20", "", "3")).isEqualTo(Reply.refused("SOLD_OUT"));
+      assertThat(reserveAt(Kind.SOLO, "buyer-20", "", "5")).isEqualTo(Reply.refused("SOLD_OUT"));
+      assertThat(stock()).isZero();
+      assertThat(pointStock(5)).isZero();
+    }
+
+    @Test
+    void anIdempotencyKeyUsedForAnotherPointIsRefused() {
+      givenPoints();
+      Reply first = reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "3").block(TIMEOUT);
+
+      assertThat(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "3").block(TIMEOUT)).isEqualTo(first);
+      assertThat(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "5").block(TIMEOUT))
+          .isEqualTo(Reply.refused("IDEMPOTENCY_KEY_REUSED"));
+      assertThat(pointStock(3)).isEqualTo(3);
+      assertThat(pointStock(5)).isEqualTo(6);
+    }
+  }
 }

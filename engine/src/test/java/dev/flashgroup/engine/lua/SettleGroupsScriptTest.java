@@ -344,4 +344,36 @@ class SettleGroupsScriptTest extends LuaScriptSupport {
     members.forEach(this::paid);
     return members;
   }
+
+  @Test
+  void aFailedGroupGivesEachUnitBackToItsMembersPoint() {
+    assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+    Reply leader = reserve(Kind.OPEN, "buyer-1", NOW, "", null, "3").block(TIMEOUT);
+    paid(leader);
+    reserve(Kind.JOIN, "buyer-2", LATE_JOIN, leader.groupId(), null, "5").block(TIMEOUT);
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(3L, 5L, 8L);
+
+    StepVerifier.create(settleGroups(GROUP_DEADLINE, 10)).expectNext(1L).verifyComplete();
+
+    assertThat(order(leader.orderId())).containsEntry("status", "REFUNDING").containsEntry("point", "3");
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(4L, 6L, 10L);
+    assertThat(events().stream().filter(e -> e.type().equals("GroupFailed")).reduce((a, b) -> b).orElseThrow()
+        .data().get("orders").findValues("pointId").stream()
+        .map(n -> n.asLong()).toList()).containsExactlyInAnyOrder(3L, 5L);
+  }
+
+  @Test
+  void anUnpaidMemberOfASucceedingGroupGivesTheUnitBackToItsPoint() {
+    assertThat(warm(THREE_TIERS, new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+    Reply first = reserve(Kind.OPEN, "payer-1", NOW, "", null, "3").block(TIMEOUT);
+    paid(first);
+    paid(reserve(Kind.JOIN, "payer-2", NOW, first.groupId(), null, "3").block(TIMEOUT));
+    reserve(Kind.JOIN, "idle", GROUP_DEADLINE - 60_000, first.groupId(), null, "5").block(TIMEOUT);
+    assertThat(List.of(pointStock(3), pointStock(5))).containsExactly(2L, 5L);
+
+    settleGroups(GROUP_DEADLINE, 10).block(TIMEOUT);
+
+    assertThat(group(first.groupId())).containsEntry("status", "SUCCEEDED");
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(2L, 6L, 8L);
+  }
 }

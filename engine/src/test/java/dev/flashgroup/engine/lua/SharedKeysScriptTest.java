@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.kernel.LuaScript;
+import dev.flashgroup.engine.keys.RedisKeys;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -22,7 +23,7 @@ class SharedKeysScriptTest extends LuaScriptSupport {
         .single().block(TIMEOUT);
 
     assertThat(derived).containsExactly(keys.order("42-7"), keys.group("42-8"), keys.groupMembers("42-8"),
-        ACTIVITY.toString());
+        ACTIVITY.toString(), RedisKeys.ActivityKeys.pointStockField(17));
   }
 
   @Test

@@ -11,13 +11,14 @@ import java.util.Set;
  * The invariants of DESIGN.md, checked for one activity once the system is quiet. Each check
  * names what it found with a stable kind:
  * <ol>
- *   <li>OVERSOLD: units held by live orders exceed the stock (MySQL or Redis);</li>
+ *   <li>OVERSOLD: units held by live orders exceed the stock (MySQL or Redis); POINT_OVERSOLD: at a
+ *       pickup point, units held by its live orders exceed its allocation;</li>
  *   <li>OVERFULL_GROUP: a group holds more real members than its size;</li>
  *   <li>LOST_ORDER / EXTRA_ORDER / UNACKNOWLEDGED_ORDER: an acknowledged reservation is not exactly one
  *       order row;</li>
  *   <li>MONEY: a payment without its order, a paid order without its payment, a refund missing or
  *       repeated;</li>
- *   <li>STOCK_MISMATCH / SEQ_MISMATCH / STATE_MISMATCH: Redis' counters or states differ from what
+ *   <li>STOCK_MISMATCH / POINT_STOCK_MISMATCH / SEQ_MISMATCH / STATE_MISMATCH: Redis' counters or states differ from what
  *       MySQL derives. Invariant 6 (Redis can be rebuilt from MySQL) holds when these do: every
  *       counter Redis keeps is then derivable from MySQL's rows.</li>
  * </ol>
@@ -71,6 +72,17 @@ final class Invariants {
     if (redis.warm() && redis.stock() < 0) {
       violation("OVERSOLD", "Redis: remaining stock is " + redis.stock());
     }
+    mysql.allocation().forEach((point, share) -> {
+      long heldThere = mysql.heldAt(point);
+      if (heldThere > share) {
+        violation("POINT_OVERSOLD", "MySQL: point " + point + ": " + heldThere + " units held by live orders, allocation "
+            + share);
+      }
+      if (redis.warm() && redis.heldAt(point) > share) {
+        violation("POINT_OVERSOLD", "Redis: point " + point + ": " + redis.heldAt(point)
+            + " units held by live orders, allocation " + share);
+      }
+    });
   }
 
   private void noOverfullGroup(Ledger mysql, LiveState redis) {
@@ -159,6 +171,14 @@ final class Invariants {
       violation("STOCK_MISMATCH", "Redis says " + redis.stock() + " units left; MySQL derives " + mysql.stock()
           + " - " + held + " held = " + (mysql.stock() - held));
     }
+    mysql.allocation().forEach((point, share) -> {
+      long heldThere = mysql.heldAt(point);
+      Integer left = redis.pointStock().get(point);
+      if (left == null || left != share - heldThere) {
+        violation("POINT_STOCK_MISMATCH", "Redis says " + left + " units left at point " + point + "; MySQL derives "
+            + share + " - " + heldThere + " held = " + (share - heldThere));
+      }
+    });
     for (LiveState.Order r : redis.orders().values()) {
       Ledger.Row m = mysql.orders().get(r.id());
       if (m != null && (!Objects.equals(r.status(), m.status()) || r.version() != m.version())) {

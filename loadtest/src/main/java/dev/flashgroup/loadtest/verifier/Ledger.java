@@ -12,9 +12,10 @@ import java.util.Map;
 
 /** What MySQL, the record of truth, holds about one activity. */
 record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Group> groups,
-    Map<String, Payment> payments, Map<String, List<Refund>> refundsByOrder) {
+    Map<String, Payment> payments, Map<String, List<Refund>> refundsByOrder, Map<Long, Integer> allocation) {
 
-  record Row(String id, String groupId, String status, long amount, int version) {}
+  /** {@code pointId} is the pickup point the order is collected at; null without points. */
+  record Row(String id, String groupId, String status, long amount, int version, Long pointId) {}
 
   record Group(String id, String status, int size, int members, int paid, int version) {}
 
@@ -48,9 +49,9 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
       return java.util.Optional.empty();
     }
     Map<String, Row> orders = new LinkedHashMap<>();
-    query(db, "SELECT id, group_id, status, amount, version FROM orders WHERE activity_id = ?", activity,
-        rs -> orders.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-            rs.getInt(5))));
+    query(db, "SELECT id, group_id, status, amount, version, pickup_point_id FROM orders WHERE activity_id = ?",
+        activity, rs -> orders.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getLong(4), rs.getInt(5), rs.getObject(6) == null ? null : rs.getLong(6))));
     Map<String, Group> groups = new LinkedHashMap<>();
     query(db, "SELECT id, status, size, members, paid, version FROM purchase_groups WHERE activity_id = ?", activity,
         rs -> groups.put(rs.getString(1), new Group(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
@@ -63,7 +64,10 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
     query(db, "SELECT refund_no, order_id, amount, reason, status FROM refunds WHERE order_id LIKE CONCAT(?, '-%')",
         activity, rs -> refunds.computeIfAbsent(rs.getString(2), k -> new ArrayList<>())
             .add(new Refund(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5))));
-    return java.util.Optional.of(new Ledger(activity, stock, orders, groups, payments, refunds));
+    Map<Long, Integer> allocation = new LinkedHashMap<>();
+    query(db, "SELECT point_id, stock FROM activity_points WHERE activity_id = ? ORDER BY point_id", activity,
+        rs -> allocation.put(rs.getLong(1), rs.getInt(2)));
+    return java.util.Optional.of(new Ledger(activity, stock, orders, groups, payments, refunds, allocation));
   }
 
   /** A cheap summary that changes whenever a worker writes anything; equal twice in a row = quiet. */
@@ -84,6 +88,12 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
   long count(String... statuses) {
     List<String> wanted = List.of(statuses);
     return orders.values().stream().filter(o -> wanted.contains(o.status())).count();
+  }
+
+  /** Units held by live orders at one pickup point. */
+  long heldAt(long point) {
+    return orders.values().stream()
+        .filter(o -> Long.valueOf(point).equals(o.pointId()) && Invariants.HOLDING.contains(o.status())).count();
   }
 
   private interface RowHandler {

@@ -18,22 +18,24 @@ import redis.clients.jedis.resps.ScanResult;
  *
  * @param warm whether the activity hash exists (it does not before warming, or after expiry)
  */
-record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, Map<String, Group> groups) {
+record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, Map<String, Group> groups,
+    Map<Long, Integer> pointStock) {
 
-  record Order(String id, String status, String groupId, int version) {}
+  /** {@code point} is the order's pickup point, empty without points. */
+  record Order(String id, String status, String groupId, int version, String point) {}
 
   record Group(String id, String status, int size, int members, int paid, int version) {}
 
   static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
     Map<String, String> activity = redis.hgetAll(keys.activity());
     if (activity.isEmpty()) {
-      return new LiveState(false, 0, 0, Map.of(), Map.of());
+      return new LiveState(false, 0, 0, Map.of(), Map.of(), Map.of());
     }
     Map<String, Order> orders = new HashMap<>();
     for (Map.Entry<String, Map<String, String>> e : hashes(redis, keys.orders()).entrySet()) {
       Map<String, String> o = e.getValue();
       orders.put(e.getKey(), new Order(e.getKey(), o.get("status"), o.getOrDefault("group", ""),
-          Integer.parseInt(o.getOrDefault("version", "0"))));
+          Integer.parseInt(o.getOrDefault("version", "0")), o.getOrDefault("point", "")));
     }
     Map<String, Group> groups = new HashMap<>();
     for (Map.Entry<String, Map<String, String>> e : hashes(redis, keys.groups()).entrySet()) {
@@ -41,8 +43,16 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
       groups.put(e.getKey(), new Group(e.getKey(), g.get("status"), number(g, "size"), number(g, "members"),
           number(g, "paid"), number(g, "version")));
     }
+    // Each pickup point's remaining share: the activity hash's 'point:<id>' fields.
+    Map<Long, Integer> pointStock = new HashMap<>();
+    String marker = RedisKeys.ActivityKeys.POINT_STOCK_PREFIX;
+    activity.forEach((field, value) -> {
+      if (field.startsWith(marker)) {
+        pointStock.put(Long.parseLong(field.substring(marker.length())), Integer.parseInt(value));
+      }
+    });
     return new LiveState(true, number(activity, "stock"), Long.parseLong(activity.getOrDefault("seq", "0")),
-        orders, groups);
+        orders, groups, pointStock);
   }
 
   /**
@@ -74,6 +84,11 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
 
   private static int number(Map<String, String> hash, String field) {
     return Integer.parseInt(hash.getOrDefault(field, "0"));
+  }
+
+  long heldAt(long point) {
+    String id = Long.toString(point);
+    return orders.values().stream().filter(o -> id.equals(o.point()) && Invariants.HOLDING.contains(o.status())).count();
   }
 
   long held() {

@@ -93,6 +93,24 @@ final class QuietActivity implements AutoCloseable {
     redis.xgroupCreate(keys.events(), "relay", StreamEntryID.XGROUP_LAST_ENTRY, true);
   }
 
+  /**
+   * Allocates the activity's 10 units to pickup points 3 (6 units) and 5 (4): the held orders 1-1
+   * and 1-3 collect at point 3, 1-4 at point 5, as reserve.lua and the workers leave them.
+   */
+  void allocate() throws SQLException {
+    sql("INSERT INTO activity_points (activity_id, point_id, stock) VALUES (1, 3, 6), (1, 5, 4)");
+    sql("UPDATE orders SET pickup_point_id = 3 WHERE id IN ('1-1', '1-3', '1-6')");
+    sql("UPDATE orders SET pickup_point_id = 5 WHERE id IN ('1-4', '1-5')");
+    for (String id : List.of("1-1", "1-3", "1-6")) {
+      redis.hset(keys.order(id), "point", "3");
+    }
+    for (String id : List.of("1-4", "1-5")) {
+      redis.hset(keys.order(id), "point", "5");
+    }
+    redis.hset(keys.activity(), Map.of("pickup", "1", RedisKeys.ActivityKeys.pointStockField(3), "4",
+        RedisKeys.ActivityKeys.pointStockField(5), "3"));
+  }
+
   private void order(String id, String group, String buyer, String status, long amount, int version)
       throws SQLException {
     sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version, created_at,"

@@ -68,6 +68,30 @@ class VerifierTest {
   }
 
   @Test
+  void passesAConsistentDeploymentWithPickupPoints() throws Exception {
+    deployment.allocate();
+
+    assertEquals(0, verify(), output());
+  }
+
+  @Test
+  void namesAPickupPointHoldingMoreThanItsAllocation() throws Exception {
+    deployment.allocate();
+    deployment.sql("UPDATE activity_points SET stock = 1 WHERE point_id = 3");
+    deployment.sql("UPDATE activity_points SET stock = 9 WHERE point_id = 5");
+
+    assertViolation("POINT_OVERSOLD", "MySQL: point 3: 2 units held by live orders, allocation 1");
+  }
+
+  @Test
+  void namesARedisPointCounterOffByOne() throws Exception {
+    deployment.allocate();
+    deployment.redis.hincrBy(deployment.keys.activity(), "point:5", 1);
+
+    assertViolation("POINT_STOCK_MISMATCH", "Redis says 4 units left at point 5; MySQL derives 4 - 1 held = 3");
+  }
+
+  @Test
   void namesAPaidOrderOfAFailedGroupThatWasNotRefunded() throws Exception {
     deployment.sql("UPDATE orders SET status = 'PAID' WHERE id = '1-6'");
     deployment.redis.hset(deployment.keys.order("1-6"), "status", "PAID");

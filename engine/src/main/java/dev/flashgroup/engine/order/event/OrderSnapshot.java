@@ -7,10 +7,12 @@ import dev.flashgroup.engine.order.OrderStatus;
  * An order as a script left it. {@code groupId} is empty for a solo order. {@code paidAmount},
  * {@code finalAmount} and {@code refundedAmount} are null where the script leaves them out (the
  * scripts that do not read them); amounts are in fen, {@code payBy} in epoch milliseconds.
+ * {@code pointId} is the pickup point the order is collected at, absent for an activity without
+ * points.
  */
 public record OrderSnapshot(String id, ActivityId activityId, String groupId, String buyerId, OrderStatus status,
     long amount, long payBy, int version, @MayBeAbsent Long paidAmount, @MayBeAbsent Long finalAmount,
-    @MayBeAbsent Long refundedAmount) {
+    @MayBeAbsent Long refundedAmount, @MayBeAbsent Long pointId) {
 
   /** The group's id; null for a solo order. */
   public String groupOrNull() {

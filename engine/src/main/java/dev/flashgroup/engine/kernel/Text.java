@@ -1,12 +1,12 @@
-package dev.flashgroup.engine.activity;
+package dev.flashgroup.engine.kernel;
 
-/** Checks on text that merchants type and buyers see. */
-final class Text {
+/** Checks on text that merchants and admins type and buyers see. */
+public final class Text {
 
   private Text() {}
 
   /** Well-formed UTF-16 (no lone surrogate) and no control characters (tabs and new lines included). */
-  static boolean isPrintable(String text) {
+  public static boolean isPrintable(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)) {

@@ -1,0 +1,33 @@
+-- Moves units of a warm activity's stock from one pickup point's share to another's (库存分账),
+-- before or during the sale. Only free units move: the units the point's live orders hold stay,
+-- so no point ever holds more than its share. Each move carries a change id: a retried move (its
+-- MySQL write failed after this ran, or the merchant repeated the request with the same
+-- Idempotency-Key) is recognised and not applied twice.
+--
+-- KEYS[1] activity hash   KEYS[2] applied moves (hash: change id -> 'from>to*units')
+-- ARGV[1] from point id   ARGV[2] to point id   ARGV[3] units   ARGV[4] change id
+-- ARGV[5] how long applied change ids are remembered (seconds)
+-- Returns {outcome, from's remaining share, to's remaining share}; outcome is MOVED, ALREADY_MOVED,
+-- or a refusal: NOT_WARM (MySQL alone holds the allocation), CANCELLED, NOT_SERVED (a point the
+-- activity does not deliver to), NOT_ENOUGH (from has fewer free units), CHANGE_REUSED (the change
+-- id came before with another move).
+local activity_key, changes_key = KEYS[1], KEYS[2]
+local from, to, units, change_id, memory = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local from_field, to_field = point_stock_field(from), point_stock_field(to)
+local request = from .. '>' .. to .. '*' .. ARGV[3]
+
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', from_field, to_field)
+if not a[1] then return {'NOT_WARM', '0', '0'} end
+local earlier = redis.call('HGET', changes_key, change_id)
+if earlier and earlier ~= request then return {'CHANGE_REUSED', '0', '0'} end
+if earlier then return {'ALREADY_MOVED', a[3] or '0', a[4] or '0'} end
+if a[2] == ACTIVITY_CANCELLED then return {'CANCELLED', '0', '0'} end
+local from_left, to_left = tonumber(a[3]), tonumber(a[4])
+if not from_left or not to_left then return {'NOT_SERVED', '0', '0'} end
+if from_left < units then return {'NOT_ENOUGH', tostring(from_left), tostring(to_left)} end
+
+from_left = redis.call('HINCRBY', activity_key, from_field, -units)
+to_left = redis.call('HINCRBY', activity_key, to_field, units)
+redis.call('HSET', changes_key, change_id, request)
+redis.call('EXPIRE', changes_key, memory)
+return {'MOVED', tostring(from_left), tostring(to_left)}

@@ -1,0 +1,87 @@
+package dev.flashgroup.engine.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/** move_allocation.lua: moves free units of the stock from one pickup point's share to another's. */
+class MoveAllocationScriptTest extends LuaScriptSupport {
+
+  /** 10 units: point 3 has 4, point 5 has 6. */
+  private void givenPoints() {
+    assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+  }
+
+  @Test
+  void movesFreeUnitsAndLeavesTheStockAlone() {
+    givenPoints();
+
+    StepVerifier.create(moveAllocation(3, 5, 3, "c1")).expectNext(List.of("MOVED", "1", "9")).verifyComplete();
+
+    assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(1L, 9L, 10L);
+    assertThat(hash(keys.allocationChanges())).containsExactlyEntriesOf(Map.of("c1", "3>5*3"));
+  }
+
+  @Test
+  void aRepeatedChangeMovesNothingTwice() {
+    givenPoints();
+    moveAllocation(3, 5, 3, "c1").block(TIMEOUT);
+
+    StepVerifier.create(moveAllocation(3, 5, 3, "c1")).expectNext(List.of("ALREADY_MOVED", "1", "9")).verifyComplete();
+
+    assertThat(List.of(pointStock(3), pointStock(5))).containsExactly(1L, 9L);
+  }
+
+  @Test
+  void refusesAChangeIdReusedForAnotherMove() {
+    givenPoints();
+    moveAllocation(3, 5, 3, "c1").block(TIMEOUT);
+
+    StepVerifier.create(moveAllocation(5, 3, 3, "c1")).expectNext(List.of("CHANGE_REUSED", "0", "0")).verifyComplete();
+
+    assertThat(List.of(pointStock(3), pointStock(5))).containsExactly(1L, 9L);
+  }
+
+  @Test
+  void onlyFreeUnitsMove() {
+    givenPoints();
+    reserve(Kind.SOLO, "buyer-1", NOW, "", null, "3").block(TIMEOUT);
+    reserve(Kind.SOLO, "buyer-2", NOW, "", null, "3").block(TIMEOUT);
+
+    StepVerifier.create(moveAllocation(3, 5, 3, "c1")).expectNext(List.of("NOT_ENOUGH", "2", "6")).verifyComplete();
+    StepVerifier.create(moveAllocation(3, 5, 2, "c2")).expectNext(List.of("MOVED", "0", "8")).verifyComplete();
+
+    assertThat(reserve(Kind.SOLO, "buyer-3", NOW, "", null, "3").block(TIMEOUT)).isEqualTo(Reply.refused("POINT_SOLD_OUT"));
+    assertThat(hash(keys.allocationChanges())).containsOnlyKeys("c2");
+  }
+
+  @Test
+  void refusesAPointTheActivityDoesNotDeliverTo() {
+    givenPoints();
+
+    StepVerifier.create(moveAllocation(3, 7, 1, "c1")).expectNext(List.of("NOT_SERVED", "0", "0")).verifyComplete();
+
+    assertThat(activity()).doesNotContainKey("point:7");
+    assertThat(pointStock(3)).isEqualTo(4);
+  }
+
+  @Test
+  void refusesAMoveInACancelledActivity() {
+    givenPoints();
+    cancelActivity(NOW).block(TIMEOUT);
+
+    StepVerifier.create(moveAllocation(3, 5, 1, "c1")).expectNext(List.of("CANCELLED", "0", "0")).verifyComplete();
+
+    assertThat(pointStock(3)).isEqualTo(4);
+  }
+
+  @Test
+  void leavesAnActivityThatIsNotWarmToMySql() {
+    StepVerifier.create(moveAllocation(3, 5, 1, "c1")).expectNext(List.of("NOT_WARM", "0", "0")).verifyComplete();
+
+    assertThat(hash(keys.allocationChanges())).isEmpty();
+  }
+}
