@@ -39,12 +39,20 @@ public class Groups {
     this.db = db;
   }
 
+  /** The group as Redis holds it, or else as MySQL does (its activity retired, or not rebuilt yet). */
   public Mono<GroupView> find(String groupId) {
-    return ActivityId.owning(groupId).map(activity -> find(activity, groupId))
+    return ActivityId.owning(groupId)
+        .map(activity -> live(activity, groupId).switchIfEmpty(Mono.defer(() -> fromLedger(activity, groupId))))
         .orElseGet(Mono::empty);
   }
 
-  private Mono<GroupView> find(ActivityId activity, String groupId) {
+  /** The group as Redis holds it, empty when Redis does not. */
+  public Mono<GroupView> live(String groupId) {
+    return ActivityId.owning(groupId).map(activity -> live(activity, groupId))
+        .orElseGet(Mono::empty);
+  }
+
+  private Mono<GroupView> live(ActivityId activity, String groupId) {
     var k = keys.of(activity);
     Mono<List<String>> group = redis.<String, String>opsForHash()
         .multiGet(k.group(groupId), List.of("status", "leader", "size", "members", "paid", "deadline", "virtual", "price"))
@@ -57,7 +65,7 @@ public class Groups {
       return new GroupView(groupId, activity.value(), g.get(0), g.get(1), size, m, Integer.parseInt(g.get(4)),
           open ? Math.max(0, size - taken) : 0, Instant.ofEpochMilli(Long.parseLong(g.get(5))),
           g.get(6) == null ? 0 : Integer.parseInt(g.get(6)), g.get(7) == null ? null : Long.valueOf(g.get(7)));
-    }).switchIfEmpty(Mono.defer(() -> fromLedger(activity, groupId)));
+    });
   }
 
   private Mono<GroupView> fromLedger(ActivityId activity, String groupId) {

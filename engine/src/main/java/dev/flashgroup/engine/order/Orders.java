@@ -33,20 +33,25 @@ public class Orders {
     this.db = db;
   }
 
+  /** The order as Redis holds it, or else as MySQL does (its activity retired, or not rebuilt yet). */
   public Mono<OrderView> find(String orderId) {
-    return ActivityId.owning(orderId).map(activity -> find(activity, orderId))
+    return live(orderId).switchIfEmpty(Mono.defer(() -> fromLedger(orderId)));
+  }
+
+  /** The order as Redis holds it, empty when Redis does not: what may still take money. */
+  public Mono<OrderView> live(String orderId) {
+    return ActivityId.owning(orderId).map(activity -> live(activity, orderId))
         .orElseGet(Mono::empty);
   }
 
-  private Mono<OrderView> find(ActivityId activity, String orderId) {
+  private Mono<OrderView> live(ActivityId activity, String orderId) {
     return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), FIELDS)
         .map(OrderHash::new)
         .filter(o -> o.get("status") != null)
         .map(o -> new OrderView(orderId, activity.value(), o.get("group").isEmpty() ? null : o.get("group"),
             o.get("buyer"), OrderStatus.valueOf(o.get("status")), Long.parseLong(o.get("amount")),
             Instant.ofEpochMilli(Long.parseLong(o.get("pay_by"))), o.amountOrZero("paid_amount"),
-            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")))
-        .switchIfEmpty(Mono.defer(() -> fromLedger(orderId)));
+            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")));
   }
 
   /** Whether MySQL records this transaction as a payment of one of its orders. */

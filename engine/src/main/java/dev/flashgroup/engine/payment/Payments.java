@@ -28,7 +28,9 @@ public class Payments {
   }
 
   public Mono<PaymentOutcome> start(String orderId, String buyerId) {
-    return orders.find(orderId)
+    // Only an order Redis holds can take money; one only MySQL holds (its activity retired, or
+    // awaiting its rebuild) is shown to its buyer as not payable.
+    return orders.live(orderId)
         .flatMap(order -> {
           if (!order.buyerId().equals(buyerId)) {
             return Mono.<PaymentOutcome>just(new PaymentOutcome.NotYours());
@@ -39,6 +41,9 @@ public class Payments {
           return groupCanFill(order).flatMap(fills -> fills ? start(order, buyerId)
               : Mono.just(new PaymentOutcome.GroupClosing(order.groupId())));
         })
+        .switchIfEmpty(Mono.defer(() -> orders.find(orderId)
+            .map(order -> order.buyerId().equals(buyerId)
+                ? new PaymentOutcome.NotPayable(order.status()) : new PaymentOutcome.NotYours())))
         .defaultIfEmpty(new PaymentOutcome.Unknown());
   }
 
@@ -47,7 +52,7 @@ public class Payments {
     if (order.groupId() == null) {
       return Mono.just(true);
     }
-    return groups.find(order.groupId())
+    return groups.live(order.groupId())
         .map(group -> isOpen(group) && clock.instant().isBefore(group.deadline()))
         .defaultIfEmpty(false);
   }

@@ -104,6 +104,8 @@ class RetirementTest {
     // What the TTL does later, now: the keys are gone, the views answer from MySQL.
     redis.delete(activityKeys.toArray(String[]::new)).block(PATIENCE);
     await().atMost(PATIENCE).untilAsserted(() -> {
+      assertThat(payments.start(joined.orderId(), "carol").block(PATIENCE))
+          .isEqualTo(new PaymentOutcome.NotPayable(OrderStatus.EXPIRED));
       assertThat(orderIds.stream().map(id -> orders.find(id).block(PATIENCE)).toList()).isEqualTo(ordersBefore);
       assertThat(groups.find(opened.groupId()).block(PATIENCE)).isEqualTo(groupBefore);
       assertThat(figures.remainingStock(activity).block(PATIENCE)).isEqualTo(4);
