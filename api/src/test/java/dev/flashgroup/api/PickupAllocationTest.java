@@ -287,6 +287,8 @@ class PickupAllocationTest {
     move("shop-1", activity, Map.of("from", first, "to", elsewhere, "units", 1), null).expectStatus().isEqualTo(409)
         .expectBody().jsonPath("$.code").isEqualTo("PICKUP_POINT_NOT_SERVED");
     move("shop-2", activity, Map.of("from", second, "to", first, "units", 1), null).expectStatus().isForbidden();
+    shop.merchant("shop-1", HttpMethod.POST, "/api/v1/merchant/activities/" + activity + "/stock", Map.of("units", 5))
+        .expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("ALLOCATED_PER_POINT");
     long plain = shop.schedule("shop-1", Shop.activity(2, 10, 2, Duration.ofMinutes(30), Duration.ofMinutes(5)));
     move("shop-1", plain, Map.of("from", first, "to", second, "units", 1), null).expectStatus().isEqualTo(409)
         .expectBody().jsonPath("$.code").isEqualTo("NOT_ALLOCATED");

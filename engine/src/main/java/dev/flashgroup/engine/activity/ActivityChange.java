@@ -30,6 +30,8 @@ public sealed interface ActivityChange {
     /** A point of the move is not one the activity delivers to. */
     PICKUP_POINT_NOT_SERVED,
     /** The point units are moved from has fewer free units. */
-    NOT_ENOUGH_UNITS
+    NOT_ENOUGH_UNITS,
+    /** Stock added to an activity with pickup points would belong to no point: it is refused. */
+    ALLOCATED_PER_POINT
   }
 }

@@ -146,6 +146,10 @@ public class ActivityChanges {
     if (!now.isBefore(current.endsAt())) {
       return refused(Reason.ACTIVITY_ENDED);
     }
+    // Units outside every point's share could never be reserved (each reservation names a point).
+    if (current.pickup() != null) {
+      return refused(Reason.ALLOCATED_PER_POINT);
+    }
     // The stock column is an INT: a total past the bound is refused before Redis takes anything.
     if ((long) current.stock() + units > ActivityDraft.MAX_STOCK_TOTAL) {
       return Mono.error(tooManyUnits("would take the activity's stock past " + ActivityDraft.MAX_STOCK_TOTAL
