@@ -10,9 +10,12 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -55,34 +58,52 @@ class ReservationController {
   @PostMapping("/api/v1/activities/{activityId}/groups")
   Mono<ResponseEntity<Reservation>> openGroup(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
-      @RequestBody(required = false) PickupChoice pickup) {
-    Long point = PickupChoice.of(pickup);
-    return inActivity(activityId, id -> reservations.openGroup(id, auth.getName(), IdempotencyKeys.checked(key), point));
+      @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
+    String idem = IdempotencyKeys.checked(key);
+    return point(request, pickup).flatMap(point -> inActivity(activityId,
+        id -> reservations.openGroup(id, auth.getName(), idem, point.orElse(null))));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/groups/match")
   Mono<ResponseEntity<Reservation>> match(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
-      @RequestBody(required = false) PickupChoice pickup) {
-    Long point = PickupChoice.of(pickup);
-    return inActivity(activityId, id -> reservations.match(id, auth.getName(), IdempotencyKeys.checked(key), point));
+      @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
+    String idem = IdempotencyKeys.checked(key);
+    return point(request, pickup).flatMap(point -> inActivity(activityId,
+        id -> reservations.match(id, auth.getName(), idem, point.orElse(null))));
   }
 
   @PostMapping("/api/v1/groups/{groupId}/members")
   Mono<ResponseEntity<Reservation>> joinGroup(@PathVariable String groupId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
-      @RequestBody(required = false) PickupChoice pickup) {
-    Long point = PickupChoice.of(pickup);
-    return reservations.joinGroup(groupId, auth.getName(), IdempotencyKeys.checked(key), point).map(this::respond);
+      @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
+    String idem = IdempotencyKeys.checked(key);
+    return point(request, pickup).flatMap(point ->
+        reservations.joinGroup(groupId, auth.getName(), idem, point.orElse(null)).map(this::respond));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/orders")
   Mono<ResponseEntity<Reservation>> buyAlone(@PathVariable long activityId, JwtAuthenticationToken auth,
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
-      @RequestBody(required = false) PickupChoice pickup) {
-    Long point = PickupChoice.of(pickup);
-    return inActivity(activityId, id -> reservations.buyAlone(id, auth.getName(), IdempotencyKeys.checked(key), point));
+      @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
+    String idem = IdempotencyKeys.checked(key);
+    return point(request, pickup).flatMap(point -> inActivity(activityId,
+        id -> reservations.buyAlone(id, auth.getName(), idem, point.orElse(null))));
   }
+
+  /**
+   * The pickup point the body names, if any. Most buyers of the spike send no body at all: then
+   * no body is read or decoded at all, so the spike's requests pay nothing for it.
+   */
+  private static Mono<Optional<Long>> point(ServerHttpRequest request, Mono<PickupChoice> body) {
+    HttpHeaders headers = request.getHeaders();
+    if (headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+      return NO_POINT;
+    }
+    return body.map(choice -> Optional.ofNullable(PickupChoice.of(choice))).defaultIfEmpty(Optional.empty());
+  }
+
+  private static final Mono<Optional<Long>> NO_POINT = Mono.just(Optional.empty());
 
   private Mono<ResponseEntity<Reservation>> inActivity(long activityId,
       Function<ActivityId, Mono<ReservationOutcome>> reserve) {

@@ -3,7 +3,6 @@ package dev.flashgroup.api.security;
 import dev.flashgroup.api.web.Problems;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -28,10 +27,13 @@ import reactor.core.publisher.Mono;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ClientLimits implements WebFilter {
 
+  private static final Object UNKNOWN = new Object();
+
   private final ClientLimitSettings settings;
   private final ProblemResponses problems;
   private final Bandwidth bandwidth;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  /** Keyed by the address itself (equal by its bytes): no text is made per request. */
+  private final Map<Object, Bucket> buckets = new ConcurrentHashMap<>();
 
   ClientLimits(ClientLimitSettings settings, ProblemResponses problems) {
     this.settings = settings;
@@ -45,11 +47,13 @@ class ClientLimits implements WebFilter {
     if (!settings.enabled() || exchange.getRequest().getPath().value().startsWith("/actuator/health")) {
       return chain.filter(exchange);
     }
-    ConsumptionProbe probe = bucketOf(exchange).tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
+    Bucket bucket = bucketOf(exchange);
+    // The plain try allocates nothing; only a refusal asks how long to wait.
+    if (bucket.tryConsume(1)) {
       return chain.filter(exchange);
     }
-    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999));
+    long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999));
     exchange.getResponse().getHeaders().set("Retry-After", Long.toString(seconds));
     return problems.write(exchange, Problems.detail(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS",
         "Too many requests from this address; retry after " + seconds + " s"));
@@ -57,7 +61,7 @@ class ClientLimits implements WebFilter {
 
   private Bucket bucketOf(ServerWebExchange exchange) {
     InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    String client = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    Object client = remote == null || remote.getAddress() == null ? UNKNOWN : remote.getAddress();
     Bucket bucket = buckets.get(client);
     if (bucket != null) {
       return bucket;
