@@ -80,12 +80,12 @@ local function refuse(code)
 end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
-  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup')
+  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup', 'state')
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
 -- A cancelled activity (cancel_activity.lua) takes no reservation at all.
-if redis.call('HGET', activity_key, 'state') == ACTIVITY_CANCELLED then return refuse('ACTIVITY_CANCELLED') end
+if a[13] == ACTIVITY_CANCELLED then return refuse('ACTIVITY_CANCELLED') end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
 local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]
@@ -188,9 +188,14 @@ if group_id ~= '' then
   if free > 0 then redis.call('ZADD', open_key, free, group_id) else redis.call('ZREM', open_key, group_id) end
 end
 
-redis.call('HSET', order_key(prefix, order_id), 'status', ORDER_RESERVED, 'buyer', buyer, 'group', group_id,
-  'amount', amount, 'pay_by', pay_by, 'created_at', now, 'version', 1)
-if point_field then redis.call('HSET', order_key(prefix, order_id), 'point', point) end
+-- The point is recorded only when the activity has points, so an order without one has no such field.
+local order_fields = {'status', ORDER_RESERVED, 'buyer', buyer, 'group', group_id, 'amount', amount,
+  'pay_by', pay_by, 'created_at', now, 'version', 1}
+if point_field then
+  order_fields[#order_fields + 1] = 'point'
+  order_fields[#order_fields + 1] = point
+end
+redis.call('HSET', order_key(prefix, order_id), unpack(order_fields))
 redis.call('ZADD', pay_due_key, pay_by, order_id)
 
 local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1, nil, nil, nil,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flashgroup.api.web.IdempotencyKeys;
 import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
+import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.reservation.Refusal;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
@@ -42,8 +43,8 @@ class ReservationController {
 
     static Long of(PickupChoice choice) {
       Long point = choice == null ? null : choice.pickupPointId();
-      if (point != null && (point < 1 || point > Reservations.MAX_POINT_ID)) {
-        throw new InvalidField("pickupPointId", "must be a pickup point id between 1 and " + Reservations.MAX_POINT_ID);
+      if (point != null && (point < 1 || point > ActivityDraft.MAX_POINT_ID)) {
+        throw new InvalidField("pickupPointId", "must be a pickup point id between 1 and " + ActivityDraft.MAX_POINT_ID);
       }
       return point;
     }

@@ -7,10 +7,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -52,11 +51,10 @@ class ClientLimits implements WebFilter {
     if (bucket.tryConsume(1)) {
       return chain.filter(exchange);
     }
-    long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999));
-    exchange.getResponse().getHeaders().set("Retry-After", Long.toString(seconds));
-    return problems.write(exchange, Problems.detail(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS",
-        "Too many requests from this address; retry after " + seconds + " s"));
+    long seconds = Problems.retryAfterSeconds(
+        Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
+    exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    return problems.write(exchange, Problems.tooManyRequestsDetail(seconds, "Too many requests from this address"));
   }
 
   private Bucket bucketOf(ServerWebExchange exchange) {

@@ -35,11 +35,20 @@ public final class Problems {
 
   /** 429 with {@code Retry-After} in whole seconds, at least one. */
   public static <T> ResponseEntity<T> tooManyRequests(Duration retryAfter, String why) {
-    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    long seconds = retryAfterSeconds(retryAfter);
     @SuppressWarnings("unchecked")
-    T body = (T) detail(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", why + "; retry after " + seconds + " s");
+    T body = (T) tooManyRequestsDetail(seconds, why);
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
         .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+  }
+
+  /** {@code Retry-After} in whole seconds, rounded up, at least one. */
+  public static long retryAfterSeconds(Duration wait) {
+    return Math.max(1, (wait.toMillis() + 999) / 1000);
+  }
+
+  public static ProblemDetail tooManyRequestsDetail(long seconds, String why) {
+    return detail(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", why + "; retry after " + seconds + " s");
   }
 
   public static <T> ResponseEntity<T> notFound(String what, String id) {

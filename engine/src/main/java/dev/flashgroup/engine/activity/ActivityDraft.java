@@ -45,6 +45,8 @@ public record ActivityDraft(
   public static final int MAX_STOCK_TOTAL = 100_000_000;
   public static final int MAX_PER_USER_LIMIT = 10_000;
   public static final int MAX_TITLE_LENGTH = 200;
+  /** Largest pickup point id a reservation or an allocation move may name: exact as a Lua number. */
+  public static final long MAX_POINT_ID = (1L << 53) - 1;
   /** Longest group lifetime and payment window, and how far ahead an activity may be scheduled. */
   public static final Duration MAX_TIMER = Duration.ofDays(7);
   public static final Duration MAX_AHEAD = Duration.ofDays(366);

@@ -31,9 +31,6 @@ import reactor.core.publisher.Mono;
 @Service
 public class AllocationMoves {
 
-  /** Largest point id a move may name: exact as a Lua number. */
-  public static final long MAX_POINT_ID = (1L << 53) - 1;
-
   private final Activities activities;
   private final DatabaseClient db;
   private final ReactiveStringRedisTemplate redis;
@@ -79,11 +76,11 @@ public class AllocationMoves {
 
   private static List<ActivityDraft.Violation> violations(Long from, Long to, Integer units) {
     List<ActivityDraft.Violation> found = new ArrayList<>();
-    if (from == null || from < 1 || from > MAX_POINT_ID) {
-      found.add(new ActivityDraft.Violation("from", "must be a pickup point id between 1 and " + MAX_POINT_ID));
+    if (from == null || from < 1 || from > ActivityDraft.MAX_POINT_ID) {
+      found.add(new ActivityDraft.Violation("from", "must be a pickup point id between 1 and " + ActivityDraft.MAX_POINT_ID));
     }
-    if (to == null || to < 1 || to > MAX_POINT_ID) {
-      found.add(new ActivityDraft.Violation("to", "must be a pickup point id between 1 and " + MAX_POINT_ID));
+    if (to == null || to < 1 || to > ActivityDraft.MAX_POINT_ID) {
+      found.add(new ActivityDraft.Violation("to", "must be a pickup point id between 1 and " + ActivityDraft.MAX_POINT_ID));
     } else if (to.equals(from)) {
       found.add(new ActivityDraft.Violation("to", "must be another point than from"));
     }

@@ -35,7 +35,7 @@ public class Orders {
 
   /** The order as Redis holds it, or else as MySQL does (its activity retired, or not rebuilt yet). */
   public Mono<OrderView> find(String orderId) {
-    return live(orderId).switchIfEmpty(Mono.defer(() -> fromLedger(orderId)));
+    return live(orderId).switchIfEmpty(Mono.defer(() -> recorded(orderId)));
   }
 
   /** The order as Redis holds it, empty when Redis does not: what may still take money. */
@@ -62,7 +62,8 @@ public class Orders {
         .one();
   }
 
-  private Mono<OrderView> fromLedger(String orderId) {
+  /** The order as MySQL records it (for a caller that already knows Redis has it no more). */
+  public Mono<OrderView> recorded(String orderId) {
     return db.sql("SELECT id, activity_id, group_id, buyer_id, status, amount, pay_by, paid_amount, final_amount,"
             + " refunded_amount FROM orders WHERE id = :id")
         .bind("id", orderId)

@@ -41,7 +41,7 @@ public class Payments {
           return groupCanFill(order).flatMap(fills -> fills ? start(order, buyerId)
               : Mono.just(new PaymentOutcome.GroupClosing(order.groupId())));
         })
-        .switchIfEmpty(Mono.defer(() -> orders.find(orderId)
+        .switchIfEmpty(Mono.defer(() -> orders.recorded(orderId)
             .map(order -> order.buyerId().equals(buyerId)
                 ? new PaymentOutcome.NotPayable(order.status()) : new PaymentOutcome.NotYours())))
         .defaultIfEmpty(new PaymentOutcome.Unknown());

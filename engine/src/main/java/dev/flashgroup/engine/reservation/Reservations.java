@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.reservation;
 
 import dev.flashgroup.engine.activity.Activities;
+import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import io.micrometer.core.instrument.Counter;
@@ -49,9 +50,6 @@ public class Reservations {
     this.soldOut = soldOut;
   }
 
-  /** Largest pickup point id a reservation may name: exact as a Lua number, and a MySQL BIGINT. */
-  public static final long MAX_POINT_ID = (1L << 53) - 1;
-
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
     return openGroup(activity, buyer, idempotencyKey, null);
   }
@@ -94,7 +92,7 @@ public class Reservations {
 
   private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey,
       Long point) {
-    if (point != null && (point < 1 || point > MAX_POINT_ID)) {
+    if (point != null && (point < 1 || point > ActivityDraft.MAX_POINT_ID)) {
       throw new IllegalArgumentException("pickup point id out of bounds: " + point);
     }
     String pointArg = point == null ? "" : Long.toString(point);
