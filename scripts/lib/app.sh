@@ -100,3 +100,16 @@ fg_schedule_activity() {
 fg_iso() {
   date -u -d "$1" +%Y-%m-%dT%H:%M:%S.%3NZ
 }
+
+# fg_loadtest_classpath: prints the classpath of the loadtest module's tools (the verifier, the
+# drill's redelivery), building it first when a source changed. The verifier takes the key names
+# from the engine's classes (RedisKeys), so the engine is built too.
+fg_loadtest_classpath() {
+  local cp_file=loadtest/target/verifier.classpath
+  if [[ ! -f "$cp_file" || -n "$(find loadtest/src/main loadtest/pom.xml engine/src/main/java -newer "$cp_file" -type f 2>/dev/null | head -1)" ]]; then
+    echo "building the loadtest tools (verifier, redelivery)" >&2
+    "${MVN:-mvn}" -B -q -pl loadtest -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile=target/verifier.classpath >&2 || return 1
+  fi
+  printf '%s' "loadtest/target/classes:$(cat "$cp_file")"
+}
