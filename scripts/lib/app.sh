@@ -91,9 +91,13 @@ fg_mint_tokens() {
 fg_schedule_activity() {
   local merchant body
   merchant="$(java scripts/TokenMint.java MERCHANT "${FG_MERCHANT:-bench-shop}" 2>/dev/null | tail -1)"
-  body="$(curl -fsS -X POST "localhost:$SERVER_PORT/api/v1/merchant/activities" -H "Authorization: Bearer $merchant" \
-    -H 'Content-Type: application/json' -d "$1")" || { fg_error "scheduling failed: $1"; return 1; }
-  sed -E 's/.*"id":([0-9]+).*/\1/' <<<"$body"
+  body="$(curl -sS -w '\n%{http_code}' -X POST "localhost:$SERVER_PORT/api/v1/merchant/activities" \
+    -H "Authorization: Bearer $merchant" -H 'Content-Type: application/json' -d "$1")" || body=$'\n000'
+  if [[ "${body##*$'\n'}" != 201 ]]; then
+    fg_error "scheduling failed (${body##*$'\n'}): ${body%$'\n'*}"
+    return 1
+  fi
+  sed -E 's/.*"id":([0-9]+).*/\1/' <<<"${body%$'\n'*}"
 }
 
 # fg_iso OFFSET: an ISO-8601 UTC instant, e.g. fg_iso '+2 seconds'.
