@@ -283,6 +283,11 @@ class PickupAllocationTest {
     assertThat(List.of(share(activity, first), share(activity, second))).containsExactly(3L, 7L);
     reserve("late-1", "/api/v1/activities/" + activity + "/orders", Map.of("pickupPointId", first), null)
         .expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("POINT_SOLD_OUT");
+    shop.merchant("shop-1", HttpMethod.GET, "/api/v1/merchant/activities/" + activity, null).expectStatus().isOk()
+        .expectBody().jsonPath("$.pickup.points[0].pointId").isEqualTo(first)
+        .jsonPath("$.pickup.points[0].stock").isEqualTo(3).jsonPath("$.pickup.points[0].remaining").isEqualTo(0)
+        .jsonPath("$.pickup.points[1].stock").isEqualTo(7).jsonPath("$.pickup.points[1].remaining").isEqualTo(7)
+        .jsonPath("$.figures.pointsRemaining." + second).isEqualTo(7);
 
     move("shop-1", activity, Map.of("from", first, "to", elsewhere, "units", 1), null).expectStatus().isEqualTo(409)
         .expectBody().jsonPath("$.code").isEqualTo("PICKUP_POINT_NOT_SERVED");

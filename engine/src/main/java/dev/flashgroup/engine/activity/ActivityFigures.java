@@ -65,10 +65,10 @@ public class ActivityFigures {
   }
 
   public Mono<MerchantFigures> of(Activity activity) {
-    return Mono.zip(remainingStock(activity),
+    return Mono.zip(remainingStock(activity), pointsRemaining(activity),
             countByStatus("purchase_groups", activity.id()),
             countByStatus("orders", activity.id()))
-        .map(t -> new MerchantFigures(t.getT1(), t.getT2(), t.getT3()));
+        .map(t -> new MerchantFigures(t.getT1(), t.getT2(), t.getT3(), t.getT4()));
   }
 
   private Mono<Map<String, Long>> countByStatus(String table, ActivityId id) {

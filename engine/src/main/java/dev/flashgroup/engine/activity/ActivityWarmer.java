@@ -42,8 +42,9 @@ class ActivityWarmer extends RepeatingJob {
     Instant now = clock.instant();
     return activities.dueForWarming(now, now.plus(settings.warmAhead()))
         .concatMap(warmUp::warm)
-        .then(warm.visit("repairing", repair::repair).then())
-        .then(warm.visit("retiring", retirement::retire).then());
+        // An activity retires only after a repair that went through: once retired, its views come
+        // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
+        .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then());
   }
 
   @Override
