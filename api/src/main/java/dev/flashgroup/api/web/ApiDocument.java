@@ -39,7 +39,7 @@ class ApiDocument {
   private static final String PROBLEM = "Problem";
   private static final String JSON_PROBLEM = "application/problem+json";
   private static final List<String> RESERVATION_REFUSALS = List.of("NOT_STARTED", "ENDED", "SOLD_OUT", "LIMIT_REACHED",
-      "ACTIVITY_CANCELLED", "PICKUP_POINT_NOT_SERVED", "POINT_SOLD_OUT");
+      "ACTIVITY_CANCELLED", "PICKUP_POINT_NOT_SERVED", "POINT_SOLD_OUT", "PICKUP_POINT_CLOSED");
   private static final String RESERVE = "POST /api/v1/(activities/[^/]+/(groups|groups/match|orders)|groups/[^/]+/members)";
 
   /** Operations anyone may call: WeChat's callbacks, login, share images, the document itself. */
