@@ -67,8 +67,8 @@ class VerificationController {
   }
 
   /** A point's attempts, newest first: {@code before} is the {@code next} of the page before. */
-  @GetMapping("/api/v1/admin/pickup-points/{pointId}/verifications")
-  Mono<ResponseEntity<Attempts>> attempts(@PathVariable String pointId,
+  @GetMapping("/api/v1/admin/pickup-points/{id}/verifications")
+  Mono<ResponseEntity<Attempts>> attempts(@PathVariable("id") String pointId,
       @RequestParam(required = false) String before, @RequestParam(required = false) String limit) {
     Long point = pointId(pointId);
     if (point == null) {
