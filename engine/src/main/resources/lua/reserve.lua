@@ -29,8 +29,9 @@
 --          its 'pickup' is '1'; the unit is then taken from the point's 'point:<id>' field too)
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
--- GROUP_FULL, LIMIT_REACHED, SOLD_OUT, PICKUP_POINT_REQUIRED, PICKUP_POINT_NOT_SERVED, POINT_SOLD_OUT
--- (that point's allocation is gone while the activity still has units)), or TOO_MANY_REQUESTS
+-- GROUP_FULL, LIMIT_REACHED, SOLD_OUT, PICKUP_POINT_REQUIRED, PICKUP_POINT_NOT_SERVED,
+-- PICKUP_POINT_CLOSED (deactivated), POINT_SOLD_OUT (that point's allocation is gone while the
+-- activity still has units)), or TOO_MANY_REQUESTS
 -- with the milliseconds to wait in place of pay by, or IDEMPOTENCY_KEY_REUSED. A repeated idempotency key returns the first answer
 -- unchanged when that answer was final: a reservation, or a refusal that cannot change (ENDED,
 -- ACTIVITY_CANCELLED, MATCH_ONLY, GROUP_CLOSED); a refusal that may (NOT_STARTED, SOLD_OUT, ...) is
@@ -100,8 +101,11 @@ local point_field, point_left = nil, nil
 if point ~= '' then
   if a[12] ~= '1' then return refuse('PICKUP_POINT_NOT_SERVED') end
   point_field = point_stock_field(point)
-  point_left = tonumber(redis.call('HGET', activity_key, point_field))
+  local p = redis.call('HMGET', activity_key, point_field, point_closed_field(point))
+  point_left = tonumber(p[1])
   if not point_left then return refuse('PICKUP_POINT_NOT_SERVED') end
+  -- Deactivated since the activity was warmed (close_point.lua): its orders collect, none are new.
+  if p[2] then return refuse('PICKUP_POINT_CLOSED') end
 elseif a[12] == '1' then
   return refuse('PICKUP_POINT_REQUIRED')
 end

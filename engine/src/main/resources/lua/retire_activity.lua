@@ -52,14 +52,20 @@ if r[3] and r[3] ~= last_id then return not_yet('CHANGED') end
 
 local UNSETTLED_ORDER = {[ORDER_RESERVED] = true, [ORDER_PAID] = true, [ORDER_REFUNDING] = true}
 
--- Settled: a final state, and no other refund still waiting for the gateway's confirmation.
+-- Settled: a final state, and no other refund still waiting for the gateway's confirmation. A
+-- SUCCEEDED order with a pickup point is still to be handed out (collectable), so not settled;
+-- PICKED_UP is.
 local function settled(id)
   local o = redis.call('HGETALL', order_key(prefix, id))
+  local status, point = nil, nil
   for i = 1, #o, 2 do
     local field, value = o[i], o[i + 1]
+    if field == 'status' then status = value end
+    if field == 'point' then point = value end
     if field == 'status' and UNSETTLED_ORDER[value] then return false end
     if string.sub(field, 1, 7) == 'refund:' and value == RETURNED_REQUESTED then return false end
   end
+  if status == ORDER_SUCCEEDED and point and point ~= '' then return false end
   return redis.call('HGET', group_key(prefix, id), 'status') ~= GROUP_OPEN
 end
 

@@ -9,6 +9,7 @@
 -- States, exactly as they are stored in the hashes' 'status' (and the activity's 'state') field.
 local ORDER_RESERVED, ORDER_PAID, ORDER_SUCCEEDED = 'RESERVED', 'PAID', 'SUCCEEDED'
 local ORDER_EXPIRED, ORDER_REFUNDING, ORDER_REFUNDED = 'EXPIRED', 'REFUNDING', 'REFUNDED'
+local ORDER_PICKED_UP = 'PICKED_UP'
 local GROUP_OPEN, GROUP_SUCCEEDED, GROUP_FAILED = 'OPEN', 'SUCCEEDED', 'FAILED'
 local ACTIVITY_CANCELLED = 'CANCELLED'
 
@@ -17,6 +18,7 @@ local EVENT_RESERVATION_MADE, EVENT_PAYMENT_CONFIRMED = 'ReservationMade', 'Paym
 local EVENT_GROUP_SUCCEEDED, EVENT_GROUP_FAILED = 'GroupSucceeded', 'GroupFailed'
 local EVENT_RESERVATION_EXPIRED = 'ReservationExpired'
 local EVENT_REFUND_REQUESTED, EVENT_REFUND_CONFIRMED = 'RefundRequested', 'RefundConfirmed'
+local EVENT_ORDER_PICKED_UP = 'OrderPickedUp'
 
 -- Why money goes back (a refund entry's 'reason').
 local REASON_LATE_PAYMENT, REASON_DUPLICATE_PAYMENT, REASON_WRONG_AMOUNT =
@@ -58,6 +60,13 @@ local function point_stock_field(point_id)
   return 'point:' .. point_id
 end
 
+-- A deactivated pickup point is marked closed in every warm activity that delivers to it
+-- (close_point.lua): reserve refuses it (PICKUP_POINT_CLOSED), its orders still collect there.
+-- RedisKeys.ActivityKeys#pointClosedField builds the same name.
+local function point_closed_field(point_id)
+  return 'closed:' .. point_id
+end
+
 -- Refund numbers, the idempotency keys of the payment gateway's refunds: a full refund of an
 -- order, the tier difference paid back to a member of a tiered group, and money that never
 -- settled the order (a second payment, a wrong amount), returned per transaction.
@@ -89,20 +98,21 @@ local function refund_entry(refund_no, order_id, amount, reason, total)
 end
 
 -- An order as events carry it, from hash values the caller already holds (no redis.call).
--- cjson leaves out the fields that are nil (pointId for an order without a pickup point).
+-- cjson leaves out the fields that are nil (pointId for an order without a pickup point,
+-- pickedUpAt before it was handed out).
 local function order_view(order_id, group_id, buyer, status, amount, pay_by, version, paid_amount, final_amount,
-    refunded_amount, point)
+    refunded_amount, point, picked_up_at)
   return {id = order_id, activityId = activity_of(order_id), groupId = group_id, buyerId = buyer, status = status,
     amount = tonumber(amount), payBy = tonumber(pay_by), version = tonumber(version),
     paidAmount = tonumber(paid_amount), finalAmount = tonumber(final_amount),
-    refundedAmount = tonumber(refunded_amount), pointId = tonumber(point)}
+    refundedAmount = tonumber(refunded_amount), pointId = tonumber(point), pickedUpAt = tonumber(picked_up_at)}
 end
 
 -- An order as events carry it, read from its hash (one HMGET).
 local function order_snapshot(prefix, order_id)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
-    'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point')
-  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10])
+    'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point', 'picked_up_at')
+  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11])
 end
 
 -- A group as events carry it, read from its hash (one HMGET); 'virtual' and 'price' exist only

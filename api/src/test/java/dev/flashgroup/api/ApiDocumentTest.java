@@ -63,6 +63,24 @@ class ApiDocumentTest {
   }
 
   @Test
+  void verificationListsItsRefusalsAndTheCodesFormat() {
+    Operation verify = api.getPaths().get("/api/v1/pickup-points/{pointId}/verifications").getPost();
+    assertThat(verify.getSecurity()).anySatisfy(s -> assertThat(s).containsKey("bearer"));
+    assertThat(codes(verify, "409")).containsExactlyInAnyOrder("ALREADY_PICKED_UP", "WRONG_POINT", "NOT_COLLECTABLE");
+    assertThat(codes(verify, "403")).containsExactly("FORBIDDEN", "NOT_POINT_STAFF");
+    assertThat(codes(verify, "404")).contains("UNKNOWN_CODE");
+    assertThat(codes(verify, "429")).contains("TOO_MANY_ATTEMPTS");
+    Schema<?> request = api.getComponents().getSchemas().get("VerificationRequest");
+    assertThat(request.getProperties().get("code").getPattern()).isEqualTo("[0-9]{13,20}");
+    assertThat(request.getRequired()).containsExactly("code");
+    Operation pickup = api.getPaths().get("/api/v1/orders/{orderId}/pickup").getGet();
+    assertThat(codes(pickup, "409")).containsExactly("NOT_COLLECTABLE", "NO_PICKUP");
+    assertThat(codes(pickup, "404")).containsExactly("NOT_FOUND");
+    Operation reserve = api.getPaths().get("/api/v1/activities/{activityId}/orders").getPost();
+    assertThat(codes(reserve, "409")).contains("PICKUP_POINT_CLOSED");
+  }
+
+  @Test
   void wechatCallbacksAndLoginNeedNoToken() {
     Operation notify = api.getPaths().get("/api/v1/payments/wechat/notify").getPost();
     assertThat(notify.getSecurity()).isNullOrEmpty();

@@ -21,6 +21,7 @@ final class RefusalText {
       case PICKUP_POINT_REQUIRED -> "This activity delivers to pickup points: name one as pickupPointId";
       case PICKUP_POINT_NOT_SERVED -> "This activity does not deliver to that pickup point";
       case POINT_SOLD_OUT -> "That pickup point's share is sold out; another point may still have units";
+      case PICKUP_POINT_CLOSED -> "That pickup point is closed; choose another one";
     };
   }
 }

@@ -57,6 +57,8 @@ class SecurityConfig {
             // WeChat calls these without a token; the handlers check WeChat's signatures instead.
             .pathMatchers(HttpMethod.POST, "/api/v1/payments/wechat/notify", "/api/v1/payments/wechat/refund-notify",
                 "/api/v1/auth/wechat").permitAll()
+            // A point's staff scans pickup codes; the handler checks the token acts for that point.
+            .pathMatchers(HttpMethod.POST, "/api/v1/pickup-points/*/verifications").hasAnyRole("STAFF", "ADMIN")
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
             .pathMatchers("/api/v1/admin/**").hasRole("ADMIN")
             .pathMatchers("/api/v1/**").authenticated()

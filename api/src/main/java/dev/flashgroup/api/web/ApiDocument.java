@@ -2,6 +2,7 @@ package dev.flashgroup.api.web;
 
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.pickup.PickupCodes;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -39,7 +40,8 @@ class ApiDocument {
   private static final String PROBLEM = "Problem";
   private static final String JSON_PROBLEM = "application/problem+json";
   private static final List<String> RESERVATION_REFUSALS = List.of("NOT_STARTED", "ENDED", "SOLD_OUT", "LIMIT_REACHED",
-      "ACTIVITY_CANCELLED", "PICKUP_POINT_NOT_SERVED", "POINT_SOLD_OUT");
+      "ACTIVITY_CANCELLED", "PICKUP_POINT_NOT_SERVED", "POINT_SOLD_OUT", "PICKUP_POINT_CLOSED");
+  private static final String VERIFY = "POST /api/v1/pickup-points/\\{pointId}/verifications";
   private static final String RESERVE = "POST /api/v1/(activities/[^/]+/(groups|groups/match|orders)|groups/[^/]+/members)";
 
   /** Operations anyone may call: WeChat's callbacks, login, share images, the document itself. */
@@ -62,6 +64,7 @@ class ApiDocument {
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 422, "IDEMPOTENCY_KEY_REUSED"),
       new Errors("(POST|PUT) /api/v1/admin/pickup-points.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors(".* /api/v1/admin/pickup-points/\\{id}.*", 404, "NOT_FOUND"),
+      new Errors("GET /api/v1/admin/pickup-points/\\{id}/verifications", 400, "INVALID_REQUEST"),
       new Errors("GET /api/v1/pickup-points/nearby", 400, "INVALID_REQUEST"),
       new Errors("GET /api/v1/pickup-points/nearby", 404, "NOT_FOUND"),
       new Errors(RESERVE, 400, "INVALID_REQUEST", "MALFORMED_REQUEST", "PICKUP_POINT_REQUIRED"),
@@ -73,6 +76,12 @@ class ApiDocument {
           with(RESERVATION_REFUSALS, "GROUP_FULL", "GROUP_CLOSED", "ALREADY_IN_GROUP")),
       new Errors("GET /api/v1/(activities|groups|orders)/\\{[^}]+}.*", 404, "NOT_FOUND"),
       new Errors("GET /api/v1/activities/[^/]+/groups", 400, "INVALID_REQUEST"),
+      new Errors("GET /api/v1/orders/\\{orderId}/pickup.*", 409, "NOT_COLLECTABLE", "NO_PICKUP"),
+      new Errors(VERIFY, 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
+      new Errors(VERIFY, 403, "NOT_POINT_STAFF"),
+      new Errors(VERIFY, 404, "NOT_FOUND", "UNKNOWN_CODE"),
+      new Errors(VERIFY, 409, "ALREADY_PICKED_UP", "WRONG_POINT", "NOT_COLLECTABLE"),
+      new Errors(VERIFY, 429, "TOO_MANY_ATTEMPTS"),
       new Errors("POST /api/v1/orders/[^/]+/payment", 404, "NOT_FOUND"),
       new Errors("POST /api/v1/orders/[^/]+/payment", 409, "NOT_PAYABLE"),
       new Errors("POST /api/v1/orders/[^/]+/payment", 422, "NO_WECHAT_ACCOUNT"),
@@ -198,6 +207,12 @@ class ApiDocument {
     if (stock != null) {
       integer((Schema) stock.getProperties().get("units"), 1, ActivityDraft.MAX_STOCK);
       stock.required(List.of("units"));
+    }
+    Schema verification = schemas.get("VerificationRequest");
+    if (verification != null) {
+      ((Schema) verification.getProperties().get("code")).pattern(PickupCodes.FORMAT.pattern())
+          .description("the pickup code's digits, no spaces");
+      verification.required(List.of("code"));
     }
     Schema login = schemas.get("LoginRequest");
     if (login != null) {

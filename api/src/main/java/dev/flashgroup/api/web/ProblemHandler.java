@@ -1,5 +1,6 @@
 package dev.flashgroup.api.web;
 
+import dev.flashgroup.api.pickup.PointAccess;
 import dev.flashgroup.engine.activity.InvalidActivity;
 import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
 import dev.flashgroup.engine.payment.PaymentRefused;
@@ -46,6 +47,11 @@ class ProblemHandler {
     problem.setProperty("errors", e.violations().stream()
         .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
     return problem;
+  }
+
+  @ExceptionHandler(PointAccess.NotPointStaff.class)
+  ProblemDetail notPointStaff(PointAccess.NotPointStaff e) {
+    return Problems.detail(HttpStatus.FORBIDDEN, "NOT_POINT_STAFF", e.getMessage());
   }
 
   @ExceptionHandler(InvalidField.class)

@@ -35,9 +35,14 @@ public final class Problems {
 
   /** 429 with {@code Retry-After} in whole seconds, at least one. */
   public static <T> ResponseEntity<T> tooManyRequests(Duration retryAfter, String why) {
+    return tooManyRequests("TOO_MANY_REQUESTS", retryAfter, why);
+  }
+
+  /** 429 with its own code and {@code Retry-After} in whole seconds, at least one. */
+  public static <T> ResponseEntity<T> tooManyRequests(String code, Duration retryAfter, String why) {
     long seconds = retryAfterSeconds(retryAfter);
     @SuppressWarnings("unchecked")
-    T body = (T) tooManyRequestsDetail(seconds, why);
+    T body = (T) detail(HttpStatus.TOO_MANY_REQUESTS, code, why + "; retry after " + seconds + " s");
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
         .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
   }

@@ -35,6 +35,11 @@ class ActivityScripts {
   }
 
   @Bean
+  RedisScript<String> closePoint() {
+    return LuaScript.load("close_point", String.class);
+  }
+
+  @Bean
   RedisScript<List<String>> addStock() {
     return LuaScript.loadList("add_stock");
   }

@@ -23,9 +23,11 @@ class WarmUp {
   private final Activities activities;
   private final StreamSettings streams;
   private final TransactionalOperator tx;
+  private final ClosedPoints closedPoints;
 
   WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<String> warmActivity,
-      Activities activities, StreamSettings streams, ReactiveTransactionManager transactions) {
+      Activities activities, StreamSettings streams, ReactiveTransactionManager transactions,
+      ClosedPoints closedPoints) {
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
@@ -33,6 +35,7 @@ class WarmUp {
     this.activities = activities;
     this.streams = streams;
     this.tx = TransactionalOperator.create(transactions);
+    this.closedPoints = closedPoints;
   }
 
   /**
@@ -50,6 +53,8 @@ class WarmUp {
     args.add(streams.consumerGroup());
     args.addAll(terms(a));
     return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
+        // A point deactivated since the activity was scheduled: closed once the hash exists.
+        .then(closedPoints.closeInactive(a))
         .then(warm.add(a.id()))
         .then(activities.markWarmed(a.id()));
   }

@@ -13,7 +13,8 @@ public enum EventType {
   GROUP_FAILED("GroupFailed"),
   RESERVATION_EXPIRED("ReservationExpired"),
   REFUND_REQUESTED("RefundRequested"),
-  REFUND_CONFIRMED("RefundConfirmed");
+  REFUND_CONFIRMED("RefundConfirmed"),
+  ORDER_PICKED_UP("OrderPickedUp");
 
   private final String wireName;
 

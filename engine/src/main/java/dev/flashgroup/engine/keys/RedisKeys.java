@@ -48,6 +48,14 @@ public class RedisKeys {
     return namespace + ":points:geo";
   }
 
+  /**
+   * Bad pickup codes one subject (a point's staff) tried in the current window (count_bad_code.lua):
+   * one counter for every instance. The subject is bounded to [A-Za-z0-9._:-]{1,64}.
+   */
+  public String badPickupCodes(String subject) {
+    return namespace + ":pickup_attempts:" + subject;
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
@@ -87,6 +95,14 @@ public class RedisKeys {
      */
     public static String pointStockField(long pointId) {
       return POINT_STOCK_PREFIX + pointId;
+    }
+
+    /**
+     * The field of {@link #activity()} marking a deactivated pickup point closed (lib/shared.lua's
+     * {@code point_closed_field}): reserve reads it with the point's share, in the same HMGET.
+     */
+    public static String pointClosedField(long pointId) {
+      return "closed:" + pointId;
     }
 
     /** What every {@link #pointStockField} starts with. */

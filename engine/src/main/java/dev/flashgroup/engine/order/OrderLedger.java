@@ -6,6 +6,7 @@ import dev.flashgroup.engine.order.event.GroupFailed;
 import dev.flashgroup.engine.order.event.GroupSnapshot;
 import dev.flashgroup.engine.order.event.GroupSucceeded;
 import dev.flashgroup.engine.order.event.OrderEvent;
+import dev.flashgroup.engine.order.event.OrderPickedUp;
 import dev.flashgroup.engine.order.event.OrderSnapshot;
 import dev.flashgroup.engine.order.event.PaymentConfirmed;
 import dev.flashgroup.engine.order.event.RefundConfirmed;
@@ -14,7 +15,9 @@ import dev.flashgroup.engine.order.event.RefundRequested;
 import dev.flashgroup.engine.order.event.ReservationExpired;
 import dev.flashgroup.engine.order.event.ReservationMade;
 import dev.flashgroup.engine.order.event.SnapshotEvent;
+import dev.flashgroup.engine.pickup.PickupCodes;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -27,18 +30,22 @@ import reactor.core.publisher.Mono;
 /**
  * Writes events into MySQL: every write for orders, groups, payments and refunds. Every write is
  * an upsert guarded by the snapshot's version: applying an event twice, or an older one after a
- * newer one, leaves the row as the newest event made it.
+ * newer one, leaves the row as the newest event made it. A snapshot of a collectable order
+ * (SUCCEEDED at a pickup point) issues its pickup code in the same transaction; issuing is
+ * idempotent, so duplicates and reordering issue it once.
  */
 @Component
 class OrderLedger {
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
+  private final PickupCodes codes;
   private final Writes writes = new Writes();
 
-  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions) {
+  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, PickupCodes codes) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
+    this.codes = codes;
   }
 
   Mono<Void> apply(OrderEvent event) {
@@ -88,6 +95,11 @@ class OrderLedger {
     public Mono<Void> on(RefundConfirmed event) {
       return snapshots(event).then(confirmRefund(event));
     }
+
+    @Override
+    public Mono<Void> on(OrderPickedUp event) {
+      return snapshots(event);
+    }
   }
 
   private static Instant instant(OrderEvent event) {
@@ -96,18 +108,27 @@ class OrderLedger {
 
   private Mono<Void> snapshots(SnapshotEvent event) {
     Instant at = instant(event);
-    return Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at)).then()
+    return Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at).then(issueCode(o))).then()
         .then(event.group() == null ? Mono.empty() : upsertGroup(event.group(), at));
+  }
+
+  /** The order's pickup code once it is collectable at its point (a no-op when it has one). */
+  private Mono<Void> issueCode(OrderSnapshot o) {
+    if (o.status() != OrderStatus.SUCCEEDED || o.pointId() == null) {
+      return Mono.empty();
+    }
+    return codes.issue(o.id(), o.activityId().value(), o.pointId()).then();
   }
 
   private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
-            + " paid_amount, final_amount, refunded_amount, pickup_point_id, created_at, updated_at) VALUES (:id,"
-            + " :activity, :group, :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :point, :at,"
-            + " :at) ON DUPLICATE KEY UPDATE"
+            + " paid_amount, final_amount, refunded_amount, pickup_point_id, picked_up_at, created_at, updated_at)"
+            + " VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded,"
+            + " :point, :pickedUp, :at, :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
-            // The point never changes: whichever snapshot carries it first records it.
+            // The point never changes, nor the moment of the (one) pickup: the first snapshot carrying it records it.
             + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
+            + " picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at)),"
             + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
@@ -123,6 +144,8 @@ class OrderLedger {
         .bind("final", Parameter.fromOrEmpty(o.finalAmount(), Long.class))
         .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
         .bind("point", Parameter.fromOrEmpty(o.pointId(), Long.class))
+        .bind("pickedUp", Parameter.fromOrEmpty(o.pickedUpAt() == null ? null
+            : utc(Instant.ofEpochMilli(o.pickedUpAt())), LocalDateTime.class))
         .bind("at", utc(at))
         .then();
   }

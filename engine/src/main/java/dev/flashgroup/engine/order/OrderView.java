@@ -7,7 +7,16 @@ import java.time.Instant;
  * {@code amount} is the price asked at reservation; {@code paidAmount} what the buyer paid (0 until
  * paid); {@code finalAmount} what the buyer pays in the end once the order settled (null before: a
  * tiered group's price is known only at its deadline; 0 when refunded in full);
- * {@code refundedAmount} what the payment gateway confirmed it sent back.
+ * {@code refundedAmount} what the payment gateway confirmed it sent back. {@code pointId} is the
+ * pickup point it is collected at (null for an activity without points), {@code pickedUpAt} when
+ * it was handed out there (null before).
  */
 public record OrderView(String id, long activityId, String groupId, String buyerId, OrderStatus status,
-    long amount, Instant payBy, long paidAmount, Long finalAmount, long refundedAmount) {}
+    long amount, Instant payBy, long paidAmount, Long finalAmount, long refundedAmount, Long pointId,
+    Instant pickedUpAt) {
+
+  /** Whether it can be handed out now: SUCCEEDED (the group succeeded, or paid alone) at a pickup point. */
+  public boolean collectable() {
+    return pointId != null && status == OrderStatus.SUCCEEDED;
+  }
+}

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 public class Orders {
 
   private static final List<String> FIELDS = List.of("status", "buyer", "group", "amount", "pay_by", "paid_amount",
-      "final_amount", "refunded_amount");
+      "final_amount", "refunded_amount", "point", "picked_up_at");
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -51,7 +51,8 @@ public class Orders {
         .map(o -> new OrderView(orderId, activity.value(), o.get("group").isEmpty() ? null : o.get("group"),
             o.get("buyer"), OrderStatus.valueOf(o.get("status")), Long.parseLong(o.get("amount")),
             Instant.ofEpochMilli(Long.parseLong(o.get("pay_by"))), o.amountOrZero("paid_amount"),
-            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount")));
+            o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount"), o.amountOrNull("point"),
+            o.amountOrNull("picked_up_at") == null ? null : Instant.ofEpochMilli(o.amountOrNull("picked_up_at"))));
   }
 
   /** Whether MySQL records this transaction as a payment of one of its orders. */
@@ -65,7 +66,7 @@ public class Orders {
   /** The order as MySQL records it (for a caller that already knows Redis has it no more). */
   public Mono<OrderView> recorded(String orderId) {
     return db.sql("SELECT id, activity_id, group_id, buyer_id, status, amount, pay_by, paid_amount, final_amount,"
-            + " refunded_amount FROM orders WHERE id = :id")
+            + " refunded_amount, pickup_point_id, picked_up_at FROM orders WHERE id = :id")
         .bind("id", orderId)
         .map(Orders::view)
         .one();
@@ -78,7 +79,8 @@ public class Orders {
         row.get("group_id", String.class), row.get("buyer_id", String.class),
         OrderStatus.valueOf(row.get("status", String.class)), row.get("amount", Long.class),
         instant(row.get("pay_by", LocalDateTime.class)), paid == null ? 0 : paid, row.get("final_amount", Long.class),
-        refunded == null ? 0 : refunded);
+        refunded == null ? 0 : refunded, row.get("pickup_point_id", Long.class),
+        instant(row.get("picked_up_at", LocalDateTime.class)));
   }
 
   /** The order hash's {@link #FIELDS}, read by name; a field the scripts have not written yet is null. */

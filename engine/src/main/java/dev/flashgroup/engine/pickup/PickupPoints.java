@@ -35,11 +35,13 @@ public class PickupPoints {
   private final DatabaseClient db;
   private final PointIndex index;
   private final Clock clock;
+  private final List<PointDeactivation> deactivations;
 
-  PickupPoints(DatabaseClient db, PointIndex index, Clock clock) {
+  PickupPoints(DatabaseClient db, PointIndex index, Clock clock, List<PointDeactivation> deactivations) {
     this.db = db;
     this.index = index;
     this.clock = clock;
+    this.deactivations = deactivations;
   }
 
   public Mono<PickupPoint> create(PointDraft draft) {
@@ -66,13 +68,17 @@ public class PickupPoints {
         .flatMap(point -> index.put(point).thenReturn(point));
   }
 
-  /** No new reservation names the point and no search finds it; orders made for it still collect there. */
+  /**
+   * No new reservation names the point (warm activities close it too, {@link PointDeactivation}) and
+   * no search finds it; orders made for it still collect there. Repeating it repeats the closing.
+   */
   public Mono<PickupPoint> deactivate(long id) {
     return find(id)
         .flatMap(existing -> db.sql("UPDATE pickup_points SET active = FALSE, updated_at = :now WHERE id = :id")
-            .bind("now", utc(clock.instant())).bind("id", id).then())
-        .then(index.remove(id))
-        .then(find(id));
+            .bind("now", utc(clock.instant())).bind("id", id).then()
+            .then(index.remove(id))
+            .then(Flux.fromIterable(deactivations).concatMap(d -> d.deactivated(id)).then())
+            .then(find(id)));
   }
 
   public Mono<PickupPoint> find(long id) {

@@ -17,5 +17,7 @@ public enum Refusal {
   /** The named point is not one the activity delivers to. */
   PICKUP_POINT_NOT_SERVED,
   /** The named point's allocation is gone while other points still have units. */
-  POINT_SOLD_OUT
+  POINT_SOLD_OUT,
+  /** The named point was deactivated: its orders still collect there, no new one names it. */
+  PICKUP_POINT_CLOSED
 }

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.pickup.PickupPoint;
+import dev.flashgroup.engine.pickup.PickupPoints;
+import dev.flashgroup.engine.pickup.PointDraft;
 import dev.flashgroup.engine.reservation.Refusal;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,6 +44,7 @@ class WarmingTest {
   @Autowired Reservations reservations;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
+  @Autowired PickupPoints points;
 
   @Test
   void activityStartingSoonIsWarmBeforeTheAnswer() {
@@ -70,6 +76,34 @@ class WarmingTest {
     // A second instance warming the same activity must not hand the sold unit out again.
     warmUp.warm(activity).block(PATIENCE);
     assertThat(redis.opsForHash().get(keys.of(activity.id()).activity(), "stock").block(PATIENCE)).isEqualTo("4");
+  }
+
+  /** Scheduled while its point was active, warmed after the point was deactivated: warming closes it. */
+  @Test
+  void aPointDeactivatedBeforeWarmingIsClosedOnceWarm() {
+    PickupPoint open = point("九号店");
+    PickupPoint closing = point("十号站");
+    Instant startsAt = Instant.now().plusSeconds(5);
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Mushrooms", Mode.STANDARD, 2, 100L, 200L, 4, 1,
+        startsAt, startsAt.plusSeconds(3600), Duration.ofMinutes(5), Duration.ofMinutes(5), List.of(), null,
+        new Pickup(List.of(new Pickup.PointShare(open.id(), 2), new Pickup.PointShare(closing.id(), 2)), null, false)))
+        .block(PATIENCE);
+    assertThat(warm(activity)).isFalse();
+    points.deactivate(closing.id()).block(PATIENCE);
+
+    await().atMost(PATIENCE).until(() -> warm(activity));
+    await().atMost(PATIENCE).until(() -> Instant.now().isAfter(startsAt));
+    assertThat(redis.opsForHash().get(keys.of(activity.id()).activity(),
+        RedisKeys.ActivityKeys.pointClosedField(closing.id())).block(PATIENCE)).isEqualTo("1");
+    assertThat(reservations.buyAlone(activity.id(), "late", null, closing.id()).block(PATIENCE))
+        .isEqualTo(new ReservationOutcome.Refused(Refusal.PICKUP_POINT_CLOSED));
+    assertThat(reservations.buyAlone(activity.id(), "late", null, open.id()).block(PATIENCE))
+        .isInstanceOf(ReservationOutcome.Reserved.class);
+  }
+
+  private PickupPoint point(String name) {
+    return points.create(new PointDraft(name, "浈江区 1 号", "CONVENIENCE_STORE", new BigDecimal("24.8000000"),
+        new BigDecimal("113.6000000"), "+86 751 1234567", "08:00", "21:30", "Asia/Shanghai")).block(PATIENCE);
   }
 
   private Activity schedule(Instant startsAt) {

@@ -122,6 +122,8 @@ abstract class LuaScriptSupport {
   private final String namespace = "fgt" + UUID.randomUUID();
   final RedisKeys.ActivityKeys keys = new RedisKeys(new KeySettings(namespace)).of(ACTIVITY);
   final String restockChannel = new RedisKeys(new KeySettings(namespace)).restockChannel();
+  /** The keys outside any activity, in this class's namespace. */
+  final RedisKeys namespaceKeys = new RedisKeys(new KeySettings(namespace));
   final LettuceConnectionFactory connections = connect();
   final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 
@@ -135,6 +137,8 @@ abstract class LuaScriptSupport {
   private final RedisScript<List<?>> cancelActivity = listScript("cancel_activity");
   private final RedisScript<List<?>> addStock = listScript("add_stock");
   private final RedisScript<List<?>> moveAllocation = listScript("move_allocation");
+  private final RedisScript<List<?>> verifyPickup = listScript("verify_pickup");
+  private final RedisScript<String> closePoint = script("close_point", String.class);
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -310,6 +314,19 @@ abstract class LuaScriptSupport {
             List.of(Long.toString(from), Long.toString(to), Integer.toString(units), changeId, "600"))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  /** Runs verify_pickup.lua; answers {outcome, at, buyer}. */
+  Mono<List<String>> verifyPickup(String orderId, long point, String staff, long now) {
+    return redis.execute(verifyPickup, List.of(keys.events()),
+            List.of(keys.prefix(), orderId, Long.toString(point), staff, Long.toString(now)))
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
+  }
+
+  /** Runs close_point.lua on the activity. */
+  Mono<String> closePoint(long point) {
+    return redis.execute(closePoint, List.of(keys.activity()), List.of(Long.toString(point))).single();
   }
 
   /** Runs add_stock.lua; answers {outcome, stock, stock total}. */

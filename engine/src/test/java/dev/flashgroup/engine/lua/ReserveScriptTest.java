@@ -685,6 +685,24 @@ class ReserveScriptTest extends LuaScriptSupport {
     }
 
     @Test
+    void refusesAClosedPointAndTakesNothingWhileOthersStillSell() {
+      givenPoints();
+      Reply before = reserveAt(Kind.SOLO, "buyer-1", "", "3");
+      assertThat(closePoint(3).block(TIMEOUT)).isEqualTo("CLOSED");
+      Map<String, String> activity = activity();
+      int events = events().size();
+
+      for (Kind kind : List.of(Kind.OPEN, Kind.MATCH, Kind.SOLO)) {
+        assertThat(reserveAt(kind, "buyer-2", "", "3")).isEqualTo(Reply.refused("PICKUP_POINT_CLOSED"));
+      }
+
+      assertThat(activity()).isEqualTo(activity);
+      assertThat(events()).hasSize(events);
+      assertThat(order(before.orderId())).containsEntry("point", "3");
+      assertThat(reserveAt(Kind.SOLO, "buyer-2", "", "5").outcome()).isEqualTo("OK");
+    }
+
+    @Test
     void anIdempotencyKeyUsedForAnotherPointIsRefused() {
       givenPoints();
       Reply first = reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "3").block(TIMEOUT);

@@ -110,6 +110,21 @@ class RetireActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void waitsWhileASucceededOrderIsStillToBeHandedOutAtItsPoint() {
+    assertThat(warm(ActivitySpec.standard(), new long[] {3, 10}).block(TIMEOUT)).isEqualTo("WARMED");
+    LuaScriptSupport.Reply order = reserve(Kind.SOLO, "alice", NOW, "", null, "3").block(TIMEOUT);
+    paid(order);
+    relayEverything();
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("UNSETTLED");
+    assertThat(keysWithoutTtl()).contains(keys.order(order.orderId()));
+
+    assertThat(verifyPickup(order.orderId(), 3, "clerk-3", ENDS_AT).block(TIMEOUT).get(0)).isEqualTo("PICKED_UP");
+    relayEverything();
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("CHECKED");
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("RETIRED");
+  }
+
+  @Test
   void retiresASettledActivityGivingEveryKeyTheTtl() {
     givenSettledActivity();
     assertThat(retire(ENDS_AT, BATCH)).isEqualTo("CHECKED");

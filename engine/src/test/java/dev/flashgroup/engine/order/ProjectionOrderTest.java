@@ -11,6 +11,13 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.activity.Pickup;
+import dev.flashgroup.engine.fulfilment.Verification;
+import dev.flashgroup.engine.fulfilment.Verifications;
+import dev.flashgroup.engine.pickup.PickupCodes;
+import dev.flashgroup.engine.pickup.PickupPoint;
+import dev.flashgroup.engine.pickup.PickupPoints;
+import dev.flashgroup.engine.pickup.PointDraft;
 import dev.flashgroup.engine.activity.Tier;
 import dev.flashgroup.engine.group.GroupView;
 import dev.flashgroup.engine.group.Groups;
@@ -21,6 +28,7 @@ import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +76,9 @@ class ProjectionOrderTest {
   @Autowired RedisKeys keys;
   @Autowired MessagingSettings messaging;
   @Autowired DatabaseClient db;
+  @Autowired PickupPoints points;
+  @Autowired PickupCodes codes;
+  @Autowired Verifications verifications;
 
   @Test
   void duplicatedAndReorderedEventsLeaveMysqlWhereRedisIs() throws Exception {
@@ -163,6 +174,47 @@ class ProjectionOrderTest {
         + " WHERE refund_no LIKE 'RD" + activity.id().value() + "-%' AND status = 'CONFIRMED'") == 3);
     assertThat(db.sql("SELECT amount FROM refunds WHERE refund_no LIKE 'RD" + activity.id().value() + "-%'")
         .map(r -> r.get("amount", Long.class)).all().collectList().block(PATIENCE)).containsOnly(500L);
+  }
+
+  /**
+   * Pickups replayed backwards and shuffled: every collectable order gets exactly one code (the
+   * first issued stays), and the handed-out order stays PICKED_UP with its pickup time.
+   */
+  @Test
+  void duplicatedAndReorderedPickupsIssueOneCodePerOrderAndKeepThePickup() throws Exception {
+    PickupPoint point = points.create(new PointDraft("一号店", "浈江区 1 号", "CONVENIENCE_STORE",
+        new BigDecimal("24.8000000"), new BigDecimal("113.6000000"), "+86 751 1234567", "08:00", "21:30",
+        "Asia/Shanghai")).block(PATIENCE);
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
+            3990L, 10, 2, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1), List.of(), null,
+            new Pickup(List.of(new Pickup.PointShare(point.id(), 10)), null, false)))
+        .block(PATIENCE);
+    Reserved alice = reserved(reservations.buyAlone(activity.id(), "alice", null, point.id()).block(PATIENCE));
+    Reserved bob = reserved(reservations.buyAlone(activity.id(), "bob", null, point.id()).block(PATIENCE));
+    notifications.paid(alice.orderId(), "TX-alice", 3990).block(PATIENCE);
+    notifications.paid(bob.orderId(), "TX-bob", 3990).block(PATIENCE);
+    // The code verification looks up; the projector would have issued it from the paid snapshot.
+    String code = codes.issue(alice.orderId(), activity.id().value(), point.id()).block(PATIENCE).code();
+    assertThat(verifications.verify(point.id(), "clerk-1", code).block(PATIENCE))
+        .isInstanceOf(Verification.PickedUp.class);
+
+    List<MapRecord<String, Object, Object>> events = events(activity);
+    assertThat(events).extracting(e -> e.getValue().get("type")).contains("OrderPickedUp");
+    List<MapRecord<String, Object, Object>> replay = new ArrayList<>(events);
+    Collections.reverse(replay);
+    List<MapRecord<String, Object, Object>> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(13));
+    replay.addAll(shuffled);
+    publishToWorkerQueue(replay);
+
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && "PICKED_UP".equals(mysqlOrders().get(alice.orderId()))
+        && "SUCCEEDED".equals(mysqlOrders().get(bob.orderId()))
+        && count("SELECT COUNT(*) AS n FROM pickup_codes WHERE activity_id = " + activity.id().value()) == 2);
+    assertThat(codes.find(alice.orderId()).block(PATIENCE).code()).isEqualTo(code);
+    assertThat(codes.find(bob.orderId()).block(PATIENCE).code()).matches("[0-9]{16}").isNotEqualTo(code);
+    assertThat(count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice.orderId()
+        + "' AND picked_up_at IS NOT NULL")).isEqualTo(1);
   }
 
   /** Tiers 2 → 3000, 3 → 2500. */

@@ -18,6 +18,7 @@ import java.util.Set;
  *       order row;</li>
  *   <li>MONEY: a payment without its order, a paid order without its payment, a refund missing or
  *       repeated;</li>
+ *   <li>PICKUP (invariant 7): an order handed out (PICKED_UP) without a pickup point to collect it at;</li>
  *   <li>STOCK_MISMATCH / POINT_STOCK_MISMATCH / SEQ_MISMATCH / STATE_MISMATCH: Redis' counters or states differ from what
  *       MySQL derives. Invariant 6 (Redis can be rebuilt from MySQL) holds when these do: every
  *       counter Redis keeps is then derivable from MySQL's rows.</li>
@@ -43,6 +44,7 @@ final class Invariants {
     i.noOverfullGroup(mysql, redis);
     i.nothingLost(mysql, redis);
     i.moneyConsistent(mysql);
+    i.handedOutAtAPoint(mysql);
     i.redisAgrees(mysql, redis);
     return i.found;
   }
@@ -127,6 +129,12 @@ final class Invariants {
       violation("SEQ_MISMATCH", "Redis handed out " + redis.seq() + " order and group numbers but holds "
           + redis.orders().size() + " orders and " + redis.groups().size() + " groups");
     }
+  }
+
+  /** Invariant 7, as far as rows tell: only an order collected at a point can have been handed out. */
+  private void handedOutAtAPoint(Ledger mysql) {
+    mysql.orders().values().stream().filter(o -> "PICKED_UP".equals(o.status()) && o.pointId() == null)
+        .forEach(o -> violation("PICKUP", "order " + o.id() + " is PICKED_UP but has no pickup point"));
   }
 
   private void moneyConsistent(Ledger mysql) {

@@ -84,6 +84,23 @@ class VerifierTest {
   }
 
   @Test
+  void passesAnOrderHandedOutAtItsPoint() throws Exception {
+    deployment.allocate();
+    deployment.sql("UPDATE orders SET status = 'PICKED_UP', picked_up_at = NOW(3) WHERE id = '1-1'");
+    deployment.redis.hset(deployment.keys.order("1-1"), "status", "PICKED_UP");
+
+    assertEquals(0, verify(), output());
+  }
+
+  @Test
+  void namesAnOrderHandedOutWithoutAPoint() throws Exception {
+    deployment.sql("UPDATE orders SET status = 'PICKED_UP' WHERE id = '1-1'");
+    deployment.redis.hset(deployment.keys.order("1-1"), "status", "PICKED_UP");
+
+    assertViolation("PICKUP", "order 1-1 is PICKED_UP but has no pickup point");
+  }
+
+  @Test
   void namesARedisPointCounterOffByOne() throws Exception {
     deployment.allocate();
     deployment.redis.hincrBy(deployment.keys.activity(), "point:5", 1);

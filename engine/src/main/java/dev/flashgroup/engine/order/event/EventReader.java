@@ -79,6 +79,7 @@ public final class EventReader {
       case RESERVATION_EXPIRED -> ReservationExpired.class;
       case REFUND_REQUESTED -> RefundRequested.class;
       case REFUND_CONFIRMED -> RefundConfirmed.class;
+      case ORDER_PICKED_UP -> OrderPickedUp.class;
     };
   }
 

@@ -31,5 +31,7 @@ public sealed interface OrderEvent permits SnapshotEvent, RefundRequested {
     R on(RefundRequested event);
 
     R on(RefundConfirmed event);
+
+    R on(OrderPickedUp event);
   }
 }

@@ -27,7 +27,7 @@ class EventReaderTest {
     ReservationMade made = (ReservationMade) event;
     assertThat(made.at()).isEqualTo(1_800_000_060_000L);
     assertThat(made.orders()).containsExactly(new OrderSnapshot("42-2", new ActivityId(42), "42-1", "alice",
-        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null));
+        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null, null));
     assertThat(made.group()).isEqualTo(new GroupSnapshot("42-1", new ActivityId(42), GroupStatus.OPEN, 3, 1, 0,
         1_800_001_860_000L, 1, "alice", null, null));
   }
@@ -82,6 +82,30 @@ class EventReaderTest {
     assertThat(requested.refunds()).containsExactly(new RefundEntry("RD42-2", "42-2", 500, "TIER_PRICE", 3000));
     assertThat(confirmed.refundNo()).isEqualTo("RF42-2");
     assertThat(confirmed.orders().get(0).status()).isEqualTo(OrderStatus.REFUNDED);
+  }
+
+  @Test
+  void readsAPickupAsVerifyPickupLuaWritesIt() {
+    String pickedUp = ORDER.replace("\"42-1\"", "\"\"").replace("RESERVED", "PICKED_UP")
+        .replace("\"version\":1}", "\"version\":4,\"pointId\":3,\"pickedUpAt\":1800000900000}");
+    OrderPickedUp event = (OrderPickedUp) EventReader.read("OrderPickedUp",
+        "{\"at\":1800000900000,\"orders\":[" + pickedUp + "],\"group\":null,\"pointId\":3,\"staff\":\"clerk-3\"}");
+
+    assertThat(event.pointId()).isEqualTo(3);
+    assertThat(event.staff()).isEqualTo("clerk-3");
+    assertThat(event.group()).isNull();
+    assertThat(event.orders().get(0).status()).isEqualTo(OrderStatus.PICKED_UP);
+    assertThat(event.orders().get(0).pickedUpAt()).isEqualTo(1_800_000_900_000L);
+    assertThat(event.accept(new Names())).isEqualTo("picked up");
+  }
+
+  @Test
+  void rejectsAPickupWithoutItsPointOrStaff() {
+    String pickedUp = ORDER.replace("RESERVED", "PICKED_UP");
+    assertUnreadable("OrderPickedUp", "{\"at\":1,\"orders\":[" + pickedUp + "],\"group\":null,\"staff\":\"clerk-3\"}");
+    assertUnreadable("OrderPickedUp", "{\"at\":1,\"orders\":[" + pickedUp + "],\"group\":null,\"pointId\":3}");
+    assertUnreadable("OrderPickedUp", "{\"at\":1,\"orders\":[" + pickedUp + "],\"group\":null,\"pointId\":\"3\","
+        + "\"staff\":\"clerk-3\"}");
   }
 
   @Test
@@ -199,6 +223,11 @@ class EventReaderTest {
     @Override
     public String on(RefundConfirmed event) {
       return "confirmed";
+    }
+
+    @Override
+    public String on(OrderPickedUp event) {
+      return "picked up";
     }
   }
 }

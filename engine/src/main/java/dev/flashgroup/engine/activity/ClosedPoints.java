@@ -1,0 +1,71 @@
+package dev.flashgroup.engine.activity;
+
+import static dev.flashgroup.engine.kernel.SqlTime.utc;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.pickup.PickupPoint;
+import dev.flashgroup.engine.pickup.PickupPoints;
+import dev.flashgroup.engine.pickup.PointDeactivation;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A deactivated pickup point is closed (close_point.lua) in every warm activity that delivers to
+ * it, so reserve.lua refuses it in the HMGET it already makes (PICKUP_POINT_CLOSED); its orders
+ * still collect there. Both sides act after their own write, so no order of the two loses it:
+ * deactivation closes after MySQL recorded it, and warming closes every point MySQL says is
+ * inactive after the hash exists. Activities that already ended take no reservation and are skipped.
+ */
+@Component
+class ClosedPoints implements PointDeactivation {
+
+  private final DatabaseClient db;
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<String> closePoint;
+  private final ObjectProvider<PickupPoints> points;
+  private final Clock clock;
+
+  ClosedPoints(DatabaseClient db, ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<String> closePoint,
+      ObjectProvider<PickupPoints> points, Clock clock) {
+    this.db = db;
+    this.redis = redis;
+    this.keys = keys;
+    this.closePoint = closePoint;
+    this.points = points;
+    this.clock = clock;
+  }
+
+  @Override
+  public Mono<Void> deactivated(long pointId) {
+    return db.sql("SELECT ap.activity_id FROM activity_points ap JOIN activities a ON a.id = ap.activity_id"
+            + " WHERE ap.point_id = :point AND a.ends_at > :now")
+        .bind("point", pointId).bind("now", utc(clock.instant()))
+        .map(row -> row.get("activity_id", Long.class)).all()
+        .concatMap(activity -> close(new ActivityId(activity), pointId))
+        .then();
+  }
+
+  /** After warming: closes the activity's points that MySQL records as deactivated. */
+  Mono<Void> closeInactive(Activity activity) {
+    if (activity.pickup() == null) {
+      return Mono.empty();
+    }
+    List<Long> ids = activity.pickup().points().stream().map(Pickup.PointShare::pointId).toList();
+    return points.getObject().findAll(ids).filter(p -> !p.active()).map(PickupPoint::id)
+        .concatMap(pointId -> close(activity.id(), pointId))
+        .then();
+  }
+
+  private Flux<String> close(ActivityId activity, long pointId) {
+    return redis.execute(closePoint, List.of(keys.of(activity).activity()), List.of(Long.toString(pointId)));
+  }
+}

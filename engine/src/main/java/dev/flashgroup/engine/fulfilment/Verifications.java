@@ -1,0 +1,141 @@
+package dev.flashgroup.engine.fulfilment;
+
+import static dev.flashgroup.engine.kernel.SqlTime.instant;
+import static dev.flashgroup.engine.kernel.SqlTime.utc;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.OrderStatus;
+import dev.flashgroup.engine.order.Orders;
+import dev.flashgroup.engine.pickup.PickupCodes;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Verification (核销) of pickup codes at a point by its staff: the code is looked up in MySQL (the
+ * record of codes), the order handed out by verify_pickup.lua (a compare-and-set on the order hash,
+ * so of simultaneous scans exactly one succeeds), and every attempt, good or bad, recorded in
+ * {@code pickup_verifications}. Bad codes count towards the subject's limit ({@link BadCodes}).
+ * Who may act for the point is the caller's to decide first.
+ */
+@Service
+public class Verifications {
+
+  /** Most attempts one listing answers. */
+  public static final int MAX_LIST = 200;
+
+  /** One recorded attempt. {@code codeTail}: the code's last four digits, null when it was no code. */
+  public record Attempt(long id, long pointId, String subject, String codeTail, String orderId, String outcome,
+      Instant at) {}
+
+  private final PickupCodes codes;
+  private final PickupTickets tickets;
+  private final Orders orders;
+  private final BadCodes badCodes;
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<List<String>> verifyPickup;
+  private final DatabaseClient db;
+  private final Clock clock;
+
+  Verifications(PickupCodes codes, PickupTickets tickets, Orders orders, BadCodes badCodes,
+      ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> verifyPickup, DatabaseClient db,
+      Clock clock) {
+    this.codes = codes;
+    this.tickets = tickets;
+    this.orders = orders;
+    this.badCodes = badCodes;
+    this.redis = redis;
+    this.keys = keys;
+    this.verifyPickup = verifyPickup;
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Scans {@code code} at {@code pointId} for {@code subject} (a bound staff member, or an admin). */
+  public Mono<Verification> verify(long pointId, String subject, String code) {
+    if (code == null || !PickupCodes.FORMAT.matcher(code).matches()) {
+      return record(pointId, subject, null, null, new Verification.Malformed());
+    }
+    String tail = code.substring(code.length() - 4);
+    return badCodes.wait(subject)
+        .map(wait -> (Verification) new Verification.TooManyAttempts(wait))
+        .flatMap(refused -> record(pointId, subject, tail, null, refused))
+        .switchIfEmpty(Mono.defer(() -> codes.holders(code).collectList().flatMap(holders -> {
+          var here = holders.stream().filter(h -> h.pointId() == pointId).findFirst();
+          if (here.isPresent()) {
+            return handOut(pointId, subject, here.get().orderId())
+                .flatMap(outcome -> record(pointId, subject, tail, here.get().orderId(), outcome));
+          }
+          Verification bad = holders.isEmpty() ? new Verification.UnknownCode() : new Verification.WrongPoint();
+          return badCodes.count(subject).then(record(pointId, subject, tail, null, bad));
+        })));
+  }
+
+  /** Records a refused attempt by a subject that does not act for the point. */
+  public Mono<Void> refusedStaff(long pointId, String subject, String code) {
+    String tail = code != null && PickupCodes.FORMAT.matcher(code).matches() ? code.substring(code.length() - 4) : null;
+    return insert(pointId, subject, tail, null, "NOT_POINT_STAFF");
+  }
+
+  /** The point's attempts, newest first, older than {@code beforeId} when given; at most {@code limit}. */
+  public Flux<Verifications.Attempt> of(long pointId, Long beforeId, int limit) {
+    return db.sql("SELECT id, point_id, subject, code_tail, order_id, outcome, at FROM pickup_verifications"
+            + " WHERE point_id = :point AND id < :before ORDER BY id DESC LIMIT :limit")
+        .bind("point", pointId)
+        .bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+        .bind("limit", Math.max(1, Math.min(limit, MAX_LIST)))
+        .map(row -> new Attempt(row.get("id", Long.class), row.get("point_id", Long.class),
+            row.get("subject", String.class), row.get("code_tail", String.class), row.get("order_id", String.class),
+            row.get("outcome", String.class), instant(row.get("at", LocalDateTime.class))))
+        .all();
+  }
+
+  private Mono<Verification> handOut(long pointId, String subject, String orderId) {
+    ActivityId activity = ActivityId.owning(orderId).orElseThrow();
+    var k = keys.of(activity);
+    Instant now = clock.instant();
+    return redis.execute(verifyPickup, List.of(k.events()),
+            List.of(k.prefix(), orderId, Long.toString(pointId), subject, Long.toString(now.toEpochMilli())))
+        .single()
+        .flatMap(reply -> switch (reply.get(0)) {
+          case "PICKED_UP" -> tickets.title(activity.value()).map(title -> (Verification) new Verification.PickedUp(
+              orderId, reply.get(2), title, 1, Instant.ofEpochMilli(Long.parseLong(reply.get(1)))));
+          case "ALREADY_PICKED_UP" -> Mono.just(new Verification.AlreadyPickedUp(orderId,
+              Instant.ofEpochMilli(Long.parseLong(reply.get(1)))));
+          case "WRONG_POINT" -> Mono.just(new Verification.WrongPoint());
+          case "NOT_COLLECTABLE" -> Mono.just(new Verification.NotCollectable(orderId, OrderStatus.valueOf(reply.get(1))));
+          // Redis holds the order no more (retired) or not yet again (a rebuild pending): MySQL tells a
+          // pickup that happened; anything else cannot be handed out safely now.
+          default -> orders.recorded(orderId).map(o -> o.status() == OrderStatus.PICKED_UP && o.pickedUpAt() != null
+                  ? (Verification) new Verification.AlreadyPickedUp(orderId, o.pickedUpAt())
+                  : new Verification.NotCollectable(orderId, o.status()))
+              .defaultIfEmpty(new Verification.UnknownCode());
+        });
+  }
+
+  private Mono<Verification> record(long pointId, String subject, String tail, String orderId, Verification outcome) {
+    return insert(pointId, subject, tail, orderId, outcome.outcome()).thenReturn(outcome);
+  }
+
+  private Mono<Void> insert(long pointId, String subject, String tail, String orderId, String outcome) {
+    return db.sql("INSERT INTO pickup_verifications (point_id, subject, code_tail, order_id, outcome, at)"
+            + " VALUES (:point, :subject, :tail, :order, :outcome, :at)")
+        .bind("point", pointId)
+        .bind("subject", subject)
+        .bind("tail", Parameter.fromOrEmpty(tail, String.class))
+        .bind("order", Parameter.fromOrEmpty(orderId, String.class))
+        .bind("outcome", outcome)
+        .bind("at", utc(clock.instant()))
+        .then();
+  }
+}
