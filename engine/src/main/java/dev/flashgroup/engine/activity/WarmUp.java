@@ -23,9 +23,11 @@ class WarmUp {
   private final Activities activities;
   private final StreamSettings streams;
   private final TransactionalOperator tx;
+  private final PickupWindows windows;
 
   WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<String> warmActivity,
-      Activities activities, StreamSettings streams, ReactiveTransactionManager transactions) {
+      Activities activities, StreamSettings streams, ReactiveTransactionManager transactions, PickupWindows windows) {
+    this.windows = windows;
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
@@ -46,17 +48,19 @@ class WarmUp {
 
   private Mono<Void> load(Activity a) {
     var k = keys.of(a.id());
-    List<String> args = new ArrayList<>();
-    args.add(streams.consumerGroup());
-    args.addAll(terms(a));
-    return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
+    return windows.terms(a).flatMap(terms -> {
+          List<String> args = new ArrayList<>();
+          args.add(streams.consumerGroup());
+          args.addAll(terms);
+          return redis.execute(warmActivity, List.of(k.activity(), k.events()), args).then();
+        })
         .then(warm.add(a.id()))
         .then(activities.markWarmed(a.id()));
   }
 
   /**
-   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included; an
-   * edit before the start writes them again.
+   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included (its
+   * windows: {@link PickupWindows}); an edit before the start writes them again.
    */
   static List<String> terms(Activity a) {
     List<String> terms = new ArrayList<>(List.of(

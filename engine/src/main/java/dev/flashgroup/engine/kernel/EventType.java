@@ -13,7 +13,10 @@ public enum EventType {
   GROUP_FAILED("GroupFailed"),
   RESERVATION_EXPIRED("ReservationExpired"),
   REFUND_REQUESTED("RefundRequested"),
-  REFUND_CONFIRMED("RefundConfirmed");
+  REFUND_CONFIRMED("RefundConfirmed"),
+  PICKUP_ROLLED_OVER("PickupRolledOver"),
+  PICKUP_OVERDUE("PickupOverdue"),
+  PICKUP_REMINDER_DUE("PickupReminderDue");
 
   private final String wireName;
 

@@ -8,6 +8,9 @@ import dev.flashgroup.engine.order.event.GroupSucceeded;
 import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.order.event.OrderSnapshot;
 import dev.flashgroup.engine.order.event.PaymentConfirmed;
+import dev.flashgroup.engine.order.event.PickupOverdue;
+import dev.flashgroup.engine.order.event.PickupReminderDue;
+import dev.flashgroup.engine.order.event.PickupRolledOver;
 import dev.flashgroup.engine.order.event.RefundConfirmed;
 import dev.flashgroup.engine.order.event.RefundEntry;
 import dev.flashgroup.engine.order.event.RefundRequested;
@@ -88,6 +91,22 @@ class OrderLedger {
     public Mono<Void> on(RefundConfirmed event) {
       return snapshots(event).then(confirmRefund(event));
     }
+
+    @Override
+    public Mono<Void> on(PickupRolledOver event) {
+      return snapshots(event);
+    }
+
+    @Override
+    public Mono<Void> on(PickupOverdue event) {
+      return snapshots(event);
+    }
+
+    /** A reminder changes no order; the reminder worker records what it sent. */
+    @Override
+    public Mono<Void> on(PickupReminderDue event) {
+      return Mono.empty();
+    }
   }
 
   private static Instant instant(OrderEvent event) {
@@ -102,13 +121,14 @@ class OrderLedger {
 
   private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
-            + " paid_amount, final_amount, refunded_amount, pickup_point_id, created_at, updated_at) VALUES (:id,"
-            + " :activity, :group, :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded, :point, :at,"
-            + " :at) ON DUPLICATE KEY UPDATE"
+            + " paid_amount, final_amount, refunded_amount, pickup_point_id, pickup_from, pickup_to, rollovers,"
+            + " created_at, updated_at) VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy, :version,"
+            + " :paid, :final, :refunded, :point, :pickupFrom, :pickupTo, :rollovers, :at, :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
             // The point never changes: whichever snapshot carries it first records it.
             + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
             + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
+            + newerOrKept("pickup_from") + newerOrKept("pickup_to") + newerOrKept("rollovers")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
         .bind("id", o.id())
@@ -123,6 +143,11 @@ class OrderLedger {
         .bind("final", Parameter.fromOrEmpty(o.finalAmount(), Long.class))
         .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
         .bind("point", Parameter.fromOrEmpty(o.pointId(), Long.class))
+        .bind("pickupFrom", Parameter.fromOrEmpty(o.pickupFrom() == null ? null
+            : utc(Instant.ofEpochMilli(o.pickupFrom())), java.time.LocalDateTime.class))
+        .bind("pickupTo", Parameter.fromOrEmpty(o.pickupTo() == null ? null
+            : utc(Instant.ofEpochMilli(o.pickupTo())), java.time.LocalDateTime.class))
+        .bind("rollovers", Parameter.fromOrEmpty(o.rollovers(), Integer.class))
         .bind("at", utc(at))
         .then();
   }

@@ -79,6 +79,9 @@ public final class EventReader {
       case RESERVATION_EXPIRED -> ReservationExpired.class;
       case REFUND_REQUESTED -> RefundRequested.class;
       case REFUND_CONFIRMED -> RefundConfirmed.class;
+      case PICKUP_ROLLED_OVER -> PickupRolledOver.class;
+      case PICKUP_OVERDUE -> PickupOverdue.class;
+      case PICKUP_REMINDER_DUE -> PickupReminderDue.class;
     };
   }
 

@@ -7,7 +7,8 @@ import java.util.List;
  * reached. {@code group} is null for a solo order's events (and for refund confirmations).
  */
 public sealed interface SnapshotEvent extends OrderEvent
-    permits ReservationMade, PaymentConfirmed, GroupSucceeded, GroupFailed, ReservationExpired, RefundConfirmed {
+    permits ReservationMade, PaymentConfirmed, GroupSucceeded, GroupFailed, ReservationExpired, RefundConfirmed,
+    PickupRolledOver, PickupOverdue {
 
   List<OrderSnapshot> orders();
 
