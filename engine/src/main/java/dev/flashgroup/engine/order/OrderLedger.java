@@ -18,6 +18,7 @@ import dev.flashgroup.engine.order.event.ReservationExpired;
 import dev.flashgroup.engine.order.event.ReservationMade;
 import dev.flashgroup.engine.order.event.SnapshotEvent;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -144,9 +145,9 @@ class OrderLedger {
         .bind("refunded", Parameter.fromOrEmpty(o.refundedAmount(), Long.class))
         .bind("point", Parameter.fromOrEmpty(o.pointId(), Long.class))
         .bind("pickupFrom", Parameter.fromOrEmpty(o.pickupFrom() == null ? null
-            : utc(Instant.ofEpochMilli(o.pickupFrom())), java.time.LocalDateTime.class))
+            : utc(Instant.ofEpochMilli(o.pickupFrom())), LocalDateTime.class))
         .bind("pickupTo", Parameter.fromOrEmpty(o.pickupTo() == null ? null
-            : utc(Instant.ofEpochMilli(o.pickupTo())), java.time.LocalDateTime.class))
+            : utc(Instant.ofEpochMilli(o.pickupTo())), LocalDateTime.class))
         .bind("rollovers", Parameter.fromOrEmpty(o.rollovers(), Integer.class))
         .bind("at", utc(at))
         .then();

@@ -7,6 +7,7 @@ import io.r2dbc.spi.Readable;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -45,7 +46,7 @@ public class PickupLists {
         .bind("point", pointId)
         .bind("from", from)
         .bind("to", to)
-        .bindValues(merchantId == null ? java.util.Map.of() : java.util.Map.of("merchant", merchantId))
+        .bindValues(merchantId == null ? Map.of() : Map.of("merchant", merchantId))
         .map(PickupLists::order)
         .all();
   }
@@ -65,7 +66,7 @@ public class PickupLists {
             + (activityId == null ? "" : " AND o.activity_id = :activity") + " ORDER BY o.pickup_to, o.id LIMIT "
             + MAX_ROWS)
         .bind("merchant", merchantId)
-        .bindValues(activityId == null ? java.util.Map.of() : java.util.Map.of("activity", activityId))
+        .bindValues(activityId == null ? Map.of() : Map.of("activity", activityId))
         .map(PickupLists::order)
         .all();
   }
