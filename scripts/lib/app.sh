@@ -75,7 +75,7 @@ fg_app_remove() {
   redis-cli --scan --pattern "${run_id}:*" 2>/dev/null | xargs -r redis-cli del >/dev/null 2>&1 || true
   if command -v rabbitmqctl >/dev/null 2>&1; then
     local q
-    for q in orders refunds dead-letters; do rabbitmqctl -q delete_queue "$run_id.$q" >/dev/null 2>&1 || true; done
+    for q in orders refunds reminders dead-letters; do rabbitmqctl -q delete_queue "$run_id.$q" >/dev/null 2>&1 || true; done
     for q in events dead; do
       rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$run_id.$q\">>), false, <<\"flashgroup\">>)." >/dev/null 2>&1 || true
     done

@@ -10,12 +10,14 @@
 -- KEYS[1] activity hash   KEYS[2] payment deadlines (zset)   KEYS[3] group deadlines (zset)
 -- KEYS[4] open groups with free slots (zset)                 KEYS[5] event stream
 -- KEYS[6] retirement hash (retire_activity.lua's place)
+-- KEYS[7] pickup windows' ends (zset)   KEYS[8] pickup reminders (zset): an order with a pickup point
+--         that becomes SUCCEEDED gets its window, its roll-over timer and its reminders (open_pickup)
 -- ARGV[1] key prefix (order and group keys derive from it)   ARGV[2] order id   ARGV[3] transaction id
 -- ARGV[4] amount paid (fen)   ARGV[5] now (epoch ms)
 -- Returns {outcome, order status}; outcome is one of PAID, GROUP_SUCCEEDED, LATE_REFUND,
 -- DUPLICATE, NOT_FOUND (also for every order of a retired activity), AMOUNT_MISMATCH, OTHER_TRANSACTION.
 local activity_key, pay_due_key, group_due_key, open_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local retirement_key = KEYS[6]
+local retirement_key, pickup_due_key, reminders_key = KEYS[6], KEYS[7], KEYS[8]
 local prefix, order_id, tx, paid_amount, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 
 -- A retired activity's stream is no longer relayed, so nothing may be appended to it: its keys
@@ -23,9 +25,10 @@ local prefix, order_id, tx, paid_amount, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4
 if redis.call('HGET', retirement_key, 'phase') == 'RETIRED' then return {'NOT_FOUND', ''} end
 
 local order_hash = order_key(prefix, order_id)
-local o = redis.call('HMGET', order_hash, 'status', 'buyer', 'group', 'amount', 'pay_by', 'tx')
+local o = redis.call('HMGET', order_hash, 'status', 'buyer', 'group', 'amount', 'pay_by', 'tx', 'point')
 if not o[1] then return {'NOT_FOUND', ''} end
 local status, buyer, group_id, amount, pay_by, known_tx = o[1], o[2], o[3], o[4], tonumber(o[5]), o[6]
+local point = o[7]
 
 -- Money that cannot settle the order (a second payment, a wrong amount) is sent back, once per
 -- transaction: the refund number derives from the transaction, not from the order.
@@ -63,6 +66,7 @@ redis.call('ZREM', pay_due_key, order_id)
 
 if group_id == '' then
   transition(prefix, order_id, ORDER_SUCCEEDED, 'final_amount', amount)
+  open_pickup(prefix, activity_key, pickup_due_key, reminders_key, order_id, point)
   append(events_key, EVENT_PAYMENT_CONFIRMED,
     {at = now, tx = tx, paidOrder = order_id, orders = {order_snapshot(prefix, order_id)}, group = cjson.null})
   return {'PAID', ORDER_SUCCEEDED}
@@ -98,9 +102,10 @@ if paid >= size and not activity_cancelled then
   local members = redis.call('HVALS', group_members_key(prefix, group_id))
   for _, member_order in ipairs(members) do
     local member_hash = order_key(prefix, member_order)
-    local m = redis.call('HMGET', member_hash, 'status', 'amount')
+    local m = redis.call('HMGET', member_hash, 'status', 'amount', 'point')
     if m[1] == ORDER_PAID then
       transition(prefix, member_order, ORDER_SUCCEEDED, 'final_amount', price)
+      open_pickup(prefix, activity_key, pickup_due_key, reminders_key, member_order, m[3])
       local difference = tonumber(m[2]) - price
       local refund_no = tier_refund_no(member_order)
       if difference > 0 and request_once(member_hash, refund_no) then

@@ -1,5 +1,5 @@
 -- Retires an activity that is over: once it has ended (or was cancelled), has no payment or group
--- deadline left, every order and group is settled and its stream is fully relayed, every key of
+-- deadline left (payment, group, pickup window, reminder), every order and group is settled and its stream is fully relayed, every key of
 -- the activity gets a TTL of `retain` seconds, after which the views answer from MySQL.
 --
 -- Orders and groups are many, so the work is done in bounded batches over the activity's id range
@@ -16,6 +16,7 @@
 local activity_key, quota_key, pay_due_key = KEYS[1], KEYS[2], KEYS[3]
 local group_due_key, open_key, events_key = KEYS[4], KEYS[5], KEYS[6]
 local stock_changes_key, retirement_key = KEYS[7], KEYS[8]
+local pickup_due_key, reminders_key = KEYS[9], KEYS[10]
 local prefix, now, relay_group = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local retain, batch = tonumber(ARGV[4]), tonumber(ARGV[5])
 
@@ -33,7 +34,9 @@ local function not_yet(outcome)
   return outcome
 end
 
-if redis.call('ZCARD', pay_due_key) + redis.call('ZCARD', group_due_key) > 0 then
+-- Pickup windows still to end and reminders still to send are deadlines too.
+if redis.call('ZCARD', pay_due_key) + redis.call('ZCARD', group_due_key) + redis.call('ZCARD', pickup_due_key)
+    + redis.call('ZCARD', reminders_key) > 0 then
   return not_yet('DEADLINES_PENDING')
 end
 
@@ -54,7 +57,7 @@ local UNSETTLED_ORDER = {[ORDER_RESERVED] = true, [ORDER_PAID] = true, [ORDER_RE
 
 -- Settled: a final state, and no other refund still waiting for the gateway's confirmation. A
 -- SUCCEEDED order with a pickup point is still to be handed out (collectable), so not settled;
--- PICKED_UP is.
+-- PICKED_UP and OVERDUE (left to a person) are.
 local function settled(id)
   local o = redis.call('HGETALL', order_key(prefix, id))
   local status, point = nil, nil
@@ -94,7 +97,8 @@ if last < seq then
   redis.call('HSET', retirement_key, 'cursor', last)
   return 'EXPIRING'
 end
-for _, key in ipairs({activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key}) do
+for _, key in ipairs({activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, pickup_due_key,
+    reminders_key}) do
   redis.call('EXPIRE', key, retain)
 end
 -- Remembered stock changes already expire on their own, sooner.

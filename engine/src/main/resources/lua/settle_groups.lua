@@ -12,6 +12,8 @@
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines (zset)
 -- KEYS[4] group deadlines (zset)   KEYS[5] open groups with free slots (zset)   KEYS[6] event stream
+-- KEYS[7] pickup windows' ends (zset)   KEYS[8] pickup reminders (zset): a paid member with a pickup
+--         point of a group that succeeds gets its window, roll-over timer and reminders (open_pickup)
 -- ARGV[1] key prefix (order and group keys derive from it)   ARGV[2] now (epoch ms)
 -- ARGV[3] most groups to take
 -- ARGV[4] restock channel: when units came back, the activity id is published there once, so
@@ -19,6 +21,7 @@
 -- Returns the number of groups settled (failed or succeeded).
 local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local pickup_due_key, reminders_key = KEYS[7], KEYS[8]
 local prefix, now, batch, restock_channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 
 local a = redis.call('HMGET', activity_key, 'group_size', 'group_price', 'tiers', 'virtual_missing')
@@ -70,6 +73,7 @@ local function settle_member(group_id, buyer, order_id, price)
     end
   elseif o[1] == ORDER_PAID and price then
     transition(prefix, order_id, ORDER_SUCCEEDED, 'final_amount', price)
+    open_pickup(prefix, activity_key, pickup_due_key, reminders_key, order_id, o[4])
     local refund_no = tier_refund_no(order_id)
     if tonumber(paid_amount) > price and request_once(order_key(prefix, order_id), refund_no) then
       return refund_entry(refund_no, order_id, tonumber(paid_amount) - price, REASON_TIER_PRICE, paid_amount), true

@@ -14,8 +14,7 @@
 local events_key = KEYS[1]
 local prefix, order_id, point, staff, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 
--- OVERDUE is added by the pickup windows (shared.lua's ORDER_OVERDUE at merge).
-local COLLECTABLE = {[ORDER_SUCCEEDED] = true, OVERDUE = true}
+local COLLECTABLE = {[ORDER_SUCCEEDED] = true, [ORDER_OVERDUE] = true}
 
 local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'point', 'picked_up_at', 'buyer')
 if not o[1] then return {'NOT_FOUND', '', ''} end

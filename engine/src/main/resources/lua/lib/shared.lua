@@ -9,7 +9,7 @@
 -- States, exactly as they are stored in the hashes' 'status' (and the activity's 'state') field.
 local ORDER_RESERVED, ORDER_PAID, ORDER_SUCCEEDED = 'RESERVED', 'PAID', 'SUCCEEDED'
 local ORDER_EXPIRED, ORDER_REFUNDING, ORDER_REFUNDED = 'EXPIRED', 'REFUNDING', 'REFUNDED'
-local ORDER_PICKED_UP = 'PICKED_UP'
+local ORDER_PICKED_UP, ORDER_OVERDUE = 'PICKED_UP', 'OVERDUE'
 local GROUP_OPEN, GROUP_SUCCEEDED, GROUP_FAILED = 'OPEN', 'SUCCEEDED', 'FAILED'
 local ACTIVITY_CANCELLED = 'CANCELLED'
 
@@ -19,6 +19,12 @@ local EVENT_GROUP_SUCCEEDED, EVENT_GROUP_FAILED = 'GroupSucceeded', 'GroupFailed
 local EVENT_RESERVATION_EXPIRED = 'ReservationExpired'
 local EVENT_REFUND_REQUESTED, EVENT_REFUND_CONFIRMED = 'RefundRequested', 'RefundConfirmed'
 local EVENT_ORDER_PICKED_UP = 'OrderPickedUp'
+local EVENT_PICKUP_ROLLED_OVER, EVENT_PICKUP_OVERDUE = 'PickupRolledOver', 'PickupOverdue'
+local EVENT_PICKUP_REMINDER_DUE = 'PickupReminderDue'
+
+-- The reminders of a pickup window: at its start, and (perishable goods) an hour before its end.
+local REMINDER_WINDOW_START, REMINDER_WINDOW_ENDING = 'WINDOW_START', 'WINDOW_ENDING'
+local HOUR_MS, DAY_MS = 3600000, 86400000
 
 -- Why money goes back (a refund entry's 'reason').
 local REASON_LATE_PAYMENT, REASON_DUPLICATE_PAYMENT, REASON_WRONG_AMOUNT =
@@ -98,21 +104,24 @@ local function refund_entry(refund_no, order_id, amount, reason, total)
 end
 
 -- An order as events carry it, from hash values the caller already holds (no redis.call).
--- cjson leaves out the fields that are nil (pointId for an order without a pickup point,
--- pickedUpAt before it was handed out).
+-- cjson leaves out the fields that are nil (pointId for an order without a pickup point).
+-- pickup_from, pickup_to and rollovers (the current pickup window) exist once the order is
+-- collectable; picked_up_at once it was handed out.
 local function order_view(order_id, group_id, buyer, status, amount, pay_by, version, paid_amount, final_amount,
-    refunded_amount, point, picked_up_at)
+    refunded_amount, point, pickup_from, pickup_to, rollovers, picked_up_at)
   return {id = order_id, activityId = activity_of(order_id), groupId = group_id, buyerId = buyer, status = status,
     amount = tonumber(amount), payBy = tonumber(pay_by), version = tonumber(version),
     paidAmount = tonumber(paid_amount), finalAmount = tonumber(final_amount),
-    refundedAmount = tonumber(refunded_amount), pointId = tonumber(point), pickedUpAt = tonumber(picked_up_at)}
+    refundedAmount = tonumber(refunded_amount), pointId = tonumber(point), pickupFrom = tonumber(pickup_from),
+    pickupTo = tonumber(pickup_to), rollovers = tonumber(rollovers), pickedUpAt = tonumber(picked_up_at)}
 end
 
 -- An order as events carry it, read from its hash (one HMGET).
 local function order_snapshot(prefix, order_id)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
-    'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point', 'picked_up_at')
-  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11])
+    'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point', 'pickup_from', 'pickup_to', 'rollovers',
+    'picked_up_at')
+  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14])
 end
 
 -- A group as events carry it, read from its hash (one HMGET); 'virtual' and 'price' exist only
@@ -167,6 +176,47 @@ local function release_unit(activity_key, quota_key, buyer, point)
   if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
     redis.call('HDEL', quota_key, buyer)
   end
+end
+
+-- The activity hash field holding a point's default pickup window, 'from:to' in epoch ms (the day
+-- after the activity ends, the point's opening hours in its zone; computed by the engine, which
+-- knows the zones). An explicit window of the activity ('pickup_from', 'pickup_to') wins.
+local function window_field(point_id)
+  return 'window:' .. point_id
+end
+
+-- A reminder's member in the reminders set: '<order id>:<window>:<kind>', the window the 0-based
+-- roll-over number, so each window's reminders are distinct and taken once.
+local function reminder_member(order_id, window, kind)
+  return order_id .. ':' .. window .. ':' .. kind
+end
+
+-- Schedules the reminders of one window: at its start, and for perishable goods also an hour
+-- before its end (when that is after the start).
+local function schedule_reminders(reminders_key, order_id, window, from, to, perishable)
+  redis.call('ZADD', reminders_key, from, reminder_member(order_id, window, REMINDER_WINDOW_START))
+  if perishable and to - HOUR_MS > from then
+    redis.call('ZADD', reminders_key, to - HOUR_MS, reminder_member(order_id, window, REMINDER_WINDOW_ENDING))
+  end
+end
+
+-- An order collected at a pickup point became collectable (SUCCEEDED): it gets its first window
+-- ('pickup_from', 'pickup_to', 'rollovers' = 0; no version bump of its own, the caller's transition
+-- made one), a roll-over timer at the window's end and its reminders. Call it before taking the
+-- order's snapshot. Nothing happens for an order without a point, or an activity without a window.
+local function open_pickup(prefix, activity_key, pickup_due_key, reminders_key, order_id, point)
+  if not point or point == '' then return end
+  local a = redis.call('HMGET', activity_key, 'pickup_from', 'pickup_to', 'perishable', window_field(point))
+  local from, to = tonumber(a[1]), tonumber(a[2])
+  if not from and a[4] then
+    local f, t = string.match(a[4], '^(%d+):(%d+)$')
+    from, to = tonumber(f), tonumber(t)
+  end
+  if not from or not to then return end
+  redis.call('HSET', order_key(prefix, order_id), 'pickup_from', string.format('%d', from),
+    'pickup_to', string.format('%d', to), 'rollovers', 0)
+  redis.call('ZADD', pickup_due_key, to, order_id)
+  schedule_reminders(reminders_key, order_id, 0, from, to, a[3] == '1')
 end
 
 -- ---- end of lib/shared.lua; the script follows ----

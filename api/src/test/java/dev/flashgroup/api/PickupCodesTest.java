@@ -225,14 +225,21 @@ class PickupCodesTest {
   }
 
   @Test
-  void withoutAWindowTheOrderWaits() {
+  void withoutAWindowTheOrderIsCollectedInThePointsHoursTheDayAfterTheSale() {
     long here = point("四号店");
     long activity = activity(null, null, new long[] {here, 3});
     String order = collectable("erin", activity, here);
 
     Map<String, Object> ticket = pickup("CUSTOMER", "erin", order);
-    assertThat(ticket.get("window")).isNull();
-    assertThat(ticket).containsKey("window").containsEntry("status", "WAITING");
+    // The point's hours (08:00-21:30 Asia/Shanghai) the day after the sale ends.
+    assertThat(ticket.get("window")).isNotNull();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> window = (Map<String, Object>) ticket.get("window");
+    assertThat(Instant.parse((String) window.get("from")).atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalTime())
+        .hasToString("08:00");
+    assertThat(Instant.parse((String) window.get("to")).atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalTime())
+        .hasToString("21:30");
+    assertThat(ticket).containsEntry("status", "WAITING");
   }
 
   @Test

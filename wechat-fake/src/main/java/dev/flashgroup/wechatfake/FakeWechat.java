@@ -220,6 +220,16 @@ public final class FakeWechat implements AutoCloseable {
   }
 
   /** The mini-program access tokens handed out so far (secrets: they must not be logged). */
+  /** Subscribe messages accepted so far, in order. */
+  public List<SubscribeMessage> subscribeMessages() {
+    return miniProgram.subscribeMessages();
+  }
+
+  /** Refuses the next {@code count} subscribe messages (errcode 45009), as a WeChat under quota would. */
+  public void failNextSubscribeMessages(int count) {
+    miniProgram.failNextSubscribeMessages(count);
+  }
+
   public Set<String> accessTokens() {
     return miniProgram.accessTokens();
   }
@@ -276,6 +286,10 @@ public final class FakeWechat implements AutoCloseable {
   private Reply answer(String method, String uri, HttpHeaders headers, String body) {
     String path = URI.create(uri).getPath();
     try {
+      if ("POST".equals(method) && path.equals("/cgi-bin/message/subscribe/send")) {
+        return reply(Answer.ok(miniProgram.subscribeSend(MiniProgram.query(URI.create(uri)), json.readTree(body))),
+            false);
+      }
       if (path.startsWith("/sns/") || path.startsWith("/cgi-bin/")) {
         return reply(Answer.ok(miniProgram.answer(path, MiniProgram.query(URI.create(uri)))), false);
       }

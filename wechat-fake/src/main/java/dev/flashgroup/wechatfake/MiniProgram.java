@@ -4,12 +4,17 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The mini-program side of WeChat: an access token and jscode2session. A code names its buyer:
+ * The mini-program side of WeChat: an access token, jscode2session and subscribe messages (sent
+ * only with an access token this stand-in issued). A code names its buyer:
  * "alice.1", "alice.2", ... all log in as alice, each code once (like WeChat's, a code is single-use).
  * WeChat answers errors with HTTP 200 and an errcode, and so does this.
  */
@@ -19,6 +24,8 @@ final class MiniProgram {
   private final String appSecret;
   private final Map<String, Boolean> usedCodes = new ConcurrentHashMap<>();
   private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
+  private final List<SubscribeMessage> subscribeMessages = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failSubscribeMessages = new AtomicInteger();
 
   MiniProgram(String appId, String appSecret) {
     this.appId = appId;
@@ -50,6 +57,44 @@ final class MiniProgram {
     }
     String who = code.substring(0, dot);
     return Map.of("openid", "o-" + who, "unionid", "u-" + who, "session_key", WechatKeys.random(24));
+  }
+
+  /**
+   * POST /cgi-bin/message/subscribe/send?access_token=...: as WeChat, 40001 for a token it did not
+   * issue, 47003 for a missing touser, template_id or data; else the message is recorded.
+   */
+  Map<String, Object> subscribeSend(Map<String, String> query, JsonNode body) {
+    if (!accessTokens.contains(query.getOrDefault("access_token", ""))) {
+      return Map.of("errcode", 40001, "errmsg", "invalid credential, access_token is invalid or not latest");
+    }
+    String toUser = text(body, "touser");
+    String templateId = text(body, "template_id");
+    JsonNode data = body.get("data");
+    if (toUser.isEmpty() || templateId.isEmpty() || data == null || !data.isObject()) {
+      return Map.of("errcode", 47003, "errmsg", "argument invalid!");
+    }
+    if (failSubscribeMessages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return Map.of("errcode", 45009, "errmsg", "reach max api daily quota limit");
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    data.properties().forEach(e -> values.put(e.getKey(), text(e.getValue(), "value")));
+    subscribeMessages.add(new SubscribeMessage(toUser, templateId, text(body, "page"),
+        text(body, "miniprogram_state"), Map.copyOf(values)));
+    return Map.of("errcode", 0, "errmsg", "ok");
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    return value == null || value.isNull() ? "" : value.asString();
+  }
+
+  /** The next {@code count} subscribe messages are refused (errcode 45009) before anything is recorded. */
+  void failNextSubscribeMessages(int count) {
+    failSubscribeMessages.set(count);
+  }
+
+  List<SubscribeMessage> subscribeMessages() {
+    return List.copyOf(subscribeMessages);
   }
 
   /** Every access token handed out: credentials that must never show up in the merchant's logs. */

@@ -67,6 +67,33 @@ class FakeWechatTest {
     assertThat(get(query.replace("secret=", "secret=x"))).contains("40125");
   }
 
+  @Test
+  void sendsASubscribeMessageOnlyWithAnAccessTokenItIssued() throws Exception {
+    Map<String, String> s = WECHAT.appSettings();
+    String token = get("/cgi-bin/token?grant_type=client_credential&appid=" + s.get("flashgroup.wechat.app-id")
+        + "&secret=" + s.get("flashgroup.wechat.app-secret")).replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+    String message = "{\"touser\":\"o-ivy\",\"template_id\":\"T1\",\"page\":\"pages/order\","
+        + "\"data\":{\"thing4\":{\"value\":\"提货\"}}}";
+    int before = WECHAT.subscribeMessages().size();
+
+    assertThat(send("forged-token", message)).contains("40001");
+    assertThat(send(token, "{\"touser\":\"o-ivy\"}")).contains("47003");
+    WECHAT.failNextSubscribeMessages(1);
+    assertThat(send(token, message)).contains("45009");
+    assertThat(WECHAT.subscribeMessages()).hasSize(before);
+
+    assertThat(send(token, message)).contains("\"errcode\":0");
+    assertThat(WECHAT.subscribeMessages()).hasSize(before + 1).last()
+        .isEqualTo(new SubscribeMessage("o-ivy", "T1", "pages/order", "", Map.of("thing4", "提货")));
+  }
+
+  private String send(String token, String body) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + WECHAT.port()
+            + "/cgi-bin/message/subscribe/send?access_token=" + token))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   private HttpResponse<String> post(String path, String authorization) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + WECHAT.port() + path))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));

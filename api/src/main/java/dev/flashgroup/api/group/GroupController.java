@@ -1,5 +1,6 @@
 package dev.flashgroup.api.group;
 
+import dev.flashgroup.api.web.BuyerIds;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.group.GroupView;
 import dev.flashgroup.engine.group.Groups;
@@ -65,16 +66,7 @@ class GroupController {
         g.members().stream().map(GroupController::mask).toList(), g.paid(), g.remainingSlots(), g.deadline(), g.virtualMembers(), g.price());
   }
 
-  /**
-   * {@code alice} → {@code a***e}; short ids show only their first character. Counted in code
-   * points, so a character outside the BMP is shown whole or not at all, never as half a pair.
-   */
   static String mask(String id) {
-    if (id == null || id.isEmpty()) {
-      return id;
-    }
-    int[] points = id.codePoints().toArray();
-    String first = Character.toString(points[0]);
-    return points.length <= 2 ? first + "***" : first + "***" + Character.toString(points[points.length - 1]);
+    return BuyerIds.mask(id);
   }
 }

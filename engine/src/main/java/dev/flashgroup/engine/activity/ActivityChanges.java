@@ -55,12 +55,14 @@ public class ActivityChanges {
   private final TransactionalOperator tx;
   private final Clock clock;
   private final PickupAllocationCheck allocation;
+  private final PickupWindows windows;
 
   ActivityChanges(Activities activities, ReactiveStringRedisTemplate redis, RedisKeys keys,
       RedisScript<String> editActivity, RedisScript<List<String>> cancelActivity, RedisScript<List<String>> addStock,
       ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock,
-      PickupAllocationCheck allocation) {
+      PickupAllocationCheck allocation, PickupWindows windows) {
     this.allocation = allocation;
+    this.windows = windows;
     this.activities = activities;
     this.redis = redis;
     this.keys = keys;
@@ -195,10 +197,12 @@ public class ActivityChanges {
   }
 
   private Mono<String> writeTerms(Activity a, Instant now) {
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(now.toEpochMilli()));
-    args.addAll(WarmUp.terms(a));
-    return redis.execute(editActivity, List.of(keys.of(a.id()).activity()), args).next();
+    return windows.terms(a).flatMap(terms -> {
+      List<String> args = new ArrayList<>();
+      args.add(Long.toString(now.toEpochMilli()));
+      args.addAll(terms);
+      return redis.execute(editActivity, List.of(keys.of(a.id()).activity()), args).next();
+    });
   }
 
   /** Compensation: puts the terms MySQL kept back into Redis, then reports the original failure. */

@@ -59,7 +59,7 @@ class ActivityRetirement {
     var k = keys.of(activity);
     return redis.execute(retireActivity,
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
-                k.stockChanges(), k.retirement()),
+                k.stockChanges(), k.retirement(), k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), Long.toString(clock.millis()), streams.consumerGroup(),
                 Long.toString(settings.retain().toSeconds()), Integer.toString(BATCH)))
         .single();

@@ -24,10 +24,13 @@ class WarmUp {
   private final StreamSettings streams;
   private final TransactionalOperator tx;
   private final ClosedPoints closedPoints;
+  private final PickupWindows windows;
 
   WarmUp(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, RedisScript<String> warmActivity,
       Activities activities, StreamSettings streams, ReactiveTransactionManager transactions,
-      ClosedPoints closedPoints) {
+      ClosedPoints closedPoints, PickupWindows windows) {
+    this.closedPoints = closedPoints;
+    this.windows = windows;
     this.redis = redis;
     this.keys = keys;
     this.warm = warm;
@@ -35,7 +38,6 @@ class WarmUp {
     this.activities = activities;
     this.streams = streams;
     this.tx = TransactionalOperator.create(transactions);
-    this.closedPoints = closedPoints;
   }
 
   /**
@@ -49,10 +51,12 @@ class WarmUp {
 
   private Mono<Void> load(Activity a) {
     var k = keys.of(a.id());
-    List<String> args = new ArrayList<>();
-    args.add(streams.consumerGroup());
-    args.addAll(terms(a));
-    return redis.execute(warmActivity, List.of(k.activity(), k.events()), args)
+    return windows.terms(a).flatMap(terms -> {
+          List<String> args = new ArrayList<>();
+          args.add(streams.consumerGroup());
+          args.addAll(terms);
+          return redis.execute(warmActivity, List.of(k.activity(), k.events()), args).then();
+        })
         // A point deactivated since the activity was scheduled: closed once the hash exists.
         .then(closedPoints.closeInactive(a))
         .then(warm.add(a.id()))
@@ -60,8 +64,8 @@ class WarmUp {
   }
 
   /**
-   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included; an
-   * edit before the start writes them again.
+   * The activity's terms as field, value pairs of its Redis hash, the pickup allocation included (its
+   * windows: {@link PickupWindows}); an edit before the start writes them again.
    */
   static List<String> terms(Activity a) {
     List<String> terms = new ArrayList<>(List.of(

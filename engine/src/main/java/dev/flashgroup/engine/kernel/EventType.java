@@ -14,7 +14,10 @@ public enum EventType {
   RESERVATION_EXPIRED("ReservationExpired"),
   REFUND_REQUESTED("RefundRequested"),
   REFUND_CONFIRMED("RefundConfirmed"),
-  ORDER_PICKED_UP("OrderPickedUp");
+  ORDER_PICKED_UP("OrderPickedUp"),
+  PICKUP_ROLLED_OVER("PickupRolledOver"),
+  PICKUP_OVERDUE("PickupOverdue"),
+  PICKUP_REMINDER_DUE("PickupReminderDue");
 
   private final String wireName;
 

@@ -89,6 +89,24 @@ public class RedisKeys {
       return prefix + "events";
     }
 
+    /** Collectable orders by the end of their current pickup window (roll_over_pickups takes them). */
+    public String pickupDeadlines() {
+      return prefix + "pickup_due";
+    }
+
+    /** Pickup reminders ({@code <order id>:<window>:<kind>}) by the time they are due (take_reminders). */
+    public String pickupReminders() {
+      return prefix + "reminders";
+    }
+
+    /**
+     * The field of {@link #activity()} holding a point's default pickup window, {@code from:to} in
+     * epoch ms (lib/shared.lua's {@code window_field}).
+     */
+    public static String pointWindowField(long pointId) {
+      return "window:" + pointId;
+    }
+
     /**
      * The field of {@link #activity()} holding a pickup point's remaining allocation (lib/shared.lua's
      * {@code point_stock_field}): in the activity's own hash, so reserve takes it with the stock.

@@ -46,6 +46,10 @@ public record MessagingSettings(
     return prefix + ".refunds";
   }
 
+  public String remindersQueue() {
+    return prefix + ".reminders";
+  }
+
   public String deadLetterQueue() {
     return prefix + ".dead-letters";
   }

@@ -7,7 +7,9 @@ public enum WorkQueue {
   /** Every event: the order ledger in MySQL. */
   ORDERS("#"),
   /** Refund requests only: the payment gateway. */
-  REFUNDS(EventType.REFUND_REQUESTED.wireName());
+  REFUNDS(EventType.REFUND_REQUESTED.wireName()),
+  /** Pickup reminders only: the notification channel. */
+  REMINDERS(EventType.PICKUP_REMINDER_DUE.wireName());
 
   private final String bindingKey;
 
@@ -20,6 +22,10 @@ public enum WorkQueue {
   }
 
   String queueName(MessagingSettings settings) {
-    return this == ORDERS ? settings.ordersQueue() : settings.refundsQueue();
+    return switch (this) {
+      case ORDERS -> settings.ordersQueue();
+      case REFUNDS -> settings.refundsQueue();
+      case REMINDERS -> settings.remindersQueue();
+    };
   }
 }

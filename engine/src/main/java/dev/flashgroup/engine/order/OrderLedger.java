@@ -9,13 +9,15 @@ import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.order.event.OrderPickedUp;
 import dev.flashgroup.engine.order.event.OrderSnapshot;
 import dev.flashgroup.engine.order.event.PaymentConfirmed;
+import dev.flashgroup.engine.order.event.PickupOverdue;
+import dev.flashgroup.engine.order.event.PickupReminderDue;
+import dev.flashgroup.engine.order.event.PickupRolledOver;
 import dev.flashgroup.engine.order.event.RefundConfirmed;
 import dev.flashgroup.engine.order.event.RefundEntry;
 import dev.flashgroup.engine.order.event.RefundRequested;
 import dev.flashgroup.engine.order.event.ReservationExpired;
 import dev.flashgroup.engine.order.event.ReservationMade;
 import dev.flashgroup.engine.order.event.SnapshotEvent;
-import dev.flashgroup.engine.pickup.PickupCodes;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -39,13 +41,13 @@ class OrderLedger {
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
-  private final PickupCodes codes;
+  private final CollectableOrders collectable;
   private final Writes writes = new Writes();
 
-  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, PickupCodes codes) {
+  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
-    this.codes = codes;
+    this.collectable = collectable;
   }
 
   Mono<Void> apply(OrderEvent event) {
@@ -100,6 +102,22 @@ class OrderLedger {
     public Mono<Void> on(OrderPickedUp event) {
       return snapshots(event);
     }
+
+    @Override
+    public Mono<Void> on(PickupRolledOver event) {
+      return snapshots(event);
+    }
+
+    @Override
+    public Mono<Void> on(PickupOverdue event) {
+      return snapshots(event);
+    }
+
+    /** A reminder changes no order; the reminder worker records what it sent. */
+    @Override
+    public Mono<Void> on(PickupReminderDue event) {
+      return Mono.empty();
+    }
   }
 
   private static Instant instant(OrderEvent event) {
@@ -117,19 +135,21 @@ class OrderLedger {
     if (o.status() != OrderStatus.SUCCEEDED || o.pointId() == null) {
       return Mono.empty();
     }
-    return codes.issue(o.id(), o.activityId().value(), o.pointId()).then();
+    return collectable.becameCollectable(o.id(), o.activityId().value(), o.pointId());
   }
 
   private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
-            + " paid_amount, final_amount, refunded_amount, pickup_point_id, picked_up_at, created_at, updated_at)"
-            + " VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy, :version, :paid, :final, :refunded,"
-            + " :point, :pickedUp, :at, :at) ON DUPLICATE KEY UPDATE"
+            + " paid_amount, final_amount, refunded_amount, pickup_point_id, pickup_from, pickup_to, rollovers,"
+            + " picked_up_at, created_at, updated_at) VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy,"
+            + " :version, :paid, :final, :refunded, :point, :pickupFrom, :pickupTo, :rollovers, :pickedUp, :at, :at)"
+            + " ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
             // The point never changes, nor the moment of the (one) pickup: the first snapshot carrying it records it.
             + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
             + " picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at)),"
             + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
+            + newerOrKept("pickup_from") + newerOrKept("pickup_to") + newerOrKept("rollovers")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"
             + " version = GREATEST(version, VALUES(version))")
         .bind("id", o.id())
@@ -146,6 +166,11 @@ class OrderLedger {
         .bind("point", Parameter.fromOrEmpty(o.pointId(), Long.class))
         .bind("pickedUp", Parameter.fromOrEmpty(o.pickedUpAt() == null ? null
             : utc(Instant.ofEpochMilli(o.pickedUpAt())), LocalDateTime.class))
+        .bind("pickupFrom", Parameter.fromOrEmpty(o.pickupFrom() == null ? null
+            : utc(Instant.ofEpochMilli(o.pickupFrom())), LocalDateTime.class))
+        .bind("pickupTo", Parameter.fromOrEmpty(o.pickupTo() == null ? null
+            : utc(Instant.ofEpochMilli(o.pickupTo())), LocalDateTime.class))
+        .bind("rollovers", Parameter.fromOrEmpty(o.rollovers(), Integer.class))
         .bind("at", utc(at))
         .then();
   }

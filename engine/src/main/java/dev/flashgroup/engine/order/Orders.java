@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 public class Orders {
 
   private static final List<String> FIELDS = List.of("status", "buyer", "group", "amount", "pay_by", "paid_amount",
-      "final_amount", "refunded_amount", "point", "picked_up_at");
+      "final_amount", "refunded_amount", "point", "picked_up_at", "pickup_from", "pickup_to", "rollovers");
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -52,7 +52,7 @@ public class Orders {
             o.get("buyer"), OrderStatus.valueOf(o.get("status")), Long.parseLong(o.get("amount")),
             Instant.ofEpochMilli(Long.parseLong(o.get("pay_by"))), o.amountOrZero("paid_amount"),
             o.amountOrNull("final_amount"), o.amountOrZero("refunded_amount"), o.amountOrNull("point"),
-            o.amountOrNull("picked_up_at") == null ? null : Instant.ofEpochMilli(o.amountOrNull("picked_up_at"))));
+            o.instantOrNull("picked_up_at"), o.window()));
   }
 
   /** Whether MySQL records this transaction as a payment of one of its orders. */
@@ -66,7 +66,7 @@ public class Orders {
   /** The order as MySQL records it (for a caller that already knows Redis has it no more). */
   public Mono<OrderView> recorded(String orderId) {
     return db.sql("SELECT id, activity_id, group_id, buyer_id, status, amount, pay_by, paid_amount, final_amount,"
-            + " refunded_amount, pickup_point_id, picked_up_at FROM orders WHERE id = :id")
+            + " refunded_amount, pickup_point_id, picked_up_at, pickup_from, pickup_to, rollovers FROM orders WHERE id = :id")
         .bind("id", orderId)
         .map(Orders::view)
         .one();
@@ -80,7 +80,14 @@ public class Orders {
         OrderStatus.valueOf(row.get("status", String.class)), row.get("amount", Long.class),
         instant(row.get("pay_by", LocalDateTime.class)), paid == null ? 0 : paid, row.get("final_amount", Long.class),
         refunded == null ? 0 : refunded, row.get("pickup_point_id", Long.class),
-        instant(row.get("picked_up_at", LocalDateTime.class)));
+        instant(row.get("picked_up_at", LocalDateTime.class)), window(row));
+  }
+
+  private static OrderView.Window window(Readable row) {
+    Instant from = instant(row.get("pickup_from", LocalDateTime.class));
+    Instant to = instant(row.get("pickup_to", LocalDateTime.class));
+    Integer rollovers = row.get("rollovers", Integer.class);
+    return from == null || to == null ? null : new OrderView.Window(from, to, rollovers == null ? 0 : rollovers);
   }
 
   /** The order hash's {@link #FIELDS}, read by name; a field the scripts have not written yet is null. */
@@ -93,6 +100,18 @@ public class Orders {
     Long amountOrNull(String field) {
       String value = get(field);
       return value == null ? null : Long.valueOf(value);
+    }
+
+    Instant instantOrNull(String field) {
+      Long value = amountOrNull(field);
+      return value == null ? null : Instant.ofEpochMilli(value);
+    }
+
+    OrderView.Window window() {
+      Instant from = instantOrNull("pickup_from");
+      Instant to = instantOrNull("pickup_to");
+      return from == null || to == null ? null
+          : new OrderView.Window(from, to, (int) amountOrZero("rollovers"));
     }
 
     long amountOrZero(String field) {

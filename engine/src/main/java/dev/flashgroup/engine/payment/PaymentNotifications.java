@@ -89,7 +89,8 @@ public class PaymentNotifications {
   private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
     var k = keys.of(activity);
     return redis.execute(confirmPayment,
-            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(), k.retirement()),
+            List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(), k.retirement(),
+                k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
         .next()
         .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));

@@ -3,6 +3,7 @@ package dev.flashgroup.engine.pickup;
 import static dev.flashgroup.engine.kernel.SqlTime.instant;
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.order.CollectableOrders;
 import io.r2dbc.spi.Readable;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
  * may issue on every delivery of an event and the pickup view may issue when the projection lags.
  */
 @Service
-public class PickupCodes {
+public class PickupCodes implements CollectableOrders {
 
   /** Digits of a code this issues: read aloud in four groups of four. */
   public static final int DIGITS = 16;
@@ -49,6 +50,12 @@ public class PickupCodes {
     this.random.nextLong();
   }
 
+  /** The ledger's news that an order became collectable: its code is issued (in the ledger's transaction). */
+  @Override
+  public Mono<Void> becameCollectable(String orderId, long activityId, long pointId) {
+    return issue(orderId, activityId, pointId).then();
+  }
+
   /**
    * The order's code, issued now unless it has one. Runs in the caller's transaction when there is
    * one (the projector's). A new code that collides with another order's at the point leaves that
@@ -68,8 +75,19 @@ public class PickupCodes {
         .bind("order", orderId).bind("activity", activityId).bind("point", pointId).bind("code", draw())
         .bind("at", utc(clock.instant()))
         .then()
-        .then(find(orderId))
+        .then(latest(orderId))
         .switchIfEmpty(Mono.defer(() -> insert(orderId, activityId, pointId, attempt + 1)));
+  }
+
+  /**
+   * The order's code as last committed. A locking read: inside the projector's REPEATABLE READ
+   * transaction a plain SELECT would still see the snapshot from before a code that
+   * {@code GET /orders/{id}/pickup} committed meanwhile, and draw again for nothing.
+   */
+  private Mono<Issued> latest(String orderId) {
+    return db.sql("SELECT " + COLUMNS + " FROM pickup_codes WHERE order_id = :order FOR UPDATE")
+        .bind("order", orderId).map(PickupCodes::issued)
+        .one();
   }
 
   /** A fresh code: uniform over every {@link #DIGITS}-digit string, leading zeros included. */

@@ -70,7 +70,8 @@ class DeadlineSweeper extends RepeatingJob {
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.openGroups(), k.events()),
             List.of(k.prefix(), now, batch, keys.restockChannel()))
         .thenMany(redis.execute(settleGroups,
-            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events()),
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
+                k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), now, batch, keys.restockChannel())))
         .then();
   }

@@ -46,13 +46,15 @@ class ModularityTest {
   }
 
   /**
-   * WxJava is one SDK behind two adapters: the WeChat platform ({@code wechat/}: clients, settings,
-   * the mini-program's code2session that buyer login uses) and WeChat Pay ({@code payment/wechat/}).
-   * Everyone else, the payment port and the buyer feature included, sees our own types only.
+   * WxJava is one SDK behind three adapters: the WeChat platform ({@code wechat/}: clients, settings,
+   * the mini-program's code2session that buyer login uses), WeChat Pay ({@code payment/wechat/}) and
+   * subscribe messages ({@code notification/wechat/}). Everyone else, the payment and notification
+   * ports and the buyer feature included, sees our own types only.
    */
   @Test
   void onlyTheWechatAdaptersUseWxJava() {
-    noClasses().that().resideOutsideOfPackages("dev.flashgroup.engine.wechat..", "dev.flashgroup.engine.payment.wechat..")
+    noClasses().that().resideOutsideOfPackages("dev.flashgroup.engine.wechat..", "dev.flashgroup.engine.payment.wechat..",
+            "dev.flashgroup.engine.notification.wechat..")
         .should().dependOnClassesThat().resideInAnyPackage(WXJAVA)
         .check(ENGINE);
   }

@@ -8,7 +8,7 @@ import dev.flashgroup.engine.order.OrderView;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The window and status a buyer sees, derived from the activity's window and now. */
+/** The window and status a buyer sees, derived from the order's (or the activity's) window and now. */
 class PickupWindowRuleTest {
 
   private static final Instant FROM = Instant.parse("2026-12-02T11:00:00Z");
@@ -16,7 +16,12 @@ class PickupWindowRuleTest {
   private static final Pickup.Window WINDOW = new Pickup.Window(FROM, TO);
 
   private static OrderView order(OrderStatus status) {
-    return new OrderView("42-1", 42, null, "alice", status, 990, FROM, 990, 990L, 0, 3L, null);
+    return new OrderView("42-1", 42, null, "alice", status, 990, FROM, 990, 990L, 0, 3L, null, null);
+  }
+
+  private static OrderView order(OrderStatus status, Instant from, Instant to, int rollovers) {
+    return new OrderView("42-1", 42, null, "alice", status, 990, FROM, 990, 990L, 0, 3L, null,
+        new OrderView.Window(from, to, rollovers));
   }
 
   @Test
@@ -42,5 +47,24 @@ class PickupWindowRuleTest {
   void aHandedOutOrderIsPickedUpWhateverTheTime() {
     assertThat(PickupWindowRule.of(order(OrderStatus.PICKED_UP), WINDOW, FROM.minusSeconds(1)).status())
         .isEqualTo(PickupStatus.PICKED_UP);
+  }
+
+  @Test
+  void theOrdersOwnWindowComesBeforeTheActivitys() {
+    Instant dayAfter = TO.plusSeconds(86_400);
+    assertThat(PickupWindowRule.of(order(OrderStatus.SUCCEEDED, FROM.plusSeconds(86_400), dayAfter, 1), WINDOW,
+        TO.plusSeconds(60)))
+        .isEqualTo(new PickupTicket.Schedule(new PickupTicket.Window(FROM.plusSeconds(86_400), dayAfter),
+            PickupStatus.ROLLED_OVER));
+    assertThat(PickupWindowRule.of(order(OrderStatus.SUCCEEDED, FROM.plusSeconds(86_400), dayAfter, 1), WINDOW,
+        dayAfter.minusSeconds(60)).status()).isEqualTo(PickupStatus.READY);
+    assertThat(PickupWindowRule.of(order(OrderStatus.SUCCEEDED, FROM, TO, 0), null, FROM.minusSeconds(1)).status())
+        .isEqualTo(PickupStatus.WAITING);
+  }
+
+  @Test
+  void anOverdueOrderIsOverdue() {
+    assertThat(PickupWindowRule.of(order(OrderStatus.OVERDUE, FROM.plusSeconds(86_400), TO.plusSeconds(86_400), 1),
+        WINDOW, TO.plusSeconds(2 * 86_400)).status()).isEqualTo(PickupStatus.OVERDUE);
   }
 }

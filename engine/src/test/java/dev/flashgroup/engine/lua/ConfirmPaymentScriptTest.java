@@ -316,4 +316,83 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
     assertThat(refund.get("amount").asLong()).isEqualTo(1);
     assertThat(refund.get("total").asLong()).isEqualTo(1);
   }
+
+  @Test
+  void aPaidSoloOrderAtAPointGetsItsWindowItsTimerAndBothRemindersWhenPerishable() {
+    givenPickupActivity(true);
+
+    Reply order = collectable("buyer-1");
+
+    assertThat(order(order.orderId())).containsEntry("pickup_from", Long.toString(WINDOW_FROM))
+        .containsEntry("pickup_to", Long.toString(WINDOW_TO)).containsEntry("rollovers", "0");
+    assertThat(pickupDeadlines()).containsExactlyEntriesOf(java.util.Map.of(order.orderId(), WINDOW_TO));
+    assertThat(pickupReminders()).containsOnly(
+        java.util.Map.entry(order.orderId() + ":0:WINDOW_START", WINDOW_FROM),
+        java.util.Map.entry(order.orderId() + ":0:WINDOW_ENDING", WINDOW_TO - HOUR_MS));
+    JsonNode snapshot = lastEvent().data().get("orders").get(0);
+    assertThat(List.of(snapshot.get("pickupFrom").asLong(), snapshot.get("pickupTo").asLong(),
+        snapshot.get("rollovers").asLong())).containsExactly(WINDOW_FROM, WINDOW_TO, 0L);
+  }
+
+  @Test
+  void aNonPerishableOrderGetsOnlyTheReminderAtWindowStart() {
+    givenPickupActivity(false);
+
+    Reply order = collectable("buyer-1");
+
+    assertThat(pickupReminders()).containsOnlyKeys(order.orderId() + ":0:WINDOW_START");
+  }
+
+  @Test
+  void aWindowShorterThanAnHourGetsNoEndingReminder() {
+    assertThat(warm(ActivitySpec.standard(), List.of("perishable", "1", "pickup_from", Long.toString(WINDOW_FROM),
+        "pickup_to", Long.toString(WINDOW_FROM + HOUR_MS)), new long[] {3, 10}).block(TIMEOUT)).isEqualTo("WARMED");
+
+    Reply order = collectable("buyer-1");
+
+    assertThat(pickupReminders()).containsOnlyKeys(order.orderId() + ":0:WINDOW_START");
+  }
+
+  @Test
+  void withoutAnExplicitWindowThePointsOwnWindowApplies() {
+    long from = WINDOW_FROM + 3 * HOUR_MS;
+    assertThat(warm(ActivitySpec.standard(), List.of("perishable", "0", "window:3", from + ":" + (from + HOUR_MS)),
+        new long[] {3, 10}).block(TIMEOUT)).isEqualTo("WARMED");
+
+    Reply order = collectable("buyer-1");
+
+    assertThat(order(order.orderId())).containsEntry("pickup_from", Long.toString(from))
+        .containsEntry("pickup_to", Long.toString(from + HOUR_MS));
+    assertThat(pickupDeadlines()).containsEntry(order.orderId(), from + HOUR_MS);
+  }
+
+  @Test
+  void anOrderWithoutAPointGetsNoWindow() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+
+    paid(order);
+
+    assertThat(order(order.orderId())).doesNotContainKeys("pickup_from", "pickup_to", "rollovers");
+    assertThat(pickupDeadlines()).isEmpty();
+    assertThat(pickupReminders()).isEmpty();
+    assertThat(lastEvent().data().get("orders").get(0).has("pickupFrom")).isFalse();
+  }
+
+  @Test
+  void thePaymentThatCompletesAGroupOpensEveryMembersWindow() {
+    givenPickupActivity(false);
+    Reply leader = reserve(Kind.OPEN, "buyer-1", NOW, "", null, "3").block(TIMEOUT);
+    Reply second = reserve(Kind.JOIN, "buyer-2", NOW, leader.groupId(), null, "5").block(TIMEOUT);
+    Reply third = reserve(Kind.JOIN, "buyer-3", NOW, leader.groupId(), null, "5").block(TIMEOUT);
+    paid(leader);
+    paid(second);
+    assertThat(pickupDeadlines()).isEmpty();
+
+    assertThat(paid(third)).containsExactly("GROUP_SUCCEEDED", "SUCCEEDED");
+
+    assertThat(pickupDeadlines()).containsOnlyKeys(leader.orderId(), second.orderId(), third.orderId());
+    assertThat(pickupReminders()).hasSize(3);
+    assertThat(lastEvent().data().get("orders").findValues("rollovers")).hasSize(3);
+  }
 }

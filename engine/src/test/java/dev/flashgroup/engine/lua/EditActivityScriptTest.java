@@ -2,6 +2,7 @@ package dev.flashgroup.engine.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -82,5 +83,17 @@ class EditActivityScriptTest extends LuaScriptSupport {
         .expectNext("EDITED").verifyComplete();
 
     assertThat(activity()).doesNotContainKey("point:3").containsEntry("point:5", "7").containsEntry("point:8", "3");
+  }
+
+  @Test
+  void anEditReplacesThePickupWindows() {
+    warm(ActivitySpec.standard(), List.of("perishable", "1", "pickup_from", "1", "pickup_to", "2", "window:3", "1:2"),
+        new long[] {3, 10}).block(TIMEOUT);
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "10", "pickup", "1", "point:3", "10", "perishable", "0",
+        "window:3", "5:6")).expectNext("EDITED").verifyComplete();
+
+    assertThat(activity()).doesNotContainKeys("pickup_from", "pickup_to").containsEntry("window:3", "5:6")
+        .containsEntry("perishable", "0");
   }
 }

@@ -139,6 +139,8 @@ abstract class LuaScriptSupport {
   private final RedisScript<List<?>> moveAllocation = listScript("move_allocation");
   private final RedisScript<List<?>> verifyPickup = listScript("verify_pickup");
   private final RedisScript<String> closePoint = script("close_point", String.class);
+  private final RedisScript<List<?>> rollOverPickups = listScript("roll_over_pickups");
+  private final RedisScript<List<?>> takeReminders = listScript("take_reminders");
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -203,6 +205,11 @@ abstract class LuaScriptSupport {
 
   /** Warms an activity that delivers to pickup points: {point id, share} pairs (summing to the spec's stock). */
   Mono<String> warm(ActivitySpec spec, long[]... shares) {
+    return warm(spec, List.of(), shares);
+  }
+
+  /** As {@link #warm(ActivitySpec, long[]...)}, with further terms (pickup windows, perishable) as field, value pairs. */
+  Mono<String> warm(ActivitySpec spec, List<String> moreTerms, long[]... shares) {
     List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP,
         "activity_id", ACTIVITY.toString(),
         "mode", spec.mode(),
@@ -223,6 +230,7 @@ abstract class LuaScriptSupport {
       args.add(RedisKeys.ActivityKeys.pointStockField(share[0]));
       args.add(Long.toString(share[1]));
     }
+    args.addAll(moreTerms);
     return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
   }
 
@@ -250,7 +258,7 @@ abstract class LuaScriptSupport {
   Mono<List<String>> confirmPayment(String orderId, String tx, long amount, long now) {
     return redis.execute(confirmPayment,
             List.of(keys.activity(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(), keys.events(),
-                keys.retirement()),
+                keys.retirement(), keys.pickupDeadlines(), keys.pickupReminders()),
             List.of(keys.prefix(), orderId, tx, Long.toString(amount), Long.toString(now)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
@@ -287,9 +295,26 @@ abstract class LuaScriptSupport {
   Mono<Long> settleGroups(long now, int batch) {
     return redis.execute(settleGroups,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
-                keys.events()),
+                keys.events(), keys.pickupDeadlines(), keys.pickupReminders()),
             List.of(keys.prefix(), Long.toString(now), Integer.toString(batch), restockChannel))
         .single();
+  }
+
+  /** Runs roll_over_pickups.lua; answers {rolled over, overdue, dropped}. */
+  Mono<List<Long>> rollOverPickups(long now, int batch, int maxRollovers) {
+    return redis.execute(rollOverPickups,
+            List.of(keys.activity(), keys.pickupDeadlines(), keys.pickupReminders(), keys.events()),
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch), Integer.toString(maxRollovers)))
+        .single()
+        .map(reply -> reply.stream().map(n -> Long.parseLong(String.valueOf(n))).toList());
+  }
+
+  /** Runs take_reminders.lua; answers {appended, dropped}. */
+  Mono<List<Long>> takeReminders(long now, int batch) {
+    return redis.execute(takeReminders, List.of(keys.activity(), keys.pickupReminders(), keys.events()),
+            List.of(keys.prefix(), Long.toString(now), Integer.toString(batch)))
+        .single()
+        .map(reply -> reply.stream().map(n -> Long.parseLong(String.valueOf(n))).toList());
   }
 
   /** Runs edit_activity.lua with field, value pairs. */
@@ -344,6 +369,28 @@ abstract class LuaScriptSupport {
   }
 
   // --- setup shortcuts (blocking on the test thread) ---
+
+  /** The explicit pickup window the pickup tests warm: the day after the sale, 11:00 to 13:00 (UTC). */
+  static final long WINDOW_FROM = ENDS_AT + Duration.ofHours(20).toMillis();
+  static final long WINDOW_TO = WINDOW_FROM + Duration.ofHours(2).toMillis();
+  static final long DAY_MS = Duration.ofDays(1).toMillis();
+  static final long HOUR_MS = Duration.ofHours(1).toMillis();
+
+  /** Warms an activity delivering to points 3 (share 4) and 5 (share 6) with the explicit window. */
+  void givenPickupActivity(boolean perishable) {
+    assertThat(warm(ActivitySpec.standard(), List.of("perishable", perishable ? "1" : "0",
+            "pickup_from", Long.toString(WINDOW_FROM), "pickup_to", Long.toString(WINDOW_TO)),
+        new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+  }
+
+  /** A solo order at point 3, paid: SUCCEEDED, collectable in its first window. */
+  Reply collectable(String buyer) {
+    Reply order = reserve(Kind.SOLO, buyer, NOW, "", null, "3").block(TIMEOUT);
+    assertThat(order).isNotNull();
+    assertThat(order.outcome()).isEqualTo("OK");
+    assertThat(paid(order)).containsExactly("PAID", "SUCCEEDED");
+    return order;
+  }
 
   void givenWarmActivity() {
     givenWarmActivity(ActivitySpec.standard());
@@ -432,6 +479,14 @@ abstract class LuaScriptSupport {
 
   Map<String, Long> groupDeadlines() {
     return deadlines(keys.groupDeadlines());
+  }
+
+  Map<String, Long> pickupDeadlines() {
+    return deadlines(keys.pickupDeadlines());
+  }
+
+  Map<String, Long> pickupReminders() {
+    return deadlines(keys.pickupReminders());
   }
 
   /** The joinable list: open groups with free slots, scored by free slots. */

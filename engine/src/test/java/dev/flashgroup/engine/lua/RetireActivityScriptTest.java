@@ -175,7 +175,7 @@ class RetireActivityScriptTest extends LuaScriptSupport {
   private String retire(long now, int batch) {
     return redis.execute(retireActivity,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
-                keys.events(), keys.stockChanges(), keys.retirement()),
+                keys.events(), keys.stockChanges(), keys.retirement(), keys.pickupDeadlines(), keys.pickupReminders()),
             List.of(keys.prefix(), Long.toString(now), RELAY_GROUP, Long.toString(RETAIN_S), Integer.toString(batch)))
         .single().block(TIMEOUT);
   }
@@ -212,5 +212,17 @@ class RetireActivityScriptTest extends LuaScriptSupport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void waitsForPickupWindowsAndRemindersStillPending() {
+    givenWarmActivity();
+    redis.opsForZSet().add(keys.pickupDeadlines(), "42-1", ENDS_AT + 1).block(TIMEOUT);
+
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("DEADLINES_PENDING");
+
+    redis.delete(keys.pickupDeadlines()).block(TIMEOUT);
+    redis.opsForZSet().add(keys.pickupReminders(), "42-1:0:WINDOW_START", ENDS_AT + 1).block(TIMEOUT);
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("DEADLINES_PENDING");
   }
 }

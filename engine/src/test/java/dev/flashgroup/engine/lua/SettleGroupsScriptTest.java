@@ -376,4 +376,24 @@ class SettleGroupsScriptTest extends LuaScriptSupport {
     assertThat(group(first.groupId())).containsEntry("status", "SUCCEEDED");
     assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(2L, 6L, 8L);
   }
+
+  @Test
+  void aGroupSucceedingAtItsDeadlineOpensThePaidMembersWindowsOnly() {
+    assertThat(warm(THREE_TIERS, List.of("perishable", "1", "pickup_from", Long.toString(WINDOW_FROM),
+        "pickup_to", Long.toString(WINDOW_TO)), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT))
+        .isEqualTo("WARMED");
+    Reply first = reserve(Kind.OPEN, "payer-1", NOW, "", null, "3").block(TIMEOUT);
+    paid(first);
+    Reply second = reserve(Kind.JOIN, "payer-2", NOW, first.groupId(), null, "5").block(TIMEOUT);
+    paid(second);
+    Reply idle = reserve(Kind.JOIN, "idle", NOW, first.groupId(), null, "5").block(TIMEOUT);
+
+    settleGroups(GROUP_DEADLINE, 10).block(TIMEOUT);
+
+    assertThat(group(first.groupId())).containsEntry("status", "SUCCEEDED");
+    assertThat(pickupDeadlines()).containsOnlyKeys(first.orderId(), second.orderId());
+    assertThat(pickupReminders()).hasSize(4);
+    assertThat(order(idle.orderId())).doesNotContainKey("pickup_from");
+    assertThat(order(second.orderId())).containsEntry("rollovers", "0");
+  }
 }

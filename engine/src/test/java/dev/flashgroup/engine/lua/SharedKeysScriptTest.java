@@ -23,7 +23,8 @@ class SharedKeysScriptTest extends LuaScriptSupport {
         .single().block(TIMEOUT);
 
     assertThat(derived).containsExactly(keys.order("42-7"), keys.group("42-8"), keys.groupMembers("42-8"),
-        ACTIVITY.toString(), RedisKeys.ActivityKeys.pointStockField(17), RedisKeys.ActivityKeys.pointClosedField(17));
+        ACTIVITY.toString(), RedisKeys.ActivityKeys.pointStockField(17), RedisKeys.ActivityKeys.pointClosedField(17),
+        RedisKeys.ActivityKeys.pointWindowField(17));
   }
 
   @Test

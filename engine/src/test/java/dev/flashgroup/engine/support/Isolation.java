@@ -103,7 +103,7 @@ public final class Isolation {
     rabbit.setHost(RABBIT_HOST);
     rabbit.setPort(RABBIT_PORT);
     try (Connection connection = rabbit.newConnection(); Channel channel = connection.createChannel()) {
-      for (String queue : List.of(".orders", ".refunds", ".dead-letters")) {
+      for (String queue : List.of(".orders", ".refunds", ".reminders", ".dead-letters")) {
         channel.queueDelete(messagingPrefix() + queue);
       }
       channel.exchangeDelete(messagingPrefix() + ".events");

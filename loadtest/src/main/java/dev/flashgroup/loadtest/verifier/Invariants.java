@@ -27,9 +27,9 @@ import java.util.Set;
 final class Invariants {
 
   /** Order states that hold a unit of stock. */
-  static final Set<String> HOLDING = Set.of("RESERVED", "PAID", "SUCCEEDED", "PICKED_UP");
+  static final Set<String> HOLDING = Set.of("RESERVED", "PAID", "SUCCEEDED", "PICKED_UP", "OVERDUE");
 
-  private static final Set<String> PAID_STATES = Set.of("PAID", "SUCCEEDED", "PICKED_UP");
+  private static final Set<String> PAID_STATES = Set.of("PAID", "SUCCEEDED", "PICKED_UP", "OVERDUE");
 
   private final long activity;
   private final List<Violation> found = new ArrayList<>();

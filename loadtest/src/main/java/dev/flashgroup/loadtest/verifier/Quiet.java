@@ -57,12 +57,15 @@ final class Quiet {
       var keys = settings.keys(activity);
       unrelayed(keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
       long due = redis.zcount(keys.paymentDeadlines(), Double.NEGATIVE_INFINITY, now)
-          + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now);
+          + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now)
+          + redis.zcount(keys.pickupDeadlines(), Double.NEGATIVE_INFINITY, now)
+          + redis.zcount(keys.pickupReminders(), Double.NEGATIVE_INFINITY, now);
       if (due > 0) {
         busy.add("a" + activity + ": " + due + " deadlines due");
       }
     }
-    for (String queue : List.of(settings.mqPrefix() + ".orders", settings.mqPrefix() + ".refunds")) {
+    for (String queue : List.of(settings.mqPrefix() + ".orders", settings.mqPrefix() + ".refunds",
+        settings.mqPrefix() + ".reminders")) {
       long waiting = messages(queue);
       if (waiting > 0) {
         busy.add(queue + ": " + waiting + " messages waiting");

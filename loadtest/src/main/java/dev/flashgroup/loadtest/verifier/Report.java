@@ -17,7 +17,7 @@ final class Report {
 
   void row(Ledger mysql, int violations) {
     out.printf(ROW, mysql.activity(), mysql.stock(), mysql.orders().size(), mysql.payments().size(),
-        mysql.count("SUCCEEDED", "PICKED_UP"), mysql.count("EXPIRED"), mysql.count("REFUNDED", "REFUNDING"),
+        mysql.count("SUCCEEDED", "PICKED_UP", "OVERDUE"), mysql.count("EXPIRED"), mysql.count("REFUNDED", "REFUNDING"),
         violations);
   }
 

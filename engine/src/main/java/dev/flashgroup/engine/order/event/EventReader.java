@@ -80,6 +80,9 @@ public final class EventReader {
       case REFUND_REQUESTED -> RefundRequested.class;
       case REFUND_CONFIRMED -> RefundConfirmed.class;
       case ORDER_PICKED_UP -> OrderPickedUp.class;
+      case PICKUP_ROLLED_OVER -> PickupRolledOver.class;
+      case PICKUP_OVERDUE -> PickupOverdue.class;
+      case PICKUP_REMINDER_DUE -> PickupReminderDue.class;
     };
   }
 

@@ -8,11 +8,14 @@ import dev.flashgroup.engine.order.OrderStatus;
  * {@code finalAmount} and {@code refundedAmount} are null where the script leaves them out (the
  * scripts that do not read them); amounts are in fen, {@code payBy} in epoch milliseconds.
  * {@code pointId} is the pickup point the order is collected at, absent for an activity without
- * points; {@code pickedUpAt} (epoch ms) when it was handed out there, absent before.
+ * points. {@code pickupFrom}, {@code pickupTo} (epoch ms) and {@code rollovers} are its current pickup
+ * window and how often it rolled over, once it is collectable at a point; {@code pickedUpAt} (epoch
+ * ms) when it was handed out there, absent before.
  */
 public record OrderSnapshot(String id, ActivityId activityId, String groupId, String buyerId, OrderStatus status,
     long amount, long payBy, int version, @MayBeAbsent Long paidAmount, @MayBeAbsent Long finalAmount,
-    @MayBeAbsent Long refundedAmount, @MayBeAbsent Long pointId, @MayBeAbsent Long pickedUpAt) {
+    @MayBeAbsent Long refundedAmount, @MayBeAbsent Long pointId, @MayBeAbsent Long pickupFrom,
+    @MayBeAbsent Long pickupTo, @MayBeAbsent Integer rollovers, @MayBeAbsent Long pickedUpAt) {
 
   /** The group's id; null for a solo order. */
   public String groupOrNull() {

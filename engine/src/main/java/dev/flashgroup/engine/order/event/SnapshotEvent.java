@@ -8,7 +8,7 @@ import java.util.List;
  */
 public sealed interface SnapshotEvent extends OrderEvent
     permits ReservationMade, PaymentConfirmed, GroupSucceeded, GroupFailed, ReservationExpired, RefundConfirmed,
-    OrderPickedUp {
+    OrderPickedUp, PickupRolledOver, PickupOverdue {
 
   List<OrderSnapshot> orders();
 

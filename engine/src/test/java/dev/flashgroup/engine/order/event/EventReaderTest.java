@@ -27,9 +27,19 @@ class EventReaderTest {
     ReservationMade made = (ReservationMade) event;
     assertThat(made.at()).isEqualTo(1_800_000_060_000L);
     assertThat(made.orders()).containsExactly(new OrderSnapshot("42-2", new ActivityId(42), "42-1", "alice",
-        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null, null));
+        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null, null, null, null, null));
     assertThat(made.group()).isEqualTo(new GroupSnapshot("42-1", new ActivityId(42), GroupStatus.OPEN, 3, 1, 0,
         1_800_001_860_000L, 1, "alice", null, null));
+  }
+
+  @Test
+  void readsAPickupReminderAndRejectsAnUnknownKind() {
+    String data = "{\"at\":5,\"orderId\":\"42-1\",\"activityId\":\"42\",\"pointId\":3,\"buyerId\":\"alice\","
+        + "\"kind\":\"WINDOW_ENDING\",\"window\":1,\"from\":10,\"to\":20,\"perishable\":true}";
+
+    assertThat(EventReader.read("PickupReminderDue", data)).isEqualTo(new PickupReminderDue(5, "42-1",
+        new ActivityId(42), 3, "alice", PickupReminderDue.Kind.WINDOW_ENDING, 1, 10, 20, true));
+    assertUnreadable("PickupReminderDue", data.replace("WINDOW_ENDING", "LATER"));
   }
 
   @Test
@@ -228,6 +238,21 @@ class EventReaderTest {
     @Override
     public String on(OrderPickedUp event) {
       return "picked up";
+    }
+
+    @Override
+    public String on(PickupRolledOver event) {
+      return "rolled over";
+    }
+
+    @Override
+    public String on(PickupOverdue event) {
+      return "overdue";
+    }
+
+    @Override
+    public String on(PickupReminderDue event) {
+      return "reminder";
     }
   }
 }

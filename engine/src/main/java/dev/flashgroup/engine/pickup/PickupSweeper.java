@@ -1,0 +1,75 @@
+package dev.flashgroup.engine.pickup;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
+import dev.flashgroup.engine.schedule.RepeatingJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The pickup timers of every warm activity: reminders that are due (take_reminders.lua), then
+ * windows that ended (roll_over_pickups.lua). Both scripts take due entries with ZREM, so several
+ * instances may sweep at once and each reminder is appended once. Sending is the reminder worker's,
+ * so a slow or failing notification channel never holds up the timers.
+ */
+@Component
+class PickupSweeper extends RepeatingJob {
+
+  /** What one activity's sweep did. */
+  record Swept(long reminders, long rolledOver, long overdue) {}
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final WarmActivities warm;
+  private final RedisScript<List<Long>> takeReminders;
+  private final RedisScript<List<Long>> rollOverPickups;
+  private final PickupSettings settings;
+  private final Clock clock;
+
+  PickupSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm,
+      RedisScript<List<Long>> takeReminders, RedisScript<List<Long>> rollOverPickups, PickupSettings settings,
+      Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.warm = warm;
+    this.takeReminders = takeReminders;
+    this.rollOverPickups = rollOverPickups;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  protected boolean enabled() {
+    return settings.sweeperEnabled();
+  }
+
+  @Override
+  protected Duration pause() {
+    return settings.interval();
+  }
+
+  @Override
+  protected Mono<?> round() {
+    long now = clock.millis();
+    return warm.visit("sweeping pickups of", activity -> sweep(activity, now)).then();
+  }
+
+  /** One activity's pickup timers at {@code now}: reminders first, so a window's last reminder precedes its end. */
+  Mono<Swept> sweep(ActivityId activity, long now) {
+    var k = keys.of(activity);
+    String at = Long.toString(now);
+    String batch = Integer.toString(settings.batch());
+    return redis.execute(takeReminders, List.of(k.activity(), k.pickupReminders(), k.events()),
+            List.of(k.prefix(), at, batch)).next()
+        .flatMap(reminders -> redis.execute(rollOverPickups,
+                List.of(k.activity(), k.pickupDeadlines(), k.pickupReminders(), k.events()),
+                List.of(k.prefix(), at, batch, Integer.toString(settings.rollovers()))).next()
+            .map(ended -> new Swept(reminders.get(0), ended.get(0), ended.get(1))));
+  }
+}
