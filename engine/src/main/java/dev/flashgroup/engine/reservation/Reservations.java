@@ -4,6 +4,8 @@ import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.recovery.LostActivities;
+import dev.flashgroup.engine.recovery.RebuildSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -36,10 +38,12 @@ public class Reservations {
   private final MeterRegistry meters;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final SoldOutActivities soldOut;
+  private final LostActivities lost;
+  private final RebuildSettings rebuild;
 
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
-      SoldOutActivities soldOut) {
+      SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild) {
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -48,6 +52,8 @@ public class Reservations {
     this.clock = clock;
     this.meters = meters;
     this.soldOut = soldOut;
+    this.lost = lost;
+    this.rebuild = rebuild;
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -124,7 +130,8 @@ public class Reservations {
       case ReserveReply.OK:
         return Mono.just(reply.reserved());
       case "NOT_FOUND":
-        return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
+        return lost.awaitsRebuild(activity).flatMap(rebuilding -> rebuilding ? Mono.just(rebuilding())
+            : kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity));
       case "SOLD_OUT":
         soldOut.learn(activity);
         return Mono.just(SOLD_OUT);
@@ -135,6 +142,11 @@ public class Reservations {
       default:
         return Mono.just(new ReservationOutcome.Refused(Refusal.valueOf(code)));
     }
+  }
+
+  private ReservationOutcome rebuilding() {
+    return new ReservationOutcome.Unavailable(rebuild.retryAfter(),
+        "This activity is being restored after a Redis outage; retry shortly");
   }
 
   /** Not in Redis: either it does not exist, or it is scheduled (or cancelled) and not warmed. */
@@ -151,6 +163,8 @@ public class Reservations {
       name = "RESERVED";
     } else if (outcome instanceof ReservationOutcome.Throttled) {
       name = "THROTTLED";
+    } else if (outcome instanceof ReservationOutcome.Unavailable) {
+      name = "UNAVAILABLE";
     } else if (outcome instanceof ReservationOutcome.KeyReused) {
       name = "KEY_REUSED";
     } else if (outcome instanceof ReservationOutcome.Refused refused) {

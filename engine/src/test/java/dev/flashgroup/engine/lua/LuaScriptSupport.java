@@ -139,6 +139,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<List<?>> moveAllocation = listScript("move_allocation");
   private final RedisScript<List<?>> verifyPickup = listScript("verify_pickup");
   private final RedisScript<String> closePoint = script("close_point", String.class);
+  private final RedisScript<List<?>> rebuildActivity = listScript("rebuild_activity");
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -203,7 +204,14 @@ abstract class LuaScriptSupport {
 
   /** Warms an activity that delivers to pickup points: {point id, share} pairs (summing to the spec's stock). */
   Mono<String> warm(ActivitySpec spec, long[]... shares) {
-    List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP,
+    List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP));
+    args.addAll(terms(spec, shares));
+    return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
+  }
+
+  /** The activity's terms as warm_activity (and rebuild_activity's FINISH) take them. */
+  static List<String> terms(ActivitySpec spec, long[]... shares) {
+    List<String> args = new java.util.ArrayList<>(List.of(
         "activity_id", ACTIVITY.toString(),
         "mode", spec.mode(),
         "starts_at", Long.toString(STARTS_AT),
@@ -223,7 +231,20 @@ abstract class LuaScriptSupport {
       args.add(RedisKeys.ActivityKeys.pointStockField(share[0]));
       args.add(Long.toString(share[1]));
     }
-    return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
+    return args;
+  }
+
+  /** Runs one step of rebuild_activity.lua as ActivityRebuild does; answers {outcome, n}. */
+  Mono<List<String>> rebuild(String step, String owner, long now, List<String> payload) {
+    List<String> args = new java.util.ArrayList<>(List.of(keys.prefix(), step, owner, "30000", Long.toString(now)));
+    args.addAll(payload);
+    return redis.execute(rebuildActivity,
+            List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
+                keys.events(), keys.rebuild(), keys.stagedPaymentDeadlines(), keys.stagedGroupDeadlines(),
+                keys.stagedOpenGroups(), keys.retirement()),
+            args)
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
   }
 
   /** Attempts a buyer may make per second in {@link #reserve}; 0 (off) unless a test limits them. */
