@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.data.domain.Range;
@@ -83,7 +82,10 @@ class RebuildTest {
     }
   }
 
-  @TestConfiguration
+  /**
+   * Not a @TestConfiguration: EngineConfiguration's component scan would pick that up for every
+   * test context. A plain class named in @SpringBootTest is registered for this context only.
+   */
   static class Time {
     @Bean
     @Primary
