@@ -13,8 +13,9 @@
 -- Which orders hold a unit: those release_unit has not given back. It runs when a RESERVED order
 -- expires and when a PAID member's group fails (PAID -> REFUNDING); a late payment moves an
 -- EXPIRED order to REFUNDING with its unit already back. So RESERVED, PAID and SUCCEEDED hold one
--- (the buyer's quota too), EXPIRED, REFUNDING and REFUNDED do not. Order states added later that
--- come from SUCCEEDED hold one as well: add them to HOLDS_UNIT.
+-- (the buyer's quota too), EXPIRED, REFUNDING and REFUNDED do not; PICKED_UP (handed out, from
+-- SUCCEEDED) holds it for good. Order states added later that come from SUCCEEDED hold one as
+-- well: add them to HOLDS_UNIT (OVERDUE, with the pickup windows).
 --
 -- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines   KEYS[4] group deadlines
 -- KEYS[5] open groups     KEYS[6] event stream  KEYS[7] the rebuild's hash
@@ -34,7 +35,7 @@ local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key,
 local staged_pay_due, staged_group_due, staged_open, retirement_key = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local prefix, step, owner, lease, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 
-local HOLDS_UNIT = {[ORDER_RESERVED] = true, [ORDER_PAID] = true, [ORDER_SUCCEEDED] = true}
+local HOLDS_UNIT = {[ORDER_RESERVED] = true, [ORDER_PAID] = true, [ORDER_SUCCEEDED] = true, [ORDER_PICKED_UP] = true}
 
 local function hash_pairs(fields)
   local flat = {}

@@ -51,6 +51,7 @@ class ActivityRebuild {
   private final WarmActivities warm;
   private final StreamSettings streams;
   private final RebuildSettings settings;
+  private final ClosedPoints closedPoints;
   private final Clock clock;
   /**
    * Everything rebuilt before FINISH, in order: a group's members name orders, so orders come
@@ -61,7 +62,7 @@ class ActivityRebuild {
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
       Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
-      RebuildSettings settings, Clock clock) {
+      RebuildSettings settings, ClosedPoints closedPoints, Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.rebuildActivity = rebuildActivity;
@@ -71,6 +72,7 @@ class ActivityRebuild {
     this.warm = warm;
     this.streams = streams;
     this.settings = settings;
+    this.closedPoints = closedPoints;
     this.clock = clock;
     this.parts = List.of(
         new Part("ORDERS", source::orders),
@@ -113,8 +115,9 @@ class ActivityRebuild {
       if (a.cancelled()) {
         args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
       }
+      // A point deactivated meanwhile is closed once the hash exists, as after warming.
       return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome) ? Mono.just(outcome)
-          : warm.add(activity).then(Mono.fromRunnable(() -> log.warn(
+          : closedPoints.closeInactive(a).then(warm.add(activity)).then(Mono.fromRunnable(() -> log.warn(
               "Activity {} rebuilt from MySQL; its sequence resumes after {}", activity, seq))).thenReturn(outcome));
     });
   }

@@ -39,7 +39,9 @@ class RebuildSource {
   Flux<Entry> orders(ActivityId activity) {
     return refunds(activity).flatMapMany(refunds -> db.sql("SELECT o.id, o.group_id, o.buyer_id, o.status, o.amount,"
             + " o.pay_by, o.version, o.created_at, o.paid_amount, o.final_amount, o.refunded_amount,"
-            + " o.pickup_point_id, p.transaction_id, p.paid_at FROM orders o LEFT JOIN payments p ON p.order_id = o.id"
+            + " o.pickup_point_id, o.picked_up_at, p.transaction_id, p.paid_at,"
+            + " (SELECT MIN(v.subject) FROM pickup_verifications v WHERE v.order_id = o.id AND v.outcome = 'PICKED_UP')"
+            + " AS picked_up_by FROM orders o LEFT JOIN payments p ON p.order_id = o.id"
             + " WHERE o.activity_id = :id ORDER BY o.id")
         .bind("id", activity.value())
         .map(row -> {
@@ -60,6 +62,11 @@ class RebuildSource {
           if (paidAt != null) {
             f.put("paid_at", millis(paidAt));
           }
+          LocalDateTime pickedUpAt = row.get("picked_up_at", LocalDateTime.class);
+          if (pickedUpAt != null) {
+            f.put("picked_up_at", millis(pickedUpAt));
+          }
+          putIfKnown(f, "picked_up_by", row.get("picked_up_by", String.class));
           putIfKnown(f, "paid_amount", row.get("paid_amount", Long.class));
           putIfKnown(f, "final_amount", row.get("final_amount", Long.class));
           putIfKnown(f, "refunded_amount", row.get("refunded_amount", Long.class));

@@ -24,11 +24,13 @@ import reactor.core.publisher.Mono;
 public class LostActivities {
 
   /**
-   * What "unsettled" means in MySQL: orders still waiting for money, a timer or a refund, and open
-   * groups. The one place the list lives (the lead adds collectable pickup orders here).
+   * What "unsettled" means in MySQL: orders still waiting for money, a timer or a refund, orders
+   * still to be handed out at a pickup point (SUCCEEDED with a point: verify_pickup needs Redis),
+   * and open groups. The one place the list lives (OVERDUE joins the collectable ones).
    */
   static final String UNSETTLED = "(EXISTS (SELECT 1 FROM orders o WHERE o.activity_id = a.id"
-      + " AND o.status IN ('RESERVED', 'PAID', 'REFUNDING'))"
+      + " AND (o.status IN ('RESERVED', 'PAID', 'REFUNDING')"
+      + " OR (o.status = 'SUCCEEDED' AND o.pickup_point_id IS NOT NULL)))"
       + " OR EXISTS (SELECT 1 FROM purchase_groups g WHERE g.activity_id = a.id AND g.status = 'OPEN'))";
 
   private static final String SHOULD_BE_WARM = "SELECT a.id FROM activities a WHERE a.warmed_at IS NOT NULL"
