@@ -15,7 +15,7 @@
 -- ARGV[1] key prefix (order and group keys derive from it)   ARGV[2] order id   ARGV[3] transaction id
 -- ARGV[4] amount paid (fen)   ARGV[5] now (epoch ms)
 -- Returns {outcome, order status}; outcome is one of PAID, GROUP_SUCCEEDED, LATE_REFUND,
--- DUPLICATE, NOT_FOUND (also for every order of a retired activity), AMOUNT_MISMATCH, OTHER_TRANSACTION.
+-- DUPLICATE, NOT_FOUND (also for every order of a retired activity, and while the activity hash is absent), AMOUNT_MISMATCH, OTHER_TRANSACTION.
 local activity_key, pay_due_key, group_due_key, open_key, events_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local retirement_key, pickup_due_key, reminders_key = KEYS[6], KEYS[7], KEYS[8]
 local prefix, order_id, tx, paid_amount, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -23,6 +23,9 @@ local prefix, order_id, tx, paid_amount, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4
 -- A retired activity's stream is no longer relayed, so nothing may be appended to it: its keys
 -- answer as if already gone, and the caller settles the money as for an order it does not hold.
 if redis.call('HGET', retirement_key, 'phase') == 'RETIRED' then return {'NOT_FOUND', ''} end
+-- No activity hash: Redis lost the activity and it is being rebuilt from MySQL (rebuild_activity.lua
+-- writes its orders before the hash). The money waits: the caller asks the gateway to report it again.
+if redis.call('EXISTS', activity_key) == 0 then return {'NOT_FOUND', ''} end
 
 local order_hash = order_key(prefix, order_id)
 local o = redis.call('HMGET', order_hash, 'status', 'buyer', 'group', 'amount', 'pay_by', 'tx', 'point')

@@ -12,17 +12,8 @@ if redis.call('EXISTS', activity_key) == 1 then
   return 'ALREADY_WARM'
 end
 
--- The relay's consumer group must exist before the first event is appended. Check before
--- writing anything: a stray key of another type would make every later XADD fail half-way.
-local events_type = redis.call('TYPE', events_key)['ok']
-if events_type ~= 'none' and events_type ~= 'stream' then
-  return redis.error_reply('event stream key ' .. events_key .. ' holds a ' .. events_type)
-end
-local ok, err = pcall(redis.call, 'XGROUP', 'CREATE', events_key, relay_group, '0', 'MKSTREAM')
-local message = type(err) == 'table' and tostring(err.err) or tostring(err)
-if not ok and not string.find(message, 'BUSYGROUP') then
-  return redis.error_reply('could not create the relay group: ' .. message)
-end
+local failed = create_relay_group(events_key, relay_group)
+if failed then return redis.error_reply(failed) end
 
 local fields = {}
 for i = 2, #ARGV do

@@ -166,6 +166,22 @@ local function append_group_event(prefix, events_key, event_type, data, group_id
   append_with_refunds(events_key, event_type, data, refunds)
 end
 
+-- Creates an activity's stream with the relay's consumer group, which must exist before the first
+-- event is appended (an existing group is kept). Checks first: a stray key of another type would
+-- make every later XADD fail half-way. Returns nil, or why it could not, before anything is written.
+local function create_relay_group(events_key, relay_group)
+  local events_type = redis.call('TYPE', events_key)['ok']
+  if events_type ~= 'none' and events_type ~= 'stream' then
+    return 'event stream key ' .. events_key .. ' holds a ' .. events_type
+  end
+  local ok, err = pcall(redis.call, 'XGROUP', 'CREATE', events_key, relay_group, '0', 'MKSTREAM')
+  local message = type(err) == 'table' and tostring(err.err) or tostring(err)
+  if not ok and not string.find(message, 'BUSYGROUP') then
+    return 'could not create the relay group: ' .. message
+  end
+  return nil
+end
+
 -- A reservation's unit goes back on sale, to the pickup point it was taken from (the order's
 -- 'point', absent for an activity without points), and the buyer's quota comes back.
 local function release_unit(activity_key, quota_key, buyer, point)

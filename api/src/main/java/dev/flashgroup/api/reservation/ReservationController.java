@@ -127,6 +127,9 @@ class ReservationController {
     if (outcome instanceof ReservationOutcome.Throttled throttled) {
       return Problems.tooManyRequests(throttled.retryAfter(), "Too many reservation attempts this second");
     }
+    if (outcome instanceof ReservationOutcome.Unavailable unavailable) {
+      return Problems.unavailable(unavailable.retryAfter(), unavailable.why());
+    }
     if (outcome instanceof ReservationOutcome.KeyReused) {
       return Problems.response(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
           "This Idempotency-Key already answered another request; use a new key for a new request");

@@ -47,6 +47,15 @@ public final class Problems {
         .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
   }
 
+  /** 503 {@code UNAVAILABLE} with {@code Retry-After} in whole seconds, at least one. */
+  public static <T> ResponseEntity<T> unavailable(Duration retryAfter, String why) {
+    long seconds = retryAfterSeconds(retryAfter);
+    @SuppressWarnings("unchecked")
+    T body = (T) detail(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", why);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+  }
+
   /** {@code Retry-After} in whole seconds, rounded up, at least one. */
   public static long retryAfterSeconds(Duration wait) {
     return Math.max(1, (wait.toMillis() + 999) / 1000);

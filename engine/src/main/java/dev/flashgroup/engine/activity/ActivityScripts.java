@@ -30,6 +30,11 @@ class ActivityScripts {
   }
 
   @Bean
+  RedisScript<List<String>> rebuildActivity() {
+    return LuaScript.loadList("rebuild_activity");
+  }
+
+  @Bean
   RedisScript<List<String>> moveAllocation() {
     return LuaScript.loadList("move_allocation");
   }

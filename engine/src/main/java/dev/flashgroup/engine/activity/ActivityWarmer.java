@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Warms activities into Redis ahead of their start, then repairs the rows of warm activities that
+ * Warms activities into Redis ahead of their start, rebuilds from MySQL those Redis lost
+ * ({@link ActivityRebuild}: one instance per activity, the others find it busy), then repairs the rows of warm activities that
  * missed a merchant's cancel or add-stock (see {@link ActivityRepair}), and retires the activities
  * that are over ({@link ActivityRetirement}). An ended activity is never warmed again. Safe with several
  * instances: warming is idempotent in Lua, so two instances warming the same activity leave one
@@ -20,16 +21,18 @@ class ActivityWarmer extends RepeatingJob {
 
   private final Activities activities;
   private final WarmUp warmUp;
+  private final ActivityRebuild rebuild;
   private final ActivityRepair repair;
   private final ActivityRetirement retirement;
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
 
-  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair,
+  ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRebuild rebuild, ActivityRepair repair,
       ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
     this.activities = activities;
     this.warmUp = warmUp;
+    this.rebuild = rebuild;
     this.repair = repair;
     this.retirement = retirement;
     this.warm = warm;
@@ -42,6 +45,7 @@ class ActivityWarmer extends RepeatingJob {
     Instant now = clock.instant();
     return activities.dueForWarming(now, now.plus(settings.warmAhead()))
         .concatMap(warmUp::warm)
+        .then(rebuild.rebuildLost())
         // An activity retires only after a repair that went through: once retired, its views come
         // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
         .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then());

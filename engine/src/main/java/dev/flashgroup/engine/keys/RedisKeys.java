@@ -172,6 +172,29 @@ public class RedisKeys {
       return prefix + "retiring";
     }
 
+    /**
+     * rebuild_activity.lua's lock and place while it rebuilds a lost activity from MySQL: owner,
+     * units held so far (a lease, PEXPIRE); gone once the activity is live again.
+     */
+    public String rebuild() {
+      return prefix + "rebuild";
+    }
+
+    /** Payment deadlines written by a rebuild, renamed to {@link #paymentDeadlines()} when it finishes. */
+    public String stagedPaymentDeadlines() {
+      return prefix + "rebuild:pay_due";
+    }
+
+    /** Group deadlines written by a rebuild, renamed to {@link #groupDeadlines()} when it finishes. */
+    public String stagedGroupDeadlines() {
+      return prefix + "rebuild:group_due";
+    }
+
+    /** The joinable list written by a rebuild, renamed to {@link #openGroups()} when it finishes. */
+    public String stagedOpenGroups() {
+      return prefix + "rebuild:open";
+    }
+
     /** A buyer's reservation attempts in the current second (reserve.lua counts them). */
     public String attempts(String buyer) {
       return prefix + "attempts:" + buyer;

@@ -148,6 +148,8 @@ class OrderLedger {
             // The point never changes, nor the moment of the (one) pickup: the first snapshot carrying it records it.
             + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
             + " picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at)),"
+            // Events may arrive out of order: the reservation's own (the earliest) says when it was made.
+            + " created_at = LEAST(created_at, VALUES(created_at)),"
             + newerOrKept("paid_amount") + newerOrKept("final_amount") + newerOrKept("refunded_amount")
             + newerOrKept("pickup_from") + newerOrKept("pickup_to") + newerOrKept("rollovers")
             + " updated_at = IF(VALUES(version) > version, VALUES(updated_at), updated_at),"

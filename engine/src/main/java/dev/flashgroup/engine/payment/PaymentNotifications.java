@@ -4,6 +4,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.order.RefundNumber;
+import dev.flashgroup.engine.recovery.LostActivities;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -28,9 +29,11 @@ public class PaymentNotifications {
   /** The gateways report through this class, so the gateway is looked up when money must go back. */
   private final ObjectProvider<PaymentGateway> gateway;
   private final Orders orders;
+  private final LostActivities lost;
 
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
-      RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders) {
+      RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders,
+      LostActivities lost) {
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
@@ -38,6 +41,7 @@ public class PaymentNotifications {
     this.clock = clock;
     this.gateway = gateway;
     this.orders = orders;
+    this.lost = lost;
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
@@ -51,8 +55,8 @@ public class PaymentNotifications {
   /**
    * Money for an order Redis does not hold. A transaction MySQL already records settled its order
    * before the order left Redis (retired): news of it repeated is a DUPLICATE. While the activity
-   * is listed warm but its hash is missing, Redis lost the activity and it is due to be rebuilt,
-   * which may bring the order back: NOT_FOUND, so the gateway reports it again later. Otherwise the
+   * awaits its rebuild ({@link LostActivities}: MySQL says it should be warm, Redis has no hash),
+   * the rebuild may bring the order back: NOT_FOUND, so the gateway reports it again later. Otherwise the
    * order is gone for good (it never reached MySQL before Redis lost it, or its activity was
    * retired, when nothing can take money any more) and the money goes back through the gateway,
    * once: the refund number {@code RF<transaction>} is the gateway's idempotency key, so repeated
@@ -60,12 +64,7 @@ public class PaymentNotifications {
    */
   private Mono<PaymentConfirmation> unknownOrder(ActivityId activity, String orderId, String transactionId,
       long amount) {
-    var k = keys.of(activity);
-    Mono<Boolean> awaitsRebuild = redis.opsForSet().isMember(keys.warmActivities(), activity.toString())
-        .filter(Boolean::booleanValue)
-        .flatMap(warm -> redis.hasKey(k.activity()).map(present -> !present))
-        .defaultIfEmpty(false);
-    return orders.knowsTransaction(transactionId).zipWith(awaitsRebuild).flatMap(known -> {
+    return orders.knowsTransaction(transactionId).zipWith(lost.awaitsRebuild(activity)).flatMap(known -> {
       if (known.getT1()) {
         return Mono.just(PaymentConfirmation.DUPLICATE);
       }

@@ -17,6 +17,13 @@ public sealed interface ReservationOutcome {
   /** The buyer made more attempts this second than allowed; nothing was looked at. */
   record Throttled(Duration retryAfter) implements ReservationOutcome {}
 
+  /**
+   * Redis cannot answer for the activity now: it is being rebuilt from MySQL, or the reservation
+   * was made but fewer replicas than required acknowledged it in time (then a retry with the same
+   * Idempotency-Key returns that reservation). {@code why} says which, for the buyer.
+   */
+  record Unavailable(Duration retryAfter, String why) implements ReservationOutcome {}
+
   /** The request's Idempotency-Key already answered a different request of the buyer. */
   record KeyReused() implements ReservationOutcome {}
 }

@@ -4,6 +4,8 @@ import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.recovery.LostActivities;
+import dev.flashgroup.engine.recovery.RebuildSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,6 +21,8 @@ import reactor.core.publisher.Mono;
 /**
  * Opens groups, joins groups and sells solo units. Each call is exactly one Redis round trip
  * (reserve.lua); nothing else runs before the answer except when the activity is not in Redis.
+ * With {@code flashgroup.redis.min-replicas} above 0 the script runs through {@link ReplicaWait}
+ * instead, and a reservation is confirmed only once that many replicas have it.
  */
 @Service
 public class Reservations {
@@ -36,10 +40,15 @@ public class Reservations {
   private final MeterRegistry meters;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final SoldOutActivities soldOut;
+  private final LostActivities lost;
+  private final RebuildSettings rebuild;
+  private final ReplicaWait replicas;
+  private final ReplicaWaitSettings replicaWait;
 
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
-      SoldOutActivities soldOut) {
+      SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
+      ReplicaWaitSettings replicaWait) {
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -48,6 +57,10 @@ public class Reservations {
     this.clock = clock;
     this.meters = meters;
     this.soldOut = soldOut;
+    this.lost = lost;
+    this.rebuild = rebuild;
+    this.replicas = replicas;
+    this.replicaWait = replicaWait;
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -107,10 +120,33 @@ public class Reservations {
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
         Integer.toString(settings.attemptsPerSecond()), pointArg);
+    if (replicas.required()) {
+      return replicas.reserve(keyList, args)
+          .flatMap(acknowledged -> {
+            ReserveReply reply = ReserveReply.of(acknowledged.reply());
+            return reply.ok() && acknowledged.replicas() < replicas.replicasRequired()
+                ? Mono.just(notReplicated(acknowledged.replicas(), idempotent))
+                : outcome(activity, kind, groupId, reply);
+          })
+          .doOnNext(this::count);
+    }
     return redis.execute(reserve, keyList, args)
         .next()
         .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply)))
         .doOnNext(this::count);
+  }
+
+  /**
+   * The reservation is made on the primary, but fewer replicas than required had it when WAIT
+   * timed out: a failover now could lose it, so it is not confirmed to the buyer. Nothing is
+   * undone (a unit released here could be sold twice if the write did reach a replica); a retry
+   * with the same Idempotency-Key answers with the same order, and reserves nothing again.
+   */
+  private ReservationOutcome notReplicated(long acknowledged, boolean idempotent) {
+    return new ReservationOutcome.Unavailable(replicaWait.timeout(), "Only " + acknowledged + " of the "
+        + replicas.replicasRequired() + " required Redis replicas confirmed the reservation in time. It was made:"
+        + (idempotent ? " retry with the same Idempotency-Key to get the same order (nothing is reserved twice)"
+            : " look at your orders before you try again (without an Idempotency-Key a retry reserves again)"));
   }
 
   /** What the request asks for: a key reused for another kind, group or point is refused (reserve.lua's ARGV[8]). */
@@ -124,7 +160,8 @@ public class Reservations {
       case ReserveReply.OK:
         return Mono.just(reply.reserved());
       case "NOT_FOUND":
-        return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
+        return lost.awaitsRebuild(activity).flatMap(rebuilding -> rebuilding ? Mono.just(rebuilding())
+            : kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity));
       case "SOLD_OUT":
         soldOut.learn(activity);
         return Mono.just(SOLD_OUT);
@@ -135,6 +172,11 @@ public class Reservations {
       default:
         return Mono.just(new ReservationOutcome.Refused(Refusal.valueOf(code)));
     }
+  }
+
+  private ReservationOutcome rebuilding() {
+    return new ReservationOutcome.Unavailable(rebuild.retryAfter(),
+        "This activity is being restored after a Redis outage; retry shortly");
   }
 
   /** Not in Redis: either it does not exist, or it is scheduled (or cancelled) and not warmed. */
@@ -151,6 +193,8 @@ public class Reservations {
       name = "RESERVED";
     } else if (outcome instanceof ReservationOutcome.Throttled) {
       name = "THROTTLED";
+    } else if (outcome instanceof ReservationOutcome.Unavailable) {
+      name = "UNAVAILABLE";
     } else if (outcome instanceof ReservationOutcome.KeyReused) {
       name = "KEY_REUSED";
     } else if (outcome instanceof ReservationOutcome.Refused refused) {

@@ -38,6 +38,22 @@ class ConfirmPaymentScriptTest extends LuaScriptSupport {
     assertThat(events()).hasSize((int) before);
   }
 
+  /** rebuild_activity.lua writes the orders before the activity hash: the money waits for it. */
+  @Test
+  void takesNoMoneyWhileTheActivityIsBeingRebuilt() {
+    givenWarmActivity();
+    Reply order = boughtAlone("buyer-1");
+    long before = events().size();
+    redis.delete(keys.activity()).block(TIMEOUT);
+
+    StepVerifier.create(confirmPayment(order.orderId(), "tx-1", SOLO_PRICE, PAID_AT))
+        .expectNext(List.of("NOT_FOUND", ""))
+        .verifyComplete();
+
+    assertThat(order(order.orderId())).containsEntry("status", "RESERVED").doesNotContainKey("tx");
+    assertThat(events()).hasSize((int) before);
+  }
+
   @Test
   void refusesPaymentOfWrongAmount() {
     givenWarmActivity();

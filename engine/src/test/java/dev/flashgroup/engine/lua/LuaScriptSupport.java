@@ -141,6 +141,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<String> closePoint = script("close_point", String.class);
   private final RedisScript<List<?>> rollOverPickups = listScript("roll_over_pickups");
   private final RedisScript<List<?>> takeReminders = listScript("take_reminders");
+  private final RedisScript<List<?>> rebuildActivity = listScript("rebuild_activity");
 
   private static LettuceConnectionFactory connect() {
     var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
@@ -210,7 +211,15 @@ abstract class LuaScriptSupport {
 
   /** As {@link #warm(ActivitySpec, long[]...)}, with further terms (pickup windows, perishable) as field, value pairs. */
   Mono<String> warm(ActivitySpec spec, List<String> moreTerms, long[]... shares) {
-    List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP,
+    List<String> args = new java.util.ArrayList<>(List.of(RELAY_GROUP));
+    args.addAll(terms(spec, shares));
+    args.addAll(moreTerms);
+    return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
+  }
+
+  /** The activity's terms as warm_activity (and rebuild_activity's FINISH) take them. */
+  static List<String> terms(ActivitySpec spec, long[]... shares) {
+    List<String> args = new java.util.ArrayList<>(List.of(
         "activity_id", ACTIVITY.toString(),
         "mode", spec.mode(),
         "starts_at", Long.toString(STARTS_AT),
@@ -230,8 +239,20 @@ abstract class LuaScriptSupport {
       args.add(RedisKeys.ActivityKeys.pointStockField(share[0]));
       args.add(Long.toString(share[1]));
     }
-    args.addAll(moreTerms);
-    return redis.execute(warmActivity, List.of(keys.activity(), keys.events()), args).single();
+    return args;
+  }
+
+  /** Runs one step of rebuild_activity.lua as ActivityRebuild does; answers {outcome, n}. */
+  Mono<List<String>> rebuild(String step, String owner, long now, List<String> payload) {
+    List<String> args = new java.util.ArrayList<>(List.of(keys.prefix(), step, owner, "30000", Long.toString(now)));
+    args.addAll(payload);
+    return redis.execute(rebuildActivity,
+            List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
+                keys.events(), keys.rebuild(), keys.stagedPaymentDeadlines(), keys.stagedGroupDeadlines(),
+                keys.stagedOpenGroups(), keys.retirement()),
+            args)
+        .single()
+        .map(reply -> reply.stream().map(String::valueOf).toList());
   }
 
   /** Attempts a buyer may make per second in {@link #reserve}; 0 (off) unless a test limits them. */

@@ -1,0 +1,146 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.StreamSettings;
+import dev.flashgroup.engine.keys.WarmActivities;
+import dev.flashgroup.engine.recovery.LostActivities;
+import dev.flashgroup.engine.recovery.RebuildSettings;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Rebuilds the activities Redis lost from MySQL (invariant 6), with rebuild_activity.lua: BEGIN
+ * takes the activity's rebuild lease (one instance rebuilds, the others find it BUSY and leave it),
+ * the {@link #PARTS} write the orders and groups in batches, FINISH writes the activity hash with
+ * the stock MySQL's orders do not hold, and the activity is live again. An order acknowledged but
+ * never in MySQL is gone: its unit sells again, and its id is never handed out again (the sequence
+ * starts {@link RebuildSettings#sequenceGap()} past the highest one MySQL knows).
+ */
+@Component
+class ActivityRebuild {
+
+  private static final Logger log = LoggerFactory.getLogger(ActivityRebuild.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** Orders or groups per script call: each call is one short atomic step. */
+  static final int BATCH = 200;
+
+  /** One step of the rebuild after BEGIN: the script step's name and the entries it writes. */
+  private record Part(String step, Function<ActivityId, Flux<RebuildSource.Entry>> entries) {}
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<List<String>> rebuildActivity;
+  private final Activities activities;
+  private final RebuildSource source;
+  private final LostActivities lost;
+  private final WarmActivities warm;
+  private final StreamSettings streams;
+  private final RebuildSettings settings;
+  private final ClosedPoints closedPoints;
+  private final Clock clock;
+  /**
+   * Everything rebuilt before FINISH, in order: a group's members name orders, so orders come
+   * first. Another keyed piece of an activity's live state (a timer set, say) is added here, with
+   * its step in rebuild_activity.lua.
+   */
+  private final List<Part> parts;
+
+  ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
+      Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
+      RebuildSettings settings, ClosedPoints closedPoints, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.rebuildActivity = rebuildActivity;
+    this.activities = activities;
+    this.source = source;
+    this.lost = lost;
+    this.warm = warm;
+    this.streams = streams;
+    this.settings = settings;
+    this.closedPoints = closedPoints;
+    this.clock = clock;
+    this.parts = List.of(
+        new Part("ORDERS", source::orders),
+        new Part("GROUPS", activity -> source.groups(activity, BATCH)));
+  }
+
+  /** Rebuilds every activity that should be warm and is missing from Redis, one after another. */
+  Mono<Void> rebuildLost() {
+    return lost.lost().concatMap(activity -> rebuild(activity).onErrorResume(e -> {
+      log.warn("Rebuilding activity {} from MySQL failed (tried again next round): {}", activity, e.toString());
+      return Mono.empty();
+    })).then();
+  }
+
+  /** Rebuilds one activity; {@code BUSY} (another instance rebuilds it) and {@code ALREADY_WARM} do nothing. */
+  Mono<String> rebuild(ActivityId activity) {
+    // Not UUID.randomUUID(): SecureRandom may read /dev/urandom, a blocking call on the event loop.
+    String owner = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
+    return step(activity, "BEGIN", owner, List.of()).flatMap(begun -> {
+      if (!"BEGUN".equals(begun)) {
+        return Mono.just(begun);
+      }
+      log.warn("Activity {} should be warm and Redis does not hold it: rebuilding it from MySQL", activity);
+      return Flux.fromIterable(parts)
+          .concatMap(part -> part.entries().apply(activity).buffer(BATCH)
+              .concatMap(batch -> step(activity, part.step(), owner, batch.stream().map(ActivityRebuild::json).toList()))
+              .filter(outcome -> !"WRITTEN".equals(outcome))
+              .next())
+          .next()
+          .switchIfEmpty(Mono.defer(() -> finish(activity, owner)));
+    });
+  }
+
+  private Mono<String> finish(ActivityId activity, String owner) {
+    return activities.find(activity).zipWith(source.highestSequence(activity)).flatMap(found -> {
+      Activity a = found.getT1();
+      long seq = found.getT2() + settings.sequenceGap();
+      List<String> args = new ArrayList<>(List.of(streams.consumerGroup(), Long.toString(seq)));
+      args.addAll(WarmUp.terms(a));
+      if (a.cancelled()) {
+        args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
+      }
+      // A point deactivated meanwhile is closed once the hash exists, as after warming.
+      return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome) ? Mono.just(outcome)
+          : closedPoints.closeInactive(a).then(warm.add(activity)).then(Mono.fromRunnable(() -> log.warn(
+              "Activity {} rebuilt from MySQL; its sequence resumes after {}", activity, seq))).thenReturn(outcome));
+    });
+  }
+
+  private Mono<String> step(ActivityId activity, String step, String owner, List<String> payload) {
+    var k = keys.of(activity);
+    List<String> args = new ArrayList<>(List.of(k.prefix(), step, owner, Long.toString(settings.lease().toMillis()),
+        Long.toString(clock.millis())));
+    args.addAll(payload);
+    return redis.execute(rebuildActivity,
+            List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
+                k.rebuild(), k.stagedPaymentDeadlines(), k.stagedGroupDeadlines(), k.stagedOpenGroups(),
+                k.retirement()),
+            args)
+        .next()
+        .map(reply -> reply.get(0));
+  }
+
+  private static String json(RebuildSource.Entry entry) {
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("id", entry.id());
+    object.put("fields", entry.fields());
+    object.put("members", entry.members());
+    return JSON.writeValueAsString(object);
+  }
+}

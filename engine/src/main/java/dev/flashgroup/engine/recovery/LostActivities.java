@@ -1,0 +1,88 @@
+package dev.flashgroup.engine.recovery;
+
+import static dev.flashgroup.engine.kernel.SqlTime.utc;
+
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The activities Redis should hold and does not (invariant 6). MySQL says which should be warm: an
+ * activity warmed once ({@code warmed_at}) that has not ended, or that ended within
+ * {@link RebuildSettings#lookBack()} with an order or group still unsettled ({@link #UNSETTLED}).
+ * Such an activity without its Redis hash was lost (Redis restarted empty, or a failover to a
+ * replica that missed its writes): it awaits a rebuild. An activity that is over, retired and
+ * expired from Redis, has nothing unsettled in MySQL and is not lost.
+ */
+@Component
+public class LostActivities {
+
+  /**
+   * What "unsettled" means in MySQL: orders still waiting for money, a timer or a refund, orders
+   * still to be handed out at a pickup point (SUCCEEDED with a point: verify_pickup needs Redis),
+   * and open groups. The one place the list lives (OVERDUE joins the collectable ones).
+   */
+  static final String UNSETTLED = "(EXISTS (SELECT 1 FROM orders o WHERE o.activity_id = a.id"
+      + " AND (o.status IN ('RESERVED', 'PAID', 'REFUNDING')"
+      + " OR (o.status = 'SUCCEEDED' AND o.pickup_point_id IS NOT NULL)))"
+      + " OR EXISTS (SELECT 1 FROM purchase_groups g WHERE g.activity_id = a.id AND g.status = 'OPEN'))";
+
+  private static final String SHOULD_BE_WARM = "SELECT a.id FROM activities a WHERE a.warmed_at IS NOT NULL"
+      + " AND a.ends_at > :lookBack AND (a.ends_at > :now OR " + UNSETTLED + ")";
+
+  private final DatabaseClient db;
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RebuildSettings settings;
+  private final Clock clock;
+
+  LostActivities(DatabaseClient db, ReactiveStringRedisTemplate redis, RedisKeys keys, RebuildSettings settings,
+      Clock clock) {
+    this.db = db;
+    this.redis = redis;
+    this.keys = keys;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Every activity that should be warm and whose hash Redis does not hold. */
+  public Flux<ActivityId> lost() {
+    Instant now = clock.instant();
+    return db.sql(SHOULD_BE_WARM + " ORDER BY a.id")
+        .bind("lookBack", utc(now.minus(settings.lookBack())))
+        .bind("now", utc(now))
+        .map(row -> new ActivityId(row.get("id", Long.class)))
+        .all()
+        .filterWhen(this::absent);
+  }
+
+  /**
+   * Whether the activity is lost and due to be rebuilt: then its reservations wait (UNAVAILABLE)
+   * and money for its orders is reported again later rather than refunded. Redis is asked first,
+   * so a warm activity costs no MySQL query.
+   */
+  public Mono<Boolean> awaitsRebuild(ActivityId activity) {
+    return absent(activity).flatMap(absent -> !absent ? Mono.just(false) : shouldBeWarm(activity));
+  }
+
+  private Mono<Boolean> shouldBeWarm(ActivityId activity) {
+    Instant now = clock.instant();
+    return db.sql(SHOULD_BE_WARM + " AND a.id = :id")
+        .bind("lookBack", utc(now.minus(settings.lookBack())))
+        .bind("now", utc(now))
+        .bind("id", activity.value())
+        .map(row -> true)
+        .one()
+        .defaultIfEmpty(false);
+  }
+
+  private Mono<Boolean> absent(ActivityId activity) {
+    return redis.hasKey(keys.of(activity).activity()).map(present -> !present);
+  }
+}

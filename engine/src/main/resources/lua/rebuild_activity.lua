@@ -1,0 +1,137 @@
+-- Rebuilds an activity that Redis lost (restarted empty, or a failover to a replica that missed
+-- its writes) from what MySQL records, in steps: BEGIN, then any number of batches (ORDERS,
+-- GROUPS), then FINISH, which alone writes the activity hash. reserve.lua answers NOT_FOUND while
+-- the hash is absent and confirm_payment.lua takes no money then, so a half-written activity is
+-- never sold from nor paid into. The deadlines and the joinable list are written to staging keys
+-- and renamed into place by FINISH, so no sweeper acts on an order before the activity is whole.
+--
+-- One instance rebuilds: BEGIN takes KEYS[7] (the rebuild's hash: owner, units held so far) with a
+-- lease; every later step renews it and answers LOST when another instance holds it (the lease ran
+-- out and the rebuild began again elsewhere). A rebuild whose instance died starts over after the
+-- lease: BEGIN clears what it finds.
+--
+-- Which orders hold a unit: those release_unit has not given back. It runs when a RESERVED order
+-- expires and when a PAID member's group fails (PAID -> REFUNDING); a late payment moves an
+-- EXPIRED order to REFUNDING with its unit already back. So RESERVED, PAID and SUCCEEDED hold one
+-- (the buyer's quota too), EXPIRED, REFUNDING and REFUNDED do not; PICKED_UP (handed out, from
+-- SUCCEEDED) holds it for good. Order states added later that come from SUCCEEDED hold one as
+-- well: add them to HOLDS_UNIT (OVERDUE, with the pickup windows).
+--
+-- KEYS[1] activity hash   KEYS[2] quota hash   KEYS[3] payment deadlines   KEYS[4] group deadlines
+-- KEYS[5] open groups     KEYS[6] event stream  KEYS[7] the rebuild's hash
+-- KEYS[8] staged payment deadlines   KEYS[9] staged group deadlines   KEYS[10] staged open groups
+-- KEYS[11] retirement hash (a copy that outlived the activity hash would stop its payments)
+-- ARGV[1] key prefix   ARGV[2] step: BEGIN | ORDERS | GROUPS | FINISH   ARGV[3] owner token
+-- ARGV[4] lease (ms)   ARGV[5] now (epoch ms)
+-- ORDERS: ARGV[6..] one JSON object per order: {id, fields: {field: value, ...}} (the order hash)
+-- GROUPS: ARGV[6..] {id, fields: {...}, members: {buyer: order id, ...}}
+-- FINISH: ARGV[6] relay consumer group, ARGV[7] seq, ARGV[8..] field, value pairs of the terms as
+--         warm_activity takes them (stock and point:<id> are the totals: FINISH takes the units
+--         held off them), with state and cancelled_at for a cancelled activity
+-- Returns {outcome, n}: BEGIN -> BEGUN | BUSY | ALREADY_WARM; ORDERS, GROUPS -> WRITTEN (n written)
+-- | LOST; FINISH -> REBUILT (n: the stock on sale) | LOST | ALREADY_WARM.
+local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, rebuild_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local staged_pay_due, staged_group_due, staged_open, retirement_key = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local prefix, step, owner, lease, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+
+local HOLDS_UNIT = {[ORDER_RESERVED] = true, [ORDER_PAID] = true, [ORDER_SUCCEEDED] = true, [ORDER_PICKED_UP] = true}
+
+local function hash_pairs(fields)
+  local flat = {}
+  for field, value in pairs(fields) do
+    flat[#flat + 1] = field
+    flat[#flat + 1] = tostring(value)
+  end
+  return flat
+end
+
+if step == 'BEGIN' then
+  if redis.call('EXISTS', activity_key) == 1 then return {'ALREADY_WARM', 0} end
+  local holder = redis.call('HGET', rebuild_key, 'owner')
+  if holder and holder ~= owner then return {'BUSY', 0} end
+  redis.call('DEL', rebuild_key, quota_key, pay_due_key, group_due_key, open_key, events_key,
+    staged_pay_due, staged_group_due, staged_open, retirement_key)
+  redis.call('HSET', rebuild_key, 'owner', owner, 'held', 0, 'began_at', now)
+  redis.call('PEXPIRE', rebuild_key, lease)
+  return {'BEGUN', 0}
+end
+
+if redis.call('HGET', rebuild_key, 'owner') ~= owner then return {'LOST', 0} end
+redis.call('PEXPIRE', rebuild_key, lease)
+
+if step == 'ORDERS' then
+  for i = 6, #ARGV do
+    local order = cjson.decode(ARGV[i])
+    local f = order.fields
+    local key = order_key(prefix, order.id)
+    redis.call('DEL', key)
+    redis.call('HSET', key, unpack(hash_pairs(f)))
+    if HOLDS_UNIT[f.status] then
+      redis.call('HINCRBY', quota_key, f.buyer, 1)
+      redis.call('HINCRBY', rebuild_key, 'held', 1)
+      if f.point then redis.call('HINCRBY', rebuild_key, 'held:' .. f.point, 1) end
+    end
+    if f.status == ORDER_RESERVED then redis.call('ZADD', staged_pay_due, f.pay_by, order.id) end
+  end
+  return {'WRITTEN', #ARGV - 5}
+end
+
+if step == 'GROUPS' then
+  for i = 6, #ARGV do
+    local group = cjson.decode(ARGV[i])
+    local f = group.fields
+    local key, members_key = group_key(prefix, group.id), group_members_key(prefix, group.id)
+    redis.call('DEL', key, members_key)
+    redis.call('HSET', key, unpack(hash_pairs(f)))
+    local members = hash_pairs(group.members)
+    if #members > 0 then redis.call('HSET', members_key, unpack(members)) end
+    if f.status == GROUP_OPEN then
+      local deadline, free = tonumber(f.deadline), tonumber(f.size) - tonumber(f.members)
+      redis.call('ZADD', staged_group_due, deadline, group.id)
+      if free > 0 and now < deadline then redis.call('ZADD', staged_open, free, group.id) end
+    end
+  end
+  return {'WRITTEN', #ARGV - 5}
+end
+
+if step ~= 'FINISH' then return redis.error_reply('unknown rebuild step ' .. tostring(step)) end
+if redis.call('EXISTS', activity_key) == 1 then return {'ALREADY_WARM', 0} end
+
+local relay_group, seq = ARGV[6], ARGV[7]
+local failed = create_relay_group(events_key, relay_group)
+if failed then return redis.error_reply(failed) end
+
+-- The units MySQL's orders hold come off the totals; never below zero, so a record that holds
+-- more than the stock (it should not) sells nothing rather than fails.
+local terms, cancelled_at, stock = {}, nil, 0
+for i = 8, #ARGV, 2 do
+  local field, value = ARGV[i], ARGV[i + 1]
+  if field == 'stock' then
+    stock = math.max(0, tonumber(value) - tonumber(redis.call('HGET', rebuild_key, 'held')))
+    value = stock
+  elseif string.sub(field, 1, 6) == 'point:' then
+    value = math.max(0, tonumber(value) - tonumber(redis.call('HGET', rebuild_key, 'held:' .. string.sub(field, 7)) or '0'))
+  elseif field == 'cancelled_at' then
+    cancelled_at = tonumber(value)
+  end
+  terms[#terms + 1] = field
+  terms[#terms + 1] = value
+end
+
+-- A cancelled activity's deadlines were all pulled to its cancellation (cancel_activity.lua).
+if cancelled_at then
+  for _, staged in ipairs({staged_pay_due, staged_group_due}) do
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', staged, '(' .. cancelled_at, '+inf')) do
+      redis.call('ZADD', staged, cancelled_at, member)
+    end
+  end
+end
+for _, pair in ipairs({{staged_pay_due, pay_due_key}, {staged_group_due, group_due_key}, {staged_open, open_key}}) do
+  if redis.call('EXISTS', pair[1]) == 1 then redis.call('RENAME', pair[1], pair[2]) end
+end
+
+redis.call('HSET', activity_key, unpack(terms))
+redis.call('HSET', activity_key, 'seq', seq)
+redis.call('DEL', rebuild_key)
+return {'REBUILT', stock}
