@@ -132,6 +132,7 @@ for _, pair in ipairs({{staged_pay_due, pay_due_key}, {staged_group_due, group_d
 end
 
 redis.call('HSET', activity_key, unpack(terms))
-redis.call('HSET', activity_key, 'seq', seq)
+-- rebuilt_seq: where the numbering resumed (the verifier counts only the numbers from there on).
+redis.call('HSET', activity_key, 'seq', seq, 'rebuilt_seq', seq)
 redis.call('DEL', rebuild_key)
 return {'REBUILT', stock}

@@ -17,9 +17,11 @@ import redis.clients.jedis.resps.ScanResult;
  * counters and every order and group hash, exactly as the Lua scripts wrote them.
  *
  * @param warm whether the activity hash exists (it does not before warming, or after expiry)
+ * @param rebuiltSeq the sequence a rebuild from MySQL resumed at (0 when never rebuilt): the numbers
+ *     below it that MySQL never saw belong to orders lost with Redis
  */
-record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, Map<String, Group> groups,
-    Map<Long, Integer> pointStock) {
+record LiveState(boolean warm, int stock, long seq, long rebuiltSeq, Map<String, Order> orders,
+    Map<String, Group> groups, Map<Long, Integer> pointStock) {
 
   /** {@code point} is the order's pickup point, empty without points. */
   record Order(String id, String status, String groupId, int version, String point) {}
@@ -29,7 +31,7 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
   static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
     Map<String, String> activity = redis.hgetAll(keys.activity());
     if (activity.isEmpty()) {
-      return new LiveState(false, 0, 0, Map.of(), Map.of(), Map.of());
+      return new LiveState(false, 0, 0, 0, Map.of(), Map.of(), Map.of());
     }
     Map<String, Order> orders = new HashMap<>();
     for (Map.Entry<String, Map<String, String>> e : hashes(redis, keys.orders()).entrySet()) {
@@ -52,7 +54,7 @@ record LiveState(boolean warm, int stock, long seq, Map<String, Order> orders, M
       }
     });
     return new LiveState(true, number(activity, "stock"), Long.parseLong(activity.getOrDefault("seq", "0")),
-        orders, groups, pointStock);
+        Long.parseLong(activity.getOrDefault("rebuilt_seq", "0")), orders, groups, pointStock);
   }
 
   /**
