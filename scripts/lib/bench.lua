@@ -1,5 +1,7 @@
 -- wrk script of scripts/bench. Arguments after `--`:
---   CASE ACTIVITY TOKENS_FILE THREADS CONNECTIONS [ACKED_FILE_PREFIX] [GROUP]
+--   CASE ACTIVITY TOKENS_FILE THREADS CONNECTIONS [ACKED_FILE_PREFIX] [GROUP] [POINTS]
+-- POINTS: pickup point ids, comma-separated, of an activity that delivers to them: every request
+--   names one (skewed as at a real opening: half the buyers the first point, the rest spread evenly)
 -- CASE: ceiling  GET the liveness endpoint (no Redis, no MySQL)
 --       reserve  open / join / solo, 4:4:2, tokens in rotation; joiners take slots of groups
 --                this thread opened (an opened group's id numbers after its order's)
@@ -34,6 +36,9 @@ function init(args)
   threads_total = tonumber(args[4])
   per_thread = math.ceil(tonumber(args[5]) / threads_total)
   join_group = args[7]
+  if join_group == "" or join_group == "-" then join_group = nil end
+  points = {}
+  for point in string.gmatch(args[8] or "", "%d+") do table.insert(points, point) end
   tokens = {}
   local n = 0
   if args[3] and args[3] ~= "-" then
@@ -49,8 +54,14 @@ function init(args)
   end
 end
 
-local function post(path, token)
-  return wrk.format("POST", path, { ["Authorization"] = "Bearer " .. token })
+local function post(path, token, i)
+  if #points == 0 then
+    return wrk.format("POST", path, { ["Authorization"] = "Bearer " .. token })
+  end
+  local point = points[1]
+  if i % 2 == 1 then point = points[(math.floor(i / 2) % #points) + 1] end
+  return wrk.format("POST", path, { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
+    '{"pickupPointId":' .. point .. '}')
 end
 
 local function buyer_request(i, token)
@@ -58,11 +69,11 @@ local function buyer_request(i, token)
   if pick >= 4 and pick < 8 then
     local group = join_group
     if case ~= "soldout" then group = table.remove(slots) end
-    if group then return post("/api/v1/groups/" .. group .. "/members", token) end
+    if group then return post("/api/v1/groups/" .. group .. "/members", token, i) end
   elseif pick >= 8 then
-    return post("/api/v1/activities/" .. activity .. "/orders", token)
+    return post("/api/v1/activities/" .. activity .. "/orders", token, i)
   end
-  return post("/api/v1/activities/" .. activity .. "/groups", token)
+  return post("/api/v1/activities/" .. activity .. "/groups", token, i)
 end
 
 function request()
