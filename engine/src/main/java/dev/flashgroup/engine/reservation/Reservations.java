@@ -4,6 +4,7 @@ import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.timer.DeadlineNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -36,10 +37,11 @@ public class Reservations {
   private final MeterRegistry meters;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final SoldOutActivities soldOut;
+  private final DeadlineNotices deadlines;
 
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
-      SoldOutActivities soldOut) {
+      SoldOutActivities soldOut, DeadlineNotices deadlines) {
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -48,6 +50,7 @@ public class Reservations {
     this.clock = clock;
     this.meters = meters;
     this.soldOut = soldOut;
+    this.deadlines = deadlines;
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -122,6 +125,8 @@ public class Reservations {
     String code = reply.outcome();
     switch (code) {
       case ReserveReply.OK:
+        // A payment deadline (and an opened group's) was just added: the sweeper learns of it in memory.
+        deadlines.mayHaveNewDeadline(activity);
         return Mono.just(reply.reserved());
       case "NOT_FOUND":
         return kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity);
