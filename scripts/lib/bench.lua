@@ -1,6 +1,7 @@
 -- wrk script of scripts/bench. Arguments after `--`:
 --   CASE ACTIVITY TOKENS_FILE THREADS CONNECTIONS [ACKED_FILE_PREFIX] [GROUP]
--- CASE: ceiling  GET the liveness endpoint (no Redis, no MySQL)
+-- CASE: bare     GET of the bench's bare Reactor Netty server (any path, fixed body)
+--       ceiling  GET the liveness endpoint (no Redis, no MySQL)
 --       reserve  open / join / solo, 4:4:2, tokens in rotation; joiners take slots of groups
 --                this thread opened (an opened group's id numbers after its order's)
 --       soldout  the same requests against a sold-out activity; joins go to GROUP
@@ -70,7 +71,7 @@ function request()
     looked_at = true
     return wrk.format("GET", "/actuator/health/liveness")
   end
-  if case == "ceiling" then
+  if case == "ceiling" or case == "bare" then
     return wrk.format("GET", "/actuator/health/liveness")
   end
   sent = sent + 1
