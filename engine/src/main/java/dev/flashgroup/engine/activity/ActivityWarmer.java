@@ -25,6 +25,7 @@ class ActivityWarmer extends RepeatingJob {
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
+  private long nextUpkeep;
 
   ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRepair repair,
       ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
@@ -37,14 +38,25 @@ class ActivityWarmer extends RepeatingJob {
     this.clock = clock;
   }
 
+  /**
+   * Warming asks MySQL once per round, however many activities there are; repair and retirement
+   * visit every warm activity (a MySQL read and a script each), so they run every
+   * {@code upkeepInterval} only: what they catch (a missed cancel or add-stock, an activity that
+   * is over) may wait that long.
+   */
   @Override
   protected Mono<?> round() {
     Instant now = clock.instant();
-    return activities.dueForWarming(now, now.plus(settings.warmAhead()))
-        .concatMap(warmUp::warm)
-        // An activity retires only after a repair that went through: once retired, its views come
-        // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
-        .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then());
+    boolean upkeep = now.toEpochMilli() >= nextUpkeep;
+    if (upkeep) {
+      nextUpkeep = now.toEpochMilli() + settings.upkeepInterval().toMillis();
+    }
+    Mono<Void> warming = activities.dueForWarming(now, now.plus(settings.warmAhead())).concatMap(warmUp::warm).then();
+    // An activity retires only after a repair that went through: once retired, its views come
+    // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
+    return upkeep
+        ? warming.then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then())
+        : warming;
   }
 
   @Override

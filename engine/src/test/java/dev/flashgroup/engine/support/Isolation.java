@@ -65,6 +65,8 @@ public final class Isolation {
     p.put("flashgroup.relay.consumer-name", "relay-" + id);
     p.put("flashgroup.timers.interval", "PT0.05S");
     p.put("flashgroup.relay.interval", "PT0.01S");
+    // Tests that wait for a repair or a retirement set a short warm-interval; upkeep goes with it.
+    p.put("flashgroup.activities.upkeep-interval", "PT0.1S");
     return p;
   }
 
