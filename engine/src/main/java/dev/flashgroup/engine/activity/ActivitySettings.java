@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ActivitySettings(
     @DefaultValue("PT10M") Duration warmAhead,
     @DefaultValue("PT5S") Duration warmInterval,
-    @DefaultValue("PT1M") Duration upkeepInterval,
+    @DefaultValue("PT5M") Duration upkeepInterval,
     @DefaultValue("P2D") Duration stockChangeMemory,
     @DefaultValue("P3D") Duration retain) {
 

@@ -27,4 +27,4 @@ public record RelaySettings(
     @DefaultValue("PT2S") Duration block,
     @DefaultValue("true") boolean enabled,
     @DefaultValue("PT30S") Duration adoptAfter,
-    @DefaultValue("PT15S") Duration adoptInterval) {}
+    @DefaultValue("PT30S") Duration adoptInterval) {}
