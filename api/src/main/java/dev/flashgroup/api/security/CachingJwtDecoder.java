@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Bounded by {@code flashgroup.security.token-cache-size} entries (Caffeine: size-bounded,
  * frequency-aware eviction instead of starting over when full). An entry (the token text and the decoded
- * headers and claims) takes about 2 KB; docs/profiling.md has the figures. Eviction runs on the
+ * headers and claims) takes about 1.5 KB; docs/profiling.md has the figures. Eviction runs on the
  * calling thread: a few map operations, no hand-off.
  */
 final class CachingJwtDecoder implements ReactiveJwtDecoder {

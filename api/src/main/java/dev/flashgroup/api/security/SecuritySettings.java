@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param jwtSecret HMAC-SHA256 key of the bearer tokens, at least 32 bytes; set
  *     {@code FLASHGROUP_SECURITY_JWT_SECRET} in every real deployment
- * @param tokenCacheSize most verified tokens remembered at once (about 2 KB each; 1 to 1,000,000)
+ * @param tokenCacheSize most verified tokens remembered at once (about 1.5 KB each; 1 to 1,000,000)
  */
 @ConfigurationProperties("flashgroup.security")
 public record SecuritySettings(

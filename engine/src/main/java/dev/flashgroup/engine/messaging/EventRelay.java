@@ -252,7 +252,12 @@ class EventRelay extends RepeatingJob {
   private Mono<Long> publish(ActivityId activity, String stream, List<StreamMessage<String, String>> batch) {
     // Unconfirmed until the broker said so for every entry: a failure anywhere below leaves them pending.
     unconfirmed.add(stream);
-    Flux<OutboundMessage> messages = Flux.fromIterable(batch).map(entry -> message(activity, entry));
+    // A pending entry deleted from the stream comes back without a body: nothing to relay, only to acknowledge.
+    List<String> gone = batch.stream().filter(entry -> entry.getBody() == null || entry.getBody().isEmpty())
+        .map(StreamMessage::getId).toList();
+    Flux<OutboundMessage> messages = Flux.fromIterable(batch)
+        .filter(entry -> entry.getBody() != null && !entry.getBody().isEmpty())
+        .map(entry -> message(activity, entry));
     // Mandatory publishing: an event no queue took comes back as returned, not as confirmed, and
     // stays in the stream; the topology is declared again before the next try.
     return topology.declare(sender)
@@ -265,7 +270,7 @@ class EventRelay extends RepeatingJob {
         })
         .filter(result -> result.isAck() && !result.isReturned())
         .map(result -> EventRelay.entryId(result.getOutboundMessage()))
-        .collectList()
+        .collect(() -> new ArrayList<>(gone), List::add)
         .flatMap(confirmed -> acknowledge(stream, confirmed, batch));
   }
 
@@ -279,7 +284,8 @@ class EventRelay extends RepeatingJob {
     return connection()
         .flatMap(c -> c.reactive().xack(stream, consumerGroup, ids).then(c.reactive().xdel(stream, ids)))
         .doOnSuccess(done -> {
-          if (ids.length == batch.size()) {
+          // A full batch may have left more entries behind it in the pending list: read it again first.
+          if (ids.length == batch.size() && batch.size() < settings.batch()) {
             unconfirmed.remove(stream);
           }
         })
