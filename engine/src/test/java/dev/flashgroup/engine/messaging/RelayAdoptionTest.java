@@ -61,14 +61,9 @@ class RelayAdoptionTest {
 
   @Test
   void entriesStrandedWithADeadRelayInstanceReachMysql() {
-    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Chestnuts", Mode.STANDARD, 2, 100L, 200L,
-        100, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofMinutes(5),
-        Duration.ofMinutes(5))).block(PATIENCE);
+    Activity activity = schedule("Chestnuts");
     relay.stop();
-    Set<String> accepted = Flux.range(0, 20)
-        .flatMap(i -> reservations.buyAlone(activity.id(), "buyer-" + i, null))
-        .cast(ReservationOutcome.Reserved.class).map(ReservationOutcome.Reserved::orderId)
-        .collect(Collectors.toSet()).block(PATIENCE);
+    Set<String> accepted = buyWhileTheRelayIsStopped(activity, "buyer-", 20);
 
     // Another instance reads every entry, then dies without publishing or acknowledging them.
     String stream = keys.of(activity.id()).events();
@@ -85,14 +80,9 @@ class RelayAdoptionTest {
 
   @Test
   void entriesThisInstanceReadBeforeItStoppedGoOutAfterItsRestartEvenOneDeletedMeanwhile() {
-    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Walnuts", Mode.STANDARD, 2, 100L, 200L,
-        100, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofMinutes(5),
-        Duration.ofMinutes(5))).block(PATIENCE);
+    Activity activity = schedule("Walnuts");
     relay.stop();
-    List<String> accepted = Flux.range(0, 12)
-        .flatMap(i -> reservations.buyAlone(activity.id(), "walnut-buyer-" + i, null))
-        .cast(ReservationOutcome.Reserved.class).map(ReservationOutcome.Reserved::orderId)
-        .collectList().block(PATIENCE);
+    Set<String> accepted = buyWhileTheRelayIsStopped(activity, "walnut-buyer-", 12);
 
     // This very instance read the entries (more than a batch) and stopped before publishing; then
     // one entry vanished from the stream: it comes back from the pending list without a body.
@@ -108,5 +98,18 @@ class RelayAdoptionTest {
     await().atMost(PATIENCE).until(() -> OrderRows.ids(db, activity).size() == 11
         && redis.opsForStream().pending(stream, streams.consumerGroup()).block(PATIENCE).getTotalPendingMessages() == 0);
     assertThat(accepted).containsAll(OrderRows.ids(db, activity));
+  }
+
+  private Activity schedule(String title) {
+    return scheduling.schedule("shop-1", new ActivityDraft(title, Mode.STANDARD, 2, 100L, 200L, 100, 1,
+        Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofMinutes(5), Duration.ofMinutes(5)))
+        .block(PATIENCE);
+  }
+
+  private Set<String> buyWhileTheRelayIsStopped(Activity activity, String buyerPrefix, int count) {
+    return Flux.range(0, count)
+        .flatMap(i -> reservations.buyAlone(activity.id(), buyerPrefix + i, null))
+        .cast(ReservationOutcome.Reserved.class).map(ReservationOutcome.Reserved::orderId)
+        .collect(Collectors.toSet()).block(PATIENCE);
   }
 }
