@@ -55,7 +55,8 @@ import reactor.rabbitmq.Sender;
  * {@code block} with nothing. At rest that is one command per {@code block}, however many
  * activities are warm. The pending lists are read (without blocking) only where entries may be
  * unconfirmed: at start-up, for a stream seen for the first time, after a publish the broker did not
- * fully confirm, and after adopting another instance's entries. One read spans every stream, so
+ * fully confirm or a failed round, after adopting another instance's entries, and for every stream
+ * each {@code adoptInterval}. One read spans every stream, so
  * every activity's keys must be on one Redis node (no Redis Cluster for the relay).
  */
 @Component
@@ -139,10 +140,22 @@ class EventRelay extends RepeatingJob {
     boolean adopt = clock.millis() >= nextAdoption;
     if (adopt) {
       nextAdoption = clock.millis() + settings.adoptInterval().toMillis();
+      // Every pending list is read again now and then, whatever this instance believes of them.
+      seen.clear();
     }
     return warm.visit("listing", Mono::just).collectList()
         .flatMap(activities -> (adopt ? adoptAll(activities) : Mono.<Void>empty())
-            .then(Mono.defer(() -> relay(streamsOf(activities)))));
+            .then(Mono.defer(() -> relay(streamsOf(activities)))))
+        // A read whose reply was lost still put its entries in this consumer's pending lists.
+        .doOnError(e -> seen.clear());
+  }
+
+  /** A (re)started relay knows nothing of its pending lists: it reads them all first. */
+  @Override
+  public void start() {
+    seen.clear();
+    unconfirmed.clear();
+    super.start();
   }
 
   private Map<String, ActivityId> streamsOf(List<ActivityId> activities) {

@@ -65,6 +65,9 @@ public final class Isolation {
     p.put("flashgroup.relay.consumer-name", "relay-" + id);
     p.put("flashgroup.timers.interval", "PT0.05S");
     p.put("flashgroup.relay.interval", "PT0.01S");
+    // Tests reserve on activities they schedule that instant; a new stream joins the relay's
+    // blocking read at its next round (in production, warm-ahead puts it there minutes early).
+    p.put("flashgroup.relay.block", "PT0.5S");
     // Tests that wait for a repair or a retirement set a short warm-interval; upkeep goes with it.
     p.put("flashgroup.activities.upkeep-interval", "PT0.1S");
     return p;
