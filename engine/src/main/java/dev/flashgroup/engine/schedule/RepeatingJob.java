@@ -70,10 +70,11 @@ public abstract class RepeatingJob implements SmartLifecycle {
     if (!enabled()) {
       return;
     }
+    // The recovery is noted on the round's own completion signal, before anything else can run.
     running = Mono.defer(this::round)
+        .doOnSuccess(done -> recovered())
         .map(this::pauseAfter)
         .switchIfEmpty(Mono.fromSupplier(() -> pauseAfter(null)))
-        .doOnSuccess(done -> recovered())
         .onErrorResume(e -> {
           failed(e);
           return Mono.just(pause());
