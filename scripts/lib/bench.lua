@@ -2,7 +2,8 @@
 --   CASE ACTIVITY TOKENS_FILE THREADS CONNECTIONS [ACKED_FILE_PREFIX] [GROUP] [POINTS]
 -- POINTS: pickup point ids, comma-separated, of an activity that delivers to them: every request
 --   names one (skewed as at a real opening: half the buyers the first point, the rest spread evenly)
--- CASE: ceiling  GET the liveness endpoint (no Redis, no MySQL)
+-- CASE: bare     GET of the bench's bare Reactor Netty server (any path, fixed body)
+--       ceiling  GET the liveness endpoint (no Redis, no MySQL)
 --       reserve  open / join / solo, 4:4:2, tokens in rotation; joiners take slots of groups
 --                this thread opened (an opened group's id numbers after its order's)
 --       soldout  the same requests against a sold-out activity; joins go to GROUP
@@ -81,7 +82,7 @@ function request()
     looked_at = true
     return wrk.format("GET", "/actuator/health/liveness")
   end
-  if case == "ceiling" then
+  if case == "ceiling" or case == "bare" then
     return wrk.format("GET", "/actuator/health/liveness")
   end
   sent = sent + 1

@@ -78,7 +78,7 @@ class SecurityConfig {
     NimbusReactiveJwtDecoder verifier = NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256)
         .build();
     verifier.setJwtValidator(TokenRules.all());
-    return new CachingJwtDecoder(verifier, Clock.systemUTC(), 200_000);
+    return new CachingJwtDecoder(verifier, Clock.systemUTC(), settings.tokenCacheSize());
   }
 
   /**

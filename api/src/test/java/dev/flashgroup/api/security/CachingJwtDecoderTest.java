@@ -64,14 +64,14 @@ class CachingJwtDecoderTest {
   }
 
   @Test
-  void startsOverWhenFull() {
-    CachingJwtDecoder decoder = new CachingJwtDecoder(verifier, at(NOW), 2);
-    decoder.decode("token-a").block();
-    decoder.decode("token-b").block();
-    decoder.decode("token-c").block();
-    decoder.decode("token-a").block();
+  void holdsNoMoreTokensThanItsSize() {
+    CachingJwtDecoder decoder = new CachingJwtDecoder(verifier, at(NOW), 100);
+    for (int i = 0; i < 1_000; i++) {
+      decoder.decode("token-" + i).block();
+    }
 
-    assertThat(asked).containsExactly("token-a", "token-b", "token-c", "token-a");
+    assertThat(decoder.size()).isLessThanOrEqualTo(100);
+    assertThat(asked).hasSize(1_000);
   }
 
   private static Clock at(Instant instant) {

@@ -3,6 +3,7 @@ package dev.flashgroup.engine.activity;
 import dev.flashgroup.engine.activity.ActivityChange.Reason;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.timer.DeadlineNotices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,13 +57,15 @@ public class ActivityChanges {
   private final Clock clock;
   private final PickupAllocationCheck allocation;
   private final PickupWindows windows;
+  private final DeadlineNotices deadlines;
 
   ActivityChanges(Activities activities, ReactiveStringRedisTemplate redis, RedisKeys keys,
       RedisScript<String> editActivity, RedisScript<List<String>> cancelActivity, RedisScript<List<String>> addStock,
       ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock,
-      PickupAllocationCheck allocation, PickupWindows windows) {
+      PickupAllocationCheck allocation, PickupWindows windows, DeadlineNotices deadlines) {
     this.allocation = allocation;
     this.windows = windows;
+    this.deadlines = deadlines;
     this.activities = activities;
     this.redis = redis;
     this.keys = keys;
@@ -118,6 +121,8 @@ public class ActivityChanges {
           return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines(), k.paymentDeadlines()),
                   List.of(Long.toString(now.toEpochMilli())))
               .next()
+              // The script made every deadline of the activity due now.
+              .doOnNext(outcome -> deadlines.mayHaveNewDeadline(id))
               .then(activities.markCancelled(id, now))
               .then(changed(id));
         })))

@@ -6,7 +6,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param warmAhead how long before its start an activity is loaded into Redis
- * @param warmInterval how often the warmer looks for activities to load
+ * @param warmInterval how often the warmer looks for activities to load (one MySQL query)
+ * @param upkeepInterval how often the warmer repairs and retires the warm activities (a MySQL read
+ *     and a script per warm activity)
  * @param stockChangeMemory how long Redis remembers an applied stock change, so a retry adds nothing twice
  * @param retain how long the keys of an activity that is over (ended, settled, relayed) stay in
  *     Redis before they expire; the views then answer from MySQL
@@ -15,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ActivitySettings(
     @DefaultValue("PT10M") Duration warmAhead,
     @DefaultValue("PT5S") Duration warmInterval,
+    @DefaultValue("PT5M") Duration upkeepInterval,
     @DefaultValue("P2D") Duration stockChangeMemory,
     @DefaultValue("P3D") Duration retain) {
 

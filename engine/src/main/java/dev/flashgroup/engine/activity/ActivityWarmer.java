@@ -27,6 +27,7 @@ class ActivityWarmer extends RepeatingJob {
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
+  private long nextUpkeep;
 
   ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRebuild rebuild, ActivityRepair repair,
       ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
@@ -40,15 +41,28 @@ class ActivityWarmer extends RepeatingJob {
     this.clock = clock;
   }
 
+  /**
+   * Warming asks MySQL once per round, however many activities there are; repair and retirement
+   * visit every warm activity (a MySQL read and a script each), so they run every
+   * {@code upkeepInterval} only: what they catch (a missed cancel or add-stock, an activity that
+   * is over) may wait that long.
+   */
   @Override
   protected Mono<?> round() {
     Instant now = clock.instant();
-    return activities.dueForWarming(now, now.plus(settings.warmAhead()))
-        .concatMap(warmUp::warm)
-        .then(rebuild.rebuildLost())
-        // An activity retires only after a repair that went through: once retired, its views come
-        // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
-        .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then());
+    boolean upkeep = now.toEpochMilli() >= nextUpkeep;
+    if (upkeep) {
+      nextUpkeep = now.toEpochMilli() + settings.upkeepInterval().toMillis();
+    }
+    // Every round: warm what opens soon, and rebuild what should be warm but Redis lost (its
+    // buyers get 503 until then). Every upkeep interval: repair and retire.
+    Mono<Void> warming = activities.dueForWarming(now, now.plus(settings.warmAhead())).concatMap(warmUp::warm).then()
+        .then(rebuild.rebuildLost());
+    // An activity retires only after a repair that went through: once retired, its views come
+    // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
+    return upkeep
+        ? warming.then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then())
+        : warming;
   }
 
   @Override

@@ -10,17 +10,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumerName this instance's name in the streams' consumer group; keep it stable across
  *     restarts so an instance picks up the entries it read but had not relayed when it stopped
  * @param batch stream entries moved per activity and round
- * @param interval pause between rounds
+ * @param interval pause after a round the broker did not fully confirm (or that failed) before
+ *     trying again; a round that moved entries is followed by the next read at once
+ * @param block how long one blocking read waits on the streams for new entries (and how long the
+ *     relay waits when nothing is warm): at rest, one read per {@code block}
  * @param enabled whether this instance relays
  * @param adoptAfter how long an entry may sit unconfirmed with another relay instance before this
  *     one takes it over (that instance is presumed dead)
- * @param adoptInterval how often to look for such entries
+ * @param adoptInterval how often to look for such entries (one XPENDING per warm activity)
  */
 @ConfigurationProperties("flashgroup.relay")
 public record RelaySettings(
     @DefaultValue("relay-1") String consumerName,
     @DefaultValue("500") int batch,
     @DefaultValue("PT0.02S") Duration interval,
+    @DefaultValue("PT2S") Duration block,
     @DefaultValue("true") boolean enabled,
     @DefaultValue("PT30S") Duration adoptAfter,
-    @DefaultValue("PT5S") Duration adoptInterval) {}
+    @DefaultValue("PT30S") Duration adoptInterval) {}

@@ -6,6 +6,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.recovery.LostActivities;
 import dev.flashgroup.engine.recovery.RebuildSettings;
+import dev.flashgroup.engine.timer.DeadlineNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -44,11 +45,12 @@ public class Reservations {
   private final RebuildSettings rebuild;
   private final ReplicaWait replicas;
   private final ReplicaWaitSettings replicaWait;
+  private final DeadlineNotices deadlines;
 
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
-      ReplicaWaitSettings replicaWait) {
+      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines) {
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -61,6 +63,7 @@ public class Reservations {
     this.rebuild = rebuild;
     this.replicas = replicas;
     this.replicaWait = replicaWait;
+    this.deadlines = deadlines;
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -158,6 +161,8 @@ public class Reservations {
     String code = reply.outcome();
     switch (code) {
       case ReserveReply.OK:
+        // A payment deadline (and an opened group's) was just added: the sweeper learns of it in memory.
+        deadlines.mayHaveNewDeadline(activity);
         return Mono.just(reply.reserved());
       case "NOT_FOUND":
         return lost.awaitsRebuild(activity).flatMap(rebuilding -> rebuilding ? Mono.just(rebuilding())

@@ -10,7 +10,9 @@ import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,84 @@ class RepeatingJobTest {
       job.stop();
     }
     assertThat(job.isRunning()).isFalse();
+  }
+
+  @Test
+  void aJobThatKnowsItsNextWorkSleepsUntilThenAndAWakeUpCutsTheWaitShort() throws InterruptedException {
+    SleepyJob job = new SleepyJob();
+    job.start();
+    try {
+      assertThat(job.rounds.poll(10, TimeUnit.SECONDS)).as("the first round").isNotNull();
+      // The round asked for an hour's rest: nothing happens until it is woken.
+      assertThat(job.rounds.poll(300, TimeUnit.MILLISECONDS)).isNull();
+      job.wakeUp();
+      assertThat(job.rounds.poll(10, TimeUnit.SECONDS)).as("the round after the wake-up").isNotNull();
+      assertThat(job.rounds.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    } finally {
+      job.stop();
+    }
+  }
+
+  @Test
+  void aWakeUpDuringARoundShortensTheNextWait() throws InterruptedException {
+    SleepyJob job = new SleepyJob();
+    job.wakeDuringRound = true;
+    job.start();
+    try {
+      assertThat(job.rounds.poll(10, TimeUnit.SECONDS)).isNotNull();
+      assertThat(job.rounds.poll(10, TimeUnit.SECONDS)).as("woken while it ran: only the short pause").isNotNull();
+    } finally {
+      job.stop();
+    }
+  }
+
+  @Test
+  void afterAFailedRoundTheWaitIsTheUsualPause() throws InterruptedException {
+    // The round would ask for an hour's rest, but it fails: the plain pause (1 ms) applies.
+    FlakyJob job = new FlakyJob(3) {
+      @Override
+      protected Duration pauseAfter(Object result) {
+        return Duration.ofHours(1);
+      }
+    };
+    job.start();
+    try {
+      assertThat(job.recovered.await(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      job.stop();
+    }
+  }
+
+  /** Asks for an hour between rounds and counts its rounds. */
+  static class SleepyJob extends RepeatingJob {
+
+    final BlockingQueue<Integer> rounds = new LinkedBlockingQueue<>();
+    volatile boolean wakeDuringRound;
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    protected Mono<?> round() {
+      int n = count.incrementAndGet();
+      if (wakeDuringRound && n == 1) {
+        wake();
+      }
+      rounds.add(n);
+      return Mono.just(n);
+    }
+
+    @Override
+    protected Duration pause() {
+      return Duration.ofMillis(1);
+    }
+
+    @Override
+    protected Duration pauseAfter(Object result) {
+      return Duration.ofHours(1);
+    }
+
+    void wakeUp() {
+      wake();
+    }
   }
 
   /** Fails its first rounds as if a service were down, then works. */

@@ -64,7 +64,16 @@ public final class Isolation {
     p.put("flashgroup.messaging.prefix", messagingPrefix());
     p.put("flashgroup.relay.consumer-name", "relay-" + id);
     p.put("flashgroup.timers.interval", "PT0.05S");
+    // Some tests move a deadline in Redis behind the sweeper's back (no notice): it finds such a
+    // deadline at its next rescan. SweeperWaitTest sets both to an hour to prove the notices.
+    p.put("flashgroup.timers.longest-wait", "PT0.5S");
+    p.put("flashgroup.timers.rescan", "PT0.5S");
     p.put("flashgroup.relay.interval", "PT0.01S");
+    // Tests reserve on activities they schedule that instant; a new stream joins the relay's
+    // blocking read at its next round (in production, warm-ahead puts it there minutes early).
+    p.put("flashgroup.relay.block", "PT0.5S");
+    // Tests that wait for a repair or a retirement set a short warm-interval; upkeep goes with it.
+    p.put("flashgroup.activities.upkeep-interval", "PT0.1S");
     return p;
   }
 
