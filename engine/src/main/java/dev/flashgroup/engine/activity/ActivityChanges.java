@@ -58,11 +58,13 @@ public class ActivityChanges {
   private final PickupAllocationCheck allocation;
   private final PickupWindows windows;
   private final DeadlineNotices deadlines;
+  private final WarmUp warmUp;
 
   ActivityChanges(Activities activities, ReactiveStringRedisTemplate redis, RedisKeys keys,
       RedisScript<String> editActivity, RedisScript<List<String>> cancelActivity, RedisScript<List<String>> addStock,
       ActivitySettings settings, ReactiveTransactionManager transactions, Clock clock,
-      PickupAllocationCheck allocation, PickupWindows windows, DeadlineNotices deadlines) {
+      PickupAllocationCheck allocation, PickupWindows windows, DeadlineNotices deadlines, WarmUp warmUp) {
+    this.warmUp = warmUp;
     this.allocation = allocation;
     this.windows = windows;
     this.deadlines = deadlines;
@@ -77,7 +79,11 @@ public class ActivityChanges {
     this.clock = clock;
   }
 
-  /** Replaces the terms of an activity that has not started. Empty when there is no such activity. */
+  /**
+   * Replaces the terms of an activity that has not started. Empty when there is no such activity.
+   * An edit that brings the start within warm-ahead warms the activity before the answer, as
+   * scheduling does, so it never waits for the warmer's next round.
+   */
   public Mono<ActivityChange> edit(ActivityId id, ActivityDraft draft) {
     var violations = draft.violations(clock.instant());
     if (!violations.isEmpty()) {
@@ -102,7 +108,10 @@ public class ActivityChanges {
                 .then(changed(id));
           });
         })))
-        .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e));
+        .onErrorResume(e -> previous.get() == null ? Mono.error(e) : restore(previous.get(), e))
+        .flatMap(change -> change instanceof ActivityChange.Changed changed
+            && settings.startsSoon(changed.activity().startsAt(), clock.instant())
+            ? warmUp.warm(changed.activity()).thenReturn(change) : Mono.just(change));
   }
 
   /** Cancels an activity that has not ended; its open groups fail and refund, unpaid reservations expire. */

@@ -41,6 +41,6 @@ public class ActivityScheduling {
   }
 
   private boolean startsSoon(Activity activity) {
-    return !activity.startsAt().isAfter(clock.instant().plus(settings.warmAhead()));
+    return settings.startsSoon(activity.startsAt(), clock.instant());
   }
 }

@@ -21,6 +21,11 @@ public record ActivitySettings(
     @DefaultValue("P2D") Duration stockChangeMemory,
     @DefaultValue("P3D") Duration retain) {
 
+  /** Whether an activity starting at {@code startsAt} is warmed now (scheduled or edited within warm-ahead). */
+  boolean startsSoon(java.time.Instant startsAt, java.time.Instant now) {
+    return !startsAt.isAfter(now.plus(warmAhead));
+  }
+
   public ActivitySettings {
     if (retain.toSeconds() < 1 || retain.toDays() > 366) {
       throw new IllegalArgumentException("flashgroup.activities.retain must be 1 s to 366 days");
