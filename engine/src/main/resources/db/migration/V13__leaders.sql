@@ -43,3 +43,31 @@ CREATE TABLE leaders (
   PRIMARY KEY (subject),
   UNIQUE KEY ux_leaders_point (point_id)
 );
+
+-- Attribution (reserve.lua decides it, the projector copies it): the leader an order is attributed to.
+ALTER TABLE orders ADD COLUMN leader_id VARCHAR(64) NULL;
+CREATE INDEX ix_orders_leader ON orders (leader_id, created_at);
+
+-- The leader a buyer is bound to: the first leader who referred them, for flashgroup.leaders.binding
+-- (P30D) after the latest order that leader referred (the directory computes the expiry from
+-- last_referred_at). Written by the projector from ReservationMade's bindsTo.
+CREATE TABLE leader_bindings (
+  buyer             VARCHAR(64)  NOT NULL,
+  leader            VARCHAR(64)  NOT NULL,
+  last_referred_at  DATETIME(3)  NOT NULL,
+  updated_at        DATETIME(3)  NOT NULL,
+  PRIMARY KEY (buyer),
+  KEY ix_leader_bindings_updated (updated_at),
+  KEY ix_leader_bindings_leader (leader)
+);
+
+-- Every change of a buyer's leader (a first binding or a new leader after expiry), once per order.
+CREATE TABLE leader_binding_changes (
+  order_id       VARCHAR(40)  NOT NULL,
+  buyer          VARCHAR(64)  NOT NULL,
+  leader_before  VARCHAR(64)  NULL,
+  leader_after   VARCHAR(64)  NOT NULL,
+  at             DATETIME(3)  NOT NULL,
+  PRIMARY KEY (order_id),
+  KEY ix_leader_binding_changes_buyer (buyer, at)
+);

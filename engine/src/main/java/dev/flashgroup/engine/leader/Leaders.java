@@ -45,8 +45,11 @@ public class Leaders {
   private final PickupPoints points;
   private final TransactionalOperator tx;
   private final Clock clock;
+  private final LeaderDirectory directory;
 
-  Leaders(DatabaseClient db, PickupPoints points, ReactiveTransactionManager transactions, Clock clock) {
+  Leaders(DatabaseClient db, PickupPoints points, ReactiveTransactionManager transactions, Clock clock,
+      LeaderDirectory directory) {
+    this.directory = directory;
     this.db = db;
     this.points = points;
     this.tx = TransactionalOperator.create(transactions);
@@ -102,6 +105,10 @@ public class Leaders {
 
   /** Makes the applicant a leader; a POINT leader is bound to the point as its staff in the same transaction. */
   public Mono<Decided> approve(long id, String admin) {
+    return approval(id, admin).flatMap(decided -> directory.refresh().thenReturn(decided));
+  }
+
+  private Mono<Decided> approval(long id, String admin) {
     return decide(id, app -> pointTaken(app).flatMap(taken -> taken
         ? Mono.<Decided>just(new Decided.PointTaken(app.pointId()))
         : close(app, LeaderApplication.Status.APPROVED, null, admin)
@@ -139,7 +146,8 @@ public class Leaders {
                     .bind("subject", subject).then()
                     .then(find(subject)).<Suspended>map(Suspended.Done::new)
                 : Mono.<Suspended>just(new Suspended.AlreadySuspended(leader)))))
-        .defaultIfEmpty(new Suspended.NoSuchLeader());
+        .defaultIfEmpty(new Suspended.NoSuchLeader())
+        .flatMap(suspended -> directory.refresh().thenReturn(suspended));
   }
 
   public Mono<Leader> find(String subject) {
