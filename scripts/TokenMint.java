@@ -21,7 +21,7 @@ public final class TokenMint {
 
   static final String LOCAL_KEY = "flashgroup-local-development-key-change-me-in-production!";
   static final String ISSUER = "flashgroup";
-  static final Set<String> ROLES = Set.of("CUSTOMER", "MERCHANT", "ADMIN", "STAFF");
+  static final Set<String> ROLES = Set.of("CUSTOMER", "MERCHANT", "ADMIN", "STAFF", "LEADER");
   static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   static final long DEFAULT_TTL = 86_400L;
   static final long MAX_TTL = 10L * 365 * 86_400; // ten years
@@ -40,7 +40,7 @@ public final class TokenMint {
 
     String role = args[0].toUpperCase(Locale.ROOT);
     if (!ROLES.contains(role)) {
-      fail("ROLE must be one of CUSTOMER, MERCHANT, ADMIN, STAFF (got '" + args[0] + "')");
+      fail("ROLE must be one of CUSTOMER, MERCHANT, ADMIN, STAFF, LEADER (got '" + args[0] + "')");
     }
     String subject = args[1];
     if (!SUBJECT.matcher(subject).matches()) {
@@ -122,7 +122,7 @@ public final class TokenMint {
   private static void usage() {
     System.err.println("""
         usage: java scripts/TokenMint.java ROLE SUBJECT [TTL_SECONDS]
-          ROLE         CUSTOMER | MERCHANT | ADMIN | STAFF (STAFF acts for the pickup points its subject is bound to)
+          ROLE         CUSTOMER | MERCHANT | ADMIN | STAFF | LEADER (STAFF acts for the pickup points its subject is bound to; LEADER sees its own leader data)
           SUBJECT      1-64 characters of [A-Za-z0-9._:-], e.g. alice or shop-1
           TTL_SECONDS  lifetime, default 86400
         Signs with FLASHGROUP_SECURITY_JWT_SECRET, or the built-in local key when unset.

@@ -27,6 +27,12 @@
 -- ARGV[9] attempts a buyer may make per second on this activity (0: no limit)
 -- ARGV[10] the pickup point the buyer collects at, or '' (required when the activity has points:
 --          its 'pickup' is '1'; the unit is then taken from the point's 'point:<id>' field too)
+-- ARGV[11] the referrer, when the request names one and the app's leader directory says it is an
+--          active leader, else ''     ARGV[12] the leader the buyer is bound to (binding not expired), else ''
+-- ARGV[13] the leader who runs the named pickup point (active), else ''
+--          The order is attributed to the first of the three that is given (REFERRER, BINDING,
+--          POINT), or to nobody; a REFERRER order (re)binds the buyer to the referrer when the
+--          buyer is bound to nobody or to the referrer already ('binds' on the order and its event).
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
 -- GROUP_FULL, LIMIT_REACHED, SOLD_OUT, PICKUP_POINT_REQUIRED, PICKUP_POINT_NOT_SERVED,
@@ -41,6 +47,7 @@ local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key,
 local prefix, kind, buyer, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local join_group_id, idem_ttl, has_idem = ARGV[5], tonumber(ARGV[6]), ARGV[7] == '1'
 local request, attempts_allowed, point = ARGV[8], tonumber(ARGV[9]), ARGV[10] or ''
+local referrer, bound_leader, point_leader = ARGV[11] or '', ARGV[12] or '', ARGV[13] or ''
 
 -- A script firing hundreds of requests a second is slowed here, in the same round trip: a counter
 -- per buyer and second (Redis' own clock runs its expiry).
@@ -199,11 +206,29 @@ if point_field then
   order_fields[#order_fields + 1] = 'point'
   order_fields[#order_fields + 1] = point
 end
+-- Attribution (the leaders' commission follows it); an order attributed to nobody has no such fields.
+local leader, attribution, binds = nil, nil, nil
+if referrer ~= '' then
+  leader, attribution = referrer, 'REFERRER'
+  if bound_leader == '' or bound_leader == referrer then binds = referrer end
+elseif bound_leader ~= '' then
+  leader, attribution = bound_leader, 'BINDING'
+elseif point_leader ~= '' and point_field then
+  leader, attribution = point_leader, 'POINT'
+end
+if leader then
+  order_fields[#order_fields + 1] = 'leader'
+  order_fields[#order_fields + 1] = leader
+  order_fields[#order_fields + 1] = 'attribution'
+  order_fields[#order_fields + 1] = attribution
+end
 redis.call('HSET', order_key(prefix, order_id), unpack(order_fields))
 redis.call('ZADD', pay_due_key, pay_by, order_id)
 
 local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_by, 1, nil, nil, nil,
-  point_field and point or nil)
+  point_field and point or nil, nil, nil, nil, nil, leader)
+order.attribution = attribution
+order.bindsTo = binds
 append(events_key, EVENT_RESERVATION_MADE, {at = now, orders = {order}, group = group})
 
 return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

@@ -108,20 +108,22 @@ end
 -- pickup_from, pickup_to and rollovers (the current pickup window) exist once the order is
 -- collectable; picked_up_at once it was handed out.
 local function order_view(order_id, group_id, buyer, status, amount, pay_by, version, paid_amount, final_amount,
-    refunded_amount, point, pickup_from, pickup_to, rollovers, picked_up_at)
+    refunded_amount, point, pickup_from, pickup_to, rollovers, picked_up_at, leader)
   return {id = order_id, activityId = activity_of(order_id), groupId = group_id, buyerId = buyer, status = status,
     amount = tonumber(amount), payBy = tonumber(pay_by), version = tonumber(version),
     paidAmount = tonumber(paid_amount), finalAmount = tonumber(final_amount),
     refundedAmount = tonumber(refunded_amount), pointId = tonumber(point), pickupFrom = tonumber(pickup_from),
-    pickupTo = tonumber(pickup_to), rollovers = tonumber(rollovers), pickedUpAt = tonumber(picked_up_at)}
+    pickupTo = tonumber(pickup_to), rollovers = tonumber(rollovers), pickedUpAt = tonumber(picked_up_at),
+    leaderId = leader}
 end
 
 -- An order as events carry it, read from its hash (one HMGET).
 local function order_snapshot(prefix, order_id)
   local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'buyer', 'group', 'amount', 'pay_by',
     'version', 'paid_amount', 'final_amount', 'refunded_amount', 'point', 'pickup_from', 'pickup_to', 'rollovers',
-    'picked_up_at')
-  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14])
+    'picked_up_at', 'leader')
+  return order_view(order_id, o[3], o[2], o[1], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14],
+    o[15] or nil)
 end
 
 -- A group as events carry it, read from its hash (one HMGET); 'virtual' and 'price' exist only

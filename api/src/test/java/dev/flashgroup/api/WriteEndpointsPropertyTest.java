@@ -107,6 +107,11 @@ class WriteEndpointsPropertyTest {
     check(request);
   }
 
+  @Property(tries = 100)
+  void leaderWritesNeverFailAndRefusalsChangeNothing(@ForAll("leaderWrites") Request request) {
+    check(request);
+  }
+
   @Property(tries = 60)
   void callbacksAndLoginNeverFailAndChangeNothing(@ForAll("publicWrites") Request request) {
     check(request);
@@ -176,6 +181,37 @@ class WriteEndpointsPropertyTest {
             "/api/v1/orders/" + o + "/payment", "CUSTOMER", who, Map.of(), null)),
         Combinators.combine(activity, buyer).as((a, who) -> new Request(HttpMethod.POST,
             "/api/v1/activities/" + a + "/orders", "MERCHANT", who, Map.of(), null)));
+  }
+
+  /** Leader applications (often almost right), their decisions and suspensions, by every role. */
+  @Provide
+  Arbitrary<Request> leaderWrites() {
+    Arbitrary<String[]> caller = Arbitraries.of(new String[] {"CUSTOMER", "alice"}, new String[] {"CUSTOMER", "bob"},
+        new String[] {"ADMIN", "admin-1"}, new String[] {"LEADER", "alice"}, new String[] {"STAFF", "clerk-1"});
+    Arbitrary<Map<String, Object>> changes = Arbitraries.maps(
+        Arbitraries.of("name", "phone", "kind", "pointId", "communityName", "note", "unknownField"),
+        jsonValue().map(v -> (Object) v)).ofMinSize(0).ofMaxSize(3);
+    Arbitrary<String> application = changes.map(change -> {
+      Map<String, String> raw = new TreeMap<>(Map.of("name", "\"Ann\"", "phone", "\"13800138000\"",
+          "kind", "\"POINT\"", "pointId", Long.toString(point)));
+      change.forEach((k, v) -> raw.put(k, (String) v));
+      List<String> fields = new ArrayList<>();
+      raw.forEach((k, v) -> fields.add("\"" + k + "\":" + v));
+      return "{" + String.join(",", fields) + "}";
+    });
+    Arbitrary<String> id = Arbitraries.of("1", "2", "0", "-1", "999999", "abc", "9".repeat(25), "9007199254740993");
+    Arbitrary<String> reason = Arbitraries.oneOf(jsonValue().map(v -> "{\"reason\":" + v + "}"), jsonObject(),
+        Arbitraries.strings().ofMaxLength(40), Arbitraries.just(null));
+    Arbitrary<String> subject = Arbitraries.of("alice", "bob", "b1", "x".repeat(65), "a.b:c-d");
+    return Arbitraries.oneOf(
+        Combinators.combine(caller, Arbitraries.oneOf(application, jsonObject(), Arbitraries.strings().ofMaxLength(40)))
+            .as((who, body) -> new Request(HttpMethod.POST, "/api/v1/leader-applications", who[0], who[1], Map.of(),
+                body)),
+        Combinators.combine(caller, id, Arbitraries.of("approval", "rejection"), reason)
+            .as((who, target, what, body) -> new Request(HttpMethod.POST,
+                "/api/v1/admin/leader-applications/" + target + "/" + what, who[0], who[1], Map.of(), body)),
+        Combinators.combine(caller, subject, reason).as((who, target, body) -> new Request(HttpMethod.POST,
+            "/api/v1/admin/leaders/" + target + "/suspension", who[0], who[1], Map.of(), body)));
   }
 
   /** Pickup codes scanned by the point's staff, another point's, an admin and a buyer. */

@@ -30,10 +30,12 @@ class TokenIssuer {
 
   record Issued(String token, Instant expiresAt) {}
 
-  Issued customer(String subject) {
+  /** A buyer's token: CUSTOMER, and LEADER too for a buyer who leads (approved, not suspended). */
+  Issued buyer(String subject, boolean leads) {
     Instant now = clock.instant();
     Instant expiry = now.plus(settings.tokenTtl());
-    var claims = new JWTClaimsSet.Builder().issuer("flashgroup").subject(subject).claim("roles", List.of("CUSTOMER"))
+    List<String> roles = leads ? List.of("CUSTOMER", "LEADER") : List.of("CUSTOMER");
+    var claims = new JWTClaimsSet.Builder().issuer("flashgroup").subject(subject).claim("roles", roles)
         .issueTime(Date.from(now)).expirationTime(Date.from(expiry)).build();
     var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {

@@ -4,6 +4,7 @@ import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.buyer.LoginOutcome;
 import dev.flashgroup.engine.buyer.WechatLogin;
+import dev.flashgroup.engine.leader.Leaders;
 import java.time.Instant;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -28,10 +29,12 @@ class WechatLoginController {
 
   private final WechatLogin login;
   private final TokenIssuer tokens;
+  private final Leaders leaders;
 
-  WechatLoginController(WechatLogin login, TokenIssuer tokens) {
+  WechatLoginController(WechatLogin login, TokenIssuer tokens, Leaders leaders) {
     this.login = login;
     this.tokens = tokens;
+    this.leaders = leaders;
   }
 
   @PostMapping("/api/v1/auth/wechat")
@@ -40,14 +43,21 @@ class WechatLoginController {
     if (request.code() == null || !CODE.matcher(request.code()).matches()) {
       return Mono.error(new InvalidField("code", "must be 1-128 printable ASCII characters from wx.login()"));
     }
-    return login.login(request.code()).map(this::respond);
+    return login.login(request.code()).flatMap(this::respond);
   }
 
-  private ResponseEntity<LoginResponse> respond(LoginOutcome outcome) {
+  private Mono<ResponseEntity<LoginResponse>> respond(LoginOutcome outcome) {
     if (outcome instanceof LoginOutcome.SignedIn signedIn) {
-      TokenIssuer.Issued issued = tokens.customer(signedIn.buyer().subject());
-      return ResponseEntity.ok(new LoginResponse(issued.token(), issued.expiresAt(), signedIn.buyer().subject(), "Bearer"));
+      String subject = signedIn.buyer().subject();
+      return leaders.leads(subject).map(leads -> {
+        TokenIssuer.Issued issued = tokens.buyer(subject, leads);
+        return ResponseEntity.ok(new LoginResponse(issued.token(), issued.expiresAt(), subject, "Bearer"));
+      });
     }
+    return Mono.just(refused(outcome));
+  }
+
+  private ResponseEntity<LoginResponse> refused(LoginOutcome outcome) {
     if (outcome instanceof LoginOutcome.BadCode bad) {
       return Problems.response(HttpStatus.UNAUTHORIZED, "INVALID_CODE",
           "WeChat did not accept the login code (" + bad.errorCode() + " " + bad.reason() + "); call wx.login() again");

@@ -6,12 +6,14 @@ import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.leader.LeaderDirectory;
+import dev.flashgroup.engine.pickup.PickupPoints;
+import dev.flashgroup.engine.reservation.Attribution;
 import dev.flashgroup.engine.reservation.Refusal;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -38,22 +40,39 @@ class ReservationController {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Reservation(String groupId, String orderId, long amount, Instant payBy) {}
 
-  /** The optional body: where the buyer collects (required by an activity with pickup points). */
-  record PickupChoice(Long pickupPointId) {
+  /**
+   * The optional body: where the buyer collects (required by an activity with pickup points) and
+   * who shared the activity ({@code referrer}, a token subject: the share path's {@code referrer}).
+   */
+  record PickupChoice(Long pickupPointId, String referrer) {
 
-    static Long of(PickupChoice choice) {
-      Long point = choice == null ? null : choice.pickupPointId();
+    static final PickupChoice NONE = new PickupChoice(null, null);
+
+    static PickupChoice of(PickupChoice choice) {
+      if (choice == null) {
+        return NONE;
+      }
+      Long point = choice.pickupPointId();
       if (point != null && (point < 1 || point > ActivityDraft.MAX_POINT_ID)) {
         throw new InvalidField("pickupPointId", "must be a pickup point id between 1 and " + ActivityDraft.MAX_POINT_ID);
       }
-      return point;
+      if (choice.referrer() != null && !PickupPoints.SUBJECT.matcher(choice.referrer()).matches()) {
+        throw new InvalidField("referrer", "must be 1-64 characters of [A-Za-z0-9._:-] (a buyer id)");
+      }
+      return choice;
     }
   }
 
   private final Reservations reservations;
+  private final LeaderDirectory leaders;
 
-  ReservationController(Reservations reservations) {
+  ReservationController(Reservations reservations, LeaderDirectory leaders) {
     this.reservations = reservations;
+    this.leaders = leaders;
+  }
+
+  private Attribution attribution(JwtAuthenticationToken auth, PickupChoice choice) {
+    return leaders.candidates(auth.getName(), choice.referrer(), choice.pickupPointId());
   }
 
   @PostMapping("/api/v1/activities/{activityId}/groups")
@@ -61,8 +80,8 @@ class ReservationController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
     String idem = IdempotencyKeys.checked(key);
-    return point(request, pickup).flatMap(point -> inActivity(activityId,
-        id -> reservations.openGroup(id, auth.getName(), idem, point.orElse(null))));
+    return choice(request, pickup).flatMap(c -> inActivity(activityId,
+        id -> reservations.openGroup(id, auth.getName(), idem, c.pickupPointId(), attribution(auth, c))));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/groups/match")
@@ -70,8 +89,8 @@ class ReservationController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
     String idem = IdempotencyKeys.checked(key);
-    return point(request, pickup).flatMap(point -> inActivity(activityId,
-        id -> reservations.match(id, auth.getName(), idem, point.orElse(null))));
+    return choice(request, pickup).flatMap(c -> inActivity(activityId,
+        id -> reservations.match(id, auth.getName(), idem, c.pickupPointId(), attribution(auth, c))));
   }
 
   @PostMapping("/api/v1/groups/{groupId}/members")
@@ -79,8 +98,9 @@ class ReservationController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
     String idem = IdempotencyKeys.checked(key);
-    return point(request, pickup).flatMap(point ->
-        reservations.joinGroup(groupId, auth.getName(), idem, point.orElse(null)).map(this::respond));
+    return choice(request, pickup).flatMap(c ->
+        reservations.joinGroup(groupId, auth.getName(), idem, c.pickupPointId(), attribution(auth, c))
+            .map(this::respond));
   }
 
   @PostMapping("/api/v1/activities/{activityId}/orders")
@@ -88,23 +108,23 @@ class ReservationController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
       @RequestBody(required = false) Mono<PickupChoice> pickup, ServerHttpRequest request) {
     String idem = IdempotencyKeys.checked(key);
-    return point(request, pickup).flatMap(point -> inActivity(activityId,
-        id -> reservations.buyAlone(id, auth.getName(), idem, point.orElse(null))));
+    return choice(request, pickup).flatMap(c -> inActivity(activityId,
+        id -> reservations.buyAlone(id, auth.getName(), idem, c.pickupPointId(), attribution(auth, c))));
   }
 
   /**
-   * The pickup point the body names, if any. Most buyers of the spike send no body at all: then
+   * The pickup point and referrer the body names, if any. Most buyers of the spike send no body at all: then
    * no body is read or decoded at all, so the spike's requests pay nothing for it.
    */
-  private static Mono<Optional<Long>> point(ServerHttpRequest request, Mono<PickupChoice> body) {
+  private static Mono<PickupChoice> choice(ServerHttpRequest request, Mono<PickupChoice> body) {
     HttpHeaders headers = request.getHeaders();
     if (headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-      return NO_POINT;
+      return NO_CHOICE;
     }
-    return body.map(choice -> Optional.ofNullable(PickupChoice.of(choice))).defaultIfEmpty(Optional.empty());
+    return body.map(PickupChoice::of).defaultIfEmpty(PickupChoice.NONE);
   }
 
-  private static final Mono<Optional<Long>> NO_POINT = Mono.just(Optional.empty());
+  private static final Mono<PickupChoice> NO_CHOICE = Mono.just(PickupChoice.NONE);
 
   private Mono<ResponseEntity<Reservation>> inActivity(long activityId,
       Function<ActivityId, Mono<ReservationOutcome>> reserve) {

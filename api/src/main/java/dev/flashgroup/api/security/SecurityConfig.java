@@ -24,9 +24,9 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN, STAFF. A STAFF token
- * acts only for the pickup points its subject is bound to; the handlers that act for a point check
- * the binding.
+ * Bearer JWTs (HMAC) with a {@code roles} claim: CUSTOMER, MERCHANT, ADMIN, STAFF, LEADER. A STAFF
+ * token acts only for the pickup points its subject is bound to; the handlers that act for a point
+ * check the binding. A LEADER token sees only its own subject's leader data.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -59,6 +59,8 @@ class SecurityConfig {
                 "/api/v1/auth/wechat").permitAll()
             // A point's staff scans pickup codes; the handler checks the token acts for that point.
             .pathMatchers(HttpMethod.POST, "/api/v1/pickup-points/*/verifications").hasAnyRole("STAFF", "ADMIN")
+            .pathMatchers(HttpMethod.POST, "/api/v1/leader-applications").hasRole("CUSTOMER")
+            .pathMatchers("/api/v1/leader/**").hasRole("LEADER")
             .pathMatchers("/api/v1/merchant/**").hasAnyRole("MERCHANT", "ADMIN")
             .pathMatchers("/api/v1/admin/**").hasRole("ADMIN")
             .pathMatchers("/api/v1/**").authenticated()

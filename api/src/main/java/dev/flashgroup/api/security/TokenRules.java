@@ -23,7 +23,7 @@ final class TokenRules implements OAuth2TokenValidator<Jwt> {
 
   static final String ISSUER = "flashgroup";
   static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-  static final Set<String> ROLES = Set.of("CUSTOMER", "MERCHANT", "ADMIN", "STAFF");
+  static final Set<String> ROLES = Set.of("CUSTOMER", "MERCHANT", "ADMIN", "STAFF", "LEADER");
 
   private TokenRules() {}
 
@@ -43,7 +43,7 @@ final class TokenRules implements OAuth2TokenValidator<Jwt> {
     }
     if (!(jwt.getClaims().get("roles") instanceof List<?> roles) || roles.isEmpty()
         || !roles.stream().allMatch(role -> role instanceof String name && ROLES.contains(name))) {
-      return refused("the token's roles must be a non-empty list of CUSTOMER, MERCHANT, ADMIN, STAFF");
+      return refused("the token's roles must be a non-empty list of CUSTOMER, MERCHANT, ADMIN, STAFF, LEADER");
     }
     return OAuth2TokenValidatorResult.success();
   }

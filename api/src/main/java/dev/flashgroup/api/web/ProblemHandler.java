@@ -2,6 +2,7 @@ package dev.flashgroup.api.web;
 
 import dev.flashgroup.api.pickup.PointAccess;
 import dev.flashgroup.engine.activity.InvalidActivity;
+import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
 import dev.flashgroup.engine.payment.PaymentRefused;
 import dev.flashgroup.engine.pickup.InvalidPickupPoint;
@@ -42,10 +43,17 @@ class ProblemHandler {
 
   @ExceptionHandler(InvalidPickupPoint.class)
   ProblemDetail invalidPickupPoint(InvalidPickupPoint e) {
-    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
-        e.violations().size() + " field(s) are invalid");
-    problem.setProperty("errors", e.violations().stream()
-        .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+    return invalidFields(e.violations().stream().map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+  }
+
+  @ExceptionHandler(InvalidLeaderRequest.class)
+  ProblemDetail invalidLeaderRequest(InvalidLeaderRequest e) {
+    return invalidFields(e.violations().stream().map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+  }
+
+  private static ProblemDetail invalidFields(List<Map<String, String>> errors) {
+    ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", errors.size() + " field(s) are invalid");
+    problem.setProperty("errors", errors);
     return problem;
   }
 

@@ -126,7 +126,7 @@ class OrderLedger {
 
   private Mono<Void> snapshots(SnapshotEvent event) {
     Instant at = instant(event);
-    return Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at).then(issueCode(o))).then()
+    return Flux.fromIterable(event.orders()).concatMap(o -> upsertOrder(o, at).then(issueCode(o)).then(bind(o, at))).then()
         .then(event.group() == null ? Mono.empty() : upsertGroup(event.group(), at));
   }
 
@@ -138,13 +138,38 @@ class OrderLedger {
     return collectable.becameCollectable(o.id(), o.activityId().value(), o.pointId());
   }
 
+  /**
+   * A referred order (re)binds its buyer to the referrer (reserve.lua decided it: {@code bindsTo}).
+   * The binding keeps the latest referral's time, so duplicates and reordering end the same; a
+   * change of leader is recorded once per order (the order id is the change's key).
+   */
+  private Mono<Void> bind(OrderSnapshot o, Instant at) {
+    if (o.bindsTo() == null) {
+      return Mono.empty();
+    }
+    return db.sql("INSERT IGNORE INTO leader_binding_changes (order_id, buyer, leader_before, leader_after, at)"
+            + " SELECT :order, :buyer, (SELECT leader FROM leader_bindings WHERE buyer = :buyer), :leader, :at FROM DUAL"
+            + " WHERE NOT EXISTS (SELECT 1 FROM leader_bindings WHERE buyer = :buyer AND leader = :leader)")
+        .bind("order", o.id()).bind("buyer", o.buyerId()).bind("leader", o.bindsTo()).bind("at", utc(at))
+        .then()
+        .then(db.sql("INSERT INTO leader_bindings (buyer, leader, last_referred_at, updated_at)"
+                + " VALUES (:buyer, :leader, :at, :at) ON DUPLICATE KEY UPDATE"
+                + " leader = IF(VALUES(last_referred_at) >= last_referred_at, VALUES(leader), leader),"
+                + " updated_at = IF(VALUES(last_referred_at) >= last_referred_at, VALUES(updated_at), updated_at),"
+                + " last_referred_at = GREATEST(last_referred_at, VALUES(last_referred_at))")
+            .bind("buyer", o.buyerId()).bind("leader", o.bindsTo()).bind("at", utc(at))
+            .then());
+  }
+
   private Mono<Void> upsertOrder(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
             + " paid_amount, final_amount, refunded_amount, pickup_point_id, pickup_from, pickup_to, rollovers,"
-            + " picked_up_at, created_at, updated_at) VALUES (:id, :activity, :group, :buyer, :status, :amount, :payBy,"
-            + " :version, :paid, :final, :refunded, :point, :pickupFrom, :pickupTo, :rollovers, :pickedUp, :at, :at)"
-            + " ON DUPLICATE KEY UPDATE"
+            + " picked_up_at, leader_id, created_at, updated_at) VALUES (:id, :activity, :group, :buyer, :status,"
+            + " :amount, :payBy, :version, :paid, :final, :refunded, :point, :pickupFrom, :pickupTo, :rollovers,"
+            + " :pickedUp, :leader, :at, :at) ON DUPLICATE KEY UPDATE"
             + " status = IF(VALUES(version) > version, VALUES(status), status),"
+            // Attribution is decided once, at reservation; events whose script does not read it leave it out.
+            + " leader_id = COALESCE(leader_id, VALUES(leader_id)),"
             // The point never changes, nor the moment of the (one) pickup: the first snapshot carrying it records it.
             + " pickup_point_id = COALESCE(pickup_point_id, VALUES(pickup_point_id)),"
             + " picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at)),"
@@ -173,6 +198,7 @@ class OrderLedger {
         .bind("pickupTo", Parameter.fromOrEmpty(o.pickupTo() == null ? null
             : utc(Instant.ofEpochMilli(o.pickupTo())), LocalDateTime.class))
         .bind("rollovers", Parameter.fromOrEmpty(o.rollovers(), Integer.class))
+        .bind("leader", Parameter.fromOrEmpty(o.leaderId(), String.class))
         .bind("at", utc(at))
         .then();
   }

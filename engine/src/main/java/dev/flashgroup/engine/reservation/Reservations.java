@@ -72,7 +72,13 @@ public class Reservations {
 
   /** {@code point}: the pickup point the buyer collects at (required when the activity has points), or null. */
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey, Long point) {
-    return run(activity, Kind.OPEN, buyer, "", idempotencyKey, point);
+    return openGroup(activity, buyer, idempotencyKey, point, Attribution.NONE);
+  }
+
+  /** {@code attribution}: the leaders who may be credited with the order (reserve.lua takes the first). */
+  public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey, Long point,
+      Attribution attribution) {
+    return run(activity, Kind.OPEN, buyer, "", idempotencyKey, point, attribution);
   }
 
   public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey) {
@@ -81,8 +87,13 @@ public class Reservations {
 
   /** Members of one group may collect at different points. */
   public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey, Long point) {
+    return joinGroup(groupId, buyer, idempotencyKey, point, Attribution.NONE);
+  }
+
+  public Mono<ReservationOutcome> joinGroup(String groupId, String buyer, String idempotencyKey, Long point,
+      Attribution attribution) {
     return ActivityId.owning(groupId)
-        .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey, point))
+        .map(activity -> run(activity, Kind.JOIN, buyer, groupId, idempotencyKey, point, attribution))
         .orElseGet(() -> Mono.just(new ReservationOutcome.Unknown("group", groupId)));
   }
 
@@ -95,7 +106,12 @@ public class Reservations {
    * a free slot; one Lua call, so concurrent matches never leave two half-empty groups.
    */
   public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey, Long point) {
-    return run(activity, Kind.MATCH, buyer, "", idempotencyKey, point);
+    return match(activity, buyer, idempotencyKey, point, Attribution.NONE);
+  }
+
+  public Mono<ReservationOutcome> match(ActivityId activity, String buyer, String idempotencyKey, Long point,
+      Attribution attribution) {
+    return run(activity, Kind.MATCH, buyer, "", idempotencyKey, point, attribution);
   }
 
   public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey) {
@@ -103,11 +119,16 @@ public class Reservations {
   }
 
   public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey, Long point) {
-    return run(activity, Kind.SOLO, buyer, "", idempotencyKey, point);
+    return buyAlone(activity, buyer, idempotencyKey, point, Attribution.NONE);
+  }
+
+  public Mono<ReservationOutcome> buyAlone(ActivityId activity, String buyer, String idempotencyKey, Long point,
+      Attribution attribution) {
+    return run(activity, Kind.SOLO, buyer, "", idempotencyKey, point, attribution);
   }
 
   private Mono<ReservationOutcome> run(ActivityId activity, Kind kind, String buyer, String groupId, String idemKey,
-      Long point) {
+      Long point, Attribution attribution) {
     if (point != null && (point < 1 || point > ActivityDraft.MAX_POINT_ID)) {
       throw new IllegalArgumentException("pickup point id out of bounds: " + point);
     }
@@ -122,7 +143,8 @@ public class Reservations {
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
-        Integer.toString(settings.attemptsPerSecond()), pointArg);
+        Integer.toString(settings.attemptsPerSecond()), pointArg, Attribution.arg(attribution.referrer()),
+        Attribution.arg(attribution.boundLeader()), Attribution.arg(attribution.pointLeader()));
     if (replicas.required()) {
       return replicas.reserve(keyList, args)
           .flatMap(acknowledged -> {

@@ -265,6 +265,12 @@ abstract class LuaScriptSupport {
 
   /** Runs reserve.lua naming a pickup point ({@code ""}: none), with the fingerprint Reservations builds. */
   Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey, String point) {
+    return reserve(kind, buyer, now, groupId, idempotencyKey, point, List.of());
+  }
+
+  /** Runs reserve.lua with attribution candidates: referrer, bound leader, point leader ({@code ""}: none). */
+  Mono<Reply> reserve(Kind kind, String buyer, long now, String groupId, String idempotencyKey, String point,
+      List<String> candidates) {
     boolean idempotent = idempotencyKey != null;
     List<String> keyList = List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(),
         keys.openGroups(), keys.events(), keys.idempotency(buyer, idempotent ? idempotencyKey : "-"),
@@ -272,6 +278,10 @@ abstract class LuaScriptSupport {
     List<String> args = List.of(keys.prefix(), kind.name(), buyer, Long.toString(now), groupId, "600",
         idempotent ? "1" : "0", kind.name() + " " + groupId + (point.isEmpty() ? "" : " point " + point),
         Integer.toString(attemptsPerSecond), point);
+    if (!candidates.isEmpty()) {
+      args = new java.util.ArrayList<>(args);
+      args.addAll(candidates);
+    }
     return redis.execute(reserve, keyList, args).single().map(Reply::of);
   }
 

@@ -587,6 +587,117 @@ class ReserveScriptTest extends LuaScriptSupport {
     }
   }
 
+  /** Attribution to leaders: the referrer, else the bound leader, else the point's leader, else nobody. */
+  @Nested
+  class Attribution {
+
+    Reply reserveWith(String point, String referrer, String bound, String pointLeader) {
+      return reserve(Kind.SOLO, "buyer-1", NOW, "", null, point, List.of(referrer, bound, pointLeader)).block(TIMEOUT);
+    }
+
+    /** A field of the last event's (first) order, null when the script left it out. */
+    String lastOrderField(String field) {
+      var value = lastEvent().data().get("orders").get(0).get(field);
+      return value == null || value.isNull() ? null : value.asString();
+    }
+
+    @Test
+    void creditsAnActiveReferrerAndBindsTheBuyerToThem() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("", "lead-1", "", "");
+
+      assertThat(order(reply.orderId())).containsEntry("leader", "lead-1").containsEntry("attribution", "REFERRER");
+      assertThat(lastOrderField("leaderId")).isEqualTo("lead-1");
+      assertThat(lastOrderField("attribution")).isEqualTo("REFERRER");
+      assertThat(lastOrderField("bindsTo")).isEqualTo("lead-1");
+    }
+
+    @Test
+    void theReferrerWinsOverTheBindingWhichStaysWithTheBoundLeader() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("", "lead-1", "lead-2", "");
+
+      assertThat(order(reply.orderId())).containsEntry("leader", "lead-1").containsEntry("attribution", "REFERRER");
+      assertThat(lastOrderField("bindsTo")).isNull();
+    }
+
+    @Test
+    void aReferralByTheBoundLeaderRenewsTheBinding() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      reserveWith("", "lead-2", "lead-2", "");
+
+      assertThat(lastOrderField("leaderId")).isEqualTo("lead-2");
+      assertThat(lastOrderField("bindsTo")).isEqualTo("lead-2");
+    }
+
+    @Test
+    void withoutReferrerTheBoundLeaderIsCreditedAndNothingIsRebound() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("", "", "lead-2", "lead-3");
+
+      assertThat(order(reply.orderId())).containsEntry("leader", "lead-2").containsEntry("attribution", "BINDING");
+      assertThat(lastOrderField("bindsTo")).isNull();
+    }
+
+    @Test
+    void withoutReferrerOrBindingThePointsLeaderIsCredited() {
+      assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("3", "", "", "lead-3");
+
+      assertThat(order(reply.orderId())).containsEntry("leader", "lead-3").containsEntry("attribution", "POINT");
+      assertThat(lastOrderField("leaderId")).isEqualTo("lead-3");
+    }
+
+    @Test
+    void aPointLeaderWithoutAPointCreditsNobody() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("", "", "", "lead-3");
+
+      assertThat(order(reply.orderId())).doesNotContainKeys("leader", "attribution");
+      assertThat(lastOrderField("leaderId")).isNull();
+    }
+
+    @Test
+    void noCandidateCreditsNobody() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+
+      Reply reply = reserveWith("", "", "", "");
+
+      assertThat(order(reply.orderId())).doesNotContainKeys("leader", "attribution");
+      assertThat(lastOrderField("leaderId")).isNull();
+      assertThat(lastOrderField("attribution")).isNull();
+    }
+
+    @Test
+    void laterSnapshotsOfTheOrderCarryItsLeader() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+      Reply reply = reserveWith("", "lead-1", "", "");
+
+      assertThat(confirmPayment(reply.orderId(), "tx-1", Long.parseLong(order(reply.orderId()).get("amount")), NOW + 1)
+          .block(TIMEOUT).get(0)).isEqualTo("PAID");
+
+      assertThat(lastOrderField("leaderId")).isEqualTo("lead-1");
+      assertThat(lastOrderField("bindsTo")).isNull();
+    }
+
+    @Test
+    void aRefusedReservationCreditsNobodyAndTakesNothing() {
+      assertThat(warm(ActivitySpec.standard()).block(TIMEOUT)).isEqualTo("WARMED");
+      Map<String, String> before = activity();
+
+      assertThat(reserve(Kind.JOIN, "buyer-1", NOW, "42-99", null, "", List.of("lead-1", "", "")).block(TIMEOUT)
+          .outcome()).isEqualTo("NOT_FOUND");
+
+      assertThat(activity()).isEqualTo(before);
+    }
+  }
+
   /** An activity of 10 units allocated to pickup points 3 (4 units) and 5 (6 units). */
   @Nested
   class PickupPoints {

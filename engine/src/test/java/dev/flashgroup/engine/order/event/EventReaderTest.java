@@ -27,7 +27,7 @@ class EventReaderTest {
     ReservationMade made = (ReservationMade) event;
     assertThat(made.at()).isEqualTo(1_800_000_060_000L);
     assertThat(made.orders()).containsExactly(new OrderSnapshot("42-2", new ActivityId(42), "42-1", "alice",
-        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null, null, null, null, null));
+        OrderStatus.RESERVED, 990, 1_800_000_360_000L, 1, null, null, null, null, null, null, null, null, null, null, null));
     assertThat(made.group()).isEqualTo(new GroupSnapshot("42-1", new ActivityId(42), GroupStatus.OPEN, 3, 1, 0,
         1_800_001_860_000L, 1, "alice", null, null));
   }
