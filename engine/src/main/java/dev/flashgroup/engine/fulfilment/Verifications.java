@@ -104,7 +104,7 @@ public class Verifications {
     ActivityId activity = ActivityId.owning(orderId).orElseThrow();
     var k = keys.of(activity);
     Instant now = clock.instant();
-    return redis.execute(verifyPickup, List.of(k.events()),
+    return redis.execute(verifyPickup, List.of(k.events(), k.retirement()),
             List.of(k.prefix(), orderId, Long.toString(pointId), subject, Long.toString(now.toEpochMilli())))
         .single()
         .flatMap(reply -> switch (reply.get(0)) {
