@@ -183,8 +183,9 @@ class PickupCodesTest {
         .jsonPath("$.orderId").isEqualTo(alice);
     assertThat(pickup("CUSTOMER", "alice-wang", alice)).containsEntry("status", "PICKED_UP").containsEntry("code", code);
     await().atMost(PATIENCE).until(() -> "PICKED_UP".equals(rows.orderStatus(alice)));
-    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice + "' AND picked_up_at IS NOT NULL"))
-        .isEqualTo(1);
+    // The projector records who handed it out on the order itself (what survives a lost audit row).
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice
+        + "' AND picked_up_at IS NOT NULL AND picked_up_by = 'clerk-a'") == 1);
 
     // An admin may verify at any point; bob collects at his own.
     verify("ADMIN", "admin-1", there, Map.of("code", bobsCode)).expectStatus().isOk();
@@ -325,21 +326,96 @@ class PickupCodesTest {
     String order = collectable("jo", activity, here);
     await().atMost(PATIENCE).until(() -> pickupCodeRow(order) != null);
     String code = pickupCodeRow(order);
-    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port).build();
 
-    List<String> answers = Flux.range(0, 20)
-        .flatMap(i -> client.post().uri("/api/v1/pickup-points/{p}/verifications", here)
-            .headers(h -> h.setBearerAuth(Tokens.of(i % 2 == 0 ? "STAFF" : "ADMIN", i % 2 == 0 ? "clerk-i" : "admin-1")))
-            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code))
-            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " "
-                + (r.statusCode().value() == 200 ? "" : body.get("code")))), 20)
-        .collectList().block(PATIENCE);
-
-    assertThat(answers.stream().collect(Collectors.groupingBy(a -> a, Collectors.counting())))
-        .containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
+    assertThat(twentyScans(here, "clerk-i", code)).containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
     await().atMost(PATIENCE).until(() -> "PICKED_UP".equals(rows.orderStatus(order)));
     assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE order_id = '" + order + "'"))
         .isEqualTo(20);
+  }
+
+  /** Scans the code 20 times at once, by the point's clerk and an admin in turn; the answers counted. */
+  private Map<String, Long> twentyScans(long point, String clerk, String code) {
+    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port).build();
+    return Flux.range(0, 20)
+        .flatMap(i -> client.post().uri("/api/v1/pickup-points/{p}/verifications", point)
+            .headers(h -> h.setBearerAuth(Tokens.of(i % 2 == 0 ? "STAFF" : "ADMIN", i % 2 == 0 ? clerk : "admin-1")))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code))
+            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " "
+                + (r.statusCode().value() == 200 ? "" : body.get("code")))), 20)
+        .collectList().block(PATIENCE)
+        .stream().collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+  }
+
+  /** A collectable order whose code and SUCCEEDED status MySQL holds (the projector is through). */
+  private String projected(String buyer, long activity, long point) {
+    String order = collectable(buyer, activity, point);
+    await().atMost(PATIENCE).until(() -> pickupCodeRow(order) != null && "SUCCEEDED".equals(rows.orderStatus(order)));
+    return order;
+  }
+
+  private void forgetInRedis(long activity) {
+    String prefix = keys.of(new ActivityId(activity)).prefix();
+    redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(prefix + "*").count(1_000).build())
+        .collectList().flatMap(found -> found.isEmpty() ? reactor.core.publisher.Mono.just(0L)
+            : redis.delete(found.toArray(String[]::new)))
+        .block(PATIENCE);
+  }
+
+  @Test
+  void anOverdueOrderOnlyMySqlHoldsIsHandedOutOnceByTwentySimultaneousScans() {
+    long here = point("十一号店", "clerk-m");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("max", activity, here);
+    // The activity is over and retired: its OVERDUE order settled it, and Redis holds nothing of it.
+    db.sql("UPDATE orders SET status = 'OVERDUE' WHERE id = :o").bind("o", order).then().block(PATIENCE);
+    db.sql("UPDATE activities SET starts_at = :t, ends_at = :t WHERE id = :a")
+        .bind("t", java.time.LocalDateTime.ofInstant(Instant.now().minus(Duration.ofDays(30)), java.time.ZoneOffset.UTC))
+        .bind("a", activity).then().block(PATIENCE);
+    forgetInRedis(activity);
+    assertThat(pickup("CUSTOMER", "max", order)).containsEntry("status", "OVERDUE");
+
+    assertThat(twentyScans(here, "clerk-m", pickupCodeRow(order)))
+        .containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
+    assertThat(rows.orderStatus(order)).isEqualTo("PICKED_UP");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + order + "' AND picked_up_at IS NOT NULL"
+        + " AND picked_up_by IN ('clerk-m', 'admin-1')")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE order_id = '" + order
+        + "' AND outcome = 'PICKED_UP'")).isEqualTo(1);
+    assertThat(pickup("CUSTOMER", "max", order)).containsEntry("status", "PICKED_UP");
+  }
+
+  @Test
+  void anOrderOfARetiredActivityIsHandedOutInMySqlAndRedisIsNotWritten() {
+    long here = point("十二号店", "clerk-n");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("ned", activity, here);
+    var k = keys.of(new ActivityId(activity));
+    redis.opsForHash().put(k.retirement(), "phase", "RETIRED").block(PATIENCE);
+    Long events = redis.opsForStream().size(k.events()).block(PATIENCE);
+
+    verify("STAFF", "clerk-n", here, Map.of("code", pickupCodeRow(order))).expectStatus().isOk()
+        .expectBody().jsonPath("$.orderId").isEqualTo(order).jsonPath("$.buyer").isEqualTo("n***");
+    assertThat(rows.orderStatus(order)).isEqualTo("PICKED_UP");
+    assertThat(liveStatus(activity, order)).isEqualTo("SUCCEEDED");
+    assertThat(redis.opsForStream().size(k.events()).block(PATIENCE)).isEqualTo(events);
+    refused(verify("STAFF", "clerk-n", here, Map.of("code", pickupCodeRow(order))), 409, "ALREADY_PICKED_UP");
+  }
+
+  @Test
+  void aScanWhileTheActivityAwaitsItsRebuildAnswersUnavailableAndChangesNothing() {
+    long here = point("十三号店", "clerk-o");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("oz", activity, here);
+    var k = keys.of(new ActivityId(activity));
+    // Another instance holds the rebuild, so the activity stays lost for the test.
+    redis.opsForHash().put(k.rebuild(), "owner", "another-instance").block(PATIENCE);
+    redis.expire(k.rebuild(), Duration.ofMinutes(5)).block(PATIENCE);
+    redis.delete(k.activity(), k.order(order)).block(PATIENCE);
+
+    verify("STAFF", "clerk-o", here, Map.of("code", pickupCodeRow(order)))
+        .expectStatus().isEqualTo(503).expectHeader().exists("Retry-After")
+        .expectBody().jsonPath("$.code").isEqualTo("UNAVAILABLE");
+    assertThat(rows.orderStatus(order)).isEqualTo("SUCCEEDED");
   }
 
   @Test

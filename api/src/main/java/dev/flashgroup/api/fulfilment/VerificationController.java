@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.fulfilment.Verification;
 import dev.flashgroup.engine.fulfilment.Verifications;
 import dev.flashgroup.engine.pickup.PickupPoints;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,9 @@ class VerificationController {
     if (outcome instanceof Verification.TooManyAttempts wait) {
       return Problems.tooManyRequests("TOO_MANY_ATTEMPTS", wait.retryAfter(),
           "Too many unknown or wrong codes from you");
+    }
+    if (outcome instanceof Verification.Unavailable) {
+      return Problems.unavailable(Duration.ofSeconds(2), "The order's activity is being restored; scan again shortly");
     }
     if (outcome instanceof Verification.Malformed) {
       ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "code must be 13 to 20 digits");
