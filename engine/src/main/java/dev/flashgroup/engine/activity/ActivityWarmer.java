@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 /**
  * Warms activities into Redis ahead of their start, rebuilds from MySQL those Redis lost
  * ({@link ActivityRebuild}: one instance per activity, the others find it busy), then repairs the rows of warm activities that
- * missed a merchant's cancel or add-stock (see {@link ActivityRepair}), and retires the activities
+ * missed a merchant's cancel or add-stock (see {@link ActivityRepair}) or a point's close (see
+ * {@link ClosedPoints#closeAgain}), and retires the activities
  * that are over ({@link ActivityRetirement}). An ended activity is never warmed again. Safe with several
  * instances: warming is idempotent in Lua, so two instances warming the same activity leave one
  * copy of it, and a repair writes absolute values under the activity's row lock.
@@ -24,17 +25,19 @@ class ActivityWarmer extends RepeatingJob {
   private final ActivityRebuild rebuild;
   private final ActivityRepair repair;
   private final ActivityRetirement retirement;
+  private final ClosedPoints closedPoints;
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
 
   ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRebuild rebuild, ActivityRepair repair,
-      ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
+      ActivityRetirement retirement, ClosedPoints closedPoints, WarmActivities warm, ActivitySettings settings, Clock clock) {
     this.activities = activities;
     this.warmUp = warmUp;
     this.rebuild = rebuild;
     this.repair = repair;
     this.retirement = retirement;
+    this.closedPoints = closedPoints;
     this.warm = warm;
     this.settings = settings;
     this.clock = clock;
@@ -46,6 +49,8 @@ class ActivityWarmer extends RepeatingJob {
     return activities.dueForWarming(now, now.plus(settings.warmAhead()))
         .concatMap(warmUp::warm)
         .then(rebuild.rebuildLost())
+        // A point deactivated in MySQL whose close in Redis failed is closed again here.
+        .then(closedPoints.closeAgain())
         // An activity retires only after a repair that went through: once retired, its views come
         // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
         .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then());
