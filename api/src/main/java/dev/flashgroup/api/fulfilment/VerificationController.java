@@ -59,11 +59,13 @@ class VerificationController {
       return Mono.just(Problems.notFound("pickup point", pointId));
     }
     String code = request == null ? null : request.code();
-    return access.check(caller, point)
-        .onErrorResume(PointAccess.NotPointStaff.class,
-            refused -> verifications.refusedStaff(point, caller.subject(), code).then(Mono.error(refused)))
-        .then(points.find(point))
-        .flatMap(found -> verifications.verify(point, caller.subject(), code).map(VerificationController::answer))
+    // An unknown point is answered before anything is recorded: the log holds real points only.
+    return points.find(point)
+        .flatMap(found -> access.check(caller, point)
+            .then(Mono.defer(() -> verifications.verify(point, caller.subject(), code)))
+            .onErrorResume(PointAccess.NotPointStaff.class, refused -> verifications
+                .refusedStaff(point, caller.subject(), code).switchIfEmpty(Mono.error(refused))))
+        .map(VerificationController::answer)
         .defaultIfEmpty(Problems.notFound("pickup point", pointId));
   }
 

@@ -81,6 +81,9 @@ class ProblemHandler {
   @ExceptionHandler(ResponseStatusException.class)
   ProblemDetail status(ResponseStatusException e) {
     HttpStatus status = HttpStatus.valueOf(e.getStatusCode().value());
+    if (status.is5xxServerError()) {
+      log.error("Answered {}", status.value(), e);
+    }
     return Problems.detail(status, status.name(), e.getReason() == null ? status.getReasonPhrase() : e.getReason());
   }
 

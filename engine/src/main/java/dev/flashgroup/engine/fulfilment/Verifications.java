@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -29,7 +30,8 @@ import reactor.core.publisher.Mono;
  * record of codes), the order handed out by verify_pickup.lua (a compare-and-set on the order hash,
  * so of simultaneous scans exactly one succeeds) or, when Redis holds it no more (retired), by a
  * compare-and-set on its MySQL row; and every attempt, good or bad, recorded in
- * {@code pickup_verifications}. Bad codes count towards the subject's limit ({@link BadCodes}).
+ * {@code pickup_verifications}. Every attempt counts towards the subject's limit ({@link BadCodes})
+ * until its code turns out good.
  * Who may act for the point is the caller's to decide first.
  */
 @Service
@@ -70,30 +72,53 @@ public class Verifications {
     this.clock = clock;
   }
 
-  /** Scans {@code code} at {@code pointId} for {@code subject} (a bound staff member, or an admin). */
+  /**
+   * Scans {@code code} at {@code pointId} for {@code subject} (a bound staff member, or an admin).
+   * Every attempt, malformed ones included, first takes one from the subject's bad-code limit; a
+   * code that turns out good (its order is at this point) gives it back.
+   */
   public Mono<Verification> verify(long pointId, String subject, String code) {
     if (code == null || !PickupCodes.FORMAT.matcher(code).matches()) {
-      return record(pointId, subject, null, null, new Verification.Malformed());
+      return limited(pointId, subject, null, () -> record(pointId, subject, null, null, new Verification.Malformed()));
     }
     String tail = code.substring(code.length() - 4);
-    return badCodes.wait(subject)
-        .map(wait -> (Verification) new Verification.TooManyAttempts(wait))
-        .flatMap(refused -> record(pointId, subject, tail, null, refused))
-        .switchIfEmpty(Mono.defer(() -> codes.holders(code).collectList().flatMap(holders -> {
-          var here = holders.stream().filter(h -> h.pointId() == pointId).findFirst();
-          if (here.isPresent()) {
-            return handOut(pointId, subject, here.get().orderId())
-                .flatMap(outcome -> record(pointId, subject, tail, here.get().orderId(), outcome));
-          }
-          Verification bad = holders.isEmpty() ? new Verification.UnknownCode() : new Verification.WrongPoint();
-          return badCodes.count(subject).then(record(pointId, subject, tail, null, bad));
-        })));
+    return limited(pointId, subject, tail, () -> codes.holders(code).collectList().flatMap(holders -> {
+      var here = holders.stream().filter(h -> h.pointId() == pointId).findFirst();
+      if (here.isPresent()) {
+        return handOut(pointId, subject, here.get().orderId())
+            .flatMap(outcome -> (outcome instanceof Verification.WrongPoint ? Mono.<Void>empty()
+                : badCodes.giveBack(subject)).thenReturn(outcome))
+            .flatMap(outcome -> record(pointId, subject, tail, here.get().orderId(), outcome));
+      }
+      Verification bad = holders.isEmpty() ? new Verification.UnknownCode() : new Verification.WrongPoint();
+      return record(pointId, subject, tail, null, bad);
+    }));
   }
 
-  /** Records a refused attempt by a subject that does not act for the point. */
-  public Mono<Void> refusedStaff(long pointId, String subject, String code) {
+  /**
+   * Records a refused attempt by a subject that does not act for the point (an existing one): it
+   * counts against the subject's limit like a bad code. Answers {@link Verification.TooManyAttempts}
+   * past the limit, else empty.
+   */
+  public Mono<Verification> refusedStaff(long pointId, String subject, String code) {
     String tail = code != null && PickupCodes.FORMAT.matcher(code).matches() ? code.substring(code.length() - 4) : null;
-    return insert(pointId, subject, tail, null, "NOT_POINT_STAFF");
+    return limited(pointId, subject, tail, () -> insert(pointId, subject, tail, null, "NOT_POINT_STAFF")
+        .then(Mono.<Verification>empty()));
+  }
+
+  /**
+   * Runs {@code attempt} when the subject's limit lets one more through; past it answers
+   * TOO_MANY_ATTEMPTS, recorded once per window (the window's first refusal).
+   */
+  private Mono<Verification> limited(long pointId, String subject, String tail,
+      Supplier<Mono<Verification>> attempt) {
+    return badCodes.take(subject).flatMap(taken -> {
+      if (!taken.refused()) {
+        return attempt.get();
+      }
+      Verification refused = new Verification.TooManyAttempts(taken.retryAfter());
+      return taken.first() ? record(pointId, subject, tail, null, refused) : Mono.just(refused);
+    });
   }
 
   /** The point's attempts, newest first, older than {@code beforeId} when given; at most {@code limit}. */
