@@ -122,7 +122,9 @@ class ProblemHandler {
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
     if (e instanceof ErrorResponse known && !known.getStatusCode().is5xxServerError()) {
-      return known.getBody();
+      HttpStatus status = HttpStatus.valueOf(known.getStatusCode().value());
+      String why = known.getBody().getDetail();
+      return Problems.detail(status, status.name(), why == null ? status.getReasonPhrase() : why);
     }
     log.error("Unexpected failure answered 500", e);
     return Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Something went wrong on our side");
