@@ -9,14 +9,15 @@
 -- ARGV[5] how long applied change ids are remembered (seconds)
 -- Returns {outcome, from's remaining share, to's remaining share}; outcome is MOVED, ALREADY_MOVED,
 -- or a refusal: NOT_WARM (MySQL alone holds the allocation), CANCELLED, NOT_SERVED (a point the
--- activity does not deliver to), NOT_ENOUGH (from has fewer free units), CHANGE_REUSED (the change
+-- activity does not deliver to), POINT_CLOSED (the point units go to is deactivated: close_point
+-- marked it, and it takes no reservations), NOT_ENOUGH (from has fewer free units), CHANGE_REUSED (the change
 -- id came before with another move).
 local activity_key, changes_key = KEYS[1], KEYS[2]
 local from, to, units, change_id, memory = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local from_field, to_field = point_stock_field(from), point_stock_field(to)
 local request = from .. '>' .. to .. '*' .. ARGV[3]
 
-local a = redis.call('HMGET', activity_key, 'activity_id', 'state', from_field, to_field)
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', from_field, to_field, point_closed_field(to))
 if not a[1] then return {'NOT_WARM', '0', '0'} end
 local earlier = redis.call('HGET', changes_key, change_id)
 if earlier and earlier ~= request then return {'CHANGE_REUSED', '0', '0'} end
@@ -24,6 +25,7 @@ if earlier then return {'ALREADY_MOVED', a[3] or '0', a[4] or '0'} end
 if a[2] == ACTIVITY_CANCELLED then return {'CANCELLED', '0', '0'} end
 local from_left, to_left = tonumber(a[3]), tonumber(a[4])
 if not from_left or not to_left then return {'NOT_SERVED', '0', '0'} end
+if a[5] then return {'POINT_CLOSED', tostring(from_left), tostring(to_left)} end
 if from_left < units then return {'NOT_ENOUGH', tostring(from_left), tostring(to_left)} end
 
 from_left = redis.call('HINCRBY', activity_key, from_field, -units)

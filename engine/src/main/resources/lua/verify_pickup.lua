@@ -5,16 +5,21 @@
 -- The pickup timers (window end, reminders) are not touched: their scripts skip and drop an order
 -- that is no longer collectable.
 --
--- KEYS[1] event stream
+-- KEYS[1] event stream   KEYS[2] retirement hash (retire_activity.lua's place)
 -- ARGV[1] key prefix   ARGV[2] order id   ARGV[3] the point scanning   ARGV[4] staff subject
 -- ARGV[5] now (epoch ms)
 -- Returns {outcome, at, buyer}: PICKED_UP (at: now), ALREADY_PICKED_UP (at: when it was first
 -- handed out), WRONG_POINT (the order collects elsewhere), NOT_COLLECTABLE (at: its status),
--- NOT_FOUND (no such order in Redis); buyer is the order's buyer ('' when not found).
-local events_key = KEYS[1]
+-- NOT_FOUND (no such order in Redis, or its activity RETIRED); buyer is the order's buyer ('' when
+-- not found).
+local events_key, retirement_key = KEYS[1], KEYS[2]
 local prefix, order_id, point, staff, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 
 local COLLECTABLE = {[ORDER_SUCCEEDED] = true, [ORDER_OVERDUE] = true}
+
+-- A retired activity's stream is no longer relayed: a hand-out appended to it would never reach
+-- MySQL. Its orders answer as gone, and the caller hands out against MySQL instead.
+if redis.call('HGET', retirement_key, 'phase') == 'RETIRED' then return {'NOT_FOUND', '', ''} end
 
 local o = redis.call('HMGET', order_key(prefix, order_id), 'status', 'point', 'picked_up_at', 'buyer')
 if not o[1] then return {'NOT_FOUND', '', ''} end

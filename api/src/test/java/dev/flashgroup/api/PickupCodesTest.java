@@ -183,11 +183,12 @@ class PickupCodesTest {
         .jsonPath("$.orderId").isEqualTo(alice);
     assertThat(pickup("CUSTOMER", "alice-wang", alice)).containsEntry("status", "PICKED_UP").containsEntry("code", code);
     await().atMost(PATIENCE).until(() -> "PICKED_UP".equals(rows.orderStatus(alice)));
-    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice + "' AND picked_up_at IS NOT NULL"))
-        .isEqualTo(1);
+    // The projector records who handed it out on the order itself (what survives a lost audit row).
+    await().atMost(PATIENCE).until(() -> rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice
+        + "' AND picked_up_at IS NOT NULL AND picked_up_by = 'clerk-a'") == 1);
 
     // An admin may verify at any point; bob collects at his own.
-    verify("ADMIN", "admin-1", there, Map.of("code", bobsCode)).expectStatus().isOk();
+    verify("ADMIN", "admin-2", there, Map.of("code", bobsCode)).expectStatus().isOk();
     assertThat(liveStatus(activity, bob)).isEqualTo("PICKED_UP");
 
     // Every attempt is on record, newest first, with only the code's last four digits.
@@ -279,9 +280,11 @@ class PickupCodesTest {
 
     refused(verify("STAFF", "clerk-f", here, Map.of("code", "5555666677778888")), 409, "NOT_COLLECTABLE");
     assertThat(liveStatus(activity, unpaid)).isEqualTo("RESERVED");
+    // Malformed codes count against the limit (three here): each from its own admin.
+    int n = 0;
     for (Object hostile : List.of("12ab", "123456789012", "123456789012345678901", " 5555666677778888", "",
         "５５５５６６６６７７７７８８８８")) {
-      verify("STAFF", "clerk-f", here, Map.of("code", hostile)).expectStatus().isBadRequest().expectBody()
+      verify("ADMIN", "admin-h" + n++, here, Map.of("code", hostile)).expectStatus().isBadRequest().expectBody()
           .jsonPath("$.code").isEqualTo("INVALID_REQUEST").jsonPath("$.errors[0].field").isEqualTo("code");
     }
     refused(verify("STAFF", "clerk-f", here, Map.of("code", 5555666677778888L)), 400, "MALFORMED_REQUEST");
@@ -309,7 +312,9 @@ class PickupCodesTest {
     verify("STAFF", "clerk-g", here, Map.of("code", code)).expectStatus().isEqualTo(429)
         .expectHeader().value("Retry-After", v -> assertThat(Long.parseLong(v)).isBetween(1L, 600L))
         .expectBody().jsonPath("$.code").isEqualTo("TOO_MANY_ATTEMPTS");
-    assertThat(redis.opsForValue().get(keys.badPickupCodes("clerk-g")).block(PATIENCE)).isEqualTo("3");
+    refused(verify("STAFF", "clerk-g", here, Map.of("code", code)), 429, "TOO_MANY_ATTEMPTS");
+    // Three bad codes and two refused attempts, all counted.
+    assertThat(redis.opsForValue().get(keys.badPickupCodes("clerk-g")).block(PATIENCE)).isEqualTo("5");
     assertThat(liveStatus(activity, order)).isEqualTo("SUCCEEDED");
 
     // Another staff member is not slowed.
@@ -325,21 +330,185 @@ class PickupCodesTest {
     String order = collectable("jo", activity, here);
     await().atMost(PATIENCE).until(() -> pickupCodeRow(order) != null);
     String code = pickupCodeRow(order);
-    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port).build();
 
-    List<String> answers = Flux.range(0, 20)
-        .flatMap(i -> client.post().uri("/api/v1/pickup-points/{p}/verifications", here)
-            .headers(h -> h.setBearerAuth(Tokens.of(i % 2 == 0 ? "STAFF" : "ADMIN", i % 2 == 0 ? "clerk-i" : "admin-1")))
-            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code))
-            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " "
-                + (r.statusCode().value() == 200 ? "" : body.get("code")))), 20)
-        .collectList().block(PATIENCE);
-
-    assertThat(answers.stream().collect(Collectors.groupingBy(a -> a, Collectors.counting())))
-        .containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
+    assertThat(twentyScans(here, "clerk-i", code)).containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
     await().atMost(PATIENCE).until(() -> "PICKED_UP".equals(rows.orderStatus(order)));
     assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE order_id = '" + order + "'"))
         .isEqualTo(20);
+  }
+
+  @Test
+  void aRetiredActivitysPointsShowTheUnitsItsOrdersHold() {
+    long first = point("十八号店");
+    long second = point("十九号站");
+    long activity = activity(null, null, new long[] {first, 3}, new long[] {second, 2});
+    String collected = projected("tom", activity, first);
+    projected("uma", activity, first);
+    projected("vic", activity, second);
+    verify("ADMIN", "admin-3", first, Map.of("code", pickupCodeRow(collected))).expectStatus().isOk();
+    await().atMost(PATIENCE).until(() -> "PICKED_UP".equals(rows.orderStatus(collected)));
+    forgetInRedis(activity);
+
+    shop.merchant("shop-1", org.springframework.http.HttpMethod.GET, "/api/v1/merchant/activities/" + activity, null)
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.figures.pointsRemaining." + first).isEqualTo(1)
+        .jsonPath("$.figures.pointsRemaining." + second).isEqualTo(1)
+        .jsonPath("$.pickup.points[0].remaining").isEqualTo(1);
+  }
+
+  @Test
+  void goodCodesDoNotUseUpTheLimit() {
+    long here = point("十四号店", "clerk-p");
+    long activity = activity(null, null, new long[] {here, 5});
+    List<String> codes = new java.util.ArrayList<>();
+    for (String buyer : List.of("pam", "quin", "ray", "sue")) {
+      String order = projected(buyer, activity, here);
+      codes.add(pickupCodeRow(order));
+    }
+
+    for (String code : codes) {
+      verify("STAFF", "clerk-p", here, Map.of("code", code)).expectStatus().isOk();
+    }
+    refused(verify("STAFF", "clerk-p", here, Map.of("code", codes.get(0))), 409, "ALREADY_PICKED_UP");
+    assertThat(redis.opsForValue().get(keys.badPickupCodes("clerk-p")).block(PATIENCE)).isEqualTo("0");
+  }
+
+  @Test
+  void ofFiftySimultaneousBadCodesOnlyTheLimitArePassed() {
+    long here = point("十五号店", "clerk-q");
+    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port).build();
+
+    Map<String, Long> answers = Flux.range(0, 50)
+        .flatMap(i -> client.post().uri("/api/v1/pickup-points/{p}/verifications", here)
+            .headers(h -> h.setBearerAuth(Tokens.of("STAFF", "clerk-q"))).contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(Map.of("code", String.format("9%015d", i)))
+            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " " + body.get("code"))),
+            50)
+        .collectList().block(PATIENCE).stream().collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+
+    assertThat(answers).containsOnly(Map.entry("404 UNKNOWN_CODE", 3L), Map.entry("429 TOO_MANY_ATTEMPTS", 47L));
+    // One row per code looked up, and one for the window's refusals.
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE point_id = " + here
+        + " AND outcome = 'UNKNOWN_CODE'")).isEqualTo(3);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE point_id = " + here
+        + " AND outcome = 'TOO_MANY_ATTEMPTS'")).isEqualTo(1);
+  }
+
+  @Test
+  void refusalsCountAgainstTheLimitAndUnknownPointsAreNotRecorded() {
+    long here = point("十六号店", "clerk-r");
+    long elsewhere = point("十七号站", "clerk-s");
+    String code = "1234123412341234";
+
+    // Another point's staff: refused, recorded and counted; past the limit slowed, recorded once.
+    for (int i = 0; i < 3; i++) {
+      refused(verify("STAFF", "clerk-s", here, Map.of("code", code)), 403, "NOT_POINT_STAFF");
+    }
+    refused(verify("STAFF", "clerk-s", here, Map.of("code", code)), 429, "TOO_MANY_ATTEMPTS");
+    refused(verify("STAFF", "clerk-s", elsewhere, Map.of("code", code)), 429, "TOO_MANY_ATTEMPTS");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE subject = 'clerk-s'"
+        + " AND outcome = 'NOT_POINT_STAFF'")).isEqualTo(3);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE subject = 'clerk-s'"
+        + " AND outcome = 'TOO_MANY_ATTEMPTS'")).isEqualTo(1);
+
+    // Malformed codes count too.
+    for (int i = 0; i < 3; i++) {
+      refused(verify("STAFF", "clerk-r", here, Map.of("code", "12ab")), 400, "INVALID_REQUEST");
+    }
+    refused(verify("STAFF", "clerk-r", here, Map.of("code", code)), 429, "TOO_MANY_ATTEMPTS");
+
+    // A point that does not exist: 404, and nothing recorded or counted.
+    refused(verify("STAFF", "clerk-t", 888_888_888, Map.of("code", code)), 404, "NOT_FOUND");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE point_id = 888888888")).isZero();
+    assertThat(redis.hasKey(keys.badPickupCodes("clerk-t")).block(PATIENCE)).isFalse();
+  }
+
+  /**
+   * Scans the code 20 times at once, by the point's clerk and 19 admins (each its own subject: every
+   * attempt takes one of its subject's three until its code proves good); the answers counted.
+   */
+  private Map<String, Long> twentyScans(long point, String clerk, String code) {
+    WebClient client = WebClient.builder().baseUrl("http://localhost:" + port).build();
+    return Flux.range(0, 20)
+        .flatMap(i -> client.post().uri("/api/v1/pickup-points/{p}/verifications", point)
+            .headers(h -> h.setBearerAuth(Tokens.of(i == 0 ? "STAFF" : "ADMIN", i == 0 ? clerk : clerk + "-admin-" + i)))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("code", code))
+            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " "
+                + (r.statusCode().value() == 200 ? "" : body.get("code")))), 20)
+        .collectList().block(PATIENCE)
+        .stream().collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+  }
+
+  /** A collectable order whose code and SUCCEEDED status MySQL holds (the projector is through). */
+  private String projected(String buyer, long activity, long point) {
+    String order = collectable(buyer, activity, point);
+    await().atMost(PATIENCE).until(() -> pickupCodeRow(order) != null && "SUCCEEDED".equals(rows.orderStatus(order)));
+    return order;
+  }
+
+  private void forgetInRedis(long activity) {
+    String prefix = keys.of(new ActivityId(activity)).prefix();
+    redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(prefix + "*").count(1_000).build())
+        .collectList().flatMap(found -> found.isEmpty() ? reactor.core.publisher.Mono.just(0L)
+            : redis.delete(found.toArray(String[]::new)))
+        .block(PATIENCE);
+  }
+
+  @Test
+  void anOverdueOrderOnlyMySqlHoldsIsHandedOutOnceByTwentySimultaneousScans() {
+    long here = point("十一号店", "clerk-m");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("max", activity, here);
+    // The activity is over and retired: its OVERDUE order settled it, and Redis holds nothing of it.
+    db.sql("UPDATE orders SET status = 'OVERDUE' WHERE id = :o").bind("o", order).then().block(PATIENCE);
+    db.sql("UPDATE activities SET starts_at = :t, ends_at = :t WHERE id = :a")
+        .bind("t", java.time.LocalDateTime.ofInstant(Instant.now().minus(Duration.ofDays(30)), java.time.ZoneOffset.UTC))
+        .bind("a", activity).then().block(PATIENCE);
+    forgetInRedis(activity);
+    assertThat(pickup("CUSTOMER", "max", order)).containsEntry("status", "OVERDUE");
+
+    assertThat(twentyScans(here, "clerk-m", pickupCodeRow(order)))
+        .containsOnly(Map.entry("200 ", 1L), Map.entry("409 ALREADY_PICKED_UP", 19L));
+    assertThat(rows.orderStatus(order)).isEqualTo("PICKED_UP");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + order + "' AND picked_up_at IS NOT NULL"
+        + " AND picked_up_by LIKE 'clerk-m%'")).isEqualTo(1);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM pickup_verifications WHERE order_id = '" + order
+        + "' AND outcome = 'PICKED_UP'")).isEqualTo(1);
+    assertThat(pickup("CUSTOMER", "max", order)).containsEntry("status", "PICKED_UP");
+  }
+
+  @Test
+  void anOrderOfARetiredActivityIsHandedOutInMySqlAndRedisIsNotWritten() {
+    long here = point("十二号店", "clerk-n");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("ned", activity, here);
+    var k = keys.of(new ActivityId(activity));
+    redis.opsForHash().put(k.retirement(), "phase", "RETIRED").block(PATIENCE);
+    Long events = redis.opsForStream().size(k.events()).block(PATIENCE);
+
+    verify("STAFF", "clerk-n", here, Map.of("code", pickupCodeRow(order))).expectStatus().isOk()
+        .expectBody().jsonPath("$.orderId").isEqualTo(order).jsonPath("$.buyer").isEqualTo("n***");
+    assertThat(rows.orderStatus(order)).isEqualTo("PICKED_UP");
+    assertThat(liveStatus(activity, order)).isEqualTo("SUCCEEDED");
+    assertThat(redis.opsForStream().size(k.events()).block(PATIENCE)).isEqualTo(events);
+    refused(verify("STAFF", "clerk-n", here, Map.of("code", pickupCodeRow(order))), 409, "ALREADY_PICKED_UP");
+  }
+
+  @Test
+  void aScanWhileTheActivityAwaitsItsRebuildAnswersUnavailableAndChangesNothing() {
+    long here = point("十三号店", "clerk-o");
+    long activity = activity(null, null, new long[] {here, 5});
+    String order = projected("oz", activity, here);
+    var k = keys.of(new ActivityId(activity));
+    // Another instance holds the rebuild, so the activity stays lost for the test.
+    redis.opsForHash().put(k.rebuild(), "owner", "another-instance").block(PATIENCE);
+    redis.expire(k.rebuild(), Duration.ofMinutes(5)).block(PATIENCE);
+    redis.delete(k.activity(), k.order(order)).block(PATIENCE);
+
+    verify("STAFF", "clerk-o", here, Map.of("code", pickupCodeRow(order)))
+        .expectStatus().isEqualTo(503).expectHeader().exists("Retry-After")
+        .expectBody().jsonPath("$.code").isEqualTo("UNAVAILABLE");
+    assertThat(rows.orderStatus(order)).isEqualTo("SUCCEEDED");
   }
 
   @Test

@@ -146,6 +146,7 @@ class MerchantActivityController {
       case NOT_ALLOCATED -> "The activity has no pickup points to move allocation between";
       case PICKUP_POINT_NOT_SERVED -> "The activity does not deliver to that pickup point";
       case NOT_ENOUGH_UNITS -> "The point units are moved from has fewer free units";
+      case POINT_CLOSED -> "The pickup point units would move to is deactivated and takes no reservations";
       case ALLOCATED_PER_POINT -> "The activity's stock is allocated to pickup points; units added here would belong to none";
     };
     HttpStatus status = refused.reason() == ActivityChange.Reason.IDEMPOTENCY_KEY_REUSED

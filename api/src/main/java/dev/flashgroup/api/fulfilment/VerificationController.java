@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.fulfilment.Verification;
 import dev.flashgroup.engine.fulfilment.Verifications;
 import dev.flashgroup.engine.pickup.PickupPoints;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +59,13 @@ class VerificationController {
       return Mono.just(Problems.notFound("pickup point", pointId));
     }
     String code = request == null ? null : request.code();
-    return access.check(caller, point)
-        .onErrorResume(PointAccess.NotPointStaff.class,
-            refused -> verifications.refusedStaff(point, caller.subject(), code).then(Mono.error(refused)))
-        .then(points.find(point))
-        .flatMap(found -> verifications.verify(point, caller.subject(), code).map(VerificationController::answer))
+    // An unknown point is answered before anything is recorded: the log holds real points only.
+    return points.find(point)
+        .flatMap(found -> access.check(caller, point)
+            .then(Mono.defer(() -> verifications.verify(point, caller.subject(), code)))
+            .onErrorResume(PointAccess.NotPointStaff.class, refused -> verifications
+                .refusedStaff(point, caller.subject(), code).switchIfEmpty(Mono.error(refused))))
+        .map(VerificationController::answer)
         .defaultIfEmpty(Problems.notFound("pickup point", pointId));
   }
 
@@ -121,6 +124,9 @@ class VerificationController {
     if (outcome instanceof Verification.TooManyAttempts wait) {
       return Problems.tooManyRequests("TOO_MANY_ATTEMPTS", wait.retryAfter(),
           "Too many unknown or wrong codes from you");
+    }
+    if (outcome instanceof Verification.Unavailable) {
+      return Problems.unavailable(Duration.ofSeconds(2), "The order's activity is being restored; scan again shortly");
     }
     if (outcome instanceof Verification.Malformed) {
       ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "code must be 13 to 20 digits");

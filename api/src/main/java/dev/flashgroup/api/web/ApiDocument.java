@@ -60,7 +60,7 @@ class ApiDocument {
           "ALLOCATED_PER_POINT"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED",
-          "NOT_ALLOCATED", "PICKUP_POINT_NOT_SERVED", "NOT_ENOUGH_UNITS"),
+          "NOT_ALLOCATED", "PICKUP_POINT_NOT_SERVED", "NOT_ENOUGH_UNITS", "POINT_CLOSED"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 422, "IDEMPOTENCY_KEY_REUSED"),
       new Errors("(POST|PUT) /api/v1/admin/pickup-points.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors(".* /api/v1/admin/pickup-points/\\{id}.*", 404, "NOT_FOUND"),

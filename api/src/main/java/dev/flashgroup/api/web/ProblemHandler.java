@@ -18,6 +18,7 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
@@ -88,6 +89,9 @@ class ProblemHandler {
   @ExceptionHandler(ResponseStatusException.class)
   ProblemDetail status(ResponseStatusException e) {
     HttpStatus status = HttpStatus.valueOf(e.getStatusCode().value());
+    if (status.is5xxServerError()) {
+      log.error("Answered {}", status.value(), e);
+    }
     return Problems.detail(status, status.name(), e.getReason() == null ? status.getReasonPhrase() : e.getReason());
   }
 
@@ -116,5 +120,21 @@ class ProblemHandler {
   ProblemDetail wechatUnavailable(WechatUnavailable e) {
     log.warn("WeChat call failed: {}", String.valueOf(e.getCause()));
     return Problems.detail(HttpStatus.BAD_GATEWAY, "WECHAT_UNAVAILABLE", "WeChat did not complete the request; retry shortly");
+  }
+
+  /**
+   * Anything else is a fault of ours: logged at ERROR with its cause (a 500 without a logged cause
+   * cannot be found again), answered 500 {@code INTERNAL_ERROR} without internals. Spring's own
+   * errors that carry a status keep it.
+   */
+  @ExceptionHandler(Exception.class)
+  ProblemDetail unexpected(Exception e) {
+    if (e instanceof ErrorResponse known && !known.getStatusCode().is5xxServerError()) {
+      HttpStatus status = HttpStatus.valueOf(known.getStatusCode().value());
+      String why = known.getBody().getDetail();
+      return Problems.detail(status, status.name(), why == null ? status.getReasonPhrase() : why);
+    }
+    log.error("Unexpected failure answered 500", e);
+    return Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Something went wrong on our side");
   }
 }

@@ -29,6 +29,8 @@ public sealed interface ActivityChange {
     NOT_ALLOCATED,
     /** A point of the move is not one the activity delivers to. */
     PICKUP_POINT_NOT_SERVED,
+    /** The point units would move to is deactivated (closed in the warm activity). */
+    POINT_CLOSED,
     /** The point units are moved from has fewer free units. */
     NOT_ENOUGH_UNITS,
     /** Stock added to an activity with pickup points would belong to no point: it is refused. */

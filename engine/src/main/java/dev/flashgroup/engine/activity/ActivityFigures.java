@@ -36,9 +36,10 @@ public class ActivityFigures {
   }
 
   /** Orders that hold a unit: every state but the ones that gave it back (or never took one). */
+  private static final String HOLDS_UNIT = " AND status NOT IN ('EXPIRED', 'REFUNDING', 'REFUNDED')";
+
   private Mono<Long> unitsHeld(ActivityId id) {
-    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :id"
-            + " AND status NOT IN ('EXPIRED', 'REFUNDING', 'REFUNDED')")
+    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :id" + HOLDS_UNIT)
         .bind("id", id.value())
         .map(row -> row.get("n", Long.class))
         .one();
@@ -46,7 +47,8 @@ public class ActivityFigures {
 
   /**
    * Each pickup point's free units (point id → remaining share), in allocation order: Redis' counts
-   * once warm, the shares before; empty for an activity without points.
+   * while warm; otherwise (not warm yet, or retired) each point's share less the units MySQL's
+   * orders hold there, which before warming is the share. Empty for an activity without points.
    */
   public Mono<Map<Long, Integer>> pointsRemaining(Activity activity) {
     if (activity.pickup() == null) {
@@ -54,14 +56,28 @@ public class ActivityFigures {
     }
     List<Pickup.PointShare> shares = activity.pickup().points();
     List<String> fields = shares.stream().map(p -> RedisKeys.ActivityKeys.pointStockField(p.pointId())).toList();
-    return redis.<String, String>opsForHash().multiGet(keys.of(activity.id()).activity(), fields).map(left -> {
-      Map<Long, Integer> remaining = new LinkedHashMap<>();
-      for (int i = 0; i < shares.size(); i++) {
-        String value = left.get(i);
-        remaining.put(shares.get(i).pointId(), value == null ? shares.get(i).stock() : Integer.parseInt(value));
-      }
-      return remaining;
+    return redis.<String, String>opsForHash().multiGet(keys.of(activity.id()).activity(), fields).flatMap(left -> {
+      Mono<Map<Long, Long>> held = left.contains(null) ? unitsHeldByPoint(activity.id()) : Mono.just(Map.of());
+      return held.map(atPoint -> {
+        Map<Long, Integer> remaining = new LinkedHashMap<>();
+        for (int i = 0; i < shares.size(); i++) {
+          Pickup.PointShare share = shares.get(i);
+          String value = left.get(i);
+          remaining.put(share.pointId(), value != null ? Integer.parseInt(value)
+              : (int) Math.max(0, share.stock() - atPoint.getOrDefault(share.pointId(), 0L)));
+        }
+        return remaining;
+      });
     });
+  }
+
+  private Mono<Map<Long, Long>> unitsHeldByPoint(ActivityId id) {
+    return db.sql("SELECT pickup_point_id, COUNT(*) AS n FROM orders WHERE activity_id = :id"
+            + " AND pickup_point_id IS NOT NULL" + HOLDS_UNIT + " GROUP BY pickup_point_id")
+        .bind("id", id.value())
+        .map(row -> Map.entry(row.get("pickup_point_id", Long.class), row.get("n", Long.class)))
+        .all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
   }
 
   public Mono<MerchantFigures> of(Activity activity) {

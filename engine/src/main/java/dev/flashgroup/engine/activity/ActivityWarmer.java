@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 /**
  * Warms activities into Redis ahead of their start, rebuilds from MySQL those Redis lost
  * ({@link ActivityRebuild}: one instance per activity, the others find it busy), then repairs the rows of warm activities that
- * missed a merchant's cancel or add-stock (see {@link ActivityRepair}), and retires the activities
+ * missed a merchant's cancel or add-stock (see {@link ActivityRepair}) or a point's close (see
+ * {@link ClosedPoints#closeAgain}), and retires the activities
  * that are over ({@link ActivityRetirement}). An ended activity is never warmed again. Safe with several
  * instances: warming is idempotent in Lua, so two instances warming the same activity leave one
  * copy of it, and a repair writes absolute values under the activity's row lock.
@@ -24,18 +25,20 @@ class ActivityWarmer extends RepeatingJob {
   private final ActivityRebuild rebuild;
   private final ActivityRepair repair;
   private final ActivityRetirement retirement;
+  private final ClosedPoints closedPoints;
   private final WarmActivities warm;
   private final ActivitySettings settings;
   private final Clock clock;
   private long nextUpkeep;
 
   ActivityWarmer(Activities activities, WarmUp warmUp, ActivityRebuild rebuild, ActivityRepair repair,
-      ActivityRetirement retirement, WarmActivities warm, ActivitySettings settings, Clock clock) {
+      ActivityRetirement retirement, ClosedPoints closedPoints, WarmActivities warm, ActivitySettings settings, Clock clock) {
     this.activities = activities;
     this.warmUp = warmUp;
     this.rebuild = rebuild;
     this.repair = repair;
     this.retirement = retirement;
+    this.closedPoints = closedPoints;
     this.warm = warm;
     this.settings = settings;
     this.clock = clock;
@@ -55,13 +58,15 @@ class ActivityWarmer extends RepeatingJob {
       nextUpkeep = now.toEpochMilli() + settings.upkeepInterval().toMillis();
     }
     // Every round: warm what opens soon, and rebuild what should be warm but Redis lost (its
-    // buyers get 503 until then). Every upkeep interval: repair and retire.
+    // buyers get 503 until then). Every upkeep interval: close again the deactivated points whose
+    // close in Redis failed, then repair and retire.
     Mono<Void> warming = activities.dueForWarming(now, now.plus(settings.warmAhead())).concatMap(warmUp::warm).then()
         .then(rebuild.rebuildLost());
     // An activity retires only after a repair that went through: once retired, its views come
     // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
     return upkeep
-        ? warming.then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then())
+        ? warming.then(closedPoints.closeAgain())
+            .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then())
         : warming;
   }
 

@@ -124,6 +124,7 @@ public class AllocationMoves {
               : apply(current, move, shares).then(figures(current, move, shares, true));
           case "NOT_ENOUGH" -> refused(Reason.NOT_ENOUGH_UNITS);
           case "NOT_SERVED" -> refused(Reason.PICKUP_POINT_NOT_SERVED);
+          case "POINT_CLOSED" -> refused(Reason.POINT_CLOSED);
           case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
           case "CHANGE_REUSED" -> refused(Reason.IDEMPOTENCY_KEY_REUSED);
           default -> Mono.error(new IllegalStateException("move_allocation.lua answered " + reply));

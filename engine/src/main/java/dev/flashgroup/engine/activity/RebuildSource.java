@@ -40,8 +40,8 @@ class RebuildSource {
     return refunds(activity).flatMapMany(refunds -> db.sql("SELECT o.id, o.group_id, o.buyer_id, o.status, o.amount,"
             + " o.pay_by, o.version, o.created_at, o.paid_amount, o.final_amount, o.refunded_amount,"
             + " o.pickup_point_id, o.picked_up_at, p.transaction_id, p.paid_at,"
-            + " (SELECT MIN(v.subject) FROM pickup_verifications v WHERE v.order_id = o.id AND v.outcome = 'PICKED_UP')"
-            + " AS picked_up_by FROM orders o LEFT JOIN payments p ON p.order_id = o.id"
+            + " COALESCE(o.picked_up_by, (SELECT MIN(v.subject) FROM pickup_verifications v WHERE v.order_id = o.id"
+            + " AND v.outcome = 'PICKED_UP')) AS picked_up_by FROM orders o LEFT JOIN payments p ON p.order_id = o.id"
             + " WHERE o.activity_id = :id ORDER BY o.id")
         .bind("id", activity.value())
         .map(row -> {

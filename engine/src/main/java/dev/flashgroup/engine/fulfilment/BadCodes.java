@@ -9,37 +9,44 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The bad-code limit of {@link VerificationSettings}: a Redis counter per subject, counted by
- * count_bad_code.lua (INCR and its window's expiry in one step), read before each verification.
+ * The bad-code limit of {@link VerificationSettings}: a Redis counter per subject. Every attempt
+ * takes one from the limit before its code is looked up (count_bad_code.lua: counted and checked
+ * in one step, so simultaneous scans cannot all pass a read of the counter), and an attempt whose
+ * code turns out good gives it back (give_back_code.lua).
  */
 @Component
 class BadCodes {
 
+  /** One attempt taken: {@code refused} past the limit, then {@code first} for the window's first refusal. */
+  record Attempt(boolean refused, boolean first, Duration retryAfter) {}
+
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final RedisScript<List<String>> countBadCode;
+  private final RedisScript<Long> giveBackCode;
   private final VerificationSettings settings;
 
   BadCodes(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> countBadCode,
-      VerificationSettings settings) {
+      RedisScript<Long> giveBackCode, VerificationSettings settings) {
     this.redis = redis;
     this.keys = keys;
     this.countBadCode = countBadCode;
+    this.giveBackCode = giveBackCode;
     this.settings = settings;
   }
 
-  /** How long the subject must wait, when it has used up its bad codes; empty when it may try. */
-  Mono<Duration> wait(String subject) {
-    String key = keys.badPickupCodes(subject);
-    return redis.opsForValue().get(key)
-        .filter(count -> Long.parseLong(count) >= settings.badCodes())
-        .flatMap(count -> redis.getExpire(key))
-        .map(left -> left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left);
+  /** Takes one attempt of the subject's limit. */
+  Mono<Attempt> take(String subject) {
+    return redis.execute(countBadCode, List.of(keys.badPickupCodes(subject)),
+            List.of(Long.toString(settings.badCodeWindow().toMillis()), Integer.toString(settings.badCodes())))
+        .single()
+        .map(reply -> new Attempt("REFUSED".equals(reply.get(0)),
+            Long.parseLong(reply.get(1)) == settings.badCodes() + 1L,
+            Duration.ofMillis(Math.max(1_000, Long.parseLong(reply.get(2))))));
   }
 
-  /** Counts one bad code. */
-  Mono<Void> count(String subject) {
-    return redis.execute(countBadCode, List.of(keys.badPickupCodes(subject)),
-        List.of(Long.toString(settings.badCodeWindow().toMillis()))).then();
+  /** Gives back the attempt of a code that turned out good. */
+  Mono<Void> giveBack(String subject) {
+    return redis.execute(giveBackCode, List.of(keys.badPickupCodes(subject))).then();
   }
 }

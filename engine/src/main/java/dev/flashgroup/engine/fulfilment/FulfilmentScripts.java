@@ -18,4 +18,9 @@ class FulfilmentScripts {
   RedisScript<List<String>> countBadCode() {
     return LuaScript.loadList("count_bad_code");
   }
+
+  @Bean
+  RedisScript<Long> giveBackCode() {
+    return LuaScript.load("give_back_code", Long.class);
+  }
 }

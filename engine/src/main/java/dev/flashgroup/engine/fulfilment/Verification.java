@@ -70,6 +70,15 @@ public sealed interface Verification {
     }
   }
 
+  /** The order's activity awaits its rebuild from MySQL: nothing can be handed out until then; retry shortly. */
+  record Unavailable(String orderId) implements Verification {
+
+    @Override
+    public String outcome() {
+      return "UNAVAILABLE";
+    }
+  }
+
   /** The stable name recorded and shown as the refusal code. */
   String outcome();
 }

@@ -100,7 +100,11 @@ class OrderLedger {
 
     @Override
     public Mono<Void> on(OrderPickedUp event) {
-      return snapshots(event);
+      // Who handed it out, on the order itself: the first delivery records it, repeats change nothing.
+      return snapshots(event).then(Flux.fromIterable(event.orders())
+          .concatMap(o -> db.sql("UPDATE orders SET picked_up_by = COALESCE(picked_up_by, :staff) WHERE id = :id")
+              .bind("staff", event.staff()).bind("id", o.id()).then())
+          .then());
     }
 
     @Override

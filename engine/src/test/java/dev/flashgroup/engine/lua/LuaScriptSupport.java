@@ -374,7 +374,7 @@ abstract class LuaScriptSupport {
 
   /** Runs verify_pickup.lua; answers {outcome, at, buyer}. */
   Mono<List<String>> verifyPickup(String orderId, long point, String staff, long now) {
-    return redis.execute(verifyPickup, List.of(keys.events()),
+    return redis.execute(verifyPickup, List.of(keys.events(), keys.retirement()),
             List.of(keys.prefix(), orderId, Long.toString(point), staff, Long.toString(now)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());

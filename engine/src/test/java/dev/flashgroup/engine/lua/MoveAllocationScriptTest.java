@@ -46,6 +46,19 @@ class MoveAllocationScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void refusesToMoveUnitsToAClosedPointAndChangesNothing() {
+    givenPoints();
+    assertThat(closePoint(5).block(TIMEOUT)).isEqualTo("CLOSED");
+
+    StepVerifier.create(moveAllocation(3, 5, 3, "c1")).expectNext(List.of("POINT_CLOSED", "4", "6")).verifyComplete();
+
+    assertThat(List.of(pointStock(3), pointStock(5))).containsExactly(4L, 6L);
+    assertThat(hash(keys.allocationChanges())).isEmpty();
+    // Units may still leave a closed point for an open one.
+    StepVerifier.create(moveAllocation(5, 3, 2, "c2")).expectNext(List.of("MOVED", "4", "6")).verifyComplete();
+  }
+
+  @Test
   void onlyFreeUnitsMove() {
     givenPoints();
     reserve(Kind.SOLO, "buyer-1", NOW, "", null, "3").block(TIMEOUT);

@@ -110,6 +110,20 @@ class VerifyPickupScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void answersNotFoundForAnOrderOfARetiredActivityAndChangesNothing() {
+    givenPoints();
+    Reply order = soloAt("alice", "3");
+    paid(order);
+    Map<String, String> before = order(order.orderId());
+    int events = events().size();
+    redis.opsForHash().put(keys.retirement(), "phase", "RETIRED").block(TIMEOUT);
+
+    assertThat(verifyPickup(order.orderId(), 3, "clerk-3", LATER).block(TIMEOUT)).containsExactly("NOT_FOUND", "", "");
+    assertThat(order(order.orderId())).isEqualTo(before);
+    assertThat(events()).hasSize(events);
+  }
+
+  @Test
   void ofTwentySimultaneousScansExactlyOneHandsOut() {
     givenPoints();
     Reply order = soloAt("alice", "3");
