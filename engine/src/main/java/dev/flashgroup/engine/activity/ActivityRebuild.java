@@ -8,9 +8,7 @@ import dev.flashgroup.engine.recovery.LostActivities;
 import dev.flashgroup.engine.recovery.RebuildSettings;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Rebuilds the activities Redis lost from MySQL (invariant 6), with rebuild_activity.lua: BEGIN
  * takes the activity's rebuild lease (one instance rebuilds, the others find it BUSY and leave it),
- * the {@link #PARTS} write the orders and groups in batches, FINISH writes the activity hash with
+ * the {@link #parts} write the orders, groups and pickup timers in batches, FINISH writes the
+ * activity hash with the terms warming writes ({@link PickupWindows}, the points closed since) and
  * the stock MySQL's orders do not hold, and the activity is live again. An order acknowledged but
  * never in MySQL is gone: its unit sells again, and its id is never handed out again (the sequence
  * starts {@link RebuildSettings#sequenceGap()} past the highest one MySQL knows).
@@ -39,8 +38,8 @@ class ActivityRebuild {
   /** Orders or groups per script call: each call is one short atomic step. */
   static final int BATCH = 200;
 
-  /** One step of the rebuild after BEGIN: the script step's name and the entries it writes. */
-  private record Part(String step, Function<ActivityId, Flux<RebuildSource.Entry>> entries) {}
+  /** One step of the rebuild after BEGIN: the script step's name and the entries (JSON objects) it writes. */
+  private record Part(String step, Function<Activity, Flux<?>> entries) {}
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -52,17 +51,18 @@ class ActivityRebuild {
   private final StreamSettings streams;
   private final RebuildSettings settings;
   private final ClosedPoints closedPoints;
+  private final PickupWindows windows;
   private final Clock clock;
   /**
    * Everything rebuilt before FINISH, in order: a group's members name orders, so orders come
-   * first. Another keyed piece of an activity's live state (a timer set, say) is added here, with
-   * its step in rebuild_activity.lua.
+   * first, and the pickup timers read the order hashes. Another keyed piece of an activity's live
+   * state is added here, with its step in rebuild_activity.lua.
    */
   private final List<Part> parts;
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
       Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
-      RebuildSettings settings, ClosedPoints closedPoints, Clock clock) {
+      RebuildSettings settings, ClosedPoints closedPoints, PickupWindows windows, Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.rebuildActivity = rebuildActivity;
@@ -73,10 +73,12 @@ class ActivityRebuild {
     this.streams = streams;
     this.settings = settings;
     this.closedPoints = closedPoints;
+    this.windows = windows;
     this.clock = clock;
     this.parts = List.of(
-        new Part("ORDERS", source::orders),
-        new Part("GROUPS", activity -> source.groups(activity, BATCH)));
+        new Part("ORDERS", a -> source.orders(a.id())),
+        new Part("GROUPS", a -> source.groups(a.id(), BATCH)),
+        new Part("PICKUPS", source::collectable));
   }
 
   /** Rebuilds every activity that should be warm and is missing from Redis, one after another. */
@@ -96,30 +98,38 @@ class ActivityRebuild {
         return Mono.just(begun);
       }
       log.warn("Activity {} should be warm and Redis does not hold it: rebuilding it from MySQL", activity);
-      return Flux.fromIterable(parts)
-          .concatMap(part -> part.entries().apply(activity).buffer(BATCH)
-              .concatMap(batch -> step(activity, part.step(), owner, batch.stream().map(ActivityRebuild::json).toList()))
+      return activities.find(activity).flatMap(a -> Flux.fromIterable(parts)
+          .concatMap(part -> part.entries().apply(a).buffer(BATCH)
+              .concatMap(batch -> step(activity, part.step(), owner,
+                  batch.stream().map(JSON::writeValueAsString).toList()))
               .filter(outcome -> !"WRITTEN".equals(outcome))
               .next())
           .next()
-          .switchIfEmpty(Mono.defer(() -> finish(activity, owner)));
+          .switchIfEmpty(Mono.defer(() -> finish(a, owner))));
     });
   }
 
-  private Mono<String> finish(ActivityId activity, String owner) {
-    return activities.find(activity).zipWith(source.highestSequence(activity)).flatMap(found -> {
-      Activity a = found.getT1();
-      long seq = found.getT2() + settings.sequenceGap();
-      List<String> args = new ArrayList<>(List.of(streams.consumerGroup(), Long.toString(seq)));
-      args.addAll(WarmUp.terms(a));
-      if (a.cancelled()) {
-        args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
-      }
-      // A point deactivated meanwhile is closed once the hash exists, as after warming.
-      return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome) ? Mono.just(outcome)
-          : closedPoints.closeInactive(a).then(warm.add(activity)).then(Mono.fromRunnable(() -> log.warn(
-              "Activity {} rebuilt from MySQL; its sequence resumes after {}", activity, seq))).thenReturn(outcome));
-    });
+  private Mono<String> finish(Activity a, String owner) {
+    ActivityId activity = a.id();
+    return Mono.zip(source.highestSequence(activity), windows.terms(a), closedPoints.inactive(a).collectList())
+        .flatMap(found -> {
+          long seq = found.getT1() + settings.sequenceGap();
+          List<String> args = new ArrayList<>(List.of(streams.consumerGroup(), Long.toString(seq)));
+          // The terms warming writes (pickup windows, perishable), and the points deactivated
+          // since in the same call, so no reservation finds such a point open in between.
+          args.addAll(found.getT2());
+          found.getT3().forEach(point -> args.addAll(List.of(RedisKeys.ActivityKeys.pointClosedField(point), "1")));
+          if (a.cancelled()) {
+            args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
+          }
+          // A point deactivated while the rebuild ran found the activity not warm: closed now.
+          return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome)
+              ? Mono.just(outcome)
+              : closedPoints.closeInactive(a).then(warm.add(activity))
+                  .then(Mono.fromRunnable(() -> log.warn("Activity {} rebuilt from MySQL; its sequence resumes after {}",
+                      activity, seq)))
+                  .thenReturn(outcome));
+        });
   }
 
   private Mono<String> step(ActivityId activity, String step, String owner, List<String> payload) {
@@ -130,17 +140,10 @@ class ActivityRebuild {
     return redis.execute(rebuildActivity,
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
                 k.rebuild(), k.stagedPaymentDeadlines(), k.stagedGroupDeadlines(), k.stagedOpenGroups(),
-                k.retirement()),
+                k.retirement(), k.pickupDeadlines(), k.pickupReminders(), k.stagedPickupDeadlines(),
+                k.stagedPickupReminders()),
             args)
         .next()
         .map(reply -> reply.get(0));
-  }
-
-  private static String json(RebuildSource.Entry entry) {
-    Map<String, Object> object = new LinkedHashMap<>();
-    object.put("id", entry.id());
-    object.put("fields", entry.fields());
-    object.put("members", entry.members());
-    return JSON.writeValueAsString(object);
   }
 }

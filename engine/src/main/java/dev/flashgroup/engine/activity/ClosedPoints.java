@@ -56,13 +56,16 @@ class ClosedPoints implements PointDeactivation {
 
   /** After warming: closes the activity's points that MySQL records as deactivated. */
   Mono<Void> closeInactive(Activity activity) {
+    return inactive(activity).concatMap(pointId -> close(activity.id(), pointId)).then();
+  }
+
+  /** The activity's points that MySQL records as deactivated (a rebuild writes them closed in FINISH). */
+  Flux<Long> inactive(Activity activity) {
     if (activity.pickup() == null) {
-      return Mono.empty();
+      return Flux.empty();
     }
     List<Long> ids = activity.pickup().points().stream().map(Pickup.PointShare::pointId).toList();
-    return points.getObject().findAll(ids).filter(p -> !p.active()).map(PickupPoint::id)
-        .concatMap(pointId -> close(activity.id(), pointId))
-        .then();
+    return points.getObject().findAll(ids).filter(p -> !p.active()).map(PickupPoint::id);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -16,14 +17,23 @@ import reactor.core.publisher.Mono;
 
 /**
  * What MySQL records of an activity, as rebuild_activity.lua writes it back into Redis: the order
- * and group hashes (every value a string, as the hashes hold them), the members of each group and
- * the highest sequence any table knows. See lua/SCHEMA.md, "Rebuilding a lost activity".
+ * and group hashes (every value a string, as the hashes hold them), the members of each group, the
+ * collectable orders with the reminders already delivered, and the highest sequence any table
+ * knows. See lua/SCHEMA.md, "Rebuilding a lost activity".
  */
 @Component
 class RebuildSource {
 
   /** A hash to write: the order's or group's id, its fields, and (groups) buyer → order id. */
   record Entry(String id, Map<String, String> fields, Map<String, String> members) {}
+
+  /**
+   * A collectable order (SUCCEEDED at a point, with its window) for the PICKUPS step: whether the
+   * goods are perishable (two reminders per window) and the kinds of its current window's
+   * reminders that the reminder worker already received (a {@code pickup_reminders} row, whatever
+   * its status: the worker sends, retries or gave up on it itself), which are not queued again.
+   */
+  record Collectable(String id, boolean perishable, List<String> delivered) {}
 
   private final DatabaseClient db;
 
@@ -39,7 +49,8 @@ class RebuildSource {
   Flux<Entry> orders(ActivityId activity) {
     return refunds(activity).flatMapMany(refunds -> db.sql("SELECT o.id, o.group_id, o.buyer_id, o.status, o.amount,"
             + " o.pay_by, o.version, o.created_at, o.paid_amount, o.final_amount, o.refunded_amount,"
-            + " o.pickup_point_id, o.picked_up_at, p.transaction_id, p.paid_at,"
+            + " o.pickup_point_id, o.picked_up_at, o.pickup_from, o.pickup_to, o.rollovers,"
+            + " p.transaction_id, p.paid_at,"
             + " COALESCE(o.picked_up_by, (SELECT MIN(v.subject) FROM pickup_verifications v WHERE v.order_id = o.id"
             + " AND v.outcome = 'PICKED_UP')) AS picked_up_by FROM orders o LEFT JOIN payments p ON p.order_id = o.id"
             + " WHERE o.activity_id = :id ORDER BY o.id")
@@ -58,15 +69,12 @@ class RebuildSource {
           f.put("version", Integer.toString(row.get("version", Integer.class)));
           putIfKnown(f, "point", row.get("pickup_point_id", Long.class));
           putIfKnown(f, "tx", row.get("transaction_id", String.class));
-          LocalDateTime paidAt = row.get("paid_at", LocalDateTime.class);
-          if (paidAt != null) {
-            f.put("paid_at", millis(paidAt));
-          }
-          LocalDateTime pickedUpAt = row.get("picked_up_at", LocalDateTime.class);
-          if (pickedUpAt != null) {
-            f.put("picked_up_at", millis(pickedUpAt));
-          }
+          putMillisIfKnown(f, "paid_at", row.get("paid_at", LocalDateTime.class));
+          putMillisIfKnown(f, "picked_up_at", row.get("picked_up_at", LocalDateTime.class));
           putIfKnown(f, "picked_up_by", row.get("picked_up_by", String.class));
+          putMillisIfKnown(f, "pickup_from", row.get("pickup_from", LocalDateTime.class));
+          putMillisIfKnown(f, "pickup_to", row.get("pickup_to", LocalDateTime.class));
+          putIfKnown(f, "rollovers", row.get("rollovers", Integer.class));
           putIfKnown(f, "paid_amount", row.get("paid_amount", Long.class));
           putIfKnown(f, "final_amount", row.get("final_amount", Long.class));
           putIfKnown(f, "refunded_amount", row.get("refunded_amount", Long.class));
@@ -86,6 +94,24 @@ class RebuildSource {
           return new Entry(id, f, Map.of());
         })
         .all());
+  }
+
+  /**
+   * The activity's collectable orders, as open_pickup and roll_over_pickups keep them in the pickup
+   * timers, each with its current window's reminders already delivered (see {@link Collectable}).
+   */
+  Flux<Collectable> collectable(Activity activity) {
+    boolean perishable = activity.pickup() != null && activity.pickup().perishable();
+    return db.sql("SELECT o.id, r.kind FROM orders o LEFT JOIN pickup_reminders r ON r.order_id = o.id"
+            + " AND r.window_no = COALESCE(o.rollovers, 0)"
+            + " WHERE o.activity_id = :id AND o.status = 'SUCCEEDED' AND o.pickup_point_id IS NOT NULL"
+            + " AND o.pickup_to IS NOT NULL ORDER BY o.id")
+        .bind("id", activity.id().value())
+        .map(row -> Map.entry(row.get("id", String.class), Optional.ofNullable(row.get("kind", String.class))))
+        .all()
+        .bufferUntilChanged(Map.Entry::getKey)
+        .map(rows -> new Collectable(rows.get(0).getKey(), perishable,
+            rows.stream().flatMap(r -> r.getValue().stream()).distinct().toList()));
   }
 
   private record Refund(String no, String status, LocalDateTime confirmedAt) {}
@@ -183,6 +209,12 @@ class RebuildSource {
   private static void putIfKnown(Map<String, String> fields, String field, Object value) {
     if (value != null) {
       fields.put(field, value.toString());
+    }
+  }
+
+  private static void putMillisIfKnown(Map<String, String> fields, String field, LocalDateTime utc) {
+    if (utc != null) {
+      fields.put(field, millis(utc));
     }
   }
 

@@ -195,6 +195,16 @@ public class RedisKeys {
       return prefix + "rebuild:open";
     }
 
+    /** Pickup windows' ends written by a rebuild, renamed to {@link #pickupDeadlines()} when it finishes. */
+    public String stagedPickupDeadlines() {
+      return prefix + "rebuild:pickup_due";
+    }
+
+    /** Pickup reminders written by a rebuild, renamed to {@link #pickupReminders()} when it finishes. */
+    public String stagedPickupReminders() {
+      return prefix + "rebuild:reminders";
+    }
+
     /** A buyer's reservation attempts in the current second (reserve.lua counts them). */
     public String attempts(String buyer) {
       return prefix + "attempts:" + buyer;

@@ -26,7 +26,9 @@ public class LostActivities {
   /**
    * What "unsettled" means in MySQL: orders still waiting for money, a timer or a refund, orders
    * still to be handed out at a pickup point (SUCCEEDED with a point: verify_pickup needs Redis),
-   * and open groups. The one place the list lives (OVERDUE joins the collectable ones).
+   * and open groups. The one place the list lives; it matches retire_activity.lua's settled rule:
+   * OVERDUE (left to a person after its last roll-over) and PICKED_UP are settled, so an ended
+   * activity whose only open business is OVERDUE orders is not rebuilt, as it would be retired.
    */
   static final String UNSETTLED = "(EXISTS (SELECT 1 FROM orders o WHERE o.activity_id = a.id"
       + " AND (o.status IN ('RESERVED', 'PAID', 'REFUNDING')"

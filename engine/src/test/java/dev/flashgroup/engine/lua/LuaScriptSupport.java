@@ -249,7 +249,8 @@ abstract class LuaScriptSupport {
     return redis.execute(rebuildActivity,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
                 keys.events(), keys.rebuild(), keys.stagedPaymentDeadlines(), keys.stagedGroupDeadlines(),
-                keys.stagedOpenGroups(), keys.retirement()),
+                keys.stagedOpenGroups(), keys.retirement(), keys.pickupDeadlines(), keys.pickupReminders(),
+                keys.stagedPickupDeadlines(), keys.stagedPickupReminders()),
             args)
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());

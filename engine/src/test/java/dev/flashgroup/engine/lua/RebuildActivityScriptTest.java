@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-/** rebuild_activity.lua: BEGIN, the ORDERS and GROUPS batches, FINISH; one test per branch. */
+/** rebuild_activity.lua: BEGIN, the ORDERS, GROUPS and PICKUPS batches, FINISH; one test per branch. */
 class RebuildActivityScriptTest extends LuaScriptSupport {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -29,6 +29,9 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
     redis.opsForZSet().add(keys.paymentDeadlines(), "42-1", 1).block(TIMEOUT);
     redis.opsForZSet().add(keys.stagedOpenGroups(), "42-2", 1).block(TIMEOUT);
     redis.opsForHash().put(keys.retirement(), "phase", "RETIRED").block(TIMEOUT);
+    redis.opsForZSet().add(keys.pickupDeadlines(), "42-3", 1).block(TIMEOUT);
+    redis.opsForZSet().add(keys.pickupReminders(), "42-3:0:WINDOW_START", 1).block(TIMEOUT);
+    redis.opsForZSet().add(keys.stagedPickupReminders(), "42-4:0:WINDOW_START", 1).block(TIMEOUT);
 
     assertThat(rebuild("BEGIN", OWNER, NOW, List.of()).block(TIMEOUT)).containsExactly("BEGUN", "0");
 
@@ -38,6 +41,9 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
     assertThat(paymentDeadlines()).isEmpty();
     assertThat(deadlines(keys.stagedOpenGroups())).isEmpty();
     assertThat(hash(keys.retirement())).isEmpty();
+    assertThat(pickupDeadlines()).isEmpty();
+    assertThat(pickupReminders()).isEmpty();
+    assertThat(deadlines(keys.stagedPickupReminders())).isEmpty();
   }
 
   @Test
@@ -67,19 +73,21 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
         order("42-4", "EXPIRED", "carol", "", null),
         order("42-5", "REFUNDING", "dave", "", null),
         order("42-6", "REFUNDED", "erin", "", null),
-        order("42-7", "PICKED_UP", "gina", "", null));
-    assertThat(rebuild("ORDERS", OWNER, NOW, orders).block(TIMEOUT)).containsExactly("WRITTEN", "7");
+        order("42-7", "PICKED_UP", "gina", "", null),
+        order("42-8", "OVERDUE", "hana", "", null));
+    assertThat(rebuild("ORDERS", OWNER, NOW, orders).block(TIMEOUT)).containsExactly("WRITTEN", "8");
 
     assertThat(order("42-2")).containsEntry("status", "PAID").containsEntry("group", "42-9")
         .containsEntry("buyer", "bob").containsEntry("tx", "tx-42-2");
-    assertThat(quota()).containsOnly(Map.entry("alice", "2"), Map.entry("bob", "1"), Map.entry("gina", "1"));
-    assertThat(hash(keys.rebuild())).containsEntry("held", "4");
+    assertThat(quota()).containsOnly(Map.entry("alice", "2"), Map.entry("bob", "1"), Map.entry("gina", "1"),
+        Map.entry("hana", "1"));
+    assertThat(hash(keys.rebuild())).containsEntry("held", "5");
     // Staged: no sweeper expires an order before the activity is whole.
     assertThat(paymentDeadlines()).isEmpty();
     assertThat(deadlines(keys.stagedPaymentDeadlines())).containsOnly(Map.entry("42-1", PAY_BY));
 
-    assertThat(finish(OWNER, terms(ActivitySpec.standard()))).containsExactly("REBUILT", "6");
-    assertThat(activity()).containsEntry("stock", "6").containsEntry("stock_total", "10").containsEntry("seq", SEQ);
+    assertThat(finish(OWNER, terms(ActivitySpec.standard()))).containsExactly("REBUILT", "5");
+    assertThat(activity()).containsEntry("stock", "5").containsEntry("stock_total", "10").containsEntry("seq", SEQ);
     assertThat(paymentDeadlines()).containsOnly(Map.entry("42-1", PAY_BY));
   }
 
@@ -117,6 +125,79 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
     assertThat(groupDeadlines()).containsOnly(Map.entry("42-1", GROUP_DEADLINE), Map.entry("42-3", GROUP_DEADLINE),
         Map.entry("42-7", NOW - 1));
     assertThat(openGroups()).containsOnly(Map.entry("42-1", 2L));
+  }
+
+  @Test
+  void aCollectableOrderGetsItsWindowsEndAndRemindersStagedUntilFinish() {
+    begin();
+    rebuild("ORDERS", OWNER, NOW, List.of(collectable("42-1", "SUCCEEDED", WINDOW_FROM, WINDOW_TO, 0))).block(TIMEOUT);
+
+    assertThat(rebuild("PICKUPS", OWNER, NOW, List.of(pickup("42-1", true))).block(TIMEOUT))
+        .containsExactly("WRITTEN", "1");
+
+    // Staged: neither the roll-over nor a reminder acts before the activity is whole.
+    assertThat(pickupDeadlines()).isEmpty();
+    assertThat(pickupReminders()).isEmpty();
+    assertThat(deadlines(keys.stagedPickupDeadlines())).containsOnly(Map.entry("42-1", WINDOW_TO));
+    finish(OWNER, terms(ActivitySpec.standard()));
+    assertThat(pickupDeadlines()).containsOnly(Map.entry("42-1", WINDOW_TO));
+    assertThat(pickupReminders()).containsOnly(Map.entry("42-1:0:WINDOW_START", WINDOW_FROM),
+        Map.entry("42-1:0:WINDOW_ENDING", WINDOW_TO - HOUR_MS));
+  }
+
+  @Test
+  void aReminderAlreadyDeliveredIsNotQueuedAgainAndTheRolledOverWindowCounts() {
+    begin();
+    long from = WINDOW_FROM + DAY_MS;
+    long to = WINDOW_TO + DAY_MS;
+    rebuild("ORDERS", OWNER, NOW, List.of(collectable("42-1", "SUCCEEDED", from, to, 1))).block(TIMEOUT);
+
+    rebuild("PICKUPS", OWNER, from + 1, List.of(pickup("42-1", true, "WINDOW_START"))).block(TIMEOUT);
+    finish(OWNER, terms(ActivitySpec.standard()));
+
+    // The start reminder went out before the loss; the ending one, not yet due, is queued.
+    assertThat(pickupDeadlines()).containsOnly(Map.entry("42-1", to));
+    assertThat(pickupReminders()).containsOnly(Map.entry("42-1:1:WINDOW_ENDING", to - HOUR_MS));
+  }
+
+  @Test
+  void aReminderDueButNeverDeliveredIsQueuedWhileItsWindowIsOpen() {
+    begin();
+    rebuild("ORDERS", OWNER, NOW, List.of(collectable("42-1", "SUCCEEDED", WINDOW_FROM, WINDOW_TO, 0))).block(TIMEOUT);
+
+    rebuild("PICKUPS", OWNER, WINDOW_FROM + HOUR_MS / 2, List.of(pickup("42-1", false))).block(TIMEOUT);
+    finish(OWNER, terms(ActivitySpec.standard()));
+
+    assertThat(pickupReminders()).containsOnly(Map.entry("42-1:0:WINDOW_START", WINDOW_FROM));
+  }
+
+  @Test
+  void aWindowThatEndedGetsItsRollOverButNoReminders() {
+    begin();
+    rebuild("ORDERS", OWNER, NOW, List.of(collectable("42-1", "SUCCEEDED", WINDOW_FROM, WINDOW_TO, 0))).block(TIMEOUT);
+
+    rebuild("PICKUPS", OWNER, WINDOW_TO, List.of(pickup("42-1", true))).block(TIMEOUT);
+    finish(OWNER, terms(ActivitySpec.standard()));
+
+    assertThat(pickupDeadlines()).containsOnly(Map.entry("42-1", WINDOW_TO));
+    assertThat(pickupReminders()).isEmpty();
+  }
+
+  @Test
+  void anOrderNoLongerCollectableGetsNoPickupTimers() {
+    begin();
+    rebuild("ORDERS", OWNER, NOW, List.of(collectable("42-1", "PICKED_UP", WINDOW_FROM, WINDOW_TO, 0),
+        collectable("42-2", "OVERDUE", WINDOW_FROM, WINDOW_TO, 1), order("42-3", "SUCCEEDED", "carol", "", "7")))
+        .block(TIMEOUT);
+
+    assertThat(rebuild("PICKUPS", OWNER, NOW, List.of(pickup("42-1", true), pickup("42-2", true), pickup("42-3", true)))
+        .block(TIMEOUT)).containsExactly("WRITTEN", "3");
+    finish(OWNER, terms(ActivitySpec.standard()));
+
+    assertThat(pickupDeadlines()).isEmpty();
+    assertThat(pickupReminders()).isEmpty();
+    assertThat(quota()).containsOnly(Map.entry("buyer-42-1", "1"), Map.entry("buyer-42-2", "1"),
+        Map.entry("carol", "1"));
   }
 
   @Test
@@ -200,6 +281,21 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
       f.put("paid_amount", Long.toString(SOLO_PRICE));
     }
     return JSON.writeValueAsString(Map.of("id", id, "fields", f, "members", Map.of()));
+  }
+
+  /** An order at point 7 with its pickup window, as RebuildSource reads it from MySQL. */
+  private static String collectable(String id, String status, long from, long to, int rollovers) {
+    Map<String, Object> order = JSON.readValue(order(id, status, "buyer-" + id, "", "7"), Map.class);
+    @SuppressWarnings("unchecked")
+    Map<String, String> f = (Map<String, String>) order.get("fields");
+    f.put("pickup_from", Long.toString(from));
+    f.put("pickup_to", Long.toString(to));
+    f.put("rollovers", Integer.toString(rollovers));
+    return JSON.writeValueAsString(order);
+  }
+
+  private static String pickup(String id, boolean perishable, String... delivered) {
+    return JSON.writeValueAsString(Map.of("id", id, "perishable", perishable, "delivered", List.of(delivered)));
   }
 
   private static String group(String id, String status, int size, int members, long deadline,
