@@ -162,13 +162,8 @@ class PickupTimersTest {
         .bind("ids", sale.orderIds()).map(r -> r.get("n", Long.class)).one().block(PATIENCE)).isZero();
   }
 
-  /** What the sandbox channel recorded for these orders: {@code <order> <recipient>:<window>:<kind>}. */
   private List<String> sent(List<String> orderIds) {
-    return db.sql("SELECT order_id, recipient, window_no, kind FROM sandbox_notifications WHERE order_id IN (:ids)")
-        .bind("ids", orderIds)
-        .map(r -> r.get("order_id", String.class) + " " + r.get("recipient", String.class) + ":"
-            + r.get("window_no", Integer.class) + ":" + r.get("kind", String.class))
-        .all().collectList().block(PATIENCE);
+    return SentReminders.of(db, orderIds);
   }
 
   private List<Map<String, Object>> rows(long point) {
