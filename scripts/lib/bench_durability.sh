@@ -6,9 +6,10 @@
 # For each Redis setting the application runs against a redis-server of the bench's own (spare
 # port, temporary directory): no persistence, AOF everysec, AOF always, and AOF always with one
 # replica and FLASHGROUP_REDIS_MIN_REPLICAS=1 (every reservation answered after WAIT 1). Each gets
-# a 5 s warm-up and ROUNDS x SECONDS of the reserve case. On the first setting it also measures
-# Redis memory per 10,000 reservations and what is left once the activity retired
-# (FLASHGROUP_ACTIVITIES_RETAIN=PT1S, so the retired keys expire at once).
+# the bench's reserve warm-up (BENCH_WARMUP: each setting starts a fresh JVM) and ROUNDS x SECONDS of
+# the reserve case. On the first setting it also measures Redis memory per 10,000 reservations and
+# what is left once the activity retired (FLASHGROUP_ACTIVITIES_RETAIN=PT1S and an upkeep every 2 s,
+# so the retired keys expire within seconds of the activity's end instead of the default 5 minutes).
 
 _bd_redis_pids=()
 
@@ -83,13 +84,14 @@ bd_run() {
       _bd_redis "$replica" "$work/redis-replica" --appendonly yes --appendfsync always --replicaof 127.0.0.1 "$port"
       extra=("-DFLASHGROUP_REDIS_MIN_REPLICAS=1")
     fi
-    FLASHGROUP_REDIS_PORT="$port" FLASHGROUP_ACTIVITIES_RETAIN=PT1S \
+    FLASHGROUP_REDIS_PORT="$port" FLASHGROUP_ACTIVITIES_RETAIN=PT1S FLASHGROUP_ACTIVITIES_UPKEEP_INTERVAL=PT2S \
       fg_app_start "$run_id$setting" "$(fg_free_port 18200 18299)" "$work/app-$setting.log" "${extra[@]+"${extra[@]}"}"
     url="http://localhost:$SERVER_PORT"
     local id
     id="$(activity 10000000 10000 PT3H "$(fg_iso 'now')")"
     sleep 0.3
-    run_wrk reserve "$id" "$work/steady" 5 >/dev/null
+    fg_info "redis $setting: warm-up $warmup s"
+    run_wrk reserve "$id" "$work/steady" "$warmup" >/dev/null
     local results=''
     for ((r = 1; r <= rounds; r++)); do
       line="$(run_wrk reserve "$id" "$work/steady" "$seconds")"

@@ -275,6 +275,8 @@ class EventRelay extends RepeatingJob {
     // stays in the stream; the topology is declared again before the next try.
     return topology.declare(sender)
         .thenMany(sender.sendWithPublishConfirms(messages, new SendOptions().trackReturned(true)))
+        // Confirms lost with a broker restart never come: fail the round, the batch stays pending.
+        .timeout(settings.confirmTimeout())
         .publishOn(Schedulers.boundedElastic())
         .doOnNext(result -> {
           if (result.isReturned()) {

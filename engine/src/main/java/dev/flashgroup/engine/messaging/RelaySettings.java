@@ -18,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adoptAfter how long an entry may sit unconfirmed with another relay instance before this
  *     one takes it over (that instance is presumed dead)
  * @param adoptInterval how often to look for such entries (one XPENDING per warm activity)
+ * @param confirmTimeout how long the relay waits for the broker to confirm a published batch; past
+ *     it the round fails and the batch stays pending, to be published again. A channel recovered
+ *     after a broker restart never confirms what was sent on it before: without this bound the
+ *     relay would wait for those confirms for ever
  */
 @ConfigurationProperties("flashgroup.relay")
 public record RelaySettings(
@@ -27,4 +31,5 @@ public record RelaySettings(
     @DefaultValue("PT2S") Duration block,
     @DefaultValue("true") boolean enabled,
     @DefaultValue("PT30S") Duration adoptAfter,
-    @DefaultValue("PT30S") Duration adoptInterval) {}
+    @DefaultValue("PT30S") Duration adoptInterval,
+    @DefaultValue("PT10S") Duration confirmTimeout) {}
