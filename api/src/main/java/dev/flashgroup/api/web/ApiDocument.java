@@ -188,6 +188,8 @@ class ApiDocument {
       integer(p.get("stock"), 1, ActivityDraft.MAX_STOCK);
       integer(p.get("perUserLimit"), 1, ActivityDraft.MAX_PER_USER_LIMIT);
       integer(p.get("virtualSuccessMissing"), 0, ActivityDraft.MAX_GROUP_SIZE - 1);
+      integer(p.get("leaderCommissionBps"), 0, ActivityDraft.MAX_COMMISSION_BPS)
+          .description("basis points of the final price the attributed leader earns; default flashgroup.leaders.default-bps");
       p.get("startsAt").format("date-time");
       p.get("endsAt").format("date-time").description("after startsAt, in the future, at most "
           + ActivityDraft.MAX_AHEAD.toDays() + " days after startsAt");
