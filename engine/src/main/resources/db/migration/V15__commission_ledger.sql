@@ -5,7 +5,9 @@ ALTER TABLE activities ADD COLUMN leader_commission_bps INT NOT NULL DEFAULT 0;
 
 -- One row per attributed, paid order: the facts the events brought (each written once, whatever
 -- their order) and where its commission stands. total is the order's current commission (the sum
--- of its entries); stage EXPECTED (paid) -> EARNED (picked up) -> SETTLED (settle_at passed).
+-- of its entries); base what it would be without reversals (on the final price): base - total is
+-- what reversals took, the same whatever order the refunds arrived in. stage EXPECTED (paid) ->
+-- EARNED (picked up) -> SETTLED (settle_at passed).
 -- Every change takes this row's lock first, so entries of one order are written one at a time.
 CREATE TABLE commissions (
   order_id        VARCHAR(40)  NOT NULL,
@@ -16,6 +18,7 @@ CREATE TABLE commissions (
   picked_up_at    DATETIME(3)  NULL,
   stage           VARCHAR(16)  NOT NULL,
   total           BIGINT       NOT NULL,
+  base            BIGINT       NOT NULL,
   admin_reversed  BOOLEAN      NOT NULL DEFAULT FALSE,
   settle_at       DATETIME(3)  NULL,
   version         INT          NOT NULL,

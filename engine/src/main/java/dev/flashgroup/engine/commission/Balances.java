@@ -31,16 +31,17 @@ class Balances {
   }
 
   Mono<Totals> totals(String leader) {
-    Mono<Map<String, Long>> byKind = db.sql("SELECT kind, SUM(amount) AS n FROM commission_entries"
-            + " WHERE leader_id = :leader AND kind IN ('SETTLED', 'REVERSED') GROUP BY kind")
-        .bind("leader", leader).map(r -> Map.entry(r.get("kind", String.class), number(r.get("n", Number.class))))
-        .all().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    return Mono.zip(byStage(leader), byKind, withdrawals(leader, false)).map(t -> {
+    Mono<Long> settled = db.sql("SELECT SUM(amount) AS n FROM commission_entries WHERE leader_id = :leader"
+            + " AND kind = 'SETTLED'")
+        .bind("leader", leader).map(r -> number(r.get("n", Number.class))).one().defaultIfEmpty(0L);
+    // What reversals took: the same figure whatever order the refunds arrived in (see CommissionPlan).
+    Mono<Long> reversed = db.sql("SELECT SUM(base - total) AS n FROM commissions WHERE leader_id = :leader")
+        .bind("leader", leader).map(r -> number(r.get("n", Number.class))).one().defaultIfEmpty(0L);
+    return Mono.zip(byStage(leader), settled, reversed, withdrawals(leader, false)).map(t -> {
       Map<String, Long> stages = t.getT1();
-      Map<String, Long> paidOut = t.getT3();
+      Map<String, Long> paidOut = t.getT4();
       long withdrawn = paidOut.getOrDefault("PAID", 0L);
-      return new Totals(stages.getOrDefault("EXPECTED", 0L), stages.getOrDefault("EARNED", 0L),
-          t.getT2().getOrDefault("SETTLED", 0L), -t.getT2().getOrDefault("REVERSED", 0L),
+      return new Totals(stages.getOrDefault("EXPECTED", 0L), stages.getOrDefault("EARNED", 0L), t.getT2(), t.getT3(),
           stages.getOrDefault("SETTLED", 0L) - withdrawn - paidOut.getOrDefault("PENDING", 0L), withdrawn);
     });
   }

@@ -90,7 +90,7 @@ public class CommissionLedger {
   private Mono<AdminReversal> takeBack(CommissionRow row, String reason, Instant at) {
     var entry = new CommissionPlan.NewEntry(EntryKind.REVERSED, ADMIN, -row.total(), row.stage(), ADMIN);
     return records.append(row, entry, reason, at)
-        .then(records.update(row.orderId(), row.stage(), 0, row.settleAt(), true, at))
+        .then(records.update(row.orderId(), row.stage(), 0, null, row.settleAt(), true, at))
         .then(records.entry(row.orderId(), EntryKind.REVERSED, ADMIN))
         .map(AdminReversal.Reversed::new);
   }
@@ -116,7 +116,8 @@ public class CommissionLedger {
       return Mono.empty();
     }
     return Flux.fromIterable(plan.entries()).concatMap(e -> records.append(row, e, null, at))
-        .then(records.update(row.orderId(), plan.stage(), plan.total(), plan.settleAt(), row.adminReversed(), at));
+        .then(records.update(row.orderId(), plan.stage(), plan.total(), plan.base(), plan.settleAt(), row.adminReversed(),
+            at));
   }
 
   private static void checkRefund(String orderId, String refundNo, long refundAmount, long paidAmount, String reason) {

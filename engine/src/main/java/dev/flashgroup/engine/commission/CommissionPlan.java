@@ -16,9 +16,11 @@ import java.util.Set;
  * entry that changes it is the difference between that figure after and before the entry. Entries
  * are appended in a fixed order (EXPECTED, then the refunds by refund number, then EARNED), so
  * whatever order the facts arrive in and however often, the commission ends at the same figure:
- * the one the order's final facts imply.
+ * the one the order's final facts imply. An entry's own amount may differ by a fen with the order
+ * of arrival (each is floored on the running figure); {@code base}, the commission on the final
+ * price before any reversal, does not, and {@code base - total} is what reversals took.
  */
-record CommissionPlan(List<NewEntry> entries, Stage stage, long total, Instant settleAt) {
+record CommissionPlan(List<NewEntry> entries, Stage stage, long total, long base, Instant settleAt) {
 
   static final int BPS_SCALE = 10_000;
 
@@ -81,6 +83,7 @@ record CommissionPlan(List<NewEntry> entries, Stage stage, long total, Instant s
       settleAt = row.pickedUpAt().plus(settleAfter);
       entries.add(new NewEntry(EntryKind.EARNED, "", total, stage, "PICKED_UP"));
     }
-    return new CommissionPlan(List.copyOf(entries), stage, total, settleAt);
+    long base = commission(row.bps(), row.paidAmount(), tier, 0, false);
+    return new CommissionPlan(List.copyOf(entries), stage, total, base, settleAt);
   }
 }

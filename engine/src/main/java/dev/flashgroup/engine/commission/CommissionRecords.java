@@ -35,8 +35,8 @@ class CommissionRecords {
    */
   Mono<Void> recordFacts(OrderSnapshot o, Instant at) {
     return db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, picked_up_at, stage,"
-            + " total, version, created_at, updated_at) SELECT :order, :leader, a.id, a.leader_commission_bps, :paid,"
-            + " :pickedUp, 'EXPECTED', 0, 0, :at, :at FROM activities a WHERE a.id = :activity"
+            + " total, base, version, created_at, updated_at) SELECT :order, :leader, a.id, a.leader_commission_bps, :paid,"
+            + " :pickedUp, 'EXPECTED', 0, 0, 0, :at, :at FROM activities a WHERE a.id = :activity"
             + " ON DUPLICATE KEY UPDATE picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at))")
         .bind("order", o.id())
         .bind("leader", o.leaderId())
@@ -91,10 +91,13 @@ class CommissionRecords {
         .then();
   }
 
-  Mono<Void> update(String orderId, Stage stage, long total, Instant settleAt, boolean adminReversed, Instant at) {
-    return db.sql("UPDATE commissions SET stage = :stage, total = :total, settle_at = :settleAt,"
-            + " admin_reversed = :admin, version = version + 1, updated_at = :at WHERE order_id = :order")
-        .bind("stage", stage.name()).bind("total", total)
+  /** The row after its new entries; {@code base} null keeps it. */
+  Mono<Void> update(String orderId, Stage stage, long total, Long base, Instant settleAt, boolean adminReversed,
+      Instant at) {
+    return db.sql("UPDATE commissions SET stage = :stage, total = :total, base = COALESCE(:base, base),"
+            + " settle_at = :settleAt, admin_reversed = :admin, version = version + 1, updated_at = :at"
+            + " WHERE order_id = :order")
+        .bind("stage", stage.name()).bind("total", total).bind("base", Parameter.fromOrEmpty(base, Long.class))
         .bind("settleAt", Parameter.fromOrEmpty(settleAt == null ? null : utc(settleAt), LocalDateTime.class))
         .bind("admin", adminReversed).bind("at", utc(at)).bind("order", orderId)
         .then();

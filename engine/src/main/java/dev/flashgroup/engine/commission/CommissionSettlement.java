@@ -49,7 +49,7 @@ public class CommissionSettlement extends RepeatingJob {
         .filter(row -> row.stage() == Stage.EARNED && row.settleAt() != null && !row.settleAt().isAfter(now))
         .flatMap(row -> records.append(row, new CommissionPlan.NewEntry(EntryKind.SETTLED, "", row.total(),
                 Stage.SETTLED, "SETTLE_AFTER"), null, now)
-            .then(records.update(orderId, Stage.SETTLED, row.total(), row.settleAt(), row.adminReversed(), now))
+            .then(records.update(orderId, Stage.SETTLED, row.total(), null, row.settleAt(), row.adminReversed(), now))
             .thenReturn(true))
         .defaultIfEmpty(false);
   }
