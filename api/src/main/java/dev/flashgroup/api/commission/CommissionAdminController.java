@@ -8,10 +8,8 @@ import dev.flashgroup.api.web.Problems;
 import dev.flashgroup.engine.commission.AdminReversal;
 import dev.flashgroup.engine.commission.CommissionLedger;
 import dev.flashgroup.engine.commission.Dashboard;
-import dev.flashgroup.engine.commission.LeaderDashboard;
 import dev.flashgroup.engine.commission.WithdrawalDecision;
 import dev.flashgroup.engine.commission.Withdrawals;
-import java.time.LocalDate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -37,14 +35,14 @@ class CommissionAdminController {
   record Payment(String transferReference) {}
 
   private final ActiveLeaders leaders;
-  private final LeaderDashboard dashboards;
+  private final LeaderFigures figures;
   private final CommissionLedger ledger;
   private final Withdrawals withdrawals;
 
-  CommissionAdminController(ActiveLeaders leaders, LeaderDashboard dashboards, CommissionLedger ledger,
+  CommissionAdminController(ActiveLeaders leaders, LeaderFigures figures, CommissionLedger ledger,
       Withdrawals withdrawals) {
     this.leaders = leaders;
-    this.dashboards = dashboards;
+    this.figures = figures;
     this.ledger = ledger;
     this.withdrawals = withdrawals;
   }
@@ -52,18 +50,15 @@ class CommissionAdminController {
   @GetMapping("/leaders/{subject}/dashboard")
   Mono<ResponseEntity<Dashboard>> dashboard(@PathVariable String subject, @RequestParam(required = false) String from,
       @RequestParam(required = false) String to) {
-    LocalDate first = LedgerQuery.day("from", from);
-    LocalDate last = LedgerQuery.day("to", to);
-    return leaders.anyLeader(subject, leader -> dashboards.of(leader.subject(), first, last).map(ResponseEntity::ok));
+    var read = figures.dashboard(from, to);
+    return leaders.anyLeader(subject, leader -> read.of(leader.subject()));
   }
 
   @GetMapping("/leaders/{subject}/ledger")
   Mono<ResponseEntity<LedgerPage>> ledger(@PathVariable String subject, @RequestParam(required = false) Long cursor,
       @RequestParam(defaultValue = "50") int limit) {
-    long before = LedgerQuery.cursor(cursor);
-    int size = LedgerQuery.limit(limit);
-    return leaders.anyLeader(subject, leader -> ledger.entries(leader.subject(), before, size).collectList()
-        .map(page -> ResponseEntity.ok(LedgerPage.of(leader.subject(), page, size))));
+    var read = figures.ledger(cursor, limit);
+    return leaders.anyLeader(subject, leader -> read.of(leader.subject()));
   }
 
   /** Takes back what is left of the leader's commission on the order (also from a suspended leader). */

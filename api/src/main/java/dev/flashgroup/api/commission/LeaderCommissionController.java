@@ -6,12 +6,9 @@ import dev.flashgroup.api.commission.CommissionViews.WithdrawalView;
 import dev.flashgroup.api.leader.ActiveLeaders;
 import dev.flashgroup.api.web.InvalidField;
 import dev.flashgroup.api.web.Problems;
-import dev.flashgroup.engine.commission.CommissionLedger;
 import dev.flashgroup.engine.commission.Dashboard;
-import dev.flashgroup.engine.commission.LeaderDashboard;
 import dev.flashgroup.engine.commission.WithdrawalRequest;
 import dev.flashgroup.engine.commission.Withdrawals;
-import java.time.LocalDate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -34,33 +31,27 @@ class LeaderCommissionController {
   record WithdrawalBody(Long amount) {}
 
   private final ActiveLeaders leaders;
-  private final LeaderDashboard dashboards;
-  private final CommissionLedger ledger;
+  private final LeaderFigures figures;
   private final Withdrawals withdrawals;
 
-  LeaderCommissionController(ActiveLeaders leaders, LeaderDashboard dashboards, CommissionLedger ledger,
-      Withdrawals withdrawals) {
+  LeaderCommissionController(ActiveLeaders leaders, LeaderFigures figures, Withdrawals withdrawals) {
     this.leaders = leaders;
-    this.dashboards = dashboards;
-    this.ledger = ledger;
+    this.figures = figures;
     this.withdrawals = withdrawals;
   }
 
   @GetMapping("/dashboard")
   Mono<ResponseEntity<Dashboard>> dashboard(@RequestParam(required = false) String from,
       @RequestParam(required = false) String to, JwtAuthenticationToken auth) {
-    LocalDate first = LedgerQuery.day("from", from);
-    LocalDate last = LedgerQuery.day("to", to);
-    return leaders.asLeader(auth.getName(), leader -> dashboards.of(leader.subject(), first, last).map(ResponseEntity::ok));
+    var read = figures.dashboard(from, to);
+    return leaders.asLeader(auth.getName(), leader -> read.of(leader.subject()));
   }
 
   @GetMapping("/ledger")
   Mono<ResponseEntity<LedgerPage>> ledger(@RequestParam(required = false) Long cursor,
       @RequestParam(defaultValue = "50") int limit, JwtAuthenticationToken auth) {
-    long before = LedgerQuery.cursor(cursor);
-    int size = LedgerQuery.limit(limit);
-    return leaders.asLeader(auth.getName(), leader -> ledger.entries(leader.subject(), before, size).collectList()
-        .map(page -> ResponseEntity.ok(LedgerPage.of(leader.subject(), page, size))));
+    var read = figures.ledger(cursor, limit);
+    return leaders.asLeader(auth.getName(), leader -> read.of(leader.subject()));
   }
 
   @GetMapping("/withdrawals")
