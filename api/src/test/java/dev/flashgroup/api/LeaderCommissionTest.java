@@ -329,6 +329,28 @@ class LeaderCommissionTest {
   }
 
   @Test
+  void aSuspendedLeaderKeepsWhatTheyEarned() {
+    lead("lead-6");
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    // Earned (picked up) commission of 700 fen, due to settle now (written as the ledger would have).
+    db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, picked_up_at, stage, total,"
+            + " base, settle_at, version, created_at, updated_at) VALUES ('998-1', 'lead-6', 998, 1000, 7000, :now,"
+            + " 'EARNED', 700, 700, :now, 1, :now, :now)")
+        .bind("now", now).then().block(PATIENCE);
+    ok(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/leaders/lead-6/suspension", Map.of("reason", "投诉")));
+    settlement.settleDue(Instant.now().plusSeconds(60)).block(PATIENCE);
+
+    assertThat(stage("998-1")).isEqualTo("SETTLED");
+    assertThat(figures(ok(as("ADMIN", "admin-1", HttpMethod.GET, "/api/v1/admin/leaders/lead-6/dashboard", null))))
+        .containsExactly(0, 0, 700, 0, 700, 0);
+    refused(as("LEADER", "lead-6", HttpMethod.GET, "/api/v1/leader/dashboard", null), 403, "LEADER_SUSPENDED");
+    refused(as("LEADER", "lead-6", HttpMethod.POST, "/api/v1/leader/withdrawals", Map.of("amount", 700)), 403,
+        "LEADER_SUSPENDED");
+    assertThat(ok(as("ADMIN", "admin-1", HttpMethod.GET, "/api/v1/admin/leaders/lead-6/ledger", null)).get("entries"))
+        .asList().hasSize(1);
+  }
+
+  @Test
   void boundsAreCheckedBeforeAnythingChanges() {
     Map<String, Object> tooHigh = Shop.activity(2, 10, 2, Duration.ofMinutes(30), Duration.ofMinutes(30));
     tooHigh.put("leaderCommissionBps", 3001);
