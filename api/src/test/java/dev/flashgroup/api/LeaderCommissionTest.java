@@ -294,11 +294,8 @@ class LeaderCommissionTest {
   @Test
   void ofConcurrentWithdrawalsOfTheWholeBalanceExactlyOneIsAccepted() {
     lead("lead-4");
-    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-    // A settled balance of 5,000 fen, written as the ledger would have (the ledger has its own tests).
-    db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, stage, total, base, version,"
-            + " created_at, updated_at) VALUES ('999-1', 'lead-4', 999, 1000, 50000, 'SETTLED', 5000, 5000, 1, :now, :now)")
-        .bind("now", now).then().block(PATIENCE);
+    // A settled balance of 5,000 fen (the ledger has its own tests).
+    planted("999-1", "lead-4", "SETTLED", 5000);
     WebClient client = WebClient.builder().baseUrl("http://localhost:" + port)
         .defaultHeaders(h -> h.setBearerAuth(Tokens.of("LEADER", "lead-4"))).build();
     List<Integer> statuses = Flux.range(0, 8)
@@ -331,12 +328,8 @@ class LeaderCommissionTest {
   @Test
   void aSuspendedLeaderKeepsWhatTheyEarned() {
     lead("lead-6");
-    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-    // Earned (picked up) commission of 700 fen, due to settle now (written as the ledger would have).
-    db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, picked_up_at, stage, total,"
-            + " base, settle_at, version, created_at, updated_at) VALUES ('998-1', 'lead-6', 998, 1000, 7000, :now,"
-            + " 'EARNED', 700, 700, :now, 1, :now, :now)")
-        .bind("now", now).then().block(PATIENCE);
+    // Earned (picked up) commission of 700 fen, due to settle now.
+    planted("998-1", "lead-6", "EARNED", 700);
     ok(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/leaders/lead-6/suspension", Map.of("reason", "投诉")));
     settlement.settleDue(Instant.now().plusSeconds(60)).block(PATIENCE);
 
@@ -348,6 +341,16 @@ class LeaderCommissionTest {
         "LEADER_SUSPENDED");
     assertThat(ok(as("ADMIN", "admin-1", HttpMethod.GET, "/api/v1/admin/leaders/lead-6/ledger", null)).get("entries"))
         .asList().hasSize(1);
+  }
+
+  /** A commission written as the ledger would have left it: 10 % of ten times {@code total}, picked up, due now. */
+  private void planted(String order, String leader, String stage, long total) {
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, picked_up_at, stage, total,"
+            + " base, settle_at, version, created_at, updated_at) VALUES (:order, :leader, 999, 1000, :paid, :now,"
+            + " :stage, :total, :total, :now, 1, :now, :now)")
+        .bind("order", order).bind("leader", leader).bind("paid", total * 10).bind("stage", stage)
+        .bind("total", total).bind("now", now).then().block(PATIENCE);
   }
 
   @Test
