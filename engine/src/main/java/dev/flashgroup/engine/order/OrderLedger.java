@@ -21,6 +21,7 @@ import dev.flashgroup.engine.order.event.SnapshotEvent;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,8 @@ import reactor.core.publisher.Mono;
  * an upsert guarded by the snapshot's version: applying an event twice, or an older one after a
  * newer one, leaves the row as the newest event made it. A snapshot of a collectable order
  * (SUCCEEDED at a pickup point) issues its pickup code in the same transaction; issuing is
- * idempotent, so duplicates and reordering issue it once.
+ * idempotent, so duplicates and reordering issue it once. The {@link LedgerFollower}s (the
+ * commission ledger) write after the order's rows, in the same transaction.
  */
 @Component
 class OrderLedger {
@@ -43,15 +45,19 @@ class OrderLedger {
   private final TransactionalOperator tx;
   private final CollectableOrders collectable;
   private final Writes writes = new Writes();
+  private final List<LedgerFollower> followers;
 
-  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable) {
+  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable,
+      ObjectProvider<LedgerFollower> followers) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
     this.collectable = collectable;
+    this.followers = followers.orderedStream().toList();
   }
 
   Mono<Void> apply(OrderEvent event) {
-    return tx.transactional(event.accept(writes));
+    return tx.transactional(event.accept(writes)
+        .then(Flux.fromIterable(followers).concatMap(follower -> follower.follow(event)).then()));
   }
 
   /** The rows each event writes (all in the event's one transaction). */
