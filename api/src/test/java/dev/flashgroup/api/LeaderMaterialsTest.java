@@ -1,5 +1,7 @@
 package dev.flashgroup.api;
 
+import static dev.flashgroup.api.Calls.ok;
+import static dev.flashgroup.api.Calls.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.zxing.BinaryBitmap;
@@ -36,18 +38,9 @@ class LeaderMaterialsTest {
   @Autowired DatabaseClient db;
 
   private WebTestClient.ResponseSpec as(String role, String subject, HttpMethod method, String uri, Object body) {
-    var request = http.method(method).uri(uri).headers(h -> h.setBearerAuth(Tokens.of(role, subject)));
-    return body == null ? request.exchange() : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    return new Calls(http).as(role, subject, method, uri, body);
   }
 
-  private Map<?, ?> ok(WebTestClient.ResponseSpec answer) {
-    return answer.expectStatus().is2xxSuccessful().expectBody(Map.class).returnResult().getResponseBody();
-  }
-
-  private void refused(WebTestClient.ResponseSpec answer, int status, String code) {
-    answer.expectStatus().isEqualTo(status).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody().jsonPath("$.code").isEqualTo(code);
-  }
 
   private void invalid(WebTestClient.ResponseSpec answer, String field) {
     answer.expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

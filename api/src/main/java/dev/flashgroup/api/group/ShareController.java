@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -65,10 +66,7 @@ class ShareController {
   // Object, not byte[]: a problem detail must still be written as JSON.
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
       @RequestParam(name = "referrer", required = false) String referrer) {
-    if (referrer != null && !Referrers.valid(referrer)) {
-      return Mono.just(badReferrer());
-    }
-    return png(share(groupId, referrer == null ? "" : referrer).flatMap(s -> posters.draw(s, clock.instant())),
+    return poster(referrer, sharer -> share(groupId, sharer).flatMap(s -> posters.draw(s, clock.instant())),
         Problems.notFound("group", groupId));
   }
 
@@ -85,10 +83,7 @@ class ShareController {
   @GetMapping("/api/v1/activities/{id}/poster.png")
   Mono<ResponseEntity<Object>> activityPoster(@PathVariable long id,
       @RequestParam(name = "referrer", required = false) String referrer) {
-    if (referrer != null && !Referrers.valid(referrer)) {
-      return Mono.just(badReferrer());
-    }
-    return png(activityShare(id, referrer == null ? "" : referrer).flatMap(s -> posters.draw(s, clock.instant())),
+    return poster(referrer, sharer -> activityShare(id, sharer).flatMap(s -> posters.draw(s, clock.instant())),
         Problems.notFound("activity", Long.toString(id)));
   }
 
@@ -97,12 +92,14 @@ class ShareController {
     return Referrers.valid(auth.getName()) ? auth.getName() : "";
   }
 
-  private static <T> ResponseEntity<T> badReferrer() {
-    return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "referrer must be 1 to 64 letters, digits or _.@-");
-  }
-
-  private static Mono<ResponseEntity<Object>> png(Mono<byte[]> drawn, ResponseEntity<Object> missing) {
-    return drawn
+  /** The PNG {@code draw} makes for the referrer (none when left out), once the referrer is one a share may carry. */
+  private static Mono<ResponseEntity<Object>> poster(String referrer, Function<String, Mono<byte[]>> draw,
+      ResponseEntity<Object> missing) {
+    if (referrer != null && !Referrers.valid(referrer)) {
+      return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+          "referrer must be 1 to 64 letters, digits or _.@-"));
+    }
+    return draw.apply(referrer == null ? "" : referrer)
         .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
             .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
         .defaultIfEmpty(missing)
