@@ -80,21 +80,37 @@ public class Claims {
     }
     return activities.find(new ActivityId(order.activityId()))
         .switchIfEmpty(Mono.error(() -> new IllegalStateException("order " + order.id() + " has no activity")))
-        .flatMap(activity -> tx.transactional(record(order, activity.merchantId(), buyerId, draft, now)))
+        .flatMap(activity -> rowsToTake(order, buyerId, draft, now)
+            .then(tx.transactional(record(order, activity.merchantId(), buyerId, draft, now))))
         .flatMap(filing -> filing instanceof Filing.Filed filed && filed.claim().status() == ClaimStatus.APPROVED
             ? refunds.send(filed.claim()).then(records.find(filed.claim().id())).map(Filing.Filed::new)
             : Mono.just(filing));
   }
 
+  /**
+   * The rows the filing's transaction takes: the order's balance and, for a small claim, the buyer's
+   * month. Created before it, each in its own statement: two transactions that both found the row
+   * missing would each hold a shared lock from the duplicate check and wait for the other's to
+   * take the row for the update (InnoDB's insert-then-update deadlock).
+   */
+  private Mono<Void> rowsToTake(OrderView order, String buyerId, ClaimDraft draft, Instant now) {
+    Mono<Void> balance = db.sql("INSERT IGNORE INTO claim_balances (order_id, refundable, claimed)"
+            + " VALUES (:order, :refundable, 0)")
+        .bind("order", order.id()).bind("refundable", refundable(order)).then();
+    if (!small(draft.amount())) {
+      return balance;
+    }
+    return balance.then(db.sql("INSERT IGNORE INTO claim_months (buyer_id, month, auto_approved)"
+            + " VALUES (:buyer, :month, 0)")
+        .bind("buyer", buyerId).bind("month", month(now)).then());
+  }
+
   /** In one transaction: the order's balance taken, the monthly allowance taken when small, the claim. */
   private Mono<Filing> record(OrderView order, String merchantId, String buyerId, ClaimDraft draft, Instant now) {
     long amount = draft.amount();
-    return db.sql("INSERT IGNORE INTO claim_balances (order_id, refundable, claimed) VALUES (:order, :refundable, 0)")
-        .bind("order", order.id()).bind("refundable", refundable(order))
-        .then()
-        .then(db.sql("UPDATE claim_balances SET claimed = claimed + :amount"
+    return db.sql("UPDATE claim_balances SET claimed = claimed + :amount"
                 + " WHERE order_id = :order AND claimed + :amount <= refundable")
-            .bind("amount", amount).bind("order", order.id()).fetch().rowsUpdated())
+            .bind("amount", amount).bind("order", order.id()).fetch().rowsUpdated()
         .flatMap(taken -> taken == 0
             ? stillRefundable(order.id()).map(Filing.AboveRefundable::new)
             : autoApproval(buyerId, amount, now)
@@ -115,18 +131,23 @@ public class Claims {
 
   /** Whether this claim is approved at once: small, and the buyer's allowance this month not used up. */
   private Mono<Boolean> autoApproval(String buyerId, long amount, Instant now) {
-    if (amount > settings.autoApprove() || settings.monthlyAutoApprovals() == 0) {
+    if (!small(amount)) {
       return Mono.just(false);
     }
-    String month = YearMonth.from(now.atZone(settings.zone())).toString();
-    return db.sql("INSERT IGNORE INTO claim_months (buyer_id, month, auto_approved) VALUES (:buyer, :month, 0)")
-        .bind("buyer", buyerId).bind("month", month)
-        .then()
-        .then(db.sql("UPDATE claim_months SET auto_approved = auto_approved + 1"
-                + " WHERE buyer_id = :buyer AND month = :month AND auto_approved < :limit")
-            .bind("buyer", buyerId).bind("month", month).bind("limit", settings.monthlyAutoApprovals())
-            .fetch().rowsUpdated())
+    return db.sql("UPDATE claim_months SET auto_approved = auto_approved + 1"
+            + " WHERE buyer_id = :buyer AND month = :month AND auto_approved < :limit")
+        .bind("buyer", buyerId).bind("month", month(now)).bind("limit", settings.monthlyAutoApprovals())
+        .fetch().rowsUpdated()
         .map(taken -> taken > 0);
+  }
+
+  private boolean small(long amount) {
+    return amount <= settings.autoApprove() && settings.monthlyAutoApprovals() > 0;
+  }
+
+  /** The calendar month {@code now} falls in, where the buyers are, as {@code 2026-12}. */
+  private String month(Instant now) {
+    return YearMonth.from(now.atZone(settings.zone())).toString();
   }
 
   private Mono<Long> insert(OrderView order, String merchantId, String buyerId, ClaimDraft draft, boolean auto,
