@@ -395,7 +395,7 @@ class ClaimsTest {
   private Delivered delivered() {
     String buyer = "claimant-" + BUYERS.incrementAndGet();
     String staff = "clerk-" + buyer;
-    long point = point("售后" + buyer, staff);
+    long point = shop.point("售后" + buyer, staff);
     Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
     Map<String, Object> body = Shop.activity(2, 10, 5, Duration.ofMinutes(30), Duration.ofMinutes(30));
     Map<String, Object> pickup = new LinkedHashMap<>();
@@ -423,17 +423,6 @@ class ClaimsTest {
     var result = as("CUSTOMER", buyer).get().uri("/api/v1/orders/{o}/pickup", order).exchange()
         .expectBody(Map.class).returnResult();
     return result.getStatus().value() == 200 ? (String) result.getResponseBody().get("code") : null;
-  }
-
-  private long point(String name, String staff) {
-    Map<?, ?> created = as("ADMIN", "admin-1").post().uri("/api/v1/admin/pickup-points")
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(PickupPointsTest.point(name, 24.8, 113.6))
-        .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-    long id = ((Number) created.get("id")).longValue();
-    as("ADMIN", "admin-1").post().uri("/api/v1/admin/pickup-points/{id}/staff", id)
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", staff))
-        .exchange().expectStatus().isCreated();
-    return id;
   }
 
   private static Map<String, Object> claimBody(String reason, long amount) {

@@ -45,8 +45,8 @@ class MerchantOrdersTest {
   record Sales(long activity, long other, long east, long west, List<String> orders, List<String> paid) {}
 
   private Sales sales(String merchant) {
-    long east = point("东门" + merchant);
-    long west = point("西门" + merchant);
+    long east = shop.point("东门" + merchant);
+    long west = shop.point("西门" + merchant);
     Map<String, Object> body = Shop.activity(2, 20, 2, Duration.ofMinutes(30), Duration.ofMinutes(30));
     Map<String, Object> pickup = new LinkedHashMap<>();
     pickup.put("points", List.of(Map.of("pointId", east, "stock", 10), Map.of("pointId", west, "stock", 10)));
@@ -172,13 +172,6 @@ class MerchantOrdersTest {
         .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("pickupPointId", point))
         .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
     return (String) order.get("orderId");
-  }
-
-  private long point(String name) {
-    Map<?, ?> created = as("ADMIN", "admin-1").post().uri("/api/v1/admin/pickup-points")
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(PickupPointsTest.point(name, 24.8, 113.6))
-        .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-    return ((Number) created.get("id")).longValue();
   }
 
   @SuppressWarnings("unchecked")
