@@ -16,7 +16,9 @@ import dev.flashgroup.engine.order.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
@@ -93,7 +95,7 @@ class MerchantOrderController {
 
   /** A merchant may name only its own activity (403 otherwise, 404 for none); admins any. */
   private <T> Mono<ResponseEntity<T>> authorized(Caller caller, Filter filter,
-      java.util.function.Supplier<Mono<ResponseEntity<T>>> answer) {
+      Supplier<Mono<ResponseEntity<T>>> answer) {
     if (filter.activityId() == null || caller.admin()) {
       return Mono.defer(answer);
     }
@@ -145,7 +147,7 @@ class MerchantOrderController {
     try {
       return OrderStatus.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidField("status", "must be one of " + java.util.Arrays.toString(OrderStatus.values()));
+      throw new InvalidField("status", "must be one of " + Arrays.toString(OrderStatus.values()));
     }
   }
 

@@ -10,9 +10,11 @@ import dev.flashgroup.engine.order.OrderView;
 import dev.flashgroup.engine.order.Orders;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Service;
@@ -166,9 +168,9 @@ public class Claims {
         .bind("status", (auto ? ClaimStatus.APPROVED : ClaimStatus.PENDING).name())
         .bind("auto", auto)
         .bind("now", utc(now))
-        .bind("decided", Parameter.fromOrEmpty(auto ? utc(now) : null, java.time.LocalDateTime.class))
+        .bind("decided", Parameter.fromOrEmpty(auto ? utc(now) : null, LocalDateTime.class))
         .bind("due", Parameter.fromOrEmpty(auto ? utc(now.plus(settings.retryAfter(1))) : null,
-            java.time.LocalDateTime.class))
+            LocalDateTime.class))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> row.get("id", Long.class))
         .one()
@@ -230,7 +232,7 @@ public class Claims {
   }
 
   private Mono<ClaimDecision> decide(long claimId, String merchantOrNull,
-      java.util.function.Function<Claim, Mono<ClaimDecision>> pending) {
+      Function<Claim, Mono<ClaimDecision>> pending) {
     return records.find(claimId)
         .flatMap(claim -> {
           if (merchantOrNull != null && !merchantOrNull.equals(claim.merchantId())) {
