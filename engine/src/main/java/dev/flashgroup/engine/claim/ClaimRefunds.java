@@ -2,6 +2,7 @@ package dev.flashgroup.engine.claim;
 
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.commission.CommissionLedger;
 import dev.flashgroup.engine.order.RefundNumber;
 import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.payment.RecordedRefunds;
@@ -29,6 +30,7 @@ class ClaimRefunds implements RecordedRefunds {
   private static final Logger log = LoggerFactory.getLogger(ClaimRefunds.class);
 
   private final DatabaseClient db;
+  private final CommissionLedger commissions;
   private final TransactionalOperator tx;
   private final ClaimRecords records;
   private final ClaimSettings settings;
@@ -37,8 +39,9 @@ class ClaimRefunds implements RecordedRefunds {
   private final Clock clock;
 
   ClaimRefunds(DatabaseClient db, ReactiveTransactionManager transactions, ClaimRecords records,
-      ClaimSettings settings, ObjectProvider<PaymentGateway> gateway, Clock clock) {
+      ClaimSettings settings, ObjectProvider<PaymentGateway> gateway, CommissionLedger commissions, Clock clock) {
     this.db = db;
+    this.commissions = commissions;
     this.tx = TransactionalOperator.create(transactions);
     this.records = records;
     this.settings = settings;
@@ -138,13 +141,14 @@ class ClaimRefunds implements RecordedRefunds {
 
   /**
    * The one place a claim's refund is confirmed, exactly once per claim, inside the transaction that
-   * marks it REFUNDED (a failure here rolls that back and the gateway's news is taken again). What
-   * must follow a claim refund belongs here: the leader ledger's reversal of commission in
-   * proportion ({@code amount} of {@code paidTotal}) once that ledger exists.
+   * marks it REFUNDED (a failure here rolls that back and the gateway's news is taken again): the
+   * leader's commission on the order is reversed in proportion ({@code amount} of {@code paidTotal}),
+   * in the same transaction, once per refund number.
    */
   Mono<Void> onRefundConfirmed(ClaimRefundConfirmed confirmed) {
     log.info("claim {} refunded: {} of {} fen for order {} ({})", confirmed.claimId(), confirmed.amount(),
         confirmed.paidTotal(), confirmed.orderId(), confirmed.refundNo());
-    return Mono.empty();
+    return commissions.reverseForRefund(confirmed.orderId(), confirmed.refundNo(), confirmed.amount(),
+        confirmed.paidTotal()).then();
   }
 }
