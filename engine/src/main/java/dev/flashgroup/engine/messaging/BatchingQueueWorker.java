@@ -83,12 +83,14 @@ public abstract class BatchingQueueWorker<T> extends QueueWorker {
         .then(Mono.defer(() -> applyAll(gathered.items)))
         .doOnSuccess(done -> batches.record(gathered.items.size()))
         .thenReturn(last)
-        .onErrorResume(e -> {
-          fallbacks.increment();
-          log.warn("{} batch of {} failed, writing its messages one by one: {}", queue, gathered.items.size(),
-              e.toString());
-          return oneByOne(gathered).then(Mono.empty());
-        });
+        .onErrorResume(e -> Mono.fromRunnable(() -> {
+              fallbacks.increment();
+              log.warn("{} batch of {} failed, writing its messages one by one: {}", queue, gathered.items.size(),
+                  e.toString());
+            })
+            .subscribeOn(Schedulers.boundedElastic())
+            .then(oneByOne(gathered))
+            .then(Mono.empty()));
   }
 
   private Gathered gather(List<AcknowledgableDelivery> deliveries) {

@@ -8,11 +8,10 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.messaging.MessagingSettings;
-import dev.flashgroup.engine.reservation.ReservationOutcome;
-import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.Isolation;
 import dev.flashgroup.engine.support.OrderRows;
+import dev.flashgroup.engine.support.Rush;
 import dev.flashgroup.engine.support.TcpProxy;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +27,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -85,7 +82,7 @@ class MysqlOutageTest {
         .block(CALL);
     // A backlog in the queue, so the projector is writing batch after batch when MySQL goes.
     projector.stop();
-    List<String> accepted = reserve(activity, BACKLOG);
+    List<String> accepted = Rush.reserve(reservations, activity, "rice", BACKLOG, buyers);
     assertThat(Set.copyOf(accepted)).hasSize(BACKLOG);
     projector.start();
     await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(5)).until(() -> OrderRows.count(db, activity) > 0);
@@ -104,22 +101,5 @@ class MysqlOutageTest {
 
   private double fallbacks() {
     return meters.get("flashgroup.worker.batch.fallbacks").tag("queue", messaging.ordersQueue()).counter().count();
-  }
-
-  private List<String> reserve(Activity activity, int count) {
-    return Flux.range(0, count)
-        .flatMap(i -> {
-          String buyer = "rice-" + i;
-          Mono<ReservationOutcome> outcome = i % 2 == 0
-              ? reservations.buyAlone(activity.id(), buyer, null)
-              : reservations.openGroup(activity.id(), buyer, null);
-          return outcome.subscribeOn(buyers).map(o -> {
-            if (o instanceof Reserved reserved) {
-              return reserved.orderId();
-            }
-            throw new AssertionError(buyer + " was not served: " + o);
-          });
-        }, 128)
-        .collectList().block(CALL);
   }
 }

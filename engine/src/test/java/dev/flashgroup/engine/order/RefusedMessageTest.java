@@ -13,9 +13,6 @@ import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.messaging.MessagingSettings;
-import dev.flashgroup.engine.order.event.EventReader;
-import dev.flashgroup.engine.order.event.OrderEvent;
-import dev.flashgroup.engine.payment.PaymentNotifications;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
@@ -25,10 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,24 +35,18 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.core.publisher.Flux;
 
 /**
- * The order projector writes many events per transaction. A batch holding duplicates and older
- * versions of the same orders and groups must leave MySQL exactly where applying its events one by
- * one leaves it, and a message MySQL refuses must not take the rest of its batch down with it.
+ * The order projector writes many events per transaction: a message MySQL refuses must not take
+ * the rest of its batch down with it, and must land where it would have landed alone. (That a
+ * batch ends where one by one ends: {@code ProjectionOrderTest}.)
  */
 @IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
-class BatchedProjectionTest {
+class RefusedMessageTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final List<String> TABLES = List.of(
-      "SELECT * FROM orders WHERE activity_id = :a ORDER BY id",
-      "SELECT * FROM purchase_groups WHERE activity_id = :a ORDER BY id",
-      "SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.activity_id = :a ORDER BY transaction_id",
-      "SELECT r.* FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :a ORDER BY refund_no");
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) {
@@ -68,12 +57,9 @@ class BatchedProjectionTest {
     registry.add("flashgroup.messaging.delivery-limit", () -> "2");
   }
 
-  @Autowired OrderLedger ledger;
   @Autowired OrderProjector projector;
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
-  @Autowired PaymentNotifications notifications;
-  @Autowired Orders orders;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
   @Autowired MessagingSettings messaging;
@@ -81,47 +67,7 @@ class BatchedProjectionTest {
   @Autowired MeterRegistry meters;
 
   @Test
-  void aBatchOfDuplicatedAndReorderedEventsEndsWhereOneByOneEnds() {
-    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
-            3990L, 10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofSeconds(2),
-            Duration.ofSeconds(2)))
-        .block(PATIENCE);
-    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
-    Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE));
-    notifications.paid(alice.orderId(), "TX-alice", 2990).block(PATIENCE);
-    notifications.paid(bob.orderId(), "TX-bob", 2990).block(PATIENCE);
-    Reserved carol = reserved(reservations.openGroup(activity.id(), "carol", null).block(PATIENCE));
-    notifications.paid(carol.orderId(), "TX-carol", 2990).block(PATIENCE);
-    Reserved dan = reserved(reservations.buyAlone(activity.id(), "dan", null).block(PATIENCE));
-    // The timers settle carol's group (fails, refund requested) and dan's order (expires).
-    await().atMost(PATIENCE).until(() -> live(carol.orderId()).equals("REFUNDING") && live(dan.orderId()).equals("EXPIRED"));
-
-    List<OrderEvent> events = events(activity).stream()
-        .map(e -> EventReader.read(String.valueOf(e.getValue().get("type")), String.valueOf(e.getValue().get("data"))))
-        .toList();
-    // Every event at least twice, newest versions before older ones and after them.
-    List<OrderEvent> replay = new ArrayList<>(events);
-    Collections.reverse(replay);
-    List<OrderEvent> shuffled = new ArrayList<>(events);
-    Collections.shuffle(shuffled, new Random(17));
-    replay.addAll(shuffled);
-    replay.addAll(events);
-
-    Flux.fromIterable(replay).concatMap(ledger::apply).then().block(PATIENCE);
-    List<List<Map<String, Object>>> oneByOne = tables(activity);
-    assertThat(oneByOne.get(0)).hasSize(4);
-    assertThat(oneByOne.get(2)).hasSize(3);
-    assertThat(oneByOne.get(3)).hasSize(1);
-    forget(activity);
-    assertThat(tables(activity).get(0)).isEmpty();
-
-    ledger.apply(replay).block(PATIENCE);
-
-    assertThat(tables(activity)).isEqualTo(oneByOne);
-  }
-
-  @Test
-  void aMessageMysqlRefusesIsDeadLetteredAndTheRestOfItsBatchIsWrittenOnce() throws Exception {
+  void aMessageMysqlRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsWrittenOnce() throws Exception {
     Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Yellow wine", Mode.STANDARD, 2, 990L,
             1990L, 100, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
             Duration.ofHours(1)))
@@ -184,29 +130,9 @@ class BatchedProjectionTest {
     return factory.newConnection();
   }
 
-  private List<List<Map<String, Object>>> tables(Activity activity) {
-    return TABLES.stream().map(sql -> db.sql(sql).bind("a", activity.id().value()).fetch().all()
-        .map(row -> (Map<String, Object>) new TreeMap<>(row)).collectList().block(PATIENCE)).toList();
-  }
-
-  /** Removes what the ledger wrote for the activity, so the batch starts where one by one started. */
-  private void forget(Activity activity) {
-    long a = activity.id().value();
-    db.sql("DELETE p FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.activity_id = :a").bind("a", a)
-        .then().block(PATIENCE);
-    db.sql("DELETE r FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :a").bind("a", a)
-        .then().block(PATIENCE);
-    db.sql("DELETE FROM purchase_groups WHERE activity_id = :a").bind("a", a).then().block(PATIENCE);
-    db.sql("DELETE FROM orders WHERE activity_id = :a").bind("a", a).then().block(PATIENCE);
-  }
-
   private List<MapRecord<String, Object, Object>> events(Activity activity) {
     return redis.opsForStream().range(keys.of(activity.id()).events(), Range.unbounded()).collectList()
         .block(PATIENCE);
-  }
-
-  private String live(String orderId) {
-    return orders.find(orderId).map(o -> o.status().name()).block(PATIENCE);
   }
 
   private static Reserved reserved(Object outcome) {
