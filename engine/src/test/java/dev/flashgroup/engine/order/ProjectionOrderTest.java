@@ -245,6 +245,7 @@ class ProjectionOrderTest {
   /**
    * Alice and bob fill a group and pay (SUCCEEDED); carol pays into a group nobody joins (it
    * fails, her refund is requested); dan buys alone and never pays (EXPIRED). Waits for the timers.
+   * Transaction ids are the order's (unique in the test's database, as the ledger requires).
    */
   private Settled groupsSettledAndAnOrderExpired() {
     Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
@@ -253,10 +254,10 @@ class ProjectionOrderTest {
         .block(PATIENCE);
     Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
     Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE));
-    notifications.paid(alice.orderId(), "TX-alice", 2990).block(PATIENCE);
-    notifications.paid(bob.orderId(), "TX-bob", 2990).block(PATIENCE);
+    notifications.paid(alice.orderId(), "TX-" + alice.orderId(), 2990).block(PATIENCE);
+    notifications.paid(bob.orderId(), "TX-" + bob.orderId(), 2990).block(PATIENCE);
     Reserved carol = reserved(reservations.openGroup(activity.id(), "carol", null).block(PATIENCE));
-    notifications.paid(carol.orderId(), "TX-carol", 2990).block(PATIENCE);
+    notifications.paid(carol.orderId(), "TX-" + carol.orderId(), 2990).block(PATIENCE);
     Reserved dan = reserved(reservations.buyAlone(activity.id(), "dan", null).block(PATIENCE));
     await().atMost(PATIENCE).until(() -> live(carol.orderId()).equals("REFUNDING")
         && live(dan.orderId()).equals("EXPIRED"));
