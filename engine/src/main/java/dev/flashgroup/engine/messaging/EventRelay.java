@@ -89,8 +89,8 @@ class EventRelay extends RepeatingJob {
   private volatile long nextAdoption;
 
   EventRelay(ReactiveStringRedisTemplate redis, LettuceConnectionFactory connections, RedisKeys keys,
-      WarmActivities warm, Sender sender, ChannelPool channels, Topology topology, MessagingSettings messaging, RelaySettings settings,
-      StreamSettings streams, Clock clock, MeterRegistry meters) {
+      WarmActivities warm, Sender sender, ChannelPool channels, Topology topology, MessagingSettings messaging,
+      RelaySettings settings, StreamSettings streams, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
