@@ -6,9 +6,10 @@
 # For each Redis setting the application runs against a redis-server of the bench's own (spare
 # port, temporary directory): no persistence, AOF everysec, AOF always, and AOF always with one
 # replica and FLASHGROUP_REDIS_MIN_REPLICAS=1 (every reservation answered after WAIT 1). Each gets
-# a 5 s warm-up and ROUNDS x SECONDS of the reserve case. On the first setting it also measures
-# Redis memory per 10,000 reservations and what is left once the activity retired
-# (FLASHGROUP_ACTIVITIES_RETAIN=PT1S, so the retired keys expire at once).
+# the bench's reserve warm-up (BENCH_WARMUP: each setting starts a fresh JVM) and ROUNDS x SECONDS of
+# the reserve case. On the first setting it also measures Redis memory per 10,000 reservations and
+# what is left once the activity retired (FLASHGROUP_ACTIVITIES_RETAIN=PT1S and an upkeep every 2 s,
+# so the retired keys expire within seconds of the activity's end instead of the default 5 minutes).
 
 _bd_redis_pids=()
 
@@ -69,7 +70,11 @@ _bd_memory() {
 # bd_run: the durability cases; prints the table and sets bd_json (a JSON fragment).
 bd_run() {
   local setting port replica dir line rps p99 rows=() json=''
-  for setting in none everysec always wait1; do
+  local settings="${BENCH_DURABILITY_SETTINGS:-none everysec always wait1}"
+  [[ "$settings" =~ ^( ?(none|everysec|always|wait1))+$ ]] || { fg_error "BENCH_DURABILITY_SETTINGS: none, everysec, always, wait1"; return 2; }
+  bd_mem_per_10k_kib=-1 bd_mem_left_kib=-1 bd_retired_s=-1
+  # shellcheck disable=SC2086 # a list of words
+  for setting in $settings; do
     port="$(fg_free_port 16600 16699)"
     dir="$work/redis-$setting"
     case "$setting" in
@@ -77,19 +82,24 @@ bd_run() {
       everysec) _bd_redis "$port" "$dir" --appendonly yes --appendfsync everysec ;;
       always | wait1) _bd_redis "$port" "$dir" --appendonly yes --appendfsync always ;;
     esac
-    local extra=()
+    local replicas=0
     if [[ "$setting" == wait1 ]]; then
       replica="$(fg_free_port 16700 16799)"
       _bd_redis "$replica" "$work/redis-replica" --appendonly yes --appendfsync always --replicaof 127.0.0.1 "$port"
-      extra=("-DFLASHGROUP_REDIS_MIN_REPLICAS=1")
+      # An environment variable (Spring's relaxed binding): a -D system property of that name binds nothing.
+      replicas=1
     fi
-    FLASHGROUP_REDIS_PORT="$port" FLASHGROUP_ACTIVITIES_RETAIN=PT1S \
-      fg_app_start "$run_id$setting" "$(fg_free_port 18200 18299)" "$work/app-$setting.log" "${extra[@]+"${extra[@]}"}"
+    FLASHGROUP_REDIS_PORT="$port" FLASHGROUP_ACTIVITIES_RETAIN=PT1S FLASHGROUP_ACTIVITIES_UPKEEP_INTERVAL=PT2S \
+      FLASHGROUP_REDIS_MIN_REPLICAS="$replicas" \
+      fg_app_start "$run_id$setting" "$(fg_free_port 18200 18299)" "$work/app-$setting.log"
+    # What the application itself read from Redis at start-up: proof the setting is the one measured.
+    fg_info "redis $setting: $(grep -o 'Redis durability: .*' "$work/app-$setting.log" | head -1)"
     url="http://localhost:$SERVER_PORT"
     local id
     id="$(activity 10000000 10000 PT3H "$(fg_iso 'now')")"
     sleep 0.3
-    run_wrk reserve "$id" "$work/steady" 5 >/dev/null
+    fg_info "redis $setting: warm-up $warmup s"
+    run_wrk reserve "$id" "$work/steady" "$warmup" >/dev/null
     local results=''
     for ((r = 1; r <= rounds; r++)); do
       line="$(run_wrk reserve "$id" "$work/steady" "$seconds")"

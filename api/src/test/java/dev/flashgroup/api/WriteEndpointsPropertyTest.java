@@ -211,7 +211,18 @@ class WriteEndpointsPropertyTest {
             .as((who, target, what, body) -> new Request(HttpMethod.POST,
                 "/api/v1/admin/leader-applications/" + target + "/" + what, who[0], who[1], Map.of(), body)),
         Combinators.combine(caller, subject, reason).as((who, target, body) -> new Request(HttpMethod.POST,
-            "/api/v1/admin/leaders/" + target + "/suspension", who[0], who[1], Map.of(), body)));
+            "/api/v1/admin/leaders/" + target + "/suspension", who[0], who[1], Map.of(), body)),
+        // Commission: withdrawals, their decisions, an admin's reversal.
+        Combinators.combine(caller, Arbitraries.oneOf(jsonValue().map(v -> "{\"amount\":" + v + "}"), jsonObject(),
+                Arbitraries.strings().ofMaxLength(40)))
+            .as((who, body) -> new Request(HttpMethod.POST, "/api/v1/leader/withdrawals", who[0], who[1], Map.of(), body)),
+        Combinators.combine(caller, id, Arbitraries.of("payment", "rejection"), Arbitraries.oneOf(reason,
+                jsonValue().map(v -> "{\"transferReference\":" + v + "}")))
+            .as((who, target, what, body) -> new Request(HttpMethod.POST,
+                "/api/v1/admin/withdrawals/" + target + "/" + what, who[0], who[1], Map.of(), body)),
+        Combinators.combine(caller, subject, Arbitraries.of(order, "1-1", "abc", "9".repeat(45)), reason)
+            .as((who, target, o, body) -> new Request(HttpMethod.POST,
+                "/api/v1/admin/leaders/" + target + "/commissions/" + o + "/reversal", who[0], who[1], Map.of(), body)));
   }
 
   /** Pickup codes scanned by the point's staff, another point's, an admin and a buyer. */
@@ -253,7 +264,7 @@ class WriteEndpointsPropertyTest {
   private static Arbitrary<String> activityBody() {
     Arbitrary<Map<String, Object>> changes = Arbitraries.maps(
         Arbitraries.of("title", "mode", "groupSize", "groupPrice", "soloPrice", "stock", "perUserLimit", "startsAt",
-            "endsAt", "groupTtl", "payWindow", "tiers", "virtualSuccessMissing", "unknownField"),
+            "endsAt", "groupTtl", "payWindow", "tiers", "virtualSuccessMissing", "leaderCommissionBps", "unknownField"),
         jsonValue().map(v -> (Object) v)).ofMinSize(0).ofMaxSize(4);
     return Arbitraries.oneOf(
         changes.map(change -> {

@@ -14,7 +14,8 @@ import java.util.List;
  */
 record ActivityResponse(long id, String merchantId, String title, String mode, int groupSize, long groupPrice,
     long soloPrice, int stock, int perUserLimit, Instant startsAt, Instant endsAt, String groupTtl, String payWindow,
-    String status, MerchantFigures figures, List<Tier> tiers, int virtualSuccessMissing, PickupView pickup) {
+    String status, MerchantFigures figures, List<Tier> tiers, int virtualSuccessMissing, PickupView pickup,
+    int leaderCommissionBps) {
 
   /** Where the activity delivers: each point's allocation (库存分账), the window, perishable goods. */
   record PickupView(List<PointAllocation> points, Pickup.Window window, boolean perishable) {}
@@ -26,7 +27,7 @@ record ActivityResponse(long id, String merchantId, String title, String mode, i
     return new ActivityResponse(a.id().value(), a.merchantId(), a.title(), a.mode().name(), a.groupSize(),
         a.groupPrice(), a.soloPrice(), a.stock(), a.perUserLimit(), a.startsAt(), a.endsAt(),
         a.groupTtl().toString(), a.payWindow().toString(), a.statusAt(now).name(), figures, a.tiers(),
-        a.virtualSuccessMissing(), pickup(a.pickup(), figures));
+        a.virtualSuccessMissing(), pickup(a.pickup(), figures), a.leaderCommissionBps());
   }
 
   private static PickupView pickup(Pickup pickup, MerchantFigures figures) {

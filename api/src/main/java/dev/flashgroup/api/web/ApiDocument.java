@@ -89,7 +89,19 @@ class ApiDocument {
       new Errors("POST /api/v1/auth/wechat", 400, "MALFORMED_REQUEST", "INVALID_REQUEST"),
       new Errors("POST /api/v1/auth/wechat", 401, "INVALID_CODE"),
       new Errors("POST /api/v1/payments/wechat/.*", 400, "FOREIGN_PAYMENT", "MALFORMED_REQUEST"),
-      new Errors("POST /api/v1/payments/wechat/.*", 401, "INVALID_SIGNATURE", "STALE_NOTIFICATION"));
+      new Errors("POST /api/v1/payments/wechat/.*", 401, "INVALID_SIGNATURE", "STALE_NOTIFICATION"),
+      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals)", 400, "INVALID_REQUEST"),
+      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals)", 403, "NOT_A_LEADER", "LEADER_SUSPENDED"),
+      new Errors("POST /api/v1/leader/withdrawals", 400, "MALFORMED_REQUEST"),
+      new Errors("POST /api/v1/leader/withdrawals", 409, "INSUFFICIENT_BALANCE", "WITHDRAWAL_PENDING"),
+      new Errors("POST /api/v1/leader/withdrawals", 422, "BELOW_MINIMUM_WITHDRAWAL"),
+      new Errors(".* /api/v1/admin/(leaders/\\{subject}/(dashboard|ledger|commissions/.*)|withdrawals/.*)", 400,
+          "INVALID_REQUEST"),
+      new Errors(".* /api/v1/admin/(leaders/\\{subject}/(dashboard|ledger|commissions/.*)|withdrawals/.*)", 404,
+          "NOT_FOUND"),
+      new Errors("POST /api/v1/admin/(leaders/\\{subject}/commissions/.*|withdrawals/.*)", 400, "MALFORMED_REQUEST"),
+      new Errors("POST /api/v1/admin/leaders/\\{subject}/commissions/.*", 409, "ALREADY_REVERSED"),
+      new Errors("POST /api/v1/admin/withdrawals/.*", 409, "ALREADY_DECIDED"));
 
   private record Errors(Pattern operation, int status, List<String> codes) {
     Errors(String operation, int status, String... codes) {
@@ -188,6 +200,8 @@ class ApiDocument {
       integer(p.get("stock"), 1, ActivityDraft.MAX_STOCK);
       integer(p.get("perUserLimit"), 1, ActivityDraft.MAX_PER_USER_LIMIT);
       integer(p.get("virtualSuccessMissing"), 0, ActivityDraft.MAX_GROUP_SIZE - 1);
+      integer(p.get("leaderCommissionBps"), 0, ActivityDraft.MAX_COMMISSION_BPS)
+          .description("basis points of the final price the attributed leader earns; default flashgroup.leaders.default-bps");
       p.get("startsAt").format("date-time");
       p.get("endsAt").format("date-time").description("after startsAt, in the future, at most "
           + ActivityDraft.MAX_AHEAD.toDays() + " days after startsAt");

@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
 public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
-      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at";
+      + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at,"
+      + " leader_commission_bps";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -29,11 +30,12 @@ public class Activities {
     this.clock = clock;
   }
 
-  Mono<ActivityId> insert(String merchantId, ActivityDraft d) {
+  Mono<ActivityId> insert(String merchantId, ActivityDraft d, int defaultBps) {
     return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
             + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing,"
-            + " created_at) VALUES (:merchant, :title, :mode, :groupSize, :groupPrice, :soloPrice, :stock, :limit,"
-            + " :startsAt, :endsAt, :groupTtl, :payWindow, :tiers, :virtualMissing, :now)")
+            + " leader_commission_bps, created_at) VALUES (:merchant, :title, :mode, :groupSize, :groupPrice,"
+            + " :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers, :virtualMissing, :bps,"
+            + " :now)")
         .bind("merchant", merchantId)
         .bind("title", d.title().strip())
         .bind("mode", d.mode().name())
@@ -48,6 +50,7 @@ public class Activities {
         .bind("payWindow", d.payWindow().toMillis())
         .bind("tiers", Parameter.fromOrEmpty(d.tiers().isEmpty() ? null : Tier.format(d.tiers()), String.class))
         .bind("virtualMissing", d.virtualMissing())
+        .bind("bps", d.commissionBps(defaultBps))
         .bind("now", utc(clock.instant()))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
@@ -94,7 +97,8 @@ public class Activities {
     return db.sql("UPDATE activities SET title = :title, mode = :mode, group_size = :groupSize,"
             + " group_price = :groupPrice, solo_price = :soloPrice, stock = :stock, per_user_limit = :limit,"
             + " starts_at = :startsAt, ends_at = :endsAt, group_ttl_ms = :groupTtl, pay_window_ms = :payWindow,"
-            + " tiers = :tiers, virtual_success_missing = :virtualMissing, updated_at = :now WHERE id = :id")
+            + " tiers = :tiers, virtual_success_missing = :virtualMissing, leader_commission_bps = :bps,"
+            + " updated_at = :now WHERE id = :id")
         .bind("title", a.title())
         .bind("mode", a.mode().name())
         .bind("groupSize", a.groupSize())
@@ -108,6 +112,7 @@ public class Activities {
         .bind("payWindow", a.payWindow().toMillis())
         .bind("tiers", Parameter.fromOrEmpty(a.tiers().isEmpty() ? null : Tier.format(a.tiers()), String.class))
         .bind("virtualMissing", a.virtualSuccessMissing())
+        .bind("bps", a.leaderCommissionBps())
         .bind("now", utc(clock.instant()))
         .bind("id", a.id().value())
         .then();
@@ -165,7 +170,8 @@ public class Activities {
         Tier.parse(row.get("tiers", String.class)),
         row.get("virtual_success_missing", Integer.class),
         instantOrNull(row.get("cancelled_at", LocalDateTime.class)),
-        null);
+        null,
+        row.get("leader_commission_bps", Integer.class));
   }
 
   /** The activity with its pickup allocation, when it has one (one indexed query). */

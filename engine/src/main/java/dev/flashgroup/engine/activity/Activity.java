@@ -10,7 +10,8 @@ import java.util.List;
  * largest tier's size and {@code groupPrice} the smallest tier's price (what a member pays up
  * front); {@code tiers} is empty for the other modes. A group at most {@code virtualSuccessMissing}
  * paid members short at its deadline succeeds anyway. {@code cancelledAt} is null unless cancelled;
- * {@code pickup} is null for an activity without pickup points.
+ * {@code pickup} is null for an activity without pickup points. {@code leaderCommissionBps} is what the
+ * leader an order is attributed to earns on it, in basis points of what the buyer finally pays.
  */
 public record Activity(
     ActivityId id,
@@ -29,7 +30,8 @@ public record Activity(
     List<Tier> tiers,
     int virtualSuccessMissing,
     Instant cancelledAt,
-    Pickup pickup) {
+    Pickup pickup,
+    int leaderCommissionBps) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
@@ -37,7 +39,7 @@ public record Activity(
 
   Activity withPickup(Pickup allocation) {
     return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
-        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation);
+        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation, leaderCommissionBps);
   }
 
   public boolean cancelled() {

@@ -99,7 +99,8 @@ public class ActivityChanges {
           if (!now.isBefore(current.startsAt())) {
             return refused(Reason.ACTIVITY_STARTED);
           }
-          Activity edited = draft.toActivity(id, current.merchantId());
+          // A new rate only when the merchant names one: an edit of other terms keeps the rate.
+          Activity edited = draft.toActivity(id, current.merchantId(), current.leaderCommissionBps());
           previous.set(current);
           return writeTerms(edited, now).flatMap(outcome -> switch (outcome) {
             case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);

@@ -27,7 +27,8 @@ public record ActivityDraft(
     Duration payWindow,
     List<Tier> tiers,
     Integer virtualSuccessMissing,
-    Pickup pickup) {
+    Pickup pickup,
+    Integer leaderCommissionBps) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
@@ -50,10 +51,20 @@ public record ActivityDraft(
   /** Longest group lifetime and payment window, and how far ahead an activity may be scheduled. */
   public static final Duration MAX_TIMER = Duration.ofDays(7);
   public static final Duration MAX_AHEAD = Duration.ofDays(366);
+  /** Highest leader commission rate, in basis points (30 %). */
+  public static final int MAX_COMMISSION_BPS = 3000;
 
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
     tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
+  }
+
+  /** A draft with the default leader commission rate. */
+  public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+      Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
+      Integer virtualSuccessMissing, Pickup pickup) {
+    this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
+        tiers, virtualSuccessMissing, pickup, null);
   }
 
   /** A draft without pickup points. */
@@ -61,7 +72,7 @@ public record ActivityDraft(
       Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
       Integer virtualSuccessMissing) {
     this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
-        tiers, virtualSuccessMissing, null);
+        tiers, virtualSuccessMissing, null, null);
   }
 
   /** A STANDARD or FLASH draft without tiers or virtual success. */
@@ -102,6 +113,9 @@ public record ActivityDraft(
     }
     if (pickup != null) {
       pickup.check(found, stock);
+    }
+    if (leaderCommissionBps != null && (leaderCommissionBps < 0 || leaderCommissionBps > MAX_COMMISSION_BPS)) {
+      found.add(new Violation("leaderCommissionBps", "must be between 0 and " + MAX_COMMISSION_BPS + " basis points"));
     }
     return found;
   }
@@ -245,8 +259,14 @@ public record ActivityDraft(
     return virtualSuccessMissing == null ? 0 : virtualSuccessMissing;
   }
 
-  Activity toActivity(ActivityId id, String merchantId) {
+  /** The leader commission rate: the one given, else {@code defaultBps}. */
+  int commissionBps(int defaultBps) {
+    return leaderCommissionBps == null ? defaultBps : leaderCommissionBps;
+  }
+
+  Activity toActivity(ActivityId id, String merchantId, int defaultBps) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
-        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup);
+        stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup,
+        commissionBps(defaultBps));
   }
 }

@@ -16,9 +16,11 @@ public class ActivityScheduling {
   private final Clock clock;
   private final PickupAllocationCheck allocation;
   private final TransactionalOperator tx;
+  private final CommissionRateSettings rates;
 
   ActivityScheduling(Activities activities, WarmUp warmUp, ActivitySettings settings, Clock clock,
-      PickupAllocationCheck allocation, ReactiveTransactionManager transactions) {
+      PickupAllocationCheck allocation, ReactiveTransactionManager transactions, CommissionRateSettings rates) {
+    this.rates = rates;
     this.activities = activities;
     this.warmUp = warmUp;
     this.settings = settings;
@@ -34,9 +36,9 @@ public class ActivityScheduling {
     }
     // The activity and its allocation are written together or not at all.
     return allocation.check(draft)
-        .then(tx.transactional(activities.insert(merchantId, draft)
+        .then(tx.transactional(activities.insert(merchantId, draft, rates.defaultBps())
             .flatMap(id -> activities.writePickup(id, draft.pickup()).thenReturn(id))))
-        .map(id -> draft.toActivity(id, merchantId))
+        .map(id -> draft.toActivity(id, merchantId, rates.defaultBps()))
         .flatMap(activity -> startsSoon(activity) ? warmUp.warm(activity).thenReturn(activity) : Mono.just(activity));
   }
 

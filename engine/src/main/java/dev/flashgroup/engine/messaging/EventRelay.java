@@ -307,7 +307,8 @@ class EventRelay extends RepeatingJob {
     return topology.declare(sender)
         .thenMany(sender.sendWithPublishConfirms(Flux.fromIterable(messages),
             new SendOptions().trackReturned(true).channelPool(channels)))
-        // What is not confirmed by then stays pending; cutting the wait closes the channel.
+        // Confirms lost with a broker restart never come (a recovered channel does not deliver them):
+        // what is not confirmed by then stays pending, and cutting the wait closes the channel.
         .take(settings.confirmTimeout())
         .doOnNext(result -> {
           if (result.isReturned()) {

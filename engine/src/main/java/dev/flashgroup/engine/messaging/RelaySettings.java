@@ -20,8 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adoptAfter how long an entry may sit unconfirmed with another relay instance before this
  *     one takes it over (that instance is presumed dead)
  * @param adoptInterval how often to look for such entries (one XPENDING per warm activity)
- * @param confirmTimeout how long a round waits for the broker's confirms; entries not confirmed by
- *     then stay pending and go out again
+ * @param confirmTimeout how long a round waits for the broker to confirm what it published; what is
+ *     not confirmed by then stays pending, to be published again (the channel is closed). A channel
+ *     recovered after a broker restart never confirms what was sent on it before: without this
+ *     bound the relay would wait for those confirms for ever
  * @param linger pause after a round that read less than a full batch from every stream, so the
  *     next round finds more entries to move at once (zero: read again at once)
  */

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -50,6 +51,10 @@ import reactor.core.publisher.Mono;
  * same order and do not deadlock each other. Writes whose outcome depends on the order between
  * keys (payments: the first transaction of an order wins; bindings; refunds) keep the events'
  * order.
+ *
+ * <p>The {@link LedgerFollower}s (the commission ledger) write after the batch's own rows, in the
+ * same transaction, each event in the batch's order: a follower keeps its own records and is
+ * idempotent and indifferent to the order of events, as the ledger is.
  */
 @Component
 class OrderLedger {
@@ -57,11 +62,14 @@ class OrderLedger {
   private final DatabaseClient db;
   private final TransactionalOperator tx;
   private final CollectableOrders collectable;
+  private final List<LedgerFollower> followers;
 
-  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable) {
+  OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable,
+      ObjectProvider<LedgerFollower> followers) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
     this.collectable = collectable;
+    this.followers = followers.orderedStream().toList();
   }
 
   Mono<Void> apply(OrderEvent event) {
@@ -73,7 +81,9 @@ class OrderLedger {
     return tx.transactional(Mono.defer(() -> {
       Batch batch = new Batch();
       events.forEach(event -> event.accept(batch));
-      return batch.write();
+      return batch.write().then(Flux.fromIterable(events)
+          .concatMap(event -> Flux.fromIterable(followers).concatMap(follower -> follower.follow(event)).then())
+          .then());
     }));
   }
 

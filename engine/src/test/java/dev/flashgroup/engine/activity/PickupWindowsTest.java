@@ -24,7 +24,7 @@ class PickupWindowsTest {
   private static Activity endingAt(String endsAt) {
     Instant end = Instant.parse(endsAt);
     return new Activity(new ActivityId(7), "shop-1", "t", Mode.STANDARD, 2, 100, 200, 10, 1, end.minusSeconds(3600),
-        end, Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(), 0, null, null);
+        end, Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(), 0, null, null, 0);
   }
 
   @Test

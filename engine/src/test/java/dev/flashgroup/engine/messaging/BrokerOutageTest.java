@@ -71,6 +71,7 @@ class BrokerOutageTest {
     services.register(registry);
     // Added after Isolation's port, so it wins: the application reaches RabbitMQ only through the proxy.
     registry.add("flashgroup.messaging.port", broker::port);
+    registry.add("flashgroup.relay.confirm-timeout", () -> "PT3S");
     // Small batches, so a backlog takes many of them; refused entries go out again five times a second.
     registry.add("flashgroup.relay.batch", () -> "20");
     registry.add("flashgroup.relay.interval", () -> "PT0.2S");
@@ -205,6 +206,38 @@ class BrokerOutageTest {
     factory.setHost(Isolation.RABBIT_HOST);
     factory.setPort(Isolation.RABBIT_PORT);
     return factory.newConnection();
+  }
+
+  /**
+   * A broker that stops answering while the relay has entries in flight (read from the stream,
+   * sent or being sent, never confirmed), and then drops the connection: once it is back every
+   * entry is published again and becomes exactly one row. (The relay's confirm timeout, for
+   * confirms a recovered channel will never deliver, is exercised by scripts/drill's case 1.)
+   */
+  @Test
+  void entriesInFlightWhenTheBrokerStallsAndDropsTheConnectionArePublishedAgain() {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Renhua tea", Mode.STANDARD,
+            GROUP_SIZE, 1990L, 2990L, 400, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600),
+            Duration.ofHours(1), Duration.ofHours(1)))
+        .block(CALL);
+    List<Accepted> accepted = new ArrayList<>(reserveWave(activity, "steady"));
+    await().atMost(CATCH_UP).until(() -> OrderRows.ids(db, activity).size() == WAVE);
+
+    broker.stall();
+    try {
+      accepted.addAll(reserveWave(activity, "stalled"));
+      // The relay read entries and sent them into the stalled connection: pending, unconfirmed.
+      await().atMost(CATCH_UP).until(() -> pendingInRelayGroup(activity) > 0);
+    } finally {
+      broker.cut();
+      broker.restore();
+    }
+
+    await().atMost(CATCH_UP).until(() -> OrderRows.ids(db, activity).size() == 2 * WAVE);
+    await().atMost(CATCH_UP).until(() -> unrelayed(activity) == 0 && pendingInRelayGroup(activity) == 0);
+    assertThat(Set.copyOf(OrderRows.ids(db, activity)))
+        .isEqualTo(accepted.stream().map(a -> a.reserved().orderId()).collect(Collectors.toSet()));
+    assertThat(OrderRows.distinctIds(db, activity)).isEqualTo(OrderRows.count(db, activity));
   }
 
   /** 30 groups opened and filled by a second buyer, and 40 solo buyers; every one must be accepted. */

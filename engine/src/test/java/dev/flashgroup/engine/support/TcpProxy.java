@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Forwards a loopback port to a real service, so a test can make that service unreachable for the
  * application and bring it back without stopping the server other tests share. {@link #cut()}
  * drops every forwarded connection and closes the port (reconnects are refused); {@link #restore()}
- * listens on the same port again.
+ * listens on the same port again. {@link #stall()} keeps every connection open but stops moving bytes
+ * either way, as a broker that hangs or a network that drops packets would, until the next cut.
  *
  * <p>Plain blocking sockets on the proxy's own daemon threads: none of this runs on a Reactor
  * thread, so BlockHound has nothing to object to.
@@ -36,6 +37,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> forwarded = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private ServerSocket listening;
+  private boolean stalled;
 
   private TcpProxy(InetSocketAddress target, ServerSocket listening) {
     this.target = target;
@@ -59,8 +61,15 @@ public final class TcpProxy implements AutoCloseable {
     return accepted.get();
   }
 
+  /** Stops forwarding on every connection without closing any: what was sent is held, nothing answers. */
+  public synchronized void stall() {
+    stalled = true;
+  }
+
   /** Closes every forwarded connection and stops accepting: the service is gone for the application. */
   public synchronized void cut() {
+    stalled = false;
+    notifyAll();
     closeQuietly(listening);
     listening = null;
     forwarded.forEach(TcpProxy::closeQuietly);
@@ -127,6 +136,7 @@ public final class TcpProxy implements AutoCloseable {
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
+        awaitFlowing();
         out.write(buffer, 0, read);
         out.flush();
       }
@@ -137,6 +147,17 @@ public final class TcpProxy implements AutoCloseable {
       closeQuietly(to);
       forwarded.remove(from);
       forwarded.remove(to);
+    }
+  }
+
+  private synchronized void awaitFlowing() throws IOException {
+    try {
+      while (stalled) {
+        wait();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stalled", e);
     }
   }
 

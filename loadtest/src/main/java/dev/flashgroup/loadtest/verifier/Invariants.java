@@ -19,6 +19,10 @@ import java.util.Set;
  *   <li>MONEY: a payment without its order, a paid order without its payment, a refund missing or
  *       repeated;</li>
  *   <li>PICKUP (invariant 7): an order handed out (PICKED_UP) without a pickup point to collect it at;</li>
+ *   <li>COMMISSION (invariant 8): an order's leader commission is not what its facts imply
+ *       (floor((paid − tier difference − other refunds) × bps / 10000), nothing once an admin
+ *       reversed it), its entries do not add up to it, or it is credited to another leader than
+ *       the order's;</li>
  *   <li>STOCK_MISMATCH / POINT_STOCK_MISMATCH / SEQ_MISMATCH / STATE_MISMATCH: Redis' counters or states differ from what
  *       MySQL derives. Invariant 6 (Redis can be rebuilt from MySQL) holds when these do: every
  *       counter Redis keeps is then derivable from MySQL's rows.</li>
@@ -45,6 +49,7 @@ final class Invariants {
     i.nothingLost(mysql, redis);
     i.moneyConsistent(mysql);
     i.handedOutAtAPoint(mysql);
+    i.commissionExact(mysql);
     i.redisAgrees(mysql, redis);
     return i.found;
   }
@@ -138,6 +143,22 @@ final class Invariants {
   private void handedOutAtAPoint(Ledger mysql) {
     mysql.orders().values().stream().filter(o -> "PICKED_UP".equals(o.status()) && o.pointId() == null)
         .forEach(o -> violation("PICKUP", "order " + o.id() + " is PICKED_UP but has no pickup point"));
+  }
+
+  /** Invariant 8, to the fen (docs/commission.md). */
+  private void commissionExact(Ledger mysql) {
+    for (Ledger.Commission c : mysql.commissions()) {
+      long implied = c.adminReversed() ? 0 : Math.max(0, c.paid() - c.tier() - c.reversed()) * c.bps() / 10_000;
+      long base = Math.max(0, c.paid() - c.tier()) * c.bps() / 10_000;
+      if (c.total() != implied || c.entries() != c.total() || c.base() != base) {
+        violation("COMMISSION", "order " + c.orderId() + ": commission " + c.total() + ", entries " + c.entries()
+            + ", base " + c.base() + "; its facts imply " + implied + " (base " + base + ")");
+      }
+      if (!c.leaderId().equals(c.orderLeader())) {
+        violation("COMMISSION", "order " + c.orderId() + " is attributed to " + c.orderLeader()
+            + " but its commission goes to " + c.leaderId());
+      }
+    }
   }
 
   private void moneyConsistent(Ledger mysql) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /** What MySQL, the record of truth, holds about one activity. */
 record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Group> groups,
-    Map<String, Payment> payments, Map<String, List<Refund>> refundsByOrder, Map<Long, Integer> allocation) {
+    Map<String, Payment> payments, Map<String, List<Refund>> refundsByOrder, Map<Long, Integer> allocation,
+    List<Commission> commissions) {
 
   /** {@code pointId} is the pickup point the order is collected at; null without points. */
   record Row(String id, String groupId, String status, long amount, int version, Long pointId) {}
@@ -22,6 +23,14 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
   record Payment(String transactionId, String orderId, long amount) {}
 
   record Refund(String refundNo, String orderId, long amount, String reason, String status) {}
+
+  /**
+   * An order's leader commission: the facts (rate, paid), what the ledger says ({@code total},
+   * {@code base}, the sum of its entries that change it) and what its recorded refunds add up to
+   * ({@code tier}: TIER_PRICE, {@code reversed}: every other).
+   */
+  record Commission(String orderId, String leaderId, String orderLeader, int bps, long paid, long total, long base,
+      boolean adminReversed, long entries, long tier, long reversed) {}
 
   static List<Long> activityIds(Connection db) throws SQLException {
     List<Long> ids = new ArrayList<>();
@@ -67,7 +76,20 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
     Map<Long, Integer> allocation = new LinkedHashMap<>();
     query(db, "SELECT point_id, stock FROM activity_points WHERE activity_id = ? ORDER BY point_id", activity,
         rs -> allocation.put(rs.getLong(1), rs.getInt(2)));
-    return java.util.Optional.of(new Ledger(activity, stock, orders, groups, payments, refunds, allocation));
+    List<Commission> commissions = new ArrayList<>();
+    query(db, "SELECT c.order_id, c.leader_id, o.leader_id, c.bps, c.paid_amount, c.total, c.base, c.admin_reversed,"
+            + " (SELECT COALESCE(SUM(e.amount), 0) FROM commission_entries e WHERE e.order_id = c.order_id"
+            + " AND e.kind IN ('EXPECTED', 'ADJUSTED', 'REVERSED')),"
+            + " (SELECT COALESCE(SUM(r.amount), 0) FROM commission_refunds r WHERE r.order_id = c.order_id"
+            + " AND r.reason = 'TIER_PRICE'),"
+            + " (SELECT COALESCE(SUM(r.amount), 0) FROM commission_refunds r WHERE r.order_id = c.order_id"
+            + " AND r.reason <> 'TIER_PRICE')"
+            + " FROM commissions c LEFT JOIN orders o ON o.id = c.order_id WHERE c.activity_id = ?", activity,
+        rs -> commissions.add(new Commission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8), rs.getLong(9), rs.getLong(10),
+            rs.getLong(11))));
+    return java.util.Optional.of(new Ledger(activity, stock, orders, groups, payments, refunds, allocation,
+        commissions));
   }
 
   /** A cheap summary that changes whenever a worker writes anything; equal twice in a row = quiet. */

@@ -117,6 +117,30 @@ class VerifierTest {
   }
 
   @Test
+  void passesAnExactLeaderCommission() throws Exception {
+    commission(299);
+
+    assertEquals(0, verify(), output());
+  }
+
+  @Test
+  void namesALeaderCommissionOffByAFen() throws Exception {
+    commission(300);
+
+    assertViolation("COMMISSION", "order 1-1: commission 300, entries 300, base 299; its facts imply 299 (base 299)");
+  }
+
+  /** Order 1-1 credited to a leader at 10 % of 2,990 fen, with one EXPECTED entry of {@code amount}. */
+  private void commission(long amount) throws Exception {
+    deployment.sql("UPDATE orders SET leader_id = 'lead-1' WHERE id = '1-1'");
+    deployment.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, stage, total, base,"
+        + " version, created_at, updated_at) VALUES ('1-1', 'lead-1', 1, 1000, 2990, 'EXPECTED', " + amount
+        + ", 299, 1, NOW(3), NOW(3))");
+    deployment.sql("INSERT INTO commission_entries (leader_id, order_id, kind, ref, amount, stage, reason, created_at)"
+        + " VALUES ('lead-1', '1-1', 'EXPECTED', '', " + amount + ", 'EXPECTED', 'PAID', NOW(3))");
+  }
+
+  @Test
   void namesAnAcknowledgedReservationWithoutARow(@TempDir Path dir) throws Exception {
     Path acknowledged = Files.write(dir.resolve("acked.txt"), List.of("1-1", "1-3", "1-42"));
 
