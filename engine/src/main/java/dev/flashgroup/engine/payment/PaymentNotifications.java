@@ -5,6 +5,7 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.order.RefundNumber;
 import dev.flashgroup.engine.recovery.LostActivities;
+import dev.flashgroup.engine.timer.PickupNotices;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,10 +33,11 @@ public class PaymentNotifications {
   private final LostActivities lost;
   /** Features that record their own refunds (claims); looked up per call, as they use the gateway. */
   private final ObjectProvider<RecordedRefunds> recorded;
+  private final PickupNotices pickups;
 
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
       RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders,
-      LostActivities lost, ObjectProvider<RecordedRefunds> recorded) {
+      LostActivities lost, ObjectProvider<RecordedRefunds> recorded, PickupNotices pickups) {
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
@@ -45,6 +47,7 @@ public class PaymentNotifications {
     this.orders = orders;
     this.lost = lost;
     this.recorded = recorded;
+    this.pickups = pickups;
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
@@ -104,7 +107,13 @@ public class PaymentNotifications {
                 k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
         .next()
-        .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));
+        .map(reply -> PaymentConfirmation.valueOf(reply.get(0)))
+        .doOnNext(outcome -> {
+          // A paid solo order, or the members of a group this payment completed, are collectable now.
+          if (outcome == PaymentConfirmation.PAID || outcome == PaymentConfirmation.GROUP_SUCCEEDED) {
+            pickups.mayHaveNewTimer(activity);
+          }
+        });
   }
 
   private Mono<String> refunded(ActivityId activity, String orderId, String refundNo) {
