@@ -56,6 +56,14 @@ class SoldOutActivities implements SmartLifecycle {
     this.connections = connections;
   }
 
+  /**
+   * One for a rehearsal's scratch namespace: never started, so it never subscribes and never learns
+   * (every refusal is Redis' own), and the real knowledge is left as it was.
+   */
+  SoldOutActivities scratch(RedisKeys scratchKeys) {
+    return new SoldOutActivities(redis, scratchKeys, settings, connections);
+  }
+
   /** True when Redis said SOLD_OUT lately and no restock has been heard of since. */
   boolean knows(ActivityId activity) {
     Long until = soldOutUntil.get(activity.value());

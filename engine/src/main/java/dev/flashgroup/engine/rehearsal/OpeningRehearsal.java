@@ -1,0 +1,87 @@
+package dev.flashgroup.engine.rehearsal;
+
+import dev.flashgroup.engine.keys.KeySettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Rehearses the opening so the JIT has compiled the hot path before buyers arrive: every
+ * {@link RehearsalPart} runs in turn on one fresh {@link Scratch} namespace within a time budget,
+ * and the namespace is deleted afterwards however the parts ended (done, failed, out of time or
+ * cancelled). Nothing real is touched: the scratch activities are in no MySQL table and on no list
+ * of warm activities, so no relay publishes their events and no sweeper or worker sees them; the
+ * parts count into meter registries of their own. See docs/performance.md.
+ */
+@Component
+public class OpeningRehearsal {
+
+  private static final Logger log = LoggerFactory.getLogger(OpeningRehearsal.class);
+  /** Keys deleted per UNLINK. */
+  private static final int UNLINK_BATCH = 500;
+  /** Grace after the budget for a part's calls in flight to come back. */
+  private static final Duration GRACE = Duration.ofSeconds(5);
+
+  /** What one rehearsal did. */
+  public record Rehearsed(long calls, long keysDeleted, Duration took) {}
+
+  private final ReactiveStringRedisTemplate redis;
+  private final KeySettings keys;
+  private final List<RehearsalPart> parts;
+  private final Clock clock;
+
+  OpeningRehearsal(ReactiveStringRedisTemplate redis, KeySettings keys, List<RehearsalPart> parts, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.parts = parts;
+    this.clock = clock;
+  }
+
+  /** One rehearsal of at most {@code budget} (plus a short grace for calls in flight), then its clean-up. */
+  public Mono<Rehearsed> rehearse(String occasion, Duration budget) {
+    return Mono.defer(() -> {
+      Instant started = clock.instant();
+      Scratch scratch = Scratch.fresh(keys, started.plus(budget));
+      // A part never fails (run), so the clean-up always follows; a cancelled rehearsal cleans up too.
+      return Flux.fromIterable(parts).concatMap(part -> run(part, scratch, budget)).reduce(0L, Long::sum)
+          .flatMap(calls -> cleanUp(scratch)
+              .map(deleted -> new Rehearsed(calls, deleted, Duration.between(started, clock.instant()))))
+          .doOnCancel(() -> cleanUp(scratch).subscribe())
+          .doOnNext(done -> log.info("Rehearsed the opening ({}): {} calls in {} ms, {} scratch keys deleted",
+              occasion, done.calls(), done.took().toMillis(), done.keysDeleted()));
+    });
+  }
+
+  private Mono<Long> run(RehearsalPart part, Scratch scratch, Duration budget) {
+    return part.rehearse(scratch)
+        .timeout(budget.plus(GRACE))
+        .onErrorResume(e -> {
+          log.warn("Rehearsal part {} stopped: {}", part.name(), e.toString());
+          return Mono.just(0L);
+        });
+  }
+
+  /** Deletes every key of the scratch namespace; how many it deleted. */
+  private Mono<Long> cleanUp(Scratch scratch) {
+    return keysOf(scratch).buffer(UNLINK_BATCH)
+        .concatMap(batch -> redis.unlink(batch.toArray(String[]::new)))
+        .reduce(0L, Long::sum)
+        .onErrorResume(e -> {
+          log.warn("Could not delete the rehearsal's scratch namespace {} (its keys are left): {}",
+              scratch.namespace(), e.toString());
+          return Mono.just(0L);
+        });
+  }
+
+  private Flux<String> keysOf(Scratch scratch) {
+    return redis.scan(ScanOptions.scanOptions().match(scratch.pattern()).count(1000).build());
+  }
+}
