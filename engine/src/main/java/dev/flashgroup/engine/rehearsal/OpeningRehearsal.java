@@ -1,10 +1,13 @@
 package dev.flashgroup.engine.rehearsal;
 
 import dev.flashgroup.engine.keys.KeySettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -37,17 +40,28 @@ public class OpeningRehearsal {
   private final KeySettings keys;
   private final List<RehearsalPart> parts;
   private final Clock clock;
+  private final Counter rehearsals;
+  private final AtomicBoolean running = new AtomicBoolean();
 
-  OpeningRehearsal(ReactiveStringRedisTemplate redis, KeySettings keys, List<RehearsalPart> parts, Clock clock) {
+  OpeningRehearsal(ReactiveStringRedisTemplate redis, KeySettings keys, List<RehearsalPart> parts, Clock clock,
+      MeterRegistry meters) {
+    this.rehearsals = Counter.builder("flashgroup.rehearsals").description("Opening rehearsals run (start-up and before openings)")
+        .register(meters);
     this.redis = redis;
     this.keys = keys;
     this.parts = parts;
     this.clock = clock;
   }
 
-  /** One rehearsal of at most {@code budget} (plus a short grace for calls in flight), then its clean-up. */
+  /**
+   * One rehearsal of at most {@code budget} (plus a short grace for calls in flight), then its
+   * clean-up; empty, doing nothing, while another rehearsal of this instance is running.
+   */
   public Mono<Rehearsed> rehearse(String occasion, Duration budget) {
     return Mono.defer(() -> {
+      if (!running.compareAndSet(false, true)) {
+        return Mono.<Rehearsed>empty();
+      }
       Instant started = clock.instant();
       Scratch scratch = Scratch.fresh(keys, started.plus(budget));
       // A part never fails (run), so the clean-up always follows; a cancelled rehearsal cleans up too.
@@ -55,8 +69,10 @@ public class OpeningRehearsal {
           .flatMap(calls -> cleanUp(scratch)
               .map(deleted -> new Rehearsed(calls, deleted, Duration.between(started, clock.instant()))))
           .doOnCancel(() -> cleanUp(scratch).subscribe())
+          .doOnNext(done -> rehearsals.increment())
           .doOnNext(done -> log.info("Rehearsed the opening ({}): {} calls in {} ms, {} scratch keys deleted",
-              occasion, done.calls(), done.took().toMillis(), done.keysDeleted()));
+              occasion, done.calls(), done.took().toMillis(), done.keysDeleted()))
+          .doFinally(signal -> running.set(false));
     });
   }
 
