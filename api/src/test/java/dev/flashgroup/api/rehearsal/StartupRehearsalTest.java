@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -39,6 +40,7 @@ import reactor.core.publisher.Mono;
     properties = {"flashgroup.rehearsal.enabled=true", "flashgroup.rehearsal.rounds=200",
         "flashgroup.rehearsal.startup-budget=PT25S", "flashgroup.client-limits.enabled=true",
         "flashgroup.client-limits.per-second=1", "flashgroup.client-limits.burst=1"})
+@AutoConfigureWebTestClient(timeout = "PT30S")
 @Import(StartupRehearsalTest.ReadinessDuringRehearsal.class)
 @DirtiesContext
 class StartupRehearsalTest {
