@@ -77,10 +77,11 @@ class WebRehearsal implements RehearsalPart {
     }
     WebClient client = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
         .defaultHeader(RehearsalRequests.HEADER, marks.secret()).build();
-    // Signing a thousand tokens is CPU work: on a parallel worker, not whichever event loop runs this.
+    // Signing a thousand tokens takes a while (and the JCA may load a provider on first use): off
+    // whichever event loop runs this.
     return Mono.fromCallable(() -> IntStream.range(0, BUYERS)
             .mapToObj(i -> "Bearer " + tokens.buyer(scratch.buyers() + i, false).token()).toList())
-        .subscribeOn(Schedulers.parallel())
+        .subscribeOn(Schedulers.boundedElastic())
         .flatMap(bearers -> requests(client, bearers, scratch));
   }
 
