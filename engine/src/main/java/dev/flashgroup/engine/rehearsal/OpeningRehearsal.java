@@ -62,22 +62,26 @@ public class OpeningRehearsal {
       if (!running.compareAndSet(false, true)) {
         return Mono.<Rehearsed>empty();
       }
-      Instant started = clock.instant();
-      Scratch scratch = Scratch.fresh(keys, started.plus(budget));
-      // A part never fails (run), so the clean-up always follows; a cancelled rehearsal cleans up too.
-      return Flux.fromIterable(parts).concatMap(part -> run(part, scratch, budget)).reduce(0L, Long::sum)
-          .flatMap(calls -> cleanUp(scratch)
-              .map(deleted -> new Rehearsed(calls, deleted, Duration.between(started, clock.instant()))))
-          .doOnCancel(() -> cleanUp(scratch).subscribe())
-          .doOnNext(done -> rehearsals.increment())
-          .doOnNext(done -> log.info("Rehearsed the opening ({}): {} calls in {} ms, {} scratch keys deleted",
-              occasion, done.calls(), done.took().toMillis(), done.keysDeleted()))
+      return Mono.fromSupplier(() -> Scratch.fresh(keys, clock.instant().plus(budget)))
+          .flatMap(scratch -> rehearse(occasion, scratch, budget))
           .doFinally(signal -> running.set(false));
     });
   }
 
+  private Mono<Rehearsed> rehearse(String occasion, Scratch scratch, Duration budget) {
+    Instant started = clock.instant();
+    // A part never fails (run), so the clean-up always follows; a cancelled rehearsal cleans up too.
+    return Flux.fromIterable(parts).concatMap(part -> run(part, scratch, budget)).reduce(0L, Long::sum)
+        .flatMap(calls -> cleanUp(scratch)
+            .map(deleted -> new Rehearsed(calls, deleted, Duration.between(started, clock.instant()))))
+        .doOnCancel(() -> cleanUp(scratch).subscribe())
+        .doOnNext(done -> rehearsals.increment())
+        .doOnNext(done -> log.info("Rehearsed the opening ({}): {} calls in {} ms, {} scratch keys deleted",
+            occasion, done.calls(), done.took().toMillis(), done.keysDeleted()));
+  }
+
   private Mono<Long> run(RehearsalPart part, Scratch scratch, Duration budget) {
-    return part.rehearse(scratch)
+    return Mono.defer(() -> part.rehearse(scratch))
         .timeout(budget.plus(GRACE))
         .onErrorResume(e -> {
           log.warn("Rehearsal part {} stopped: {}", part.name(), e.toString());

@@ -4,7 +4,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.KeySettings;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Instant;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One rehearsal's scratch namespace, {@code <namespace>:rehearsal:<random>}: every key a rehearsal
@@ -23,7 +23,8 @@ public record Scratch(String namespace, RedisKeys keys, String buyers, Instant u
   public static final ActivityId SOLD_OUT = new ActivityId(2);
 
   static Scratch fresh(KeySettings real, Instant until) {
-    String nonce = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    // Unique, not secret: ThreadLocalRandom, which never blocks an event loop (SecureRandom may read /dev/urandom).
+    String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     String namespace = real.namespace() + ":rehearsal:" + nonce;
     return new Scratch(namespace, new RedisKeys(new KeySettings(namespace)), "rehearsal-" + nonce + "-", until);
   }
