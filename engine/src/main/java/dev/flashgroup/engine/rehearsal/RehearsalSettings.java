@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the JIT has compiled the hot path before buyers arrive (see docs/performance.md).
  *
  * @param enabled whether this instance rehearses at all
- * @param startupBudget most time the rehearsal at start-up takes; readiness waits for it
+ * @param startupBudget most time the rehearsal at start-up takes, shared equally by its parts;
+ *     readiness waits for it
  * @param openingBudget most time each rehearsal before an opening takes
  * @param ahead how long before an opening this instance rehearses it (once per opening time)
  * @param lookInterval how often this instance looks for the next opening within {@code ahead} (one

@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * writes is under it (activities, orders, groups, quotas, streams, idempotency and attempt keys
  * all derive from the activity's prefix), and no real key ever is, so deleting the namespace
  * leaves Redis as it was. Each rehearsal has its own, so two instances rehearsing at once never
- * meet. {@code until} is when the rehearsal's budget runs out: a part starts no new work after it.
+ * meet. {@code until} is when the part's share of the rehearsal's budget runs out: it starts no new
+ * work after it.
  *
  * @param buyers what the rehearsal's buyers' ids start with (ids of a real buyer never do)
  */
@@ -27,6 +28,11 @@ public record Scratch(String namespace, RedisKeys keys, String buyers, Instant u
     String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     String namespace = real.namespace() + ":rehearsal:" + nonce;
     return new Scratch(namespace, new RedisKeys(new KeySettings(namespace)), "rehearsal-" + nonce + "-", until);
+  }
+
+  /** The same namespace with another end of the budget: a part's share. */
+  Scratch until(Instant end) {
+    return new Scratch(namespace, keys, buyers, end);
   }
 
   /** A SCAN pattern matching every key of the namespace and nothing else. */
