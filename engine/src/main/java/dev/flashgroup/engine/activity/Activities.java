@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Optional;
 import dev.flashgroup.engine.kernel.ActivityId;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -160,6 +161,20 @@ public class Activities {
         .bind("now", utc(now))
         .map(Activities::activity)
         .all();
+  }
+
+  /**
+   * The earliest start after {@code after} and at most {@code until} of an activity not cancelled:
+   * the next opening of tonight's line-up; empty when none starts in that time.
+   */
+  public Mono<Instant> nextOpening(Instant after, Instant until) {
+    return db.sql("SELECT MIN(starts_at) AS opening FROM activities"
+            + " WHERE starts_at > :after AND starts_at <= :until AND cancelled_at IS NULL")
+        .bind("after", utc(after))
+        .bind("until", utc(until))
+        .map(row -> Optional.ofNullable(row.get("opening", LocalDateTime.class)))
+        .one()
+        .flatMap(opening -> Mono.justOrEmpty(opening.map(at -> instant(at))));
   }
 
   Mono<Void> markWarmed(ActivityId id) {
