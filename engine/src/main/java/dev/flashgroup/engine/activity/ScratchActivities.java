@@ -32,7 +32,7 @@ public class ScratchActivities {
   /** Warms {@code terms} as activity {@code id} of the scratch namespace {@code scratch}. */
   public Mono<Void> warm(RedisKeys scratch, ActivityId id, ActivityDraft terms) {
     // No leader is ever credited in a scratch namespace: no commission rate.
-    Activity activity = terms.toActivity(id, "rehearsal", 0);
+    Activity activity = terms.toActivity(id, "rehearsal", 0, null);
     var k = scratch.of(id);
     List<String> args = new ArrayList<>();
     args.add(streams.consumerGroup());
