@@ -41,6 +41,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.rabbitmq.ChannelPool;
 import reactor.rabbitmq.CorrelableOutboundMessage;
 import reactor.rabbitmq.OutboundMessage;
+import reactor.rabbitmq.RabbitFluxException;
 import reactor.rabbitmq.SendOptions;
 import reactor.rabbitmq.Sender;
 
@@ -306,10 +307,10 @@ class EventRelay extends RepeatingJob {
     // stays in the stream; the topology is declared again before the next try.
     return topology.declare(sender)
         .thenMany(sender.sendWithPublishConfirms(Flux.fromIterable(messages),
-            new SendOptions().trackReturned(true).channelPool(channels)))
-        // Confirms lost with a broker restart never come (a recovered channel does not deliver them):
-        // what is not confirmed by then stays pending, and cutting the wait closes the channel.
-        .take(settings.confirmTimeout())
+            new SendOptions().trackReturned(true).channelPool(channels).exceptionHandler(EventRelay::publishFailed)))
+        // Confirms lost with a broker restart never come: what is not confirmed by then stays
+        // pending, and cutting the wait closes the channel (on boundedElastic: closing may block).
+        .take(settings.confirmTimeout(), Schedulers.boundedElastic())
         .doOnNext(result -> {
           if (result.isReturned()) {
             topology.forget();
@@ -317,6 +318,14 @@ class EventRelay extends RepeatingJob {
         })
         .filter(result -> result.isAck() && !result.isReturned())
         .map(result -> EventRelay.relayed(result.getOutboundMessage()));
+  }
+
+  /**
+   * A publish that failed fails the round at once (nothing of it is acknowledged; its entries are
+   * published again), instead of the library's default of retrying it on the same channel.
+   */
+  private static void publishFailed(Sender.SendContext<?> context, Exception e) {
+    throw new RabbitFluxException("the relay's publish failed; the round's entries stay pending", e);
   }
 
   /** Acknowledges and deletes the confirmed entries of every stream at once; returns how many. */

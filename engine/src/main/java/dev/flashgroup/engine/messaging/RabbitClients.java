@@ -24,11 +24,12 @@ class RabbitClients {
   /**
    * The relay's publishing channel, kept between rounds: opening a channel per round would cost
    * two more round trips to the broker each time (open and close). A channel whose publish failed
-   * is closed, and the next round opens another.
+   * is closed, and the next round opens another. Its connection never recovers in place
+   * ({@link RabbitConnections#publishing()}).
    */
   @Bean(destroyMethod = "close")
   ChannelPool relayChannels(RabbitConnections connections) {
-    return ChannelPoolFactory.createChannelPool(connections.connection(),
+    return ChannelPoolFactory.createChannelPool(connections.publishing(),
         new ChannelPoolOptions().maxCacheSize(1).subscriptionScheduler(Schedulers.boundedElastic()));
   }
 
