@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rollovers times an uncollected order rolls over to the next day before it is OVERDUE
  *     ({@code FLASHGROUP_PICKUP_ROLLOVERS}), 0 to 30
  * @param interval least pause between rounds of the pickup sweeper (also while timers are overdue,
- *     and after a failed round): a reminder or window end is taken at most this late
+ *     and after a failed round): a reminder or window end this instance knows of is taken at most
+ *     this late; one made collectable through another instance, at most {@code rescan} late
  * @param batch most window ends and most reminders taken per activity and round
  * @param sweeperEnabled whether this instance sweeps pickup windows and reminders
  * @param reminderAttempts sends of one reminder to one recipient before it is marked FAILED
