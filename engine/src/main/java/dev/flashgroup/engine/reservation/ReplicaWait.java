@@ -20,12 +20,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs reserve.lua so that the answer waits for {@code flashgroup.redis.min-replicas} replicas:
- * {@code WAIT n timeout} right behind the script, on the same connection (WAIT waits for the
+ * a {@code WAIT n timeout} sent after the script on the same connection (WAIT waits for the
  * writes of the connection it is sent on). Never on Lettuce's shared connection, where it would
  * hold up every other buyer's command for as long as the replicas take: reservations that wait go
- * round a few dedicated connections of their own, the script and its WAIT pipelined on one of
- * them, both asynchronous. A WAIT also covers every earlier write of its connection, so requests
- * that share a connection are never answered before their own writes are on the replicas.
+ * round a few dedicated connections of their own, each with group commit ({@link ReplicaLane}:
+ * one WAIT covers every script sent on it since the previous one), all asynchronous. Redis runs
+ * nothing a client sent behind a blocked WAIT, so one WAIT per script let each connection confirm
+ * only one reservation per replica round trip (docs/replica-wait.md has the measurements).
  * With min-replicas 0 nothing here runs (Reservations keeps its one-call path).
  */
 @Component
