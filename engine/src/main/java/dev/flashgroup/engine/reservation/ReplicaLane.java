@@ -12,12 +12,18 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One dedicated connection of {@link ReplicaWait} and its group commit: every script goes out as
- * soon as it comes, and one {@code WAIT} covers all the scripts sent on the connection since the
- * last one (WAIT waits for every earlier write of its connection). At most one WAIT is out at a
- * time; the scripts sent while it blocks the connection are covered by the next, sent the moment
- * it returns. So a batch is whatever arrived during one replica round trip: one reservation when
- * the line is idle, dozens under a spike, and no timer anywhere. Every member of a batch gets its
- * own script reply and the batch's WAIT count: when that falls short, each of them answers 503.
+ * soon as it comes, and one {@code WAIT} covers all the scripts answered on the connection since
+ * the last one (WAIT waits for every earlier write of its connection). At most one WAIT is out at a
+ * time; the scripts sent while it blocks the connection run when it returns, and the next WAIT
+ * goes out once all of them have answered. So a batch is whatever arrived during one replica round
+ * trip: one reservation when the line is idle, dozens under a spike, and no timer anywhere. Every
+ * member of a batch gets its own script reply and the batch's WAIT count: when that falls short,
+ * each of them answers 503.
+ *
+ * <p>A script joins a batch only once its reply is in. Only then is it certain to be on the wire
+ * before the WAIT: Netty writes a command sent from the channel's own event loop at once, and one
+ * sent from another thread later, so two commands sent in one order from two threads can reach
+ * Redis in the other.
  */
 final class ReplicaLane {
 
@@ -25,8 +31,12 @@ final class ReplicaLane {
   private final RedisAsyncCommands<String, String> commands;
   private final int required;
   private final long timeoutMillis;
-  /** Members whose script is sent and not yet covered by a WAIT that was sent after it. */
+  /** Members whose script has answered and that no WAIT sent after that answer covers yet. */
   private final List<CompletableFuture<Long>> uncovered = new ArrayList<>();
+  private long sent;
+  private long answered;
+  /** The next WAIT waits until this many scripts have answered: those queued behind the last WAIT. */
+  private long answeredBeforeNextWait;
   private boolean waitOut;
 
   ReplicaLane(StatefulRedisConnection<String, String> connection, int required, long timeoutMillis) {
@@ -56,18 +66,31 @@ final class ReplicaLane {
     CompletableFuture<Long> covered = new CompletableFuture<>();
     CompletableFuture<List<Object>> script;
     synchronized (this) {
-      // Sent before it joins the batch: the WAIT that covers it always goes out after it.
       script = call.send();
-      uncovered.add(covered);
-      if (!waitOut) {
-        sendWait();
-      }
+      sent++;
     }
-    return script.thenCombine(covered,
-        (reply, replicas) -> new Acknowledged(reply.stream().map(String::valueOf).toList(), replicas));
+    script.whenComplete((reply, error) -> {
+      synchronized (this) {
+        answered++;
+        if (error == null) {
+          uncovered.add(covered);
+        }
+        waitIfDue();
+      }
+    });
+    // Not thenCombine: that waits for both, and a failed script's member never joins a batch.
+    return script.thenCompose(reply -> covered.thenApply(
+        replicas -> new Acknowledged(reply.stream().map(String::valueOf).toList(), replicas)));
   }
 
-  /** One WAIT for every script sent since the last; the next goes out when it returns. Holds the lock. */
+  /** Sends a WAIT when none is out, someone needs one and the scripts queued behind the last have answered. */
+  private void waitIfDue() {
+    if (!waitOut && !uncovered.isEmpty() && answered >= answeredBeforeNextWait) {
+      sendWait();
+    }
+  }
+
+  /** One WAIT for every script answered since the last. Holds the lock. */
   private void sendWait() {
     List<CompletableFuture<Long>> batch = List.copyOf(uncovered);
     uncovered.clear();
@@ -75,9 +98,10 @@ final class ReplicaLane {
     commands.waitForReplication(required, timeoutMillis).whenComplete((replicas, error) -> {
       synchronized (this) {
         waitOut = false;
-        if (!uncovered.isEmpty()) {
-          sendWait();
-        }
+        // The scripts sent so far ran in Redis behind this WAIT (or will): the next WAIT covers
+        // them all, so it waits for their answers instead of going out after the first.
+        answeredBeforeNextWait = sent;
+        waitIfDue();
       }
       for (CompletableFuture<Long> member : batch) {
         if (error == null) {
