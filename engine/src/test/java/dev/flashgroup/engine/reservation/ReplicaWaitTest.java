@@ -114,8 +114,8 @@ class ReplicaWaitTest {
         .flatMap(i -> reservations.buyAlone(activity.id(), "batch-" + i, "batch-key-" + i)).collectList()
         .block(PATIENCE);
     assertThat(waited).hasSize(buyers).allMatch(ReservationOutcome.Unavailable.class::isInstance);
-    // Group commit: on each of the 2 connections the first script gets a WAIT of its own, the ones
-    // sent while it blocks share the next; 12 reservations, at most 4 WAITs, all of them short.
+    // Group commit: on each of the 2 connections the first script to answer gets a WAIT of its own,
+    // the ones answered while it blocks share the next; 12 reservations, at most 4 WAITs, all short.
     assertThat(waitCalls() - waitsBefore).isBetween(2L, 4L);
     assertThat(field(k.activity(), "stock")).isEqualTo(Integer.toString(20 - buyers));
 
@@ -154,7 +154,13 @@ class ReplicaWaitTest {
       long online = info.entrySet().stream()
           .filter(e -> e.getKey().toString().matches("slave\\d+") && e.getValue().toString().contains("state=online"))
           .count();
-      return online == n && Integer.parseInt(info.get("connected_slaves").toString().trim()) == n;
+      // Caught up: each replica has acknowledged everything the primary had when INFO answered (a
+      // replica that just synced may still be loading, and a short WAIT would then miss it).
+      String offset = "offset=" + info.get("master_repl_offset").toString().trim() + ",";
+      long caughtUp = info.entrySet().stream()
+          .filter(e -> e.getKey().toString().matches("slave\\d+") && e.getValue().toString().contains(offset))
+          .count();
+      return online == n && caughtUp == n && Integer.parseInt(info.get("connected_slaves").toString().trim()) == n;
     });
   }
 
