@@ -4,9 +4,7 @@ import dev.flashgroup.engine.durability.DurabilitySettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.util.List;
@@ -22,12 +20,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs reserve.lua so that the answer waits for {@code flashgroup.redis.min-replicas} replicas:
- * {@code WAIT n timeout} right behind the script, on the same connection (WAIT waits for the
+ * a {@code WAIT n timeout} sent after the script on the same connection (WAIT waits for the
  * writes of the connection it is sent on). Never on Lettuce's shared connection, where it would
  * hold up every other buyer's command for as long as the replicas take: reservations that wait go
- * round a few dedicated connections of their own, the script and its WAIT pipelined on one of
- * them, both asynchronous. A WAIT also covers every earlier write of its connection, so requests
- * that share a connection are never answered before their own writes are on the replicas.
+ * round a few dedicated connections of their own, each with group commit ({@link ReplicaLane}:
+ * one WAIT covers every script sent on it since the previous one), all asynchronous. Redis runs
+ * nothing a client sent behind a blocked WAIT, so one WAIT per script let each connection confirm
+ * only one reservation per replica round trip (docs/replica-wait.md has the measurements).
  * With min-replicas 0 nothing here runs (Reservations keeps its one-call path).
  */
 @Component
@@ -40,7 +39,7 @@ class ReplicaWait implements DisposableBean {
   private final RedisScript<List<String>> reserve;
   private final ReplicaWaitSettings settings;
   private final int required;
-  private final AtomicReferenceArray<CompletableFuture<StatefulRedisConnection<String, String>>> connections;
+  private final AtomicReferenceArray<CompletableFuture<ReplicaLane>> lanes;
   private final AtomicInteger next = new AtomicInteger();
 
   ReplicaWait(LettuceConnectionFactory factory, RedisScript<List<String>> reserve, ReplicaWaitSettings settings,
@@ -49,7 +48,7 @@ class ReplicaWait implements DisposableBean {
     this.reserve = reserve;
     this.settings = settings;
     this.required = durability.minReplicas();
-    this.connections = new AtomicReferenceArray<>(settings.connections());
+    this.lanes = new AtomicReferenceArray<>(settings.connections());
   }
 
   /** Whether reservations wait for replicas at all (min-replicas above 0). */
@@ -64,31 +63,20 @@ class ReplicaWait implements DisposableBean {
   Mono<Acknowledged> reserve(List<String> keys, List<String> args) {
     String[] keyArray = keys.toArray(String[]::new);
     String[] argArray = args.toArray(String[]::new);
-    return Mono.fromCompletionStage(() -> connection()).flatMap(connection -> {
-      var commands = connection.async();
-      // Sent back to back: nothing of ours comes between the script and the WAIT behind it.
-      CompletableFuture<List<Object>> script = commands.<List<Object>>evalsha(reserve.getSha1(), ScriptOutputType.MULTI,
-          keyArray, argArray).toCompletableFuture();
-      CompletableFuture<Long> wait = commands.waitForReplication(required, settings.timeout().toMillis())
-          .toCompletableFuture();
-      return Mono.fromCompletionStage(script)
-          .onErrorResume(RedisNoScriptException.class, noScript -> Mono.fromCompletionStage(
-              commands.<List<Object>>eval(reserve.getScriptAsString(), ScriptOutputType.MULTI, keyArray, argArray)))
-          .flatMap(reply -> Mono.fromCompletionStage(script.isCompletedExceptionally()
-                  ? commands.waitForReplication(required, settings.timeout().toMillis()) : wait)
-              .map(replicas -> new Acknowledged(reply.stream().map(String::valueOf).toList(), replicas)));
-    });
+    return Mono.fromCompletionStage(this::lane).flatMap(lane -> Mono.fromCompletionStage(
+        lane.reserve(reserve.getSha1(), reserve.getScriptAsString(), keyArray, argArray)));
   }
 
-  /** The next dedicated connection, opened (asynchronously) on first use and again after a failure. */
-  private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
-    int slot = Math.floorMod(next.getAndIncrement(), connections.length());
-    CompletableFuture<StatefulRedisConnection<String, String>> current = connections.get(slot);
+  /** The next dedicated connection's lane, opened (asynchronously) on first use and again after a failure. */
+  private CompletableFuture<ReplicaLane> lane() {
+    int slot = Math.floorMod(next.getAndIncrement(), lanes.length());
+    CompletableFuture<ReplicaLane> current = lanes.get(slot);
     if (current != null && !current.isCompletedExceptionally() && (!current.isDone() || current.getNow(null).isOpen())) {
       return current;
     }
-    CompletableFuture<StatefulRedisConnection<String, String>> opened = connect();
-    return connections.compareAndSet(slot, current, opened) ? opened : connections.get(slot);
+    CompletableFuture<ReplicaLane> opened = connect()
+        .thenApply(connection -> new ReplicaLane(connection, required, settings.timeout().toMillis()));
+    return lanes.compareAndSet(slot, current, opened) ? opened : lanes.get(slot);
   }
 
   private CompletableFuture<StatefulRedisConnection<String, String>> connect() {
@@ -107,10 +95,10 @@ class ReplicaWait implements DisposableBean {
 
   @Override
   public void destroy() {
-    for (int i = 0; i < connections.length(); i++) {
-      CompletableFuture<StatefulRedisConnection<String, String>> c = connections.get(i);
-      if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
-        c.getNow(null).closeAsync();
+    for (int i = 0; i < lanes.length(); i++) {
+      CompletableFuture<ReplicaLane> lane = lanes.get(i);
+      if (lane != null && lane.isDone() && !lane.isCompletedExceptionally()) {
+        lane.getNow(null).close();
       }
     }
   }

@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout the WAIT timeout: how long a reservation waits for the replicas before it answers
  *     503 UNAVAILABLE (it stays made on the primary; a retry with its Idempotency-Key returns it)
  * @param connections dedicated Redis connections the waiting reservations share (WAIT holds the
- *     connection it is sent on, so it never goes on the shared one every other command uses)
+ *     connection it is sent on, so it never goes on the shared one every other command uses); each
+ *     has at most one WAIT out, covering every reservation sent on it since the previous one
  */
 @ConfigurationProperties("flashgroup.redis.replica-wait")
 public record ReplicaWaitSettings(@DefaultValue("PT1S") Duration timeout, @DefaultValue("8") int connections) {
