@@ -60,12 +60,18 @@ class CommissionRecords {
         .one();
   }
 
-  /** A refund of the order, once per refund number (the first record wins: numbers are deterministic). */
-  Mono<Void> recordRefund(String refundNo, String orderId, long amount, String reason, Instant at) {
+  /**
+   * A refund of the order, once per refund number (the first record wins: numbers are
+   * deterministic). Completes with the order the number is recorded for: another order's id when
+   * the number was used for it.
+   */
+  Mono<String> recordRefund(String refundNo, String orderId, long amount, String reason, Instant at) {
     return db.sql("INSERT IGNORE INTO commission_refunds (refund_no, order_id, amount, reason, recorded_at)"
             + " VALUES (:no, :order, :amount, :reason, :at)")
         .bind("no", refundNo).bind("order", orderId).bind("amount", amount).bind("reason", reason).bind("at", utc(at))
-        .then();
+        .then()
+        .then(db.sql("SELECT order_id FROM commission_refunds WHERE refund_no = :no FOR UPDATE").bind("no", refundNo)
+            .map(r -> r.get("order_id", String.class)).one());
   }
 
   /** The order's commission, locked until the transaction ends; empty when it has none (yet). */

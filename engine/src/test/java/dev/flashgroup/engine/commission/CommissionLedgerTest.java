@@ -10,6 +10,9 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.order.OrderStatus;
 import dev.flashgroup.engine.order.event.OrderSnapshot;
+import dev.flashgroup.engine.order.event.RefundEntry;
+import dev.flashgroup.engine.order.event.RefundRequested;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import io.r2dbc.spi.Connection;
@@ -32,14 +35,17 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * How the ledger's transactions meet others in MySQL: the projector's transaction leaves the
- * activity's row unlocked (merchants lock it to change stock), and an order's commission is worked
- * out from what is committed when its row is locked, not from the transaction's older snapshot.
+ * The ledger against MySQL. How its transactions meet others: the projector's transaction leaves
+ * the activity's row unlocked (merchants lock it to change stock), and an order's commission is
+ * worked out from what is committed when its row is locked, not from the transaction's older
+ * snapshot. Which refunds it takes: reasons on an allow-list, a refund number for one order only,
+ * the order's own amount paid; anything else is refused with nothing changed (or, from an event,
+ * reported and counted).
  */
 @IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
-class CommissionLedgerLockingTest {
+class CommissionLedgerTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final int BPS = 1000;
@@ -60,6 +66,8 @@ class CommissionLedgerLockingTest {
   @Autowired ReactiveTransactionManager transactions;
   @Autowired ConnectionFactory connections;
   @Autowired DatabaseClient db;
+  @Autowired CommissionProjection projection;
+  @Autowired MeterRegistry meters;
 
   private Activity activity;
   private TransactionalOperator tx;
@@ -102,6 +110,63 @@ class CommissionLedgerLockingTest {
         .map(r -> r.get("total", Long.class)).one().block(PATIENCE)).isEqualTo((10_000 - 2_000 - 3_000) * BPS / 10_000L);
     assertThat(db.sql("SELECT SUM(amount) AS s FROM commission_entries WHERE order_id = :o").bind("o", second)
         .map(r -> r.get("s", Number.class).longValue()).one().block(PATIENCE)).isEqualTo(500L);
+  }
+
+  @Test
+  void aRefundNumberIsOneRefundOfOneOrder() {
+    String first = order();
+    String second = order();
+    record(first, 10_000);
+    record(second, 10_000);
+    String refundNo = "RC" + first.replace("-", "");
+    assertThat(ledger.reverseForRefund(first, refundNo, 1_000, 10_000).block(PATIENCE)).isEqualTo(100);
+    assertRefused(ledger.reverseForRefund(second, refundNo, 1_000, 10_000), "refundNo");
+    assertThat(total(second)).isEqualTo(1_000);
+    double before = meters.counter("flashgroup.commission.refunds.conflicting").count();
+    projection.follow(new RefundRequested(Instant.now().toEpochMilli(),
+        List.of(new RefundEntry(refundNo, second, 1_000, "GROUP_FAILED", 10_000)))).block(PATIENCE);
+    assertThat(total(second)).isEqualTo(1_000);
+    assertThat(meters.counter("flashgroup.commission.refunds.conflicting").count()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void anAdminsReversalKeyIsNoRefundNumberAndThePaidAmountIsTheOrders() {
+    String order = order();
+    record(order, 10_000);
+    assertRefused(ledger.reverseForRefund(order, CommissionLedger.ADMIN, 1_000, 10_000), "refundNo");
+    assertRefused(ledger.reverseForRefund(order, "RC" + order.replace("-", ""), 1_000, 9_999), "paidAmount");
+    assertThat(total(order)).isEqualTo(1_000);
+    assertThat(db.sql("SELECT COUNT(*) AS n FROM commission_refunds WHERE order_id = :o").bind("o", order)
+        .map(r -> r.get("n", Long.class)).one().block(PATIENCE)).isZero();
+  }
+
+  @Test
+  void onlyReasonsThatReverseCommissionReverseIt() {
+    String order = order();
+    record(order, 10_000);
+    for (String reason : List.of("TIER_PRICE", "DUPLICATE_PAYMENT", "WRONG_AMOUNT", "GOODWILL")) {
+      assertRefused(ledger.reverseForRefund(order, "RC" + reason.replace("_", ""), 1_000, 10_000, reason), "reason");
+    }
+    assertThat(total(order)).isEqualTo(1_000);
+    double before = meters.counter("flashgroup.commission.refunds.unknown").count();
+    projection.follow(new RefundRequested(Instant.now().toEpochMilli(), List.of(
+        new RefundEntry("RN" + order.replace("-", ""), order, 1_000, "SOMETHING_NEW", 10_000),
+        new RefundEntry("RW" + order.replace("-", ""), order, 1_000, "WRONG_AMOUNT", 10_000)))).block(PATIENCE);
+    assertThat(total(order)).isEqualTo(1_000);
+    assertThat(meters.counter("flashgroup.commission.refunds.unknown").count()).isEqualTo(before + 1);
+    assertThat(ledger.reverseForRefund(order, "RA" + order.replace("-", ""), 1_000, 10_000, "ACTIVITY_CANCELLED")
+        .block(PATIENCE)).isEqualTo(100);
+    assertThat(total(order)).isEqualTo(900);
+  }
+
+  private static void assertRefused(Mono<Long> reversal, String field) {
+    assertThatThrownBy(() -> reversal.block(PATIENCE)).isInstanceOfSatisfying(InvalidLeaderRequest.class,
+        e -> assertThat(e.violations()).extracting(InvalidLeaderRequest.Violation::field).containsExactly(field));
+  }
+
+  private long total(String order) {
+    return db.sql("SELECT total FROM commissions WHERE order_id = :o").bind("o", order)
+        .map(r -> r.get("total", Long.class)).one().block(PATIENCE);
   }
 
   private String order() {
