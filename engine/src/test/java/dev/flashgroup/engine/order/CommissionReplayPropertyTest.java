@@ -28,6 +28,7 @@ import dev.flashgroup.engine.support.Isolation;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -180,14 +181,28 @@ class CommissionReplayPropertyTest {
     assertThat(settlement.settleDue(settleAt.plus(Duration.ofDays(30))).block(PATIENCE)).isZero();
 
     Map<String, long[]> expectedLeaders = new HashMap<>();
+    Map<String, long[]> expectedDays = new HashMap<>();
     for (var entry : byOrder.entrySet()) {
       checkOrder(entry.getKey(), entry.getValue(), expectedLeaders);
+      History h = entry.getValue();
+      if (h.leader() >= 0 && !h.refundedInFull()) {
+        long[] day = expectedDays.computeIfAbsent(Integer.toString(h.leader()), k -> new long[3]);
+        day[0]++;
+        day[1] += h.finalAmount();
+        day[2] += commission(RATES[h.rate()], h.finalAmount() - claims(h.claimsBefore()) - claims(h.claimsAfter()));
+      }
     }
     for (int i = 0; i < leaders.length; i++) {
       long[] want = expectedLeaders.getOrDefault(Integer.toString(i), new long[5]);
       Dashboard d = dashboards.of(leaders[i], null, null).block(PATIENCE);
       assertThat(new long[] {d.expected(), d.earned(), d.settled(), d.reversed(), d.balance()})
           .as("expected, earned, settled, reversed, balance of %s", leaders[i]).containsExactly(want);
+      // The day the orders were made: those paid and not refunded in full, at their final amount.
+      LocalDate day = LocalDate.ofInstant(START, d.zone());
+      Dashboard.Day figures = dashboards.of(leaders[i], day, day).block(PATIENCE).orders().get(0);
+      assertThat(new long[] {figures.orders(), figures.gmv(), figures.commission()})
+          .as("orders, gmv, commission of %s on %s", leaders[i], day)
+          .containsExactly(expectedDays.getOrDefault(Integer.toString(i), new long[3]));
     }
   }
 
@@ -246,6 +261,10 @@ class CommissionReplayPropertyTest {
       figures[0] += total;
     }
     figures[3] += base - total;
+  }
+
+  private static long claims(List<Long> amounts) {
+    return amounts.stream().mapToLong(Long::longValue).sum();
   }
 
   private static long commission(int bps, long amount) {
