@@ -225,15 +225,25 @@ class LeaderCommissionTest {
         Map.of("reason", "late")), 409, "ALREADY_DECIDED");
     assertThat(figures(dashboard("lead-1"))).containsExactly(0, 0, 1196, 0, 0, 1196);
 
-    // An after-sales refund of half of a settled order (the claims feature calls the engine): 150 fen
-    // back, the balance goes negative, and the next settled commission makes it up.
-    assertThat(ledger.reverseForRefund(more[0], "RC9001", 1495, 2990).block(PATIENCE)).isEqualTo(150);
-    assertThat(ledger.reverseForRefund(more[0], "RC9001", 1495, 2990).block(PATIENCE)).isEqualTo(150);
-    assertThat(total(more[0])).isEqualTo(149);
+    // An after-sales claim for half of a settled order, filed by its buyer and approved by the
+    // merchant: refunded as RC<claimId>, 150 fen of commission back, the balance goes negative, and
+    // the next settled commission makes it up. A second approval changes nothing.
+    Map<?, ?> claim = ok(as("CUSTOMER", "cat", HttpMethod.POST, "/api/v1/orders/" + more[0] + "/claims",
+        Map.of("reason", "SPOILED", "amount", 1495, "note", "桃子坏了一半")));
+    assertThat(claim.get("status")).isEqualTo("PENDING");
+    String claimPath = "/api/v1/merchant/claims/" + claim.get("id") + "/approval";
+    assertThat(ok(as("MERCHANT", "shop-1", HttpMethod.POST, claimPath, Map.of())).get("status")).isEqualTo("REFUNDED");
+    refused(as("MERCHANT", "shop-1", HttpMethod.POST, claimPath, Map.of()), 409, "ALREADY_DECIDED");
+    String refundNo = "RC" + claim.get("id");
+    await().atMost(PATIENCE).until(() -> total(more[0]) == 149);
     assertThat(figures(dashboard("lead-1"))).containsExactly(0, 0, 1196, 150, -150, 1196);
+    // The ledger's own entry point for the same refund (a repeated confirmation) takes nothing more.
+    assertThat(ledger.reverseForRefund(more[0], refundNo, 1495, 2990).block(PATIENCE)).isEqualTo(150);
+    assertThat(total(more[0])).isEqualTo(149);
     settledGroup("lead-1", activity, point, "eve", "fay");
     assertThat(figures(dashboard("lead-1"))).containsExactly(0, 0, 1794, 150, 448, 1196);
-    assertThat(number("SELECT COUNT(*) FROM commission_entries WHERE ref = 'RC9001' AND amount = -150")).isEqualTo(1);
+    assertThat(number("SELECT COUNT(*) FROM commission_entries WHERE ref = '" + refundNo + "' AND amount = -150"))
+        .isEqualTo(1);
 
     // An admin sees the same dashboard under the leader's path; a customer sees none.
     Map<?, ?> seenByAdmin = ok(as("ADMIN", "admin-1", HttpMethod.GET, "/api/v1/admin/leaders/lead-1/dashboard", null));

@@ -46,19 +46,8 @@ class PickupListsTest {
     shop = new Shop(http);
   }
 
-  private long point(String name, String staff) {
-    Map<?, ?> created = as("ADMIN", "admin-1").post().uri("/api/v1/admin/pickup-points")
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(PickupPointsTest.point(name, 24.8, 113.6))
-        .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-    long id = ((Number) created.get("id")).longValue();
-    as("ADMIN", "admin-1").post().uri("/api/v1/admin/pickup-points/{id}/staff", id)
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", staff))
-        .exchange().expectStatus().isCreated();
-    return id;
-  }
-
   private Delivery delivered(String staff) {
-    long point = point("东门便利店", staff);
+    long point = shop.point("东门便利店", staff);
     Map<String, Object> body = Shop.activity(2, 10, 1, Duration.ofMinutes(30), Duration.ofMinutes(5));
     body.put("title", "=Mandarins, 5 kg");
     Map<String, Object> pickup = new LinkedHashMap<>();
@@ -140,7 +129,7 @@ class PickupListsTest {
   @Test
   void everyoneElseIsRefusedAsAProblemDetail() {
     Delivery d = delivered("clerk-c");
-    long other = point("西门驿站", "clerk-other");
+    long other = shop.point("西门驿站", "clerk-other");
 
     for (String[] caller : List.of(new String[] {"MERCHANT", "shop-2"}, new String[] {"STAFF", "clerk-other"},
         new String[] {"CUSTOMER", "alice"})) {

@@ -52,6 +52,21 @@ final class Shop {
     return ((Number) created.get("id")).longValue();
   }
 
+  /** An admin records a pickup point around Shaoguan and binds {@code staff} to it; its id. */
+  long point(String name, String... staff) {
+    WebTestClient admin = http.mutate().defaultHeaders(h -> h.setBearerAuth(Tokens.of("ADMIN", "admin-1"))).build();
+    Map<?, ?> created = admin.post().uri("/api/v1/admin/pickup-points")
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(PickupPointsTest.point(name, 24.8, 113.6))
+        .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    long id = ((Number) created.get("id")).longValue();
+    for (String subject : staff) {
+      admin.post().uri("/api/v1/admin/pickup-points/{id}/staff", id)
+          .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", subject))
+          .exchange().expectStatus().isCreated();
+    }
+    return id;
+  }
+
   /** A merchant's call to its console API; {@code body} may be null. */
   WebTestClient.ResponseSpec merchant(String merchant, HttpMethod method, String uri, Object body) {
     var request = http.method(method).uri(uri).headers(h -> h.setBearerAuth(Tokens.of("MERCHANT", merchant)));

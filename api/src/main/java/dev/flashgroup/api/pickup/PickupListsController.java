@@ -1,5 +1,7 @@
 package dev.flashgroup.api.pickup;
 
+import static dev.flashgroup.api.web.CsvFields.csv;
+
 import dev.flashgroup.api.security.Caller;
 import dev.flashgroup.api.web.BuyerIds;
 import dev.flashgroup.api.web.InvalidField;
@@ -141,21 +143,6 @@ class PickupListsController {
   private static String csvRow(PickupOrder o) {
     return String.join(",", Long.toString(o.activityId()), csv(o.title()), o.orderId(), csv(BuyerIds.mask(o.buyerId())),
         "1", o.status(), String.valueOf(o.pickupFrom()), String.valueOf(o.pickupTo())) + "\n";
-  }
-
-  /**
-   * A field quoted when it holds a comma, quote or line break; one that a spreadsheet would run as
-   * a formula (=, +, -, @) is prefixed with an apostrophe.
-   */
-  static String csv(String value) {
-    String text = value == null ? "" : value;
-    if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
-      text = "'" + text;
-    }
-    if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-      return "\"" + text.replace("\"", "\"\"") + "\"";
-    }
-    return text;
   }
 
   private static LocalDate day(String date) {

@@ -51,7 +51,7 @@ class SecurityConfig {
             // so they come right after the probes. None of the rules before or after overlaps them.
             .pathMatchers(HttpMethod.POST, "/api/v1/activities/*/groups", "/api/v1/activities/*/groups/match",
                 "/api/v1/activities/*/orders",
-                "/api/v1/groups/*/members", "/api/v1/orders/*/payment").hasRole("CUSTOMER")
+                "/api/v1/groups/*/members", "/api/v1/orders/*/payment", "/api/v1/orders/*/claims").hasRole("CUSTOMER")
             // Posters are share images: WeChat fetches them without a token.
             .pathMatchers(HttpMethod.GET, "/api/v1/groups/*/poster.png").permitAll()
             // WeChat calls these without a token; the handlers check WeChat's signatures instead.

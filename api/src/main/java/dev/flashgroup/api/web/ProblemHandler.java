@@ -2,6 +2,7 @@ package dev.flashgroup.api.web;
 
 import dev.flashgroup.api.pickup.PointAccess;
 import dev.flashgroup.engine.activity.InvalidActivity;
+import dev.flashgroup.engine.claim.InvalidClaim;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
 import dev.flashgroup.engine.payment.PaymentRefused;
@@ -56,6 +57,11 @@ class ProblemHandler {
     ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", errors.size() + " field(s) are invalid");
     problem.setProperty("errors", errors);
     return problem;
+  }
+
+  @ExceptionHandler(InvalidClaim.class)
+  ProblemDetail invalidClaim(InvalidClaim e) {
+    return invalidFields(e.violations().stream().map(v -> Map.of("field", v.field(), "message", v.message())).toList());
   }
 
   @ExceptionHandler(PointAccess.NotPointStaff.class)

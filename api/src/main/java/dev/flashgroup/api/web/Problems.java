@@ -33,6 +33,16 @@ public final class Problems {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
   }
 
+  /** A refusal that names one more fact for the client (what is left, when a window closed). */
+  public static <T> ResponseEntity<T> response(HttpStatus status, String code, String detail, String property,
+      Object value) {
+    ProblemDetail problem = detail(status, code, detail);
+    problem.setProperty(property, value);
+    @SuppressWarnings("unchecked")
+    T body = (T) problem;
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+  }
+
   /** 429 with {@code Retry-After} in whole seconds, at least one. */
   public static <T> ResponseEntity<T> tooManyRequests(Duration retryAfter, String why) {
     return tooManyRequests("TOO_MANY_REQUESTS", retryAfter, why);

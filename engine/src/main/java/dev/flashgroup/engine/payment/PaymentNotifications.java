@@ -30,10 +30,12 @@ public class PaymentNotifications {
   private final ObjectProvider<PaymentGateway> gateway;
   private final Orders orders;
   private final LostActivities lost;
+  /** Features that record their own refunds (claims); looked up per call, as they use the gateway. */
+  private final ObjectProvider<RecordedRefunds> recorded;
 
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
       RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders,
-      LostActivities lost) {
+      LostActivities lost, ObjectProvider<RecordedRefunds> recorded) {
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
@@ -42,6 +44,7 @@ public class PaymentNotifications {
     this.gateway = gateway;
     this.orders = orders;
     this.lost = lost;
+    this.recorded = recorded;
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
@@ -79,8 +82,17 @@ public class PaymentNotifications {
     });
   }
 
-  /** @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND */
+  /**
+   * A refund the gateway paid out: a claim's ({@link RecordedRefunds}) is recorded by its feature in
+   * MySQL; every other one by confirm_refund.lua on the order in Redis.
+   *
+   * @return REFUNDED, DUPLICATE, NOT_FOUND or UNKNOWN_REFUND
+   */
   public Mono<String> refunded(String orderId, String refundNo) {
+    RecordedRefunds owner = recorded.orderedStream().filter(r -> r.records(refundNo)).findFirst().orElse(null);
+    if (owner != null) {
+      return owner.confirmed(orderId, refundNo);
+    }
     return ActivityId.owning(orderId).map(activity -> refunded(activity, orderId, refundNo))
         .orElseGet(() -> Mono.just("NOT_FOUND"));
   }
