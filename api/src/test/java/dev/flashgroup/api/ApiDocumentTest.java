@@ -88,6 +88,19 @@ class ApiDocumentTest {
     assertThat(api.getComponents().getSecuritySchemes().get("bearer").getBearerFormat()).isEqualTo("JWT");
   }
 
+  @Test
+  void leaderMaterialsListTheirRefusalsAndActivityPostersNeedNoToken() {
+    Operation materials = api.getPaths().get("/api/v1/leader/materials").getGet();
+    assertThat(materials.getSecurity()).anySatisfy(s -> assertThat(s).containsKey("bearer"));
+    assertThat(codes(materials, "403")).containsExactly("FORBIDDEN", "NOT_A_LEADER", "LEADER_SUSPENDED");
+    assertThat(codes(materials, "400")).containsExactly("INVALID_REQUEST");
+    Operation poster = api.getPaths().get("/api/v1/activities/{id}/poster.png").getGet();
+    assertThat(poster.getSecurity()).isNullOrEmpty();
+    assertThat(codes(poster, "404")).containsExactly("NOT_FOUND");
+    Schema<?> activity = api.getComponents().getSchemas().get("ActivityRequest");
+    assertThat(activity.getProperties().get("talkingPoints").getMaxLength()).isEqualTo(2000);
+  }
+
   @SuppressWarnings("unchecked")
   private static List<String> codes(Operation operation, String status) {
     Schema<?> schema = operation.getResponses().get(status).getContent().get("application/problem+json").getSchema();

@@ -51,17 +51,15 @@ class LeaderCommissionTest {
   @Autowired CommissionLedger ledger;
 
   private WebTestClient.ResponseSpec as(String role, String subject, HttpMethod method, String uri, Object body) {
-    var request = http.method(method).uri(uri).headers(h -> h.setBearerAuth(Tokens.of(role, subject)));
-    return body == null ? request.exchange() : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    return new Calls(http).as(role, subject, method, uri, body);
   }
 
   private Map<?, ?> ok(WebTestClient.ResponseSpec answer) {
-    return answer.expectStatus().is2xxSuccessful().expectBody(Map.class).returnResult().getResponseBody();
+    return Calls.ok(answer);
   }
 
   private void refused(WebTestClient.ResponseSpec answer, int status, String code) {
-    answer.expectStatus().isEqualTo(status).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody().jsonPath("$.code").isEqualTo(code);
+    Calls.refused(answer, status, code);
   }
 
   /** Applies, is approved, and leads (a community: the point's staff hand out, not the leader). */

@@ -5,6 +5,7 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -36,6 +37,7 @@ final class Buyers {
   private final LoadSettings settings;
   private final Queue<String> openSlots = new ConcurrentLinkedQueue<>();
   private final Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+  private final OpeningLatency latency = new OpeningLatency();
 
   Buyers(LoadSettings settings) {
     this.settings = settings;
@@ -49,12 +51,13 @@ final class Buyers {
     return io.gatling.javaapi.core.CoreDsl.scenario("buyers at the opening")
         .feed(listFeeder(buyers()).queue())
         .exec(this::takeSlot)
-        .doIf(session -> kind(session, "OPEN")).then(exec(reserve("open group",
+        .doIf(session -> kind(session, "OPEN")).then(timed("open group", reserve("open group",
             "/api/v1/activities/" + settings.activity() + "/groups")))
-        .doIf(session -> kind(session, "JOIN")).then(exec(reserve("join group", "/api/v1/groups/#{joinGroup}/members")))
-        .doIf(session -> kind(session, "MATCH")).then(exec(reserve("match group",
+        .doIf(session -> kind(session, "JOIN")).then(timed("join group", reserve("join group",
+            "/api/v1/groups/#{joinGroup}/members")))
+        .doIf(session -> kind(session, "MATCH")).then(timed("match group", reserve("match group",
             "/api/v1/activities/" + settings.activity() + "/groups/match")))
-        .doIf(session -> kind(session, "SOLO")).then(exec(reserve("buy alone",
+        .doIf(session -> kind(session, "SOLO")).then(timed("buy alone", reserve("buy alone",
             "/api/v1/activities/" + settings.activity() + "/orders")))
         .exec(this::remember)
         .doIf(session -> session.contains("orderId") && session.getBoolean("pays")).then(pay());
@@ -70,6 +73,25 @@ final class Buyers {
     }
   }
 
+  /**
+   * Writes the response times by their start (p50, p99 over the run and in its first
+   * {@code fg.firstSeconds}) to {@code fg.latency}, where scripts/loadtest prints them from.
+   */
+  void writeLatency() {
+    latency.write(settings.latency(), settings.firstSeconds());
+  }
+
+  /** The request, its response time recorded by when it started (Gatling's report has the run's only). */
+  private ChainBuilder timed(String name, HttpRequestActionBuilder request) {
+    return exec(request.check(responseTimeInMillis().saveAs("rt")))
+        .exec(session -> {
+          if (session.contains("rt")) {
+            latency.record(name, session.getInt("rt"));
+          }
+          return session.remove("rt");
+        });
+  }
+
   private HttpRequestActionBuilder reserve(String name, String path) {
     return http(name).post(path)
         .header("Authorization", "Bearer #{token}")
@@ -80,9 +102,9 @@ final class Buyers {
 
   private ChainBuilder pay() {
     return exec(pause(Duration.ofMillis(settings.payDelayMs())))
-        .exec(http("pay").post("/api/v1/orders/#{orderId}/payment")
+        .exec(timed("pay", http("pay").post("/api/v1/orders/#{orderId}/payment")
             .header("Authorization", "Bearer #{token}")
-            .check(status().in(200, 409)));
+            .check(status().in(200, 409))));
   }
 
   private Session takeSlot(Session session) {

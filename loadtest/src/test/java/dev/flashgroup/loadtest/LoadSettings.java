@@ -10,9 +10,12 @@ import java.util.Map;
  *
  * @param mix weights of open / join / match / solo, e.g. {@code open=40,join=40,solo=20,match=0}
  * @param payShare share of buyers who pay (the rest never pay, so expiry runs under load)
+ * @param latency where the response times by window are written ({@link OpeningLatency})
+ * @param firstSeconds the opening's first seconds, reported apart from the run
  */
 record LoadSettings(String baseUrl, long activity, Path tokens, Path orders, int buyers, int windowSeconds,
-    int groupSize, Map<String, Integer> mix, double payShare, long payDelayMs, int p99Ms) {
+    int groupSize, Map<String, Integer> mix, double payShare, long payDelayMs, int p99Ms, Path latency,
+    int firstSeconds) {
 
   static LoadSettings fromSystemProperties() {
     return new LoadSettings(
@@ -26,7 +29,9 @@ record LoadSettings(String baseUrl, long activity, Path tokens, Path orders, int
         mix(property("fg.mix", "open=40,join=40,solo=20,match=0")),
         Double.parseDouble(property("fg.payShare", "0.7")),
         Long.parseLong(property("fg.payDelayMs", "500")),
-        Integer.parseInt(property("fg.p99Ms", "1000")));
+        Integer.parseInt(property("fg.p99Ms", "1000")),
+        Path.of(property("fg.latency", "target/opening-latency.txt")),
+        Integer.parseInt(property("fg.firstSeconds", "3")));
   }
 
   private static String property(String name, String fallback) {

@@ -28,5 +28,6 @@ public class PeakOpeningSimulation extends Simulation {
   @Override
   public void after() {
     buyers.writeAcknowledged();
+    buyers.writeLatency();
   }
 }

@@ -27,5 +27,6 @@ public class SmokeSimulation extends Simulation {
   @Override
   public void after() {
     buyers.writeAcknowledged();
+    buyers.writeLatency();
   }
 }

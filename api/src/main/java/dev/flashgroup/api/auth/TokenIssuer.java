@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /** Signs our bearer tokens with the same HS256 key the API verifies them with. */
 @Component
-class TokenIssuer {
+public class TokenIssuer {
 
   private final MACSigner signer;
   private final AuthSettings settings;
@@ -28,10 +28,10 @@ class TokenIssuer {
     this.clock = clock;
   }
 
-  record Issued(String token, Instant expiresAt) {}
+  public record Issued(String token, Instant expiresAt) {}
 
   /** A buyer's token: CUSTOMER, and LEADER too for a buyer who leads (approved, not suspended). */
-  Issued buyer(String subject, boolean leads) {
+  public Issued buyer(String subject, boolean leads) {
     Instant now = clock.instant();
     Instant expiry = now.plus(settings.tokenTtl());
     List<String> roles = leads ? List.of("CUSTOMER", "LEADER") : List.of("CUSTOMER");

@@ -2,8 +2,6 @@ package dev.flashgroup.api.group;
 
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.group.GroupView;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,16 +11,13 @@ record GroupShare(GroupView group, Activity activity, String sharer, ShareSettin
 
   /** The mini-program path that opens the group, with the sharer (when there is one) as referrer. */
   String path() {
-    return settings.page() + "?groupId=" + encode(group.id()) + referrer("&");
+    return settings.page() + "?groupId=" + Referrers.encode(group.id()) + Referrers.query("&", sharer);
   }
 
   /** The poster's address; it carries the same referrer as the share path. */
   String imageUrl() {
-    return settings.publicUrl() + "/api/v1/groups/" + encode(group.id()) + "/poster.png" + referrer("?");
-  }
-
-  private String referrer(String separator) {
-    return sharer.isEmpty() ? "" : separator + "referrer=" + encode(sharer);
+    return settings.publicUrl() + "/api/v1/groups/" + Referrers.encode(group.id()) + "/poster.png"
+        + Referrers.query("?", sharer);
   }
 
   /** Places still needed; 0 once the group is full or settled. */
@@ -50,9 +45,5 @@ record GroupShare(GroupView group, Activity activity, String sharer, ShareSettin
 
   static String yuan(long fen) {
     return String.format(Locale.ROOT, "¥%d.%02d", fen / 100, fen % 100);
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

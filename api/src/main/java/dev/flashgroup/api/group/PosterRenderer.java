@@ -6,6 +6,7 @@ import com.google.zxing.WriterException;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import dev.flashgroup.engine.activity.Activity;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -28,8 +29,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Draws a group's poster: product title, group price against the solo price, free places, time
- * left, and a QR code of the share path. Blocking and CPU-bound (java.awt, headless), so it runs
+ * Draws a group's or an activity's poster: product title, group price against the solo price, free
+ * places (or the group size), time left (or until the start), and a QR code of the share path. Blocking and CPU-bound (java.awt, headless), so it runs
  * on {@link PosterDrawing}'s threads, never on an event loop.
  */
 @Component
@@ -55,14 +56,23 @@ class PosterRenderer implements DisposableBean {
     this.fonts = PosterFonts.installed();
   }
 
+  /** What one poster shows, whatever was shared: a group or a whole activity. */
+  private record Sheet(String title, long groupPrice, long soloPrice, String headline, String countdown, String path,
+      String footer) {}
+
   /** The text the poster's QR code holds. */
-  String qrContent(GroupShare share) {
-    return settings.qrPrefix() + share.path();
+  private String qrContent(String path) {
+    return settings.qrPrefix() + path;
   }
 
   /** The poster as PNG, drawn on the poster threads; fails with {@link RejectedExecutionException} when they are all taken. */
   Mono<byte[]> draw(GroupShare share, Instant now) {
-    return drawing.run(() -> render(share, now));
+    return drawing.run(() -> render(sheet(share, now)));
+  }
+
+  /** An activity's poster, as {@link #draw(GroupShare, Instant)}. */
+  Mono<byte[]> draw(ActivityShare share, Instant now) {
+    return drawing.run(() -> render(sheet(share, now)));
   }
 
   @Override
@@ -70,7 +80,29 @@ class PosterRenderer implements DisposableBean {
     drawing.stop();
   }
 
-  byte[] render(GroupShare share, Instant now) {
+  private Sheet sheet(GroupShare share, Instant now) {
+    String slots;
+    if (share.open()) {
+      slots = label("还差 " + share.missing() + " 人成团", share.missing() + " more needed");
+    } else {
+      slots = "SUCCEEDED".equals(share.group().status()) ? label("已成团", "Group complete") : label("拼团已结束", "Group closed");
+    }
+    return new Sheet(share.activity().title(), share.activity().groupPrice(), share.activity().soloPrice(), slots,
+        label("剩余 ", "ends in ") + clock(share.timeLeft(now)), share.path(), label("长按识别，一起拼团", "Scan to join the group"));
+  }
+
+  private Sheet sheet(ActivityShare share, Instant now) {
+    Activity a = share.activity();
+    String countdown = switch (share.status(now)) {
+      case SCHEDULED -> label("距开团 ", "opens in ") + clock(share.timeLeft(now));
+      case RUNNING -> label("剩余 ", "ends in ") + clock(share.timeLeft(now));
+      default -> label("活动已结束", "Ended");
+    };
+    return new Sheet(a.title(), a.groupPrice(), a.soloPrice(), label(a.groupSize() + " 人成团", "Groups of " + a.groupSize()),
+        countdown, share.path(), label("长按识别，参加拼团", "Scan to join"));
+  }
+
+  private byte[] render(Sheet sheet) {
     BufferedImage poster = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = poster.createGraphics();
     try {
@@ -80,13 +112,13 @@ class PosterRenderer implements DisposableBean {
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setColor(RED);
       g.fillRect(0, 0, WIDTH, 200);
-      drawTitle(g, share.activity().title());
-      drawPrices(g, share);
-      drawProgress(g, share, now);
-      g.drawImage(qrCode(qrContent(share)), (WIDTH - QR_SIZE) / 2, 560, null);
+      drawTitle(g, sheet.title());
+      drawPrices(g, sheet);
+      drawProgress(g, sheet);
+      g.drawImage(qrCode(qrContent(sheet.path())), (WIDTH - QR_SIZE) / 2, 560, null);
       g.setColor(GREY);
       g.setFont(fonts.font(Font.PLAIN, 26));
-      centered(g, label("长按识别，一起拼团", "Scan to join the group"), 1000);
+      centered(g, sheet.footer(), 1000);
     } finally {
       g.dispose();
     }
@@ -103,36 +135,32 @@ class PosterRenderer implements DisposableBean {
     }
   }
 
-  private void drawPrices(Graphics2D g, GroupShare share) {
+  private void drawPrices(Graphics2D g, Sheet sheet) {
     g.setColor(RED);
     g.setFont(fonts.font(Font.BOLD, 72));
-    String group = GroupShare.yuan(share.activity().groupPrice());
+    String group = GroupShare.yuan(sheet.groupPrice());
     g.drawString(group, MARGIN, 310);
     int after = MARGIN + g.getFontMetrics().stringWidth(group) + 24;
     g.setFont(fonts.font(Font.PLAIN, 28));
     g.drawString(label("拼团价", "group price"), after, 270);
     g.setColor(GREY);
-    String solo = label("单买价 ", "alone ") + GroupShare.yuan(share.activity().soloPrice());
+    String solo = label("单买价 ", "alone ") + GroupShare.yuan(sheet.soloPrice());
     g.drawString(solo, after, 310);
     int width = g.getFontMetrics().stringWidth(solo);
     g.setStroke(new BasicStroke(2));
     g.drawLine(after, 300, after + width, 300);
   }
 
-  private void drawProgress(Graphics2D g, GroupShare share, Instant now) {
+  private void drawProgress(Graphics2D g, Sheet sheet) {
     g.setColor(INK);
     g.setFont(fonts.font(Font.BOLD, 40));
-    String slots;
-    if (share.open()) {
-      slots = label("还差 " + share.missing() + " 人成团", share.missing() + " more needed");
-    } else {
-      slots = "SUCCEEDED".equals(share.group().status()) ? label("已成团", "Group complete") : label("拼团已结束", "Group closed");
-    }
-    centered(g, slots, 420);
+    centered(g, sheet.headline(), 420);
     g.setFont(fonts.font(Font.PLAIN, 32));
-    Duration left = share.timeLeft(now);
-    String clock = String.format("%02d:%02d:%02d", left.toHours(), left.toMinutesPart(), left.toSecondsPart());
-    centered(g, label("剩余 ", "ends in ") + clock, 490);
+    centered(g, sheet.countdown(), 490);
+  }
+
+  private static String clock(Duration left) {
+    return String.format("%02d:%02d:%02d", left.toHours(), left.toMinutesPart(), left.toSecondsPart());
   }
 
   private String label(String chinese, String english) {

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * What a buyer shares to pull friends into a group: the card the mini-program's share uses, and a
- * poster to save and post. The poster is public (WeChat fetches share images without our token);
+ * What a buyer shares to pull friends into a group, and a leader to bring buyers to an activity:
+ * the card the mini-program's share uses, and a poster to save and post. The poster is public (WeChat fetches share images without our token);
  * it names its referrer in the query, as the share card's image URL does.
  */
 @RestController
@@ -34,7 +34,9 @@ class ShareController {
   record ShareCard(String groupId, String title, String path, int missing, long groupPrice, long soloPrice,
       String status, Instant expiresAt, Opener opener, String imageUrl) {}
 
-  private static final Pattern REFERRER = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
+  /** An activity's share card: what a leader's materials hand out. */
+  record ActivityCard(long activityId, String title, String path, int groupSize, long groupPrice, long soloPrice,
+      String status, Instant startsAt, Instant endsAt, String imageUrl) {}
 
   private final Groups groups;
   private final Activities activities;
@@ -52,9 +54,7 @@ class ShareController {
 
   @GetMapping("/api/v1/groups/{groupId}/share-card")
   Mono<ResponseEntity<ShareCard>> card(@PathVariable String groupId, JwtAuthenticationToken auth) {
-    // An id a poster would refuse as referrer is left out rather than handed out in a broken image address.
-    String sharer = validReferrer(auth.getName()) ? auth.getName() : "";
-    return share(groupId, sharer)
+    return share(groupId, sharer(auth))
         .map(s -> ResponseEntity.ok(new ShareCard(s.group().id(), s.title(), s.path(), s.missing(),
             s.activity().groupPrice(), s.activity().soloPrice(), s.group().status(), s.group().deadline(),
             new Opener(GroupController.mask(s.group().leaderId()), settings.defaultAvatarUrl()),
@@ -66,21 +66,49 @@ class ShareController {
   // Object, not byte[]: a problem detail must still be written as JSON.
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
       @RequestParam(name = "referrer", required = false) String referrer) {
-    if (referrer != null && !validReferrer(referrer)) {
+    return poster(referrer, sharer -> share(groupId, sharer).flatMap(s -> posters.draw(s, clock.instant())),
+        Problems.notFound("group", groupId));
+  }
+
+  @GetMapping("/api/v1/activities/{id}/share-card")
+  Mono<ResponseEntity<ActivityCard>> activityCard(@PathVariable long id, JwtAuthenticationToken auth) {
+    Instant now = clock.instant();
+    return activityShare(id, sharer(auth))
+        .map(s -> ResponseEntity.ok(new ActivityCard(id, s.title(now), s.path(), s.activity().groupSize(),
+            s.activity().groupPrice(), s.activity().soloPrice(), s.status(now).name(), s.activity().startsAt(),
+            s.activity().endsAt(), s.imageUrl())))
+        .defaultIfEmpty(Problems.notFound("activity", Long.toString(id)));
+  }
+
+  @GetMapping("/api/v1/activities/{id}/poster.png")
+  Mono<ResponseEntity<Object>> activityPoster(@PathVariable long id,
+      @RequestParam(name = "referrer", required = false) String referrer) {
+    return poster(referrer, sharer -> activityShare(id, sharer).flatMap(s -> posters.draw(s, clock.instant())),
+        Problems.notFound("activity", Long.toString(id)));
+  }
+
+  /** The caller, as referrer. An id a poster would refuse is left out rather than handed out in a broken address. */
+  private static String sharer(JwtAuthenticationToken auth) {
+    return Referrers.valid(auth.getName()) ? auth.getName() : "";
+  }
+
+  /** The PNG {@code draw} makes for the referrer (none when left out), once the referrer is one a share may carry. */
+  private static Mono<ResponseEntity<Object>> poster(String referrer, Function<String, Mono<byte[]>> draw,
+      ResponseEntity<Object> missing) {
+    if (referrer != null && !Referrers.valid(referrer)) {
       return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
           "referrer must be 1 to 64 letters, digits or _.@-"));
     }
-    return share(groupId, referrer == null ? "" : referrer)
-        .flatMap(s -> posters.draw(s, clock.instant()))
+    return draw.apply(referrer == null ? "" : referrer)
         .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
             .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
-        .defaultIfEmpty(Problems.notFound("group", groupId))
+        .defaultIfEmpty(missing)
         .onErrorResume(RejectedExecutionException.class, e -> Mono.just(Problems.response(
             HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Too many posters are being drawn; retry shortly")));
   }
 
-  private static boolean validReferrer(String referrer) {
-    return REFERRER.matcher(referrer).matches();
+  private Mono<ActivityShare> activityShare(long id, String sharer) {
+    return id <= 0 ? Mono.empty() : activities.find(new ActivityId(id)).map(a -> new ActivityShare(a, sharer, settings));
   }
 
   private Mono<GroupShare> share(String groupId, String sharer) {

@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How groups are shared into WeChat.
  *
  * @param page the mini-program page that shows a group; the share path adds {@code groupId} and {@code referrer}
+ * @param activityPage the mini-program page that shows an activity (a leader's materials share those);
+ *     the share path adds {@code activityId} and {@code referrer}
  * @param qrPrefix put before the share path in the poster's QR code (e.g. a URL prefix bound to the
  *     mini-program in the WeChat console); empty by default, so the code holds the path itself
  * @param publicUrl the API's public base URL, for the share image's absolute address; empty gives a relative one
@@ -22,4 +24,5 @@ public record ShareSettings(
     @DefaultValue("") String publicUrl,
     @DefaultValue("") String defaultAvatarUrl,
     @DefaultValue("2") int posterThreads,
-    @DefaultValue("64") int posterQueue) {}
+    @DefaultValue("64") int posterQueue,
+    @DefaultValue("/pages/activity/index") String activityPage) {}

@@ -1,5 +1,6 @@
 package dev.flashgroup.api.security;
 
+import dev.flashgroup.api.rehearsal.RehearsalRequests;
 import dev.flashgroup.api.web.Problems;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -20,7 +21,8 @@ import reactor.core.publisher.Mono;
  * A token bucket per client address, in this instance's memory (Bucket4j), ahead of everything
  * else: a flood is refused before its tokens are verified. 429 {@code TOO_MANY_REQUESTS} with
  * {@code Retry-After}. Health probes are never limited. Buyers are limited per buyer as well,
- * inside the reservation script.
+ * inside the reservation script. The opening rehearsal's own requests (all from 127.0.0.1, marked
+ * with this process's secret: {@link RehearsalRequests}) pass too.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,12 +32,14 @@ class ClientLimits implements WebFilter {
 
   private final ClientLimitSettings settings;
   private final ProblemResponses problems;
+  private final RehearsalRequests rehearsal;
   private final Bandwidth bandwidth;
   /** Keyed by the address itself (equal by its bytes): no text is made per request. */
   private final Map<Object, Bucket> buckets = new ConcurrentHashMap<>();
 
-  ClientLimits(ClientLimitSettings settings, ProblemResponses problems) {
+  ClientLimits(ClientLimitSettings settings, ProblemResponses problems, RehearsalRequests rehearsal) {
     this.settings = settings;
+    this.rehearsal = rehearsal;
     this.problems = problems;
     this.bandwidth = Bandwidth.builder().capacity(settings.burst())
         .refillGreedy(settings.perSecond(), Duration.ofSeconds(1)).build();
@@ -43,7 +47,8 @@ class ClientLimits implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (!settings.enabled() || exchange.getRequest().getPath().value().startsWith("/actuator/health")) {
+    if (!settings.enabled() || exchange.getRequest().getPath().value().startsWith("/actuator/health")
+        || rehearsal.marks(exchange.getRequest())) {
       return chain.filter(exchange);
     }
     Bucket bucket = bucketOf(exchange);

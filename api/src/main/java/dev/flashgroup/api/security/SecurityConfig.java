@@ -53,7 +53,7 @@ class SecurityConfig {
                 "/api/v1/activities/*/orders",
                 "/api/v1/groups/*/members", "/api/v1/orders/*/payment", "/api/v1/orders/*/claims").hasRole("CUSTOMER")
             // Posters are share images: WeChat fetches them without a token.
-            .pathMatchers(HttpMethod.GET, "/api/v1/groups/*/poster.png").permitAll()
+            .pathMatchers(HttpMethod.GET, "/api/v1/groups/*/poster.png", "/api/v1/activities/*/poster.png").permitAll()
             // WeChat calls these without a token; the handlers check WeChat's signatures instead.
             .pathMatchers(HttpMethod.POST, "/api/v1/payments/wechat/notify", "/api/v1/payments/wechat/refund-notify",
                 "/api/v1/auth/wechat").permitAll()

@@ -46,7 +46,7 @@ class ApiDocument {
 
   /** Operations anyone may call: WeChat's callbacks, login, share images, the document itself. */
   private static final Pattern PUBLIC = Pattern.compile(
-      "POST /api/v1/(auth/wechat|payments/wechat/.*)|GET /api/v1/groups/[^/]+/poster\\.png|GET /(v3|actuator/health).*");
+      "POST /api/v1/(auth/wechat|payments/wechat/.*)|GET /api/v1/(groups|activities)/[^/]+/poster\\.png|GET /(v3|actuator/health).*");
 
   /** Error answers beyond the ones every operation may give, by operation ("METHOD path" regex). */
   private static final List<Errors> ERRORS = List.of(
@@ -90,8 +90,9 @@ class ApiDocument {
       new Errors("POST /api/v1/auth/wechat", 401, "INVALID_CODE"),
       new Errors("POST /api/v1/payments/wechat/.*", 400, "FOREIGN_PAYMENT", "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/payments/wechat/.*", 401, "INVALID_SIGNATURE", "STALE_NOTIFICATION"),
-      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals)", 400, "INVALID_REQUEST"),
-      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals)", 403, "NOT_A_LEADER", "LEADER_SUSPENDED"),
+      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals|materials)", 400, "INVALID_REQUEST"),
+      new Errors(".* /api/v1/leader/(dashboard|ledger|withdrawals|materials)", 403, "NOT_A_LEADER", "LEADER_SUSPENDED"),
+      new Errors("GET /api/v1/(groups|activities)/[^/]+/poster\\.png", 400, "INVALID_REQUEST"),
       new Errors("POST /api/v1/leader/withdrawals", 400, "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/leader/withdrawals", 409, "INSUFFICIENT_BALANCE", "WITHDRAWAL_PENDING"),
       new Errors("POST /api/v1/leader/withdrawals", 422, "BELOW_MINIMUM_WITHDRAWAL"),
@@ -202,6 +203,9 @@ class ApiDocument {
       integer(p.get("virtualSuccessMissing"), 0, ActivityDraft.MAX_GROUP_SIZE - 1);
       integer(p.get("leaderCommissionBps"), 0, ActivityDraft.MAX_COMMISSION_BPS)
           .description("basis points of the final price the attributed leader earns; default flashgroup.leaders.default-bps");
+      p.get("talkingPoints").maxLength(ActivityDraft.MAX_TALKING_POINTS_LENGTH)
+          .description("optional text for leaders' materials, printable (no control characters); left out keeps"
+              + " the current ones on an edit, blank removes them");
       p.get("startsAt").format("date-time");
       p.get("endsAt").format("date-time").description("after startsAt, in the future, at most "
           + ActivityDraft.MAX_AHEAD.toDays() + " days after startsAt");

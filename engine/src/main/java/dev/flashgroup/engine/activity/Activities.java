@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Optional;
 import dev.flashgroup.engine.kernel.ActivityId;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -20,7 +21,7 @@ public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
       + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at,"
-      + " leader_commission_bps";
+      + " leader_commission_bps, talking_points";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -33,9 +34,9 @@ public class Activities {
   Mono<ActivityId> insert(String merchantId, ActivityDraft d, int defaultBps) {
     return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
             + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing,"
-            + " leader_commission_bps, created_at) VALUES (:merchant, :title, :mode, :groupSize, :groupPrice,"
-            + " :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers, :virtualMissing, :bps,"
-            + " :now)")
+            + " leader_commission_bps, talking_points, created_at) VALUES (:merchant, :title, :mode, :groupSize,"
+            + " :groupPrice, :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers,"
+            + " :virtualMissing, :bps, :talkingPoints, :now)")
         .bind("merchant", merchantId)
         .bind("title", d.title().strip())
         .bind("mode", d.mode().name())
@@ -51,6 +52,7 @@ public class Activities {
         .bind("tiers", Parameter.fromOrEmpty(d.tiers().isEmpty() ? null : Tier.format(d.tiers()), String.class))
         .bind("virtualMissing", d.virtualMissing())
         .bind("bps", d.commissionBps(defaultBps))
+        .bind("talkingPoints", Parameter.fromOrEmpty(d.talkingPointsOr(null), String.class))
         .bind("now", utc(clock.instant()))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
@@ -98,7 +100,7 @@ public class Activities {
             + " group_price = :groupPrice, solo_price = :soloPrice, stock = :stock, per_user_limit = :limit,"
             + " starts_at = :startsAt, ends_at = :endsAt, group_ttl_ms = :groupTtl, pay_window_ms = :payWindow,"
             + " tiers = :tiers, virtual_success_missing = :virtualMissing, leader_commission_bps = :bps,"
-            + " updated_at = :now WHERE id = :id")
+            + " talking_points = :talkingPoints, updated_at = :now WHERE id = :id")
         .bind("title", a.title())
         .bind("mode", a.mode().name())
         .bind("groupSize", a.groupSize())
@@ -113,6 +115,7 @@ public class Activities {
         .bind("tiers", Parameter.fromOrEmpty(a.tiers().isEmpty() ? null : Tier.format(a.tiers()), String.class))
         .bind("virtualMissing", a.virtualSuccessMissing())
         .bind("bps", a.leaderCommissionBps())
+        .bind("talkingPoints", Parameter.fromOrEmpty(a.talkingPoints(), String.class))
         .bind("now", utc(clock.instant()))
         .bind("id", a.id().value())
         .then();
@@ -135,6 +138,21 @@ public class Activities {
         .then();
   }
 
+  /**
+   * Activities running or still to start at {@code now} (not cancelled, not ended), earliest start
+   * first, at most {@code limit}; only those delivering to {@code pointId} unless it is null. Read
+   * without their pickup allocation.
+   */
+  public Flux<Activity> current(Long pointId, Instant now, int limit) {
+    String delivering = pointId == null ? ""
+        : " AND EXISTS (SELECT 1 FROM activity_points ap WHERE ap.activity_id = activities.id AND ap.point_id = :point)";
+    var spec = db.sql("SELECT " + COLUMNS + " FROM activities WHERE cancelled_at IS NULL AND ends_at > :now"
+            + delivering + " ORDER BY starts_at, id LIMIT :limit")
+        .bind("now", utc(now))
+        .bind("limit", limit);
+    return (pointId == null ? spec : spec.bind("point", pointId)).map(Activities::activity).all();
+  }
+
   /** Activities that start before {@code horizon}, have not ended, and were not warmed yet. */
   Flux<Activity> dueForWarming(Instant now, Instant horizon) {
     return db.sql("SELECT " + COLUMNS + " FROM activities"
@@ -143,6 +161,20 @@ public class Activities {
         .bind("now", utc(now))
         .map(Activities::activity)
         .all();
+  }
+
+  /**
+   * The earliest start after {@code after} and at most {@code until} of an activity not cancelled:
+   * the next opening of tonight's line-up; empty when none starts in that time.
+   */
+  public Mono<Instant> nextOpening(Instant after, Instant until) {
+    return db.sql("SELECT MIN(starts_at) AS opening FROM activities"
+            + " WHERE starts_at > :after AND starts_at <= :until AND cancelled_at IS NULL")
+        .bind("after", utc(after))
+        .bind("until", utc(until))
+        .map(row -> Optional.ofNullable(row.get("opening", LocalDateTime.class)))
+        .one()
+        .flatMap(opening -> Mono.justOrEmpty(opening.map(at -> instant(at))));
   }
 
   Mono<Void> markWarmed(ActivityId id) {
@@ -171,7 +203,8 @@ public class Activities {
         row.get("virtual_success_missing", Integer.class),
         instantOrNull(row.get("cancelled_at", LocalDateTime.class)),
         null,
-        row.get("leader_commission_bps", Integer.class));
+        row.get("leader_commission_bps", Integer.class),
+        row.get("talking_points", String.class));
   }
 
   /** The activity with its pickup allocation, when it has one (one indexed query). */

@@ -31,15 +31,26 @@ public record Activity(
     int virtualSuccessMissing,
     Instant cancelledAt,
     Pickup pickup,
-    int leaderCommissionBps) {
+    int leaderCommissionBps,
+    String talkingPoints) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
   }
 
+  /** An activity without talking points. */
+  public Activity(ActivityId id, String merchantId, String title, Mode mode, int groupSize, long groupPrice,
+      long soloPrice, int stock, int perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl,
+      Duration payWindow, List<Tier> tiers, int virtualSuccessMissing, Instant cancelledAt, Pickup pickup,
+      int leaderCommissionBps) {
+    this(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt,
+        groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, pickup, leaderCommissionBps, null);
+  }
+
   Activity withPickup(Pickup allocation) {
     return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
-        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation, leaderCommissionBps);
+        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation, leaderCommissionBps,
+        talkingPoints);
   }
 
   public boolean cancelled() {

@@ -99,8 +99,9 @@ public class ActivityChanges {
           if (!now.isBefore(current.startsAt())) {
             return refused(Reason.ACTIVITY_STARTED);
           }
-          // A new rate only when the merchant names one: an edit of other terms keeps the rate.
-          Activity edited = draft.toActivity(id, current.merchantId(), current.leaderCommissionBps());
+          // A new rate or new talking points only when the merchant names them: an edit of other terms keeps them.
+          Activity edited = draft.toActivity(id, current.merchantId(), current.leaderCommissionBps(),
+              current.talkingPoints());
           previous.set(current);
           return writeTerms(edited, now).flatMap(outcome -> switch (outcome) {
             case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);

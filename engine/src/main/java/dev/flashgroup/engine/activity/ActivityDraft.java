@@ -28,7 +28,8 @@ public record ActivityDraft(
     List<Tier> tiers,
     Integer virtualSuccessMissing,
     Pickup pickup,
-    Integer leaderCommissionBps) {
+    Integer leaderCommissionBps,
+    String talkingPoints) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
@@ -53,10 +54,20 @@ public record ActivityDraft(
   public static final Duration MAX_AHEAD = Duration.ofDays(366);
   /** Highest leader commission rate, in basis points (30 %). */
   public static final int MAX_COMMISSION_BPS = 3000;
+  /** Longest talking points (素材库 text for leaders), in characters (code points). */
+  public static final int MAX_TALKING_POINTS_LENGTH = 2000;
 
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
     tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
+  }
+
+  /** A draft without talking points. */
+  public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+      Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
+      Integer virtualSuccessMissing, Pickup pickup, Integer leaderCommissionBps) {
+    this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
+        tiers, virtualSuccessMissing, pickup, leaderCommissionBps, null);
   }
 
   /** A draft with the default leader commission rate. */
@@ -89,6 +100,7 @@ public record ActivityDraft(
   public List<Violation> violations(Instant now) {
     List<Violation> found = new ArrayList<>();
     checkTitle(found);
+    checkTalkingPoints(found);
     if (mode == null) {
       found.add(new Violation("mode", "must be one of " + List.of(Mode.values())));
     }
@@ -186,6 +198,26 @@ public record ActivityDraft(
     }
   }
 
+  /** Optional; blank is none. Printable like the title: no control characters, so no line breaks either. */
+  private void checkTalkingPoints(List<Violation> found) {
+    if (talkingPoints == null) {
+      return;
+    }
+    if (talkingPoints.codePointCount(0, talkingPoints.length()) > MAX_TALKING_POINTS_LENGTH) {
+      found.add(new Violation("talkingPoints", "must be at most " + MAX_TALKING_POINTS_LENGTH + " characters"));
+    } else if (!Text.isPrintable(talkingPoints)) {
+      found.add(new Violation("talkingPoints", "must be valid Unicode text without control characters"));
+    }
+  }
+
+  /** The talking points to store: {@code current} when left out (as the commission rate), none when blank. */
+  String talkingPointsOr(String current) {
+    if (talkingPoints == null) {
+      return current;
+    }
+    return talkingPoints.isBlank() ? null : talkingPoints.strip();
+  }
+
   /** True when the amount is there and in bounds. */
   private static boolean checkAmount(List<Violation> found, String field, Long amount) {
     if (amount == null || amount < 1 || amount > MAX_AMOUNT) {
@@ -264,9 +296,9 @@ public record ActivityDraft(
     return leaderCommissionBps == null ? defaultBps : leaderCommissionBps;
   }
 
-  Activity toActivity(ActivityId id, String merchantId, int defaultBps) {
+  Activity toActivity(ActivityId id, String merchantId, int defaultBps, String currentTalkingPoints) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
         stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup,
-        commissionBps(defaultBps));
+        commissionBps(defaultBps), talkingPointsOr(currentTalkingPoints));
   }
 }

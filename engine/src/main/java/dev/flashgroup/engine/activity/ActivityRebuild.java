@@ -6,6 +6,8 @@ import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.recovery.LostActivities;
 import dev.flashgroup.engine.recovery.RebuildSettings;
+import dev.flashgroup.engine.timer.DeadlineNotices;
+import dev.flashgroup.engine.timer.PickupNotices;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,8 @@ class ActivityRebuild {
   private final RebuildSettings settings;
   private final ClosedPoints closedPoints;
   private final PickupWindows windows;
+  private final DeadlineNotices deadlines;
+  private final PickupNotices pickups;
   private final Clock clock;
   /**
    * Everything rebuilt before FINISH, in order: a group's members name orders, so orders come
@@ -62,7 +66,8 @@ class ActivityRebuild {
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
       Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
-      RebuildSettings settings, ClosedPoints closedPoints, PickupWindows windows, Clock clock) {
+      RebuildSettings settings, ClosedPoints closedPoints, PickupWindows windows, DeadlineNotices deadlines,
+      PickupNotices pickups, Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.rebuildActivity = rebuildActivity;
@@ -74,6 +79,8 @@ class ActivityRebuild {
     this.settings = settings;
     this.closedPoints = closedPoints;
     this.windows = windows;
+    this.deadlines = deadlines;
+    this.pickups = pickups;
     this.clock = clock;
     this.parts = List.of(
         new Part("ORDERS", a -> source.orders(a.id())),
@@ -126,6 +133,11 @@ class ActivityRebuild {
           return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome)
               ? Mono.just(outcome)
               : closedPoints.closeInactive(a).then(warm.add(activity))
+                  // Its deadlines and pickup timers are back: the sweepers read them at their next round.
+                  .then(Mono.fromRunnable(() -> {
+                    deadlines.mayHaveNewDeadline(activity);
+                    pickups.mayHaveNewTimer(activity);
+                  }))
                   .then(Mono.fromRunnable(() -> log.warn("Activity {} rebuilt from MySQL; its sequence resumes after {}",
                       activity, seq)))
                   .thenReturn(outcome));

@@ -38,11 +38,23 @@ class ActivityRepair {
     this.tx = TransactionalOperator.create(transactions);
   }
 
-  /** Brings the activity's row up to what Redis says of its cancellation and stock total. */
-  Mono<Void> repair(ActivityId id) {
+  /**
+   * Brings the activity's row up to what Redis says of its cancellation and stock total; then
+   * whether it is still on sale at {@code now} by both stores (not ended, cancelled in neither),
+   * false when either does not hold it: only such an activity can have nothing to retire.
+   */
+  Mono<Boolean> repair(ActivityId id, Instant now) {
     return warm(id).zipWith(activities.find(id))
-        .filter(both -> behind(both.getT2(), both.getT1()))
-        .flatMap(both -> tx.transactional(activities.lock(id).zipWith(warm(id)).flatMap(locked -> {
+        .flatMap(both -> fix(id, both.getT2(), both.getT1())
+            .thenReturn(onSale(both.getT2(), both.getT1(), now)))
+        .defaultIfEmpty(false);
+  }
+
+  private Mono<Void> fix(ActivityId id, Activity read, Warm redisRead) {
+    if (!behind(read, redisRead)) {
+      return Mono.empty();
+    }
+    return tx.transactional(activities.lock(id).zipWith(warm(id)).flatMap(locked -> {
           Activity row = locked.getT1();
           Warm redisSide = locked.getT2();
           Mono<Void> cancel = redisSide.cancelledAt() != null && !row.cancelled()
@@ -53,12 +65,15 @@ class ActivityRepair {
                   .flatMap(yes -> announce(id, "stock total " + redisSide.stockTotal())
                       .then(activities.setStock(id, redisSide.stockTotal())));
           return cancel.then(stock);
-        })))
-        .then();
+        })).then();
   }
 
   /** Cancellation and stock total as the activity's hash holds them; empty when it is not warm. */
   private record Warm(Instant cancelledAt, int stockTotal) {}
+
+  private static boolean onSale(Activity row, Warm redisSide, Instant now) {
+    return redisSide.cancelledAt() == null && !row.cancelled() && row.endsAt().isAfter(now);
+  }
 
   private static boolean behind(Activity row, Warm redisSide) {
     return (redisSide.cancelledAt() != null && !row.cancelled()) || redisSide.stockTotal() != row.stock();

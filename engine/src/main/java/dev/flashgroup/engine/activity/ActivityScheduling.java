@@ -38,7 +38,7 @@ public class ActivityScheduling {
     return allocation.check(draft)
         .then(tx.transactional(activities.insert(merchantId, draft, rates.defaultBps())
             .flatMap(id -> activities.writePickup(id, draft.pickup()).thenReturn(id))))
-        .map(id -> draft.toActivity(id, merchantId, rates.defaultBps()))
+        .map(id -> draft.toActivity(id, merchantId, rates.defaultBps(), null))
         .flatMap(activity -> startsSoon(activity) ? warmUp.warm(activity).thenReturn(activity) : Mono.just(activity));
   }
 

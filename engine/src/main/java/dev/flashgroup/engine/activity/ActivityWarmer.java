@@ -46,7 +46,8 @@ class ActivityWarmer extends RepeatingJob {
 
   /**
    * Warming asks MySQL once per round, however many activities there are; repair and retirement
-   * visit every warm activity (a MySQL read and a script each), so they run every
+   * visit every warm activity (a Redis and a MySQL read each, and a script for one that is over or
+   * cancelled), so they run every
    * {@code upkeepInterval} only: what they catch (a missed cancel or add-stock, an activity that
    * is over) may wait that long.
    */
@@ -66,7 +67,9 @@ class ActivityWarmer extends RepeatingJob {
     // from MySQL, so a cancellation or stock MySQL missed must be copied there first.
     return upkeep
         ? warming.then(closedPoints.closeAgain())
-            .then(warm.visit("repairing and retiring", id -> repair.repair(id).then(retirement.retire(id))).then())
+            // One still on sale has nothing to retire: no script for it (at rest, most warm activities).
+            .then(warm.visit("repairing and retiring", id -> repair.repair(id, now)
+                .flatMap(onSale -> onSale ? Mono.empty() : retirement.retire(id))).then())
         : warming;
   }
 

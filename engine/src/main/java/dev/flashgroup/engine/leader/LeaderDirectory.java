@@ -12,6 +12,8 @@ import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -23,7 +25,8 @@ import reactor.core.publisher.Mono;
  * (one cluster slot), so a server-wide leaders hash is out of its reach, and a copy in every
  * activity's keys would have to be rewritten in every warm activity on each approval, suspension
  * and binding. The cost is staleness: a suspension or a binding made on another instance applies
- * here within one refresh (and a binding after the projector wrote it).
+ * here within one refresh (and a binding after the projector wrote it). The bindings held are
+ * bounded by {@code flashgroup.leaders.max-bindings}, the most recently referred first.
  */
 @Component
 public class LeaderDirectory extends RepeatingJob {
@@ -37,7 +40,10 @@ public class LeaderDirectory extends RepeatingJob {
   private final DatabaseClient db;
   private final LeaderSettings settings;
   private final Clock clock;
+  private static final Logger log = LoggerFactory.getLogger(LeaderDirectory.class);
+
   private volatile Snapshot current = new Snapshot(Set.of(), Map.of(), Map.of());
+  private volatile boolean bindingsFull;
 
   LeaderDirectory(DatabaseClient db, LeaderSettings settings, Clock clock) {
     this.db = db;
@@ -63,8 +69,9 @@ public class LeaderDirectory extends RepeatingJob {
         .all()
         .collectMap(Active::subject);
     Mono<Map<String, Binding>> bindings = db.sql("SELECT buyer, leader, last_referred_at FROM leader_bindings"
-            + " WHERE last_referred_at > :since")
+            + " WHERE last_referred_at > :since ORDER BY last_referred_at DESC LIMIT :max")
         .bind("since", utc(clock.instant().minus(settings.binding())))
+        .bind("max", settings.maxBindings())
         .map(row -> Map.entry(row.get("buyer", String.class), new Binding(row.get("leader", String.class),
             instant(row.get("last_referred_at", LocalDateTime.class)))))
         .all()
@@ -74,7 +81,17 @@ public class LeaderDirectory extends RepeatingJob {
       Map<Long, String> points = active.values().stream().filter(l -> l.pointId() != null)
           .collect(Collectors.toUnmodifiableMap(Active::pointId, Active::subject));
       current = new Snapshot(Set.copyOf(active.keySet()), points, Map.copyOf(both.getT2()));
+      full(both.getT2().size() >= settings.maxBindings());
     }).then();
+  }
+
+  /** Warns once each time the bindings reach their bound. */
+  private void full(boolean full) {
+    if (full && !bindingsFull) {
+      log.warn("leader bindings reached flashgroup.leaders.max-bindings ({}): older bindings are not applied",
+          settings.maxBindings());
+    }
+    bindingsFull = full;
   }
 
   @Override

@@ -38,8 +38,10 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.rabbitmq.ChannelPool;
 import reactor.rabbitmq.CorrelableOutboundMessage;
 import reactor.rabbitmq.OutboundMessage;
+import reactor.rabbitmq.RabbitFluxException;
 import reactor.rabbitmq.SendOptions;
 import reactor.rabbitmq.Sender;
 
@@ -71,6 +73,7 @@ class EventRelay extends RepeatingJob {
   private final RedisKeys keys;
   private final WarmActivities warm;
   private final Sender sender;
+  private final ChannelPool channels;
   private final Topology topology;
   private final MessagingSettings messaging;
   private final RelaySettings settings;
@@ -87,13 +90,14 @@ class EventRelay extends RepeatingJob {
   private volatile long nextAdoption;
 
   EventRelay(ReactiveStringRedisTemplate redis, LettuceConnectionFactory connections, RedisKeys keys,
-      WarmActivities warm, Sender sender, Topology topology, MessagingSettings messaging, RelaySettings settings,
-      StreamSettings streams, Clock clock, MeterRegistry meters) {
+      WarmActivities warm, Sender sender, ChannelPool channels, Topology topology, MessagingSettings messaging,
+      RelaySettings settings, StreamSettings streams, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
     this.warm = warm;
     this.sender = sender;
+    this.channels = channels;
     this.topology = topology;
     this.messaging = messaging;
     this.settings = settings;
@@ -102,13 +106,16 @@ class EventRelay extends RepeatingJob {
     meters.gauge("flashgroup.relay.lag", List.of(), lagMillis, AtomicLong::get);
   }
 
-  /** What one round did: entries read, and how many of them the broker confirmed. */
-  record Round(int read, long confirmed, boolean hadStreams) {
+  /**
+   * What one round did: entries read, how many of them the broker confirmed, and whether a stream
+   * gave a full batch (more may be waiting).
+   */
+  record Round(int read, long confirmed, boolean hadStreams, boolean full) {
 
-    static final Round NOTHING_WARM = new Round(0, 0, false);
+    static final Round NOTHING_WARM = new Round(0, 0, false, false);
 
     static Round nothingRead() {
-      return new Round(0, 0, true);
+      return new Round(0, 0, true, false);
     }
   }
 
@@ -123,16 +130,20 @@ class EventRelay extends RepeatingJob {
   }
 
   /**
-   * Straight into the next read after a round that moved entries or waited on the streams; the
-   * usual pause after a round the broker did not fully confirm; with nothing warm there is nothing
-   * to block on, so it waits {@code block} before looking at the warm set again.
+   * Straight into the next read after a round that moved a full batch or waited on the streams;
+   * {@code linger} after one that moved less (so the next finds more to move at once); the usual
+   * pause after a round the broker did not fully confirm; with nothing warm there is nothing to
+   * block on, so it waits {@code block} before looking at the warm set again.
    */
   @Override
   protected Duration pauseAfter(Object result) {
     if (!(result instanceof Round round) || !round.hadStreams()) {
       return settings.block();
     }
-    return round.confirmed() < round.read() ? pause() : Duration.ZERO;
+    if (round.confirmed() < round.read()) {
+      return pause();
+    }
+    return round.read() > 0 && !round.full() ? settings.linger() : Duration.ZERO;
   }
 
   @Override
@@ -254,57 +265,95 @@ class EventRelay extends RepeatingJob {
     return Mono.empty();
   }
 
+  /**
+   * Publishes every entry of the round, of every stream, on one channel with one wait for the
+   * broker's confirms, then acknowledges and deletes what was confirmed: one XACK and one XDEL per
+   * stream, all sent at once. An entry nacked, returned (no queue took it), unconfirmed within
+   * {@code confirmTimeout} or lost with the channel stays in the consumer's pending list and goes
+   * out again.
+   */
   private Mono<Round> publishAll(Map<String, ActivityId> streams, Map<String, List<StreamMessage<String, String>>> found) {
     int read = found.values().stream().mapToInt(List::size).sum();
-    return Flux.fromIterable(found.entrySet())
-        .concatMap(e -> publish(streams.get(e.getKey()), e.getKey(), e.getValue()))
-        .reduce(0L, Long::sum)
-        .map(confirmed -> new Round(read, confirmed, true));
+    // Unconfirmed until the broker said so for every entry: a failure anywhere below leaves them pending.
+    unconfirmed.addAll(found.keySet());
+    Map<String, List<String>> confirmed = new LinkedHashMap<>();
+    List<OutboundMessage> messages = new ArrayList<>(read);
+    found.forEach((stream, batch) -> {
+      List<String> ids = confirmed.computeIfAbsent(stream, s -> new ArrayList<>(batch.size()));
+      for (StreamMessage<String, String> entry : batch) {
+        if (entry.getBody() == null || entry.getBody().isEmpty()) {
+          // A pending entry deleted from the stream comes back without a body: nothing to relay, only to acknowledge.
+          ids.add(entry.getId());
+        } else {
+          messages.add(message(streams.get(stream), stream, entry));
+        }
+      }
+    });
+    return confirm(messages)
+        .collect(() -> confirmed, (byStream, sent) -> byStream.get(sent.stream()).add(sent.id()))
+        // Confirms arrive on the broker connection's I/O thread: Redis is called from elsewhere.
+        .publishOn(Schedulers.boundedElastic())
+        .flatMap(byStream -> acknowledge(byStream, found))
+        .map(acknowledged -> new Round(read, acknowledged, true,
+            found.values().stream().anyMatch(batch -> batch.size() >= settings.batch())));
   }
 
-  private Mono<Long> publish(ActivityId activity, String stream, List<StreamMessage<String, String>> batch) {
-    // Unconfirmed until the broker said so for every entry: a failure anywhere below leaves them pending.
-    unconfirmed.add(stream);
-    // A pending entry deleted from the stream comes back without a body: nothing to relay, only to acknowledge.
-    List<String> gone = batch.stream().filter(entry -> entry.getBody() == null || entry.getBody().isEmpty())
-        .map(StreamMessage::getId).toList();
-    Flux<OutboundMessage> messages = Flux.fromIterable(batch)
-        .filter(entry -> entry.getBody() != null && !entry.getBody().isEmpty())
-        .map(entry -> message(activity, entry));
+  /** The entries the broker confirmed, in no particular order. */
+  private Flux<Relayed> confirm(List<OutboundMessage> messages) {
+    if (messages.isEmpty()) {
+      return Flux.empty();
+    }
     // Mandatory publishing: an event no queue took comes back as returned, not as confirmed, and
     // stays in the stream; the topology is declared again before the next try.
     return topology.declare(sender)
-        .thenMany(sender.sendWithPublishConfirms(messages, new SendOptions().trackReturned(true)))
-        // Confirms lost with a broker restart never come: fail the round, the batch stays pending.
-        .timeout(settings.confirmTimeout())
-        .publishOn(Schedulers.boundedElastic())
+        .thenMany(sender.sendWithPublishConfirms(Flux.fromIterable(messages),
+            new SendOptions().trackReturned(true).channelPool(channels).exceptionHandler(EventRelay::publishFailed)))
+        // Confirms lost with a broker restart never come: what is not confirmed by then stays
+        // pending, and cutting the wait closes the channel (on boundedElastic: closing may block).
+        .take(settings.confirmTimeout(), Schedulers.boundedElastic())
         .doOnNext(result -> {
           if (result.isReturned()) {
             topology.forget();
           }
         })
         .filter(result -> result.isAck() && !result.isReturned())
-        .map(result -> EventRelay.entryId(result.getOutboundMessage()))
-        .collect(() -> new ArrayList<>(gone), List::add)
-        .flatMap(confirmed -> acknowledge(stream, confirmed, batch));
+        .map(result -> EventRelay.relayed(result.getOutboundMessage()));
   }
 
-  private Mono<Long> acknowledge(String stream, List<String> confirmed, List<StreamMessage<String, String>> batch) {
-    if (confirmed.isEmpty()) {
-      return Mono.just(0L);
-    }
-    String[] ids = confirmed.toArray(String[]::new);
-    long newest = RecordId.of(batch.get(batch.size() - 1).getId()).getTimestamp();
-    lagMillis.set(Math.max(0, clock.millis() - newest));
-    return connection()
-        .flatMap(c -> c.reactive().xack(stream, consumerGroup, ids).then(c.reactive().xdel(stream, ids)))
-        .doOnSuccess(done -> {
-          // A full batch may have left more entries behind it in the pending list: read it again first.
-          if (ids.length == batch.size() && batch.size() < settings.batch()) {
-            unconfirmed.remove(stream);
+  /**
+   * A publish that failed fails the round at once (nothing of it is acknowledged; its entries are
+   * published again), instead of the library's default of retrying it on the same channel.
+   */
+  private static void publishFailed(Sender.SendContext<?> context, Exception e) {
+    throw new RabbitFluxException("the relay's publish failed; the round's entries stay pending", e);
+  }
+
+  /** Acknowledges and deletes the confirmed entries of every stream at once; returns how many. */
+  private Mono<Long> acknowledge(Map<String, List<String>> confirmed, Map<String, List<StreamMessage<String, String>>> found) {
+    long newest = found.values().stream().filter(batch -> !batch.isEmpty())
+        .mapToLong(batch -> RecordId.of(batch.get(batch.size() - 1).getId()).getTimestamp()).max().orElse(0);
+    return connection().flatMap(c -> Flux.fromIterable(confirmed.entrySet())
+        .filter(e -> !e.getValue().isEmpty())
+        // Subscribed together, so every XACK and XDEL is written before the first reply is read.
+        .flatMap(e -> {
+          String stream = e.getKey();
+          String[] ids = e.getValue().toArray(String[]::new);
+          List<StreamMessage<String, String>> batch = found.get(stream);
+          return Mono.when(c.reactive().xack(stream, consumerGroup, ids), c.reactive().xdel(stream, ids))
+              .doOnSuccess(done -> {
+                // A full batch may have left more entries behind it in the pending list: read it again first.
+                if (ids.length == batch.size() && batch.size() < settings.batch()) {
+                  unconfirmed.remove(stream);
+                }
+              })
+              .thenReturn((long) ids.length);
+        }, Math.max(1, confirmed.size()))
+        .reduce(0L, Long::sum))
+        .doOnSuccess(acknowledged -> {
+          if (acknowledged != null && acknowledged > 0) {
+            lagMillis.set(Math.max(0, clock.millis() - newest));
           }
-        })
-        .thenReturn((long) ids.length);
+        });
   }
 
   /**
@@ -339,12 +388,15 @@ class EventRelay extends RepeatingJob {
     }
   }
 
+  /** Which stream entry a message carries, so its confirm can be acknowledged in that stream. */
+  private record Relayed(String stream, String id) {}
+
   @SuppressWarnings("unchecked")
-  private static String entryId(OutboundMessage sent) {
-    return ((CorrelableOutboundMessage<String>) sent).getCorrelationMetadata();
+  private static Relayed relayed(OutboundMessage sent) {
+    return ((CorrelableOutboundMessage<Relayed>) sent).getCorrelationMetadata();
   }
 
-  private OutboundMessage message(ActivityId activity, StreamMessage<String, String> entry) {
+  private OutboundMessage message(ActivityId activity, String stream, StreamMessage<String, String> entry) {
     String type = String.valueOf(entry.getBody().get("type"));
     String data = String.valueOf(entry.getBody().get("data"));
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
@@ -354,6 +406,6 @@ class EventRelay extends RepeatingJob {
         .deliveryMode(2)
         .build();
     return new CorrelableOutboundMessage<>(messaging.eventsExchange(), type, properties,
-        data.getBytes(StandardCharsets.UTF_8), entry.getId());
+        data.getBytes(StandardCharsets.UTF_8), new Relayed(stream, entry.getId()));
   }
 }

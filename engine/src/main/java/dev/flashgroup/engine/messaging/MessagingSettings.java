@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retries attempts with backoff (200 ms doubling to 5 s) a worker makes on a message
  *     before handing it back to the broker
  * @param workersEnabled whether this instance consumes (switch off for an API-only instance)
+ * @param batch how the workers that write MySQL (the order projector) take many messages per
+ *     transaction; the others (refunds, reminders) call a gateway per message and do not batch
  */
 @ConfigurationProperties("flashgroup.messaging")
 public record MessagingSettings(
@@ -28,7 +30,40 @@ public record MessagingSettings(
     @DefaultValue("256") int prefetch,
     @DefaultValue("8") int concurrency,
     @DefaultValue("8") int retries,
-    @DefaultValue("true") boolean workersEnabled) {
+    @DefaultValue("true") boolean workersEnabled,
+    @DefaultValue Batch batch) {
+
+  /**
+   * A batching worker gathers up to {@code size} deliveries, or what arrived within {@code linger}
+   * of the first, applies them in one transaction and acknowledges them together after the commit.
+   * Up to {@code concurrency} batches are written at once (each holds a database connection); the
+   * {@code prefetch} above bounds what is in hand, so keep it at least {@code size * concurrency}.
+   *
+   * @param size messages in one transaction at most (1-1000; 1 writes one by one)
+   * @param linger how long a batch waits for more messages after its first
+   * @param concurrency batches in flight at once
+   */
+  public record Batch(
+      @DefaultValue("100") int size,
+      @DefaultValue("PT0.01S") Duration linger,
+      @DefaultValue("2") int concurrency) {
+
+    /** Above this a multi-row statement carries tens of thousands of parameters. */
+    static final int LARGEST = 1000;
+
+    public Batch {
+      if (size < 1 || size > LARGEST) {
+        throw new IllegalArgumentException("flashgroup.messaging.batch.size must be 1-" + LARGEST + ", not " + size);
+      }
+      if (linger == null || linger.isNegative() || linger.isZero()) {
+        throw new IllegalArgumentException("flashgroup.messaging.batch.linger must be positive, not " + linger);
+      }
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("flashgroup.messaging.batch.concurrency must be at least 1, not "
+            + concurrency);
+      }
+    }
+  }
 
   public String eventsExchange() {
     return prefix + ".events";

@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.messaging;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,17 +23,18 @@ import tools.jackson.core.JacksonException;
  * requeue after a failure (the quorum queue's delivery limit bounds the retries), nack without
  * requeue for a message that cannot be parsed (a Jackson or IllegalArgumentException: poison).
  * The consumer re-subscribes after a broker outage. Features extend it with the work for one
- * message.
+ * message, or {@link BatchingQueueWorker} with the work for many in one transaction.
  */
 public abstract class QueueWorker implements SmartLifecycle {
 
-  private final Logger log = LoggerFactory.getLogger(getClass());
+  final Logger log = LoggerFactory.getLogger(getClass());
   private final Receiver receiver;
   private final Sender sender;
   private final Topology topology;
-  private final MessagingSettings settings;
-  private final String queue;
-  private final Counter failures;
+  final MessagingSettings settings;
+  final String queue;
+  final Counter failures;
+  final MeterRegistry meters;
   private volatile Disposable running;
   private volatile Sinks.Empty<Void> stopping = Sinks.empty();
 
@@ -42,6 +44,7 @@ public abstract class QueueWorker implements SmartLifecycle {
     this.topology = transport.topology;
     this.settings = transport.settings;
     this.queue = queue.queueName(settings);
+    this.meters = transport.meters;
     this.failures = Counter.builder("flashgroup.worker.failures").tag("queue", this.queue)
         .description("Messages a worker failed to process").register(transport.meters);
   }
@@ -64,30 +67,46 @@ public abstract class QueueWorker implements SmartLifecycle {
     running = Flux.defer(() -> topology.declare(sender)
             .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch()))))
         .takeUntilOther(stop.asMono())
-        .flatMap(this::process, settings.concurrency())
+        .transform(this::consume)
         .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff()).maxBackoff(Duration.ofSeconds(5))
             .doBeforeRetry(signal -> log.warn("{} consumer lost, reconnecting: {}", queue, signal.failure().toString())))
         .subscribe();
   }
 
+  /** One by one, {@code concurrency} at once; a batching worker gathers them first. */
+  Flux<?> consume(Flux<AcknowledgableDelivery> deliveries) {
+    return deliveries.flatMap(this::process, settings.concurrency());
+  }
+
   private Mono<Void> process(AcknowledgableDelivery delivery) {
+    return process(delivery, Mono.defer(() -> handle(delivery.getProperties().getType(), delivery.getBody())));
+  }
+
+  /** The work for one delivery, then its ack; or its nack after a failure. Never fails itself. */
+  Mono<Void> process(AcknowledgableDelivery delivery, Mono<Void> work) {
     // A database or gateway that is briefly away is waited out here, with backoff, before the
     // message is handed back: the broker's delivery limit is for poison, not for outages.
-    return Mono.defer(() -> handle(delivery.getProperties().getType(), delivery.getBody()))
+    return work
         .retryWhen(Retry.backoff(settings.retries(), Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
             .filter(e -> !isPoison(e)))
         .publishOn(Schedulers.boundedElastic())
         .doOnSuccess(done -> delivery.ack())
-        .onErrorResume(e -> {
-          failures.increment();
-          boolean poison = isPoison(e);
-          log.warn("{} message {} failed ({}): {}", queue, delivery.getProperties().getMessageId(),
-              poison ? "dead-lettered" : "will retry", e.toString());
-          return Mono.fromRunnable(() -> delivery.nack(!poison)).subscribeOn(Schedulers.boundedElastic()).then();
-        });
+        .onErrorResume(e -> Mono.fromRunnable(() -> refuse(delivery, e)).subscribeOn(Schedulers.boundedElastic()).then());
   }
 
-  private static boolean isPoison(Throwable e) {
+  /**
+   * Hands a delivery back after a failure: requeued, or dead-lettered when it is poison. Blocks
+   * briefly on the channel: call it off the event loops.
+   */
+  void refuse(AcknowledgableDelivery delivery, Throwable e) {
+    failures.increment();
+    boolean poison = isPoison(e);
+    log.warn("{} message {} failed ({}): {}", queue, delivery.getProperties().getMessageId(),
+        poison ? "dead-lettered" : "will retry", e.toString());
+    delivery.nack(!poison);
+  }
+
+  static boolean isPoison(Throwable e) {
     return e instanceof JacksonException || e instanceof IllegalArgumentException;
   }
 

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -13,12 +14,21 @@ import reactor.core.scheduler.Schedulers;
  * One shared RabbitMQ connection, opened lazily and reopened when it is gone, so a broker that is
  * down at start-up or restarts later costs retries, not a restart of flashgroup. Opening a
  * connection blocks, so it happens on boundedElastic.
+ *
+ * <p>The relay publishes on a connection of its own that never recovers by itself
+ * ({@link #publishing()}): a recovered channel numbers its publishes from 1 again, and the confirm
+ * of a new message would then be taken for the confirm of an old one sent before the drop, which
+ * the broker may never have received, and whose stream entry the relay would delete. A dropped
+ * publishing connection stays closed; its channels fail every publish, the round fails, its entries
+ * stay pending, and the next round opens a new connection.
  */
 @Component
 class RabbitConnections {
 
   private final ConnectionFactory factory = new ConnectionFactory();
+  private final ConnectionFactory publishingFactory;
   private final AtomicReference<Connection> current = new AtomicReference<>();
+  private final AtomicReference<Connection> publishing = new AtomicReference<>();
 
   RabbitConnections(MessagingSettings settings) {
     factory.setHost(settings.host());
@@ -30,27 +40,40 @@ class RabbitConnections {
     factory.setNetworkRecoveryInterval(settings.reconnectBackoff().toMillis());
     factory.setConnectionTimeout(3_000);
     factory.useNio();
+    publishingFactory = factory.clone();
+    publishingFactory.setAutomaticRecoveryEnabled(false);
+    publishingFactory.setTopologyRecoveryEnabled(false);
   }
 
   Mono<Connection> connection() {
-    return Mono.fromCallable(this::openIfNeeded).subscribeOn(Schedulers.boundedElastic());
+    return Mono.fromCallable(() -> openIfNeeded(current, factory, "flashgroup"))
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
-  private synchronized Connection openIfNeeded() throws Exception {
-    Connection existing = current.get();
+  /** The relay's publishing connection: reopened when gone, never recovered in place. */
+  Mono<Connection> publishing() {
+    return Mono.fromCallable(() -> openIfNeeded(publishing, publishingFactory, "flashgroup-relay"))
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private synchronized Connection openIfNeeded(AtomicReference<Connection> slot, ConnectionFactory from, String name)
+      throws Exception {
+    Connection existing = slot.get();
     if (existing != null && existing.isOpen()) {
       return existing;
     }
-    Connection fresh = factory.newConnection("flashgroup");
-    current.set(fresh);
+    Connection fresh = from.newConnection(name);
+    slot.set(fresh);
     return fresh;
   }
 
   @PreDestroy
   void close() throws IOException {
-    Connection existing = current.getAndSet(null);
-    if (existing != null && existing.isOpen()) {
-      existing.close();
+    for (AtomicReference<Connection> slot : List.of(current, publishing)) {
+      Connection existing = slot.getAndSet(null);
+      if (existing != null && existing.isOpen()) {
+        existing.close();
+      }
     }
   }
 }

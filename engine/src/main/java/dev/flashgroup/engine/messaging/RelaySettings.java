@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param consumerName this instance's name in the streams' consumer group; keep it stable across
  *     restarts so an instance picks up the entries it read but had not relayed when it stopped
- * @param batch stream entries moved per activity and round
+ * @param batch stream entries read per activity and round (the {@code COUNT} of the one
+ *     {@code XREADGROUP}); every entry of a round, over all streams, is published on one channel
+ *     with one wait for the broker's confirms, then acknowledged with one XACK and one XDEL per stream
  * @param interval pause after a round the broker did not fully confirm (or that failed) before
  *     trying again; a round that moved entries is followed by the next read at once
  * @param block how long one blocking read waits on the streams for new entries (and how long the
@@ -18,10 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adoptAfter how long an entry may sit unconfirmed with another relay instance before this
  *     one takes it over (that instance is presumed dead)
  * @param adoptInterval how often to look for such entries (one XPENDING per warm activity)
- * @param confirmTimeout how long the relay waits for the broker to confirm a published batch; past
- *     it the round fails and the batch stays pending, to be published again. A channel recovered
- *     after a broker restart never confirms what was sent on it before: without this bound the
- *     relay would wait for those confirms for ever
+ * @param confirmTimeout how long a round waits for the broker to confirm what it published; what is
+ *     not confirmed by then stays pending, to be published again (the channel is closed). A channel
+ *     recovered after a broker restart never confirms what was sent on it before: without this
+ *     bound the relay would wait for those confirms for ever
+ * @param linger pause after a round that read less than a full batch from every stream, so the
+ *     next round finds more entries to move at once (zero: read again at once)
  */
 @ConfigurationProperties("flashgroup.relay")
 public record RelaySettings(
@@ -32,4 +36,5 @@ public record RelaySettings(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("PT30S") Duration adoptAfter,
     @DefaultValue("PT30S") Duration adoptInterval,
-    @DefaultValue("PT10S") Duration confirmTimeout) {}
+    @DefaultValue("PT10S") Duration confirmTimeout,
+    @DefaultValue("PT0S") Duration linger) {}

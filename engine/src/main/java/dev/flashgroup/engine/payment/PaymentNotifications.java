@@ -5,11 +5,13 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.order.RefundNumber;
 import dev.flashgroup.engine.recovery.LostActivities;
+import dev.flashgroup.engine.timer.PickupNotices;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -32,10 +34,22 @@ public class PaymentNotifications {
   private final LostActivities lost;
   /** Features that record their own refunds (claims); looked up per call, as they use the gateway. */
   private final ObjectProvider<RecordedRefunds> recorded;
+  private final PickupNotices pickups;
+  /** A rehearsal's copy ({@link #rehearsal}): nothing outside its scratch keys is looked at. */
+  private final boolean scratch;
 
+  @Autowired
   PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
       RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders,
-      LostActivities lost, ObjectProvider<RecordedRefunds> recorded) {
+      LostActivities lost, ObjectProvider<RecordedRefunds> recorded, PickupNotices pickups) {
+    this(redis, keys, confirmPayment, confirmRefund, clock, gateway, orders, lost, recorded, pickups, false);
+  }
+
+  private PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys,
+      RedisScript<List<String>> confirmPayment, RedisScript<String> confirmRefund, Clock clock,
+      ObjectProvider<PaymentGateway> gateway, Orders orders, LostActivities lost,
+      ObjectProvider<RecordedRefunds> recorded, PickupNotices pickups, boolean scratch) {
+    this.scratch = scratch;
     this.redis = redis;
     this.keys = keys;
     this.confirmPayment = confirmPayment;
@@ -45,12 +59,23 @@ public class PaymentNotifications {
     this.orders = orders;
     this.lost = lost;
     this.recorded = recorded;
+    this.pickups = pickups;
+  }
+
+  /**
+   * A copy that confirms payments in {@code scratchKeys}' namespace, for the opening rehearsal: the
+   * same script as a gateway's notification, telling no sweeper; an order it cannot find is
+   * NOT_FOUND, never looked up in MySQL, never refunded through a gateway.
+   */
+  public PaymentNotifications rehearsal(RedisKeys scratchKeys) {
+    return new PaymentNotifications(redis, scratchKeys, confirmPayment, confirmRefund, clock, gateway, orders, lost,
+        recorded, new PickupNotices(), true);
   }
 
   public Mono<PaymentConfirmation> paid(String orderId, String transactionId, long amount) {
     return ActivityId.owning(orderId)
         .map(activity -> paid(activity, orderId, transactionId, amount)
-            .flatMap(outcome -> outcome == PaymentConfirmation.NOT_FOUND
+            .flatMap(outcome -> outcome == PaymentConfirmation.NOT_FOUND && !scratch
                 ? unknownOrder(activity, orderId, transactionId, amount) : Mono.just(outcome)))
         .orElseGet(() -> Mono.just(PaymentConfirmation.NOT_FOUND));
   }
@@ -104,7 +129,13 @@ public class PaymentNotifications {
                 k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
         .next()
-        .map(reply -> PaymentConfirmation.valueOf(reply.get(0)));
+        .map(reply -> PaymentConfirmation.valueOf(reply.get(0)))
+        .doOnNext(outcome -> {
+          // A paid solo order, or the members of a group this payment completed, are collectable now.
+          if (outcome == PaymentConfirmation.PAID || outcome == PaymentConfirmation.GROUP_SUCCEEDED) {
+            pickups.mayHaveNewTimer(activity);
+          }
+        });
   }
 
   private Mono<String> refunded(ActivityId activity, String orderId, String refundNo) {

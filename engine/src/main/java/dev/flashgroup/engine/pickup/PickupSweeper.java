@@ -3,7 +3,8 @@ package dev.flashgroup.engine.pickup;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.keys.WarmActivities;
-import dev.flashgroup.engine.schedule.RepeatingJob;
+import dev.flashgroup.engine.timer.DueSweeper;
+import dev.flashgroup.engine.timer.PickupNotices;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,31 +18,31 @@ import reactor.core.publisher.Mono;
  * windows that ended (roll_over_pickups.lua). Both scripts take due entries with ZREM, so several
  * instances may sweep at once and each reminder is appended once. Sending is the reminder worker's,
  * so a slow or failing notification channel never holds up the timers.
+ *
+ * <p>It sleeps until the earliest reminder or window end it knows of ({@link DueSweeper}); an order
+ * that becomes collectable on this instance wakes it ({@link PickupNotices}).
  */
 @Component
-class PickupSweeper extends RepeatingJob {
+class PickupSweeper extends DueSweeper {
 
   /** What one activity's sweep did. */
   record Swept(long reminders, long rolledOver, long overdue) {}
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
-  private final WarmActivities warm;
   private final RedisScript<List<Long>> takeReminders;
   private final RedisScript<List<Long>> rollOverPickups;
   private final PickupSettings settings;
-  private final Clock clock;
 
   PickupSweeper(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm,
       RedisScript<List<Long>> takeReminders, RedisScript<List<Long>> rollOverPickups, PickupSettings settings,
-      Clock clock) {
+      PickupNotices notices, Clock clock) {
+    super(redis, warm, notices, clock);
     this.redis = redis;
     this.keys = keys;
-    this.warm = warm;
     this.takeReminders = takeReminders;
     this.rollOverPickups = rollOverPickups;
     this.settings = settings;
-    this.clock = clock;
   }
 
   @Override
@@ -55,9 +56,24 @@ class PickupSweeper extends RepeatingJob {
   }
 
   @Override
-  protected Mono<?> round() {
-    long now = clock.millis();
-    return warm.visit("sweeping pickups of", activity -> sweep(activity, now)).then();
+  protected Duration longestWait() {
+    return settings.longestWait();
+  }
+
+  @Override
+  protected Duration rescan() {
+    return settings.rescan();
+  }
+
+  @Override
+  protected List<String> timers(ActivityId activity) {
+    var k = keys.of(activity);
+    return List.of(k.pickupReminders(), k.pickupDeadlines());
+  }
+
+  @Override
+  protected Mono<?> sweepDue(ActivityId activity, long now) {
+    return sweep(activity, now);
   }
 
   /** One activity's pickup timers at {@code now}: reminders first, so a window's last reminder precedes its end. */

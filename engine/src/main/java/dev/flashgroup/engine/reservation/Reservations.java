@@ -9,11 +9,13 @@ import dev.flashgroup.engine.recovery.RebuildSettings;
 import dev.flashgroup.engine.timer.DeadlineNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
@@ -46,11 +48,23 @@ public class Reservations {
   private final ReplicaWait replicas;
   private final ReplicaWaitSettings replicaWait;
   private final DeadlineNotices deadlines;
+  /** A rehearsal's copy ({@link #rehearsal}): nothing outside its scratch keys is looked at. */
+  private final boolean scratch;
 
+  @Autowired
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
       ReplicaWaitSettings replicaWait, DeadlineNotices deadlines) {
+    this(redis, keys, reserve, activities, settings, clock, meters, soldOut, lost, rebuild, replicas, replicaWait,
+        deadlines, false);
+  }
+
+  private Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
+      Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
+      SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
+      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, boolean scratch) {
+    this.scratch = scratch;
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -64,6 +78,17 @@ public class Reservations {
     this.replicas = replicas;
     this.replicaWait = replicaWait;
     this.deadlines = deadlines;
+  }
+
+  /**
+   * A copy that reserves in {@code scratchKeys}' namespace, for the opening rehearsal: the same code
+   * and script as a buyer's reservation, counted in a meter registry of its own, telling no sweeper
+   * of its deadlines, learning nothing of sold-out activities, and never asking MySQL or the
+   * rebuild about an activity it cannot find (it is unknown).
+   */
+  public Reservations rehearsal(RedisKeys scratchKeys) {
+    return new Reservations(redis, scratchKeys, reserve, activities, settings, clock, new SimpleMeterRegistry(),
+        soldOut.scratch(scratchKeys), lost, rebuild, replicas, replicaWait, new DeadlineNotices(), true);
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -187,6 +212,10 @@ public class Reservations {
         deadlines.mayHaveNewDeadline(activity);
         return Mono.just(reply.reserved());
       case "NOT_FOUND":
+        if (scratch) {
+          return Mono.just(new ReservationOutcome.Unknown(kind == Kind.JOIN ? "group" : "activity",
+              kind == Kind.JOIN ? groupId : activity.toString()));
+        }
         return lost.awaitsRebuild(activity).flatMap(rebuilding -> rebuilding ? Mono.just(rebuilding())
             : kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity));
       case "SOLD_OUT":

@@ -29,7 +29,8 @@ import reactor.util.retry.Retry;
  * publishes the activity id on the restock channel; this instance listens there. A message can be
  * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
  * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
- * back, and (3) forgotten after a short TTL in any case.
+ * back, and (3) forgotten after a short TTL in any case. At most {@code max-activities} are known at
+ * once: the map is a shortcut, so one that is full only costs the next refusals a round trip.
  */
 @Component
 class SoldOutActivities implements SmartLifecycle {
@@ -55,6 +56,14 @@ class SoldOutActivities implements SmartLifecycle {
     this.connections = connections;
   }
 
+  /**
+   * One for a rehearsal's scratch namespace: never started, so it never subscribes and never learns
+   * (every refusal is Redis' own), and the real knowledge is left as it was.
+   */
+  SoldOutActivities scratch(RedisKeys scratchKeys) {
+    return new SoldOutActivities(redis, scratchKeys, settings, connections);
+  }
+
   /** True when Redis said SOLD_OUT lately and no restock has been heard of since. */
   boolean knows(ActivityId activity) {
     Long until = soldOutUntil.get(activity.value());
@@ -70,9 +79,23 @@ class SoldOutActivities implements SmartLifecycle {
 
   /** Redis just answered SOLD_OUT for this activity. */
   void learn(ActivityId activity) {
-    if (subscribed && connected) {
-      soldOutUntil.put(activity.value(), System.nanoTime() + settings.ttl().toNanos());
+    if (!subscribed || !connected) {
+      return;
     }
+    long now = System.nanoTime();
+    if (soldOutUntil.size() >= settings.maxActivities() && !soldOutUntil.containsKey(activity.value())) {
+      // Bounded: lapsed knowledge goes first; if none lapsed, this one is simply not remembered.
+      soldOutUntil.values().removeIf(until -> now - until > 0);
+      if (soldOutUntil.size() >= settings.maxActivities()) {
+        return;
+      }
+    }
+    soldOutUntil.put(activity.value(), now + settings.ttl().toNanos());
+  }
+
+  /** Activities known sold out now (lapsed knowledge included until it is next read or pruned). */
+  int known() {
+    return soldOutUntil.size();
   }
 
   void forget(ActivityId activity) {

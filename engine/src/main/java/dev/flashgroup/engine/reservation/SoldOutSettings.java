@@ -10,6 +10,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether an instance answers SOLD_OUT itself once Redis said so
  * @param ttl how long such knowledge lasts without news; the safety net for a restock message
  *     lost while the subscription was down, so a wrong refusal can never last longer than this
+ * @param maxActivities most activities known sold out at once (about 100 bytes each); when full,
+ *     lapsed knowledge is dropped first and, if that frees nothing, a new sold-out activity is asked
+ *     of Redis as usual instead of being remembered
  */
 @ConfigurationProperties("flashgroup.sold-out")
-public record SoldOutSettings(@DefaultValue("true") boolean enabled, @DefaultValue("PT1S") Duration ttl) {}
+public record SoldOutSettings(@DefaultValue("true") boolean enabled, @DefaultValue("PT1S") Duration ttl,
+    @DefaultValue("10000") int maxActivities) {
+
+  public SoldOutSettings {
+    if (maxActivities < 1 || maxActivities > 1_000_000) {
+      throw new IllegalArgumentException("flashgroup.sold-out.max-activities must be 1 to 1000000");
+    }
+  }
+}

@@ -185,4 +185,25 @@ class ActivityDraftTest {
     assertThat(fields(plain(100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600), Duration.ofMinutes(30),
         Duration.ofMinutes(5), "荔".repeat(201)))).containsExactly("title");
   }
+
+  private static ActivityDraft talking(String talkingPoints) {
+    return new ActivityDraft("Tea", Mode.STANDARD, 2, 100L, 200L, 1, 1, STARTS, STARTS.plusSeconds(3600),
+        Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(), null, null, null, talkingPoints);
+  }
+
+  @Test
+  void talkingPointsAreOptionalPrintableAndAtMostTwoThousandCharacters() {
+    assertThat(fields(talking(null))).isEmpty();
+    assertThat(fields(talking("柚😀".repeat(1000)))).isEmpty();
+    assertThat(fields(talking("柚".repeat(ActivityDraft.MAX_TALKING_POINTS_LENGTH + 1)))).containsExactly("talkingPoints");
+    assertThat(fields(talking("第一行\n第二行"))).containsExactly("talkingPoints");
+    assertThat(fields(talking("Tea\uD83D"))).containsExactly("talkingPoints");
+  }
+
+  @Test
+  void talkingPointsLeftOutKeepTheCurrentOnesAndBlankRemovesThem() {
+    assertThat(talking(null).talkingPointsOr("old")).isEqualTo("old");
+    assertThat(talking("  new  ").talkingPointsOr("old")).isEqualTo("new");
+    assertThat(talking("   ").talkingPointsOr("old")).isNull();
+  }
 }

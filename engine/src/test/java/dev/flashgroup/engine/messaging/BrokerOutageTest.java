@@ -3,6 +3,9 @@ package dev.flashgroup.engine.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
@@ -41,7 +44,10 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Invariant 3 of DESIGN.md across a broker outage: RabbitMQ becomes unreachable (a proxy in front
  * of the shared broker drops every connection and refuses new ones), buyers keep reserving, and
- * once the broker is back every acknowledged reservation becomes exactly one order row.
+ * once the broker is back every acknowledged reservation becomes exactly one order row. The relay
+ * publishes a round's entries in one batch with one wait for the confirms: an entry the broker
+ * nacks, or whose confirm is lost with the connection in the middle of the batches, stays in the
+ * stream and goes out again; the confirmed ones are acknowledged.
  */
 @SpringBootTest(classes = TestEngineApplication.class)
 @DirtiesContext
@@ -58,6 +64,7 @@ class BrokerOutageTest {
   private static final int GROUPS_PER_WAVE = 30;
   private static final int SOLOS_PER_WAVE = 40;
   private static final int WAVE = 2 * GROUPS_PER_WAVE + SOLOS_PER_WAVE;
+  private static final int TIGHT_QUEUE_LENGTH = 5;
 
   @DynamicPropertySource
   static void isolate(DynamicPropertyRegistry registry) {
@@ -65,6 +72,9 @@ class BrokerOutageTest {
     // Added after Isolation's port, so it wins: the application reaches RabbitMQ only through the proxy.
     registry.add("flashgroup.messaging.port", broker::port);
     registry.add("flashgroup.relay.confirm-timeout", () -> "PT3S");
+    // Small batches, so a backlog takes many of them; refused entries go out again five times a second.
+    registry.add("flashgroup.relay.batch", () -> "20");
+    registry.add("flashgroup.relay.interval", () -> "PT0.2S");
   }
 
   @AfterAll
@@ -83,6 +93,7 @@ class BrokerOutageTest {
   @Autowired MessagingSettings messaging;
   @Autowired StreamSettings streams;
   @Autowired DatabaseClient db;
+  @Autowired EventRelay relay;
 
   @Test
   void reservationsAcceptedWhileTheBrokerIsUnreachableReachMysqlExactlyOnceWhenItIsBack() {
@@ -118,6 +129,83 @@ class BrokerOutageTest {
     assertThat(orderRows(activity)).containsExactlyInAnyOrderElementsOf(
         accepted.stream().map(Accepted::expectedRow).toList());
     assertThat(groupMembers(activity)).isEqualTo(expectedGroupMembers(accepted));
+  }
+
+  @Test
+  void entriesTheBrokerNacksStayInTheStreamUntilItTakesThem() throws Exception {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Black tea", Mode.STANDARD, 2, 100L, 200L,
+            100, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofMinutes(5),
+            Duration.ofMinutes(5)))
+        .block(CALL);
+    String tight = services.messagingPrefix() + ".tight";
+    try (Connection connection = rabbit(); Channel channel = connection.createChannel()) {
+      awaitExchange(connection);
+      // A second queue for every event, refusing what does not fit: the broker nacks those
+      // messages (though the orders queue took them too).
+      channel.queueDeclare(tight, false, false, false,
+          Map.of("x-max-length", TIGHT_QUEUE_LENGTH, "x-overflow", "reject-publish"));
+      channel.queueBind(tight, messaging.eventsExchange(), "#");
+
+      Set<String> accepted = Flux.range(0, 30)
+          .flatMap(i -> accept("nacked-" + i, reservations.buyAlone(activity.id(), "nacked-" + i, null)))
+          .map(a -> a.reserved().orderId()).collect(Collectors.toSet()).block(CALL);
+      await().atMost(CATCH_UP).during(Duration.ofSeconds(1))
+          .until(() -> unrelayed(activity) == accepted.size() - TIGHT_QUEUE_LENGTH);
+      assertThat(channel.queueDeclarePassive(tight).getMessageCount()).isEqualTo(TIGHT_QUEUE_LENGTH);
+
+      channel.queueDelete(tight);
+      await().atMost(CATCH_UP).until(() -> unrelayed(activity) == 0 && pendingInRelayGroup(activity) == 0);
+      await().atMost(CATCH_UP).until(() -> Set.copyOf(OrderRows.ids(db, activity)).equals(accepted));
+      assertThat(OrderRows.count(db, activity)).isEqualTo(accepted.size());
+    }
+  }
+
+  @Test
+  void aConnectionLostInTheMiddleOfTheRelaysBatchesLosesNothing() {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Oolong", Mode.STANDARD, GROUP_SIZE, 100L,
+            200L, 4 * WAVE, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1)))
+        .block(CALL);
+    relay.stop();
+    List<Accepted> accepted = new ArrayList<>();
+    for (String wave : List.of("first", "second", "third", "fourth")) {
+      accepted.addAll(reserveWave(activity, wave));
+    }
+    long backlog = unrelayed(activity);
+    assertThat(backlog).isGreaterThanOrEqualTo(4 * WAVE);
+
+    relay.start();
+    await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(2)).until(() -> unrelayed(activity) < backlog);
+    broker.cut();
+    long left = unrelayed(activity);
+    broker.restore();
+
+    await().atMost(CATCH_UP).until(() -> unrelayed(activity) == 0 && pendingInRelayGroup(activity) == 0);
+    await().atMost(CATCH_UP).until(() -> OrderRows.count(db, activity) >= accepted.size());
+    assertThat(left).as("entries still in the stream when the connection dropped").isLessThan(backlog);
+    assertThat(OrderRows.count(db, activity)).isEqualTo(accepted.size());
+    assertThat(Set.copyOf(OrderRows.ids(db, activity)))
+        .isEqualTo(accepted.stream().map(a -> a.reserved().orderId()).collect(Collectors.toSet()));
+    assertThat(orderRows(activity)).containsExactlyInAnyOrderElementsOf(
+        accepted.stream().map(Accepted::expectedRow).toList());
+  }
+
+  /** Declared by the relay and the workers as they start. */
+  private void awaitExchange(Connection connection) {
+    await().atMost(CATCH_UP).ignoreExceptions().until(() -> {
+      // A passive declaration of a missing exchange closes the channel it ran on.
+      try (Channel probe = connection.createChannel()) {
+        probe.exchangeDeclarePassive(messaging.eventsExchange());
+        return true;
+      }
+    });
+  }
+
+  private static Connection rabbit() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(Isolation.RABBIT_HOST);
+    factory.setPort(Isolation.RABBIT_PORT);
+    return factory.newConnection();
   }
 
   /**

@@ -26,7 +26,8 @@ class TopologyTest {
   @BeforeAll
   static void connect() {
     settings = new MessagingSettings(Isolation.RABBIT_HOST, Isolation.RABBIT_PORT, "guest", "guest", "/",
-        services.messagingPrefix(), 5, 256, 8, 8, false);
+        services.messagingPrefix(), 5, 256, 8, 8, false,
+        new MessagingSettings.Batch(100, Duration.ofMillis(10), 2));
     connections = new RabbitConnections(settings);
     sender = new RabbitClients().rabbitSender(connections);
   }

@@ -23,6 +23,8 @@ import dev.flashgroup.engine.group.GroupView;
 import dev.flashgroup.engine.group.Groups;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.messaging.MessagingSettings;
+import dev.flashgroup.engine.order.event.EventReader;
+import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.payment.PaymentNotifications;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
@@ -39,6 +41,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,6 +53,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
 
 /**
  * Workers see events late, twice and out of order (redeliveries, retries, several consumers).
@@ -79,26 +84,15 @@ class ProjectionOrderTest {
   @Autowired PickupPoints points;
   @Autowired PickupCodes codes;
   @Autowired Verifications verifications;
+  @Autowired OrderLedger ledger;
 
   @Test
   void duplicatedAndReorderedEventsLeaveMysqlWhereRedisIs() throws Exception {
-    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
-            3990L, 10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofSeconds(2),
-            Duration.ofSeconds(2)))
-        .block(PATIENCE);
-
-    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
-    Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE));
-    notifications.paid(alice.orderId(), "TX-alice", 2990).block(PATIENCE);
-    notifications.paid(bob.orderId(), "TX-bob", 2990).block(PATIENCE);
-    Reserved carol = reserved(reservations.openGroup(activity.id(), "carol", null).block(PATIENCE));
-    notifications.paid(carol.orderId(), "TX-carol", 2990).block(PATIENCE);
-    Reserved dan = reserved(reservations.buyAlone(activity.id(), "dan", null).block(PATIENCE));
-    List<Reserved> all = List.of(alice, bob, carol, dan);
-
-    // The timers settle carol's group (fails, refund requested) and dan's order (expires).
-    await().atMost(PATIENCE).until(() -> live(carol.orderId()).equals("REFUNDING")
-        && live(dan.orderId()).equals("EXPIRED"));
+    Settled settled = groupsSettledAndAnOrderExpired();
+    Activity activity = settled.activity();
+    Reserved alice = settled.alice();
+    Reserved carol = settled.carol();
+    List<Reserved> all = settled.all();
     List<MapRecord<String, Object, Object>> events = redis.opsForStream()
         .range(keys.of(activity.id()).events(), Range.unbounded()).collectList().block(PATIENCE);
     assertThat(events).extracting(e -> e.getValue().get("type")).contains("ReservationMade", "PaymentConfirmed",
@@ -119,8 +113,8 @@ class ProjectionOrderTest {
         carol.groupId(), group(carol.groupId()));
     assertThat(expectedOrders).containsEntry(alice.orderId(), "SUCCEEDED").containsEntry(carol.orderId(), "REFUNDING");
 
-    await().atMost(PATIENCE).until(() -> workerQueueDrained() && mysqlOrders().equals(expectedOrders));
-    assertThat(mysqlOrders()).isEqualTo(expectedOrders);
+    await().atMost(PATIENCE).until(() -> workerQueueDrained() && mysqlOrders(activity).equals(expectedOrders));
+    assertThat(mysqlOrders(activity)).isEqualTo(expectedOrders);
     for (GroupView expected : expectedGroups.values()) {
       Map<String, Object> row = db.sql("SELECT status, members, paid FROM purchase_groups WHERE id = :id")
           .bind("id", expected.id()).fetch().one().block(PATIENCE);
@@ -128,9 +122,10 @@ class ProjectionOrderTest {
       assertThat(((Number) row.get("paid")).intValue()).isEqualTo(expected.paid());
       assertThat(((Number) row.get("members")).intValue()).isEqualTo(expected.members().size());
     }
-    assertThat(count("SELECT COUNT(*) AS n FROM payments")).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) AS n FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.activity_id = "
+        + activity.id().value())).isEqualTo(3);
     assertThat(count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = '" + carol.orderId() + "'")).isEqualTo(1);
-    assertThat(count("SELECT COUNT(*) AS n FROM orders")).isEqualTo(4);
+    assertThat(count("SELECT COUNT(*) AS n FROM orders WHERE activity_id = " + activity.id().value())).isEqualTo(4);
   }
 
   /**
@@ -208,13 +203,92 @@ class ProjectionOrderTest {
     replay.addAll(shuffled);
     publishToWorkerQueue(replay);
 
-    await().atMost(PATIENCE).until(() -> workerQueueDrained() && "PICKED_UP".equals(mysqlOrders().get(alice.orderId()))
-        && "SUCCEEDED".equals(mysqlOrders().get(bob.orderId()))
+    await().atMost(PATIENCE).until(() -> workerQueueDrained()
+        && "PICKED_UP".equals(mysqlOrders(activity).get(alice.orderId()))
+        && "SUCCEEDED".equals(mysqlOrders(activity).get(bob.orderId()))
         && count("SELECT COUNT(*) AS n FROM pickup_codes WHERE activity_id = " + activity.id().value()) == 2);
     assertThat(codes.find(alice.orderId()).block(PATIENCE).code()).isEqualTo(code);
     assertThat(codes.find(bob.orderId()).block(PATIENCE).code()).matches("[0-9]{16}").isNotEqualTo(code);
     assertThat(count("SELECT COUNT(*) AS n FROM orders WHERE id = '" + alice.orderId()
         + "' AND picked_up_at IS NOT NULL")).isEqualTo(1);
+  }
+
+  /**
+   * The projector writes many events per transaction: a batch holding every event at least twice,
+   * newest versions before older ones and after them, leaves every row of orders, groups,
+   * payments and refunds exactly where applying the same events one by one leaves it.
+   */
+  @Test
+  void aBatchOfDuplicatedAndReorderedEventsEndsWhereOneByOneEnds() {
+    Activity activity = groupsSettledAndAnOrderExpired().activity();
+    List<OrderEvent> events = events(activity).stream()
+        .map(e -> EventReader.read(String.valueOf(e.getValue().get("type")), String.valueOf(e.getValue().get("data"))))
+        .toList();
+    List<OrderEvent> replay = new ArrayList<>(events);
+    Collections.reverse(replay);
+    List<OrderEvent> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(17));
+    replay.addAll(shuffled);
+    replay.addAll(events);
+
+    Flux.fromIterable(replay).concatMap(ledger::apply).then().block(PATIENCE);
+    List<List<Map<String, Object>>> oneByOne = ledgerRows(activity);
+    assertThat(oneByOne).extracting(List::size).containsExactly(4, 2, 3, 1);
+    forget(activity);
+    assertThat(ledgerRows(activity)).extracting(List::size).containsExactly(0, 0, 0, 0);
+
+    ledger.apply(replay).block(PATIENCE);
+
+    assertThat(ledgerRows(activity)).isEqualTo(oneByOne);
+  }
+
+  /**
+   * Alice and bob fill a group and pay (SUCCEEDED); carol pays into a group nobody joins (it
+   * fails, her refund is requested); dan buys alone and never pays (EXPIRED). Waits for the timers.
+   * Transaction ids are the order's (unique in the test's database, as the ledger requires).
+   */
+  private Settled groupsSettledAndAnOrderExpired() {
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
+            3990L, 10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofSeconds(2),
+            Duration.ofSeconds(2)))
+        .block(PATIENCE);
+    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null).block(PATIENCE));
+    Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null).block(PATIENCE));
+    notifications.paid(alice.orderId(), "TX-" + alice.orderId(), 2990).block(PATIENCE);
+    notifications.paid(bob.orderId(), "TX-" + bob.orderId(), 2990).block(PATIENCE);
+    Reserved carol = reserved(reservations.openGroup(activity.id(), "carol", null).block(PATIENCE));
+    notifications.paid(carol.orderId(), "TX-" + carol.orderId(), 2990).block(PATIENCE);
+    Reserved dan = reserved(reservations.buyAlone(activity.id(), "dan", null).block(PATIENCE));
+    await().atMost(PATIENCE).until(() -> live(carol.orderId()).equals("REFUNDING")
+        && live(dan.orderId()).equals("EXPIRED"));
+    return new Settled(activity, alice, bob, carol, dan);
+  }
+
+  private record Settled(Activity activity, Reserved alice, Reserved bob, Reserved carol, Reserved dan) {
+
+    List<Reserved> all() {
+      return List.of(alice, bob, carol, dan);
+    }
+  }
+
+  private List<List<Map<String, Object>>> ledgerRows(Activity activity) {
+    return Stream.of("SELECT * FROM orders WHERE activity_id = :a ORDER BY id",
+            "SELECT * FROM purchase_groups WHERE activity_id = :a ORDER BY id",
+            "SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.activity_id = :a"
+                + " ORDER BY transaction_id",
+            "SELECT r.* FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :a ORDER BY refund_no")
+        .map(sql -> db.sql(sql).bind("a", activity.id().value()).fetch().all()
+            .map(row -> (Map<String, Object>) new TreeMap<>(row)).collectList().block(PATIENCE))
+        .toList();
+  }
+
+  /** Removes what the ledger wrote for the activity. */
+  private void forget(Activity activity) {
+    for (String sql : List.of("DELETE p FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.activity_id = :a",
+        "DELETE r FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :a",
+        "DELETE FROM purchase_groups WHERE activity_id = :a", "DELETE FROM orders WHERE activity_id = :a")) {
+      db.sql(sql).bind("a", activity.id().value()).then().block(PATIENCE);
+    }
   }
 
   /** Tiers 2 → 3000, 3 → 2500. */
@@ -276,9 +350,9 @@ class ProjectionOrderTest {
     }
   }
 
-  private Map<String, String> mysqlOrders() {
-    return db.sql("SELECT id, status FROM orders").map(r -> Map.entry(r.get("id", String.class),
-            r.get("status", String.class))).all()
+  private Map<String, String> mysqlOrders(Activity activity) {
+    return db.sql("SELECT id, status FROM orders WHERE activity_id = :a").bind("a", activity.id().value())
+        .map(r -> Map.entry(r.get("id", String.class), r.get("status", String.class))).all()
         .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(PATIENCE);
   }
 

@@ -7,11 +7,10 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
-import dev.flashgroup.engine.reservation.ReservationOutcome;
-import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
+import dev.flashgroup.engine.support.Rush;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +26,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -69,7 +66,7 @@ class WorkerRestartTest {
         .block(CALL);
     assertThat(projector.isRunning()).isTrue();
 
-    Set<String> accepted = new HashSet<>(reserve(activity, "rush", RUSH));
+    Set<String> accepted = new HashSet<>(Rush.reserve(reservations, activity, "rush", RUSH, buyers));
     assertThat(accepted).hasSize(RUSH);
     await().atMost(CATCH_UP).pollInterval(Duration.ofMillis(5)).until(() -> OrderRows.count(db, activity) > 0);
 
@@ -81,7 +78,7 @@ class WorkerRestartTest {
     log.info("projector stopped with {} of {} orders in MySQL ({} once in-flight writes settled)", atStop, RUSH,
         settled);
 
-    accepted.addAll(reserve(activity, "stopped", WHILE_STOPPED));
+    accepted.addAll(Rush.reserve(reservations, activity, "stopped", WHILE_STOPPED, buyers));
     assertThat(accepted).hasSize(RUSH + WHILE_STOPPED);
     // The projector is the only writer of orders: stopped means stopped.
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
@@ -96,23 +93,6 @@ class WorkerRestartTest {
     assertThat(Set.copyOf(OrderRows.ids(db, activity))).isEqualTo(accepted);
   }
 
-  /** Distinct buyers, half opening a group and half buying alone, all at once. */
-  private List<String> reserve(Activity activity, String wave, int count) {
-    return Flux.range(0, count)
-        .flatMap(i -> {
-          String buyer = wave + "-" + i;
-          Mono<ReservationOutcome> outcome = i % 2 == 0
-              ? reservations.buyAlone(activity.id(), buyer, null)
-              : reservations.openGroup(activity.id(), buyer, null);
-          return outcome.subscribeOn(buyers).map(o -> {
-            if (o instanceof Reserved reserved) {
-              return reserved.orderId();
-            }
-            throw new AssertionError(buyer + " was not served: " + o);
-          });
-        }, 128)
-        .collectList().block(CALL);
-  }
 
   /** Waits until two reads half a second apart agree, and returns that count. */
   private long quiet(Activity activity) {

@@ -20,6 +20,7 @@ import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import dev.flashgroup.engine.timer.PickupNotices;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -75,6 +76,7 @@ class PickupTimersTest {
   @Autowired RedisScript<List<Long>> takeReminders;
   @Autowired RedisScript<List<Long>> rollOverPickups;
   @Autowired PickupSettings settings;
+  @Autowired PickupNotices notices;
 
   /** An activity on sale now at one point, collected tomorrow 11:00 to 13:00; two paid solo orders. */
   private record Sale(Activity activity, long point, Instant from, Instant to, List<String> orderIds) {}
@@ -131,7 +133,7 @@ class PickupTimersTest {
   @Test
   void remindersGoOutExactlyOncePerWindowWithTwoSweepersAtOnce() {
     Sale sale = sale(true, "carol", "dave", "erin");
-    PickupSweeper other = new PickupSweeper(redis, keys, warm, takeReminders, rollOverPickups, settings,
+    PickupSweeper other = new PickupSweeper(redis, keys, warm, takeReminders, rollOverPickups, settings, notices,
         Clock.systemUTC());
     long start = sale.from().toEpochMilli();
 

@@ -68,6 +68,13 @@ public final class Isolation {
     // deadline at its next rescan. SweeperWaitTest sets both to an hour to prove the notices.
     p.put("flashgroup.timers.longest-wait", "PT0.5S");
     p.put("flashgroup.timers.rescan", "PT0.5S");
+    // The same for pickup timers a test sets behind the pickup sweeper's back; PickupWaitTest runs
+    // sweepers of its own that wait an hour.
+    p.put("flashgroup.pickup.longest-wait", "PT0.5S");
+    p.put("flashgroup.pickup.rescan", "PT0.5S");
+    // Every context would rehearse the opening at start-up and before each activity a test
+    // schedules; the rehearsal's own tests switch it on.
+    p.put("flashgroup.rehearsal.enabled", "false");
     p.put("flashgroup.relay.interval", "PT0.01S");
     // Tests reserve on activities they schedule that instant; a new stream joins the relay's
     // blocking read at its next round (in production, warm-ahead puts it there minutes early).
