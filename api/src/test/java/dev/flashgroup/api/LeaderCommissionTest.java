@@ -9,8 +9,10 @@ import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,13 @@ class LeaderCommissionTest {
         Map.of("code", code)));
   }
 
+  /** The day the order was made, in {@code zone}, as the dashboard writes it. */
+  private String orderedOn(String order, String zone) {
+    LocalDateTime created = db.sql("SELECT created_at FROM orders WHERE id = :o").bind("o", order)
+        .map(r -> r.get("created_at", LocalDateTime.class)).one().block(PATIENCE);
+    return created.atOffset(ZoneOffset.UTC).atZoneSameInstant(ZoneId.of(zone)).toLocalDate().toString();
+  }
+
   private long number(String sql) {
     return db.sql(sql).map(r -> ((Number) r.get(0)).longValue()).one().block(PATIENCE);
   }
@@ -163,7 +172,15 @@ class LeaderCommissionTest {
     assertThat((Map<String, Object>) settled.get("members")).containsEntry("bound", 2).containsEntry("newThisWeek", 2);
     List<Map<String, Object>> days = (List<Map<String, Object>>) settled.get("orders");
     assertThat(days).hasSize(7);
-    assertThat(days.get(6)).containsEntry("orders", 2).containsEntry("gmv", 5980).containsEntry("commission", 598);
+    // Each order on its own day in Asia/Shanghai (both today, unless they straddle its midnight).
+    Map<String, Integer> perDay = new HashMap<>();
+    perDay.merge(orderedOn(ann, "Asia/Shanghai"), 1, Integer::sum);
+    perDay.merge(orderedOn(ben, "Asia/Shanghai"), 1, Integer::sum);
+    perDay.forEach((day, n) -> assertThat(days).filteredOn(d -> day.equals(d.get("date"))).singleElement()
+        .satisfies(d -> assertThat(d).containsEntry("orders", n).containsEntry("gmv", 2990 * n)
+            .containsEntry("commission", 299 * n)));
+    assertThat(days).filteredOn(d -> !perDay.containsKey(d.get("date"))).extracting(d -> d.get("orders"))
+        .containsOnly(0);
     assertThat(settled.get("zone")).isEqualTo("Asia/Shanghai");
 
     // The ledger: each entry with its order and reason, newest first, in keyset pages.
@@ -299,6 +316,12 @@ class LeaderCommissionTest {
     assertThat(figures(dashboard("lead-3"))).containsExactly(750, 0, 0, 0, 0, 0);
   }
 
+  /**
+   * Exactly one of concurrent withdrawals is accepted, the others answered WITHDRAWAL_PENDING. This
+   * shows the one-pending rule under concurrency (the leader's row lock and, as its last line, the
+   * unique pending key both answer it); the balance check is shown after decisions, below and in
+   * {@link #aWithdrawalTakesOnlyWhatIsLeftAfterThosePaidAndOneTransferPaysOneWithdrawal}.
+   */
   @Test
   void ofConcurrentWithdrawalsOfTheWholeBalanceExactlyOneIsAccepted() {
     lead("lead-4");
@@ -312,6 +335,8 @@ class LeaderCommissionTest {
         .collectList().block(PATIENCE);
     assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+    refused(as("LEADER", "lead-4", HttpMethod.POST, "/api/v1/leader/withdrawals", Map.of("amount", 5000)), 409,
+        "WITHDRAWAL_PENDING");
     assertThat(number("SELECT COUNT(*) FROM withdrawals WHERE leader_id = 'lead-4'")).isEqualTo(1);
     assertThat(figures(dashboard("lead-4")).get(4)).isEqualTo(0);
 
@@ -330,7 +355,33 @@ class LeaderCommissionTest {
         Map.of("reason", "again")), 409, "ALREADY_REVERSED");
     refused(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/leaders/lead-1/commissions/999-1/reversal",
         Map.of("reason", "wrong leader")), 404, "NOT_FOUND");
+    for (String notAnOrder : List.of("x", "999", "999-", "-1", "0-1", "999-1x", "9".repeat(41) + "-1")) {
+      refused(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/leaders/lead-4/commissions/" + notAnOrder
+          + "/reversal", Map.of("reason", "刷单")), 400, "INVALID_REQUEST");
+    }
     assertThat(figures(dashboard("lead-4"))).containsExactly(0, 0, 0, 5000, 0, 0);
+  }
+
+  @Test
+  void aWithdrawalTakesOnlyWhatIsLeftAfterThosePaidAndOneTransferPaysOneWithdrawal() {
+    lead("lead-7");
+    planted("997-1", "lead-7", "SETTLED", 5000);
+    ok(as("LEADER", "lead-7", HttpMethod.POST, "/api/v1/leader/withdrawals", Map.of("amount", 3000)));
+    long first = number("SELECT id FROM withdrawals WHERE leader_id = 'lead-7'");
+    ok(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/withdrawals/" + first + "/payment",
+        Map.of("transferReference", "TR-lead-7-1")));
+    // No withdrawal pending: only the balance (2,000 left) refuses more than half of the 5,000 again.
+    refused(as("LEADER", "lead-7", HttpMethod.POST, "/api/v1/leader/withdrawals", Map.of("amount", 3000)), 409,
+        "INSUFFICIENT_BALANCE");
+    ok(as("LEADER", "lead-7", HttpMethod.POST, "/api/v1/leader/withdrawals", Map.of("amount", 2000)));
+    long second = number("SELECT MAX(id) FROM withdrawals WHERE leader_id = 'lead-7'");
+    refused(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/withdrawals/" + second + "/payment",
+        Map.of("transferReference", "TR-lead-7-1")), 409, "TRANSFER_REFERENCE_USED");
+    assertThat(number("SELECT COUNT(*) FROM withdrawals WHERE id = " + second + " AND status = 'PENDING'"))
+        .isEqualTo(1);
+    ok(as("ADMIN", "admin-1", HttpMethod.POST, "/api/v1/admin/withdrawals/" + second + "/payment",
+        Map.of("transferReference", "TR-lead-7-2")));
+    assertThat(figures(dashboard("lead-7")).get(4)).isEqualTo(0);
   }
 
   @Test

@@ -100,6 +100,10 @@ class CommissionAdminController {
       return Problems.response(HttpStatus.CONFLICT, "ALREADY_DECIDED",
           "The withdrawal was already " + already.withdrawal().status());
     }
+    if (decision instanceof WithdrawalDecision.TransferReferenceUsed used) {
+      return Problems.response(HttpStatus.CONFLICT, "TRANSFER_REFERENCE_USED",
+          "The transfer " + used.transferReference() + " already paid another withdrawal");
+    }
     return Problems.notFound("withdrawal", Long.toString(id));
   }
 }

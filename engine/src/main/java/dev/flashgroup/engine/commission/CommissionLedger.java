@@ -55,19 +55,27 @@ public class CommissionLedger {
    * after-sales claim (reason {@link #CLAIM}). Idempotent: the same refund number reverses once, and
    * a repeat answers the same amount. Completes with the fen taken back (0 when the order carries no
    * commission). Before or after settlement: after it, the leader's balance goes down (it may go
-   * negative, and later commission makes it up).
+   * negative, and later commission makes it up). Refused (nothing changed) when the refund number is
+   * {@link #ADMIN} or already used for another order, or when the order's commission records another
+   * amount paid.
    */
   public Mono<Long> reverseForRefund(String orderId, String refundNo, long refundAmount, long paidAmount) {
     return reverseForRefund(orderId, refundNo, refundAmount, paidAmount, CLAIM);
   }
 
-  /** As {@link #reverseForRefund(String, String, long, long)} with another reason (any but TIER_PRICE). */
+  /**
+   * As {@link #reverseForRefund(String, String, long, long)} with another reason that reverses
+   * commission ({@link RefundEffect#REVERSES}: GROUP_FAILED, LATE_PAYMENT, ACTIVITY_CANCELLED, CLAIM).
+   */
   public Mono<Long> reverseForRefund(String orderId, String refundNo, long refundAmount, long paidAmount,
       String reason) {
     return Mono.fromRunnable(() -> checkRefund(orderId, refundNo, refundAmount, paidAmount, reason))
         .then(Mono.defer(() -> {
           Instant now = clock.instant();
-          return tx.transactional(records.recordRefund(refundNo, orderId, refundAmount, reason, now)
+          return tx.transactional(records.lock(orderId)
+              .doOnNext(row -> checkPaid(row, paidAmount))
+              .then(records.recordRefund(refundNo, orderId, refundAmount, reason, now))
+              .doOnNext(recordedFor -> checkRefundNo(recordedFor, orderId))
               .then(reconcile(orderId, now))
               .then(records.entry(orderId, EntryKind.REVERSED, refundNo).map(e -> -e.amount()).defaultIfEmpty(0L)));
         }));
@@ -75,7 +83,10 @@ public class CommissionLedger {
 
   /** An admin takes back what is left of the leader's commission on the order, with a reason. */
   public Mono<AdminReversal> reverseByAdmin(String leader, String orderId, String reason) {
-    return Mono.fromRunnable(() -> checkNote(reason)).then(Mono.defer(() -> {
+    return Mono.fromRunnable(() -> {
+      checkOrderId(orderId);
+      checkNote(reason);
+    }).then(Mono.defer(() -> {
       Instant now = clock.instant();
       return tx.transactional(reconcile(orderId, now)
           .then(records.lock(orderId))
@@ -121,12 +132,9 @@ public class CommissionLedger {
   }
 
   private static void checkRefund(String orderId, String refundNo, long refundAmount, long paidAmount, String reason) {
-    List<Violation> v = new ArrayList<>();
-    if (orderId == null || orderId.length() > 40 || ActivityId.owning(orderId).isEmpty()) {
-      v.add(new Violation("orderId", "must be an order id"));
-    }
-    if (refundNo == null || !REFUND_NO.matcher(refundNo).matches()) {
-      v.add(new Violation("refundNo", "must be 1 to 64 of A-Z a-z 0-9 _ -"));
+    List<Violation> v = new ArrayList<>(orderIdViolations(orderId));
+    if (refundNo == null || !REFUND_NO.matcher(refundNo).matches() || ADMIN.equals(refundNo)) {
+      v.add(new Violation("refundNo", "must be 1 to 64 of A-Z a-z 0-9 _ -, not " + ADMIN + " (an admin's reversal)"));
     }
     if (paidAmount < 1 || paidAmount > MAX_AMOUNT) {
       v.add(new Violation("paidAmount", "must be 1 to " + MAX_AMOUNT + " fen"));
@@ -134,12 +142,41 @@ public class CommissionLedger {
     if (refundAmount < 1 || refundAmount > paidAmount) {
       v.add(new Violation("refundAmount", "must be 1 fen to the amount paid"));
     }
-    if (reason == null || !REASON.matcher(reason).matches() || RefundFact.TIER_PRICE.equals(reason)) {
-      v.add(new Violation("reason", "must be 1 to 32 of A-Z _, not TIER_PRICE (the order's events carry that)"));
+    if (reason == null || !REASON.matcher(reason).matches()
+        || RefundEffect.of(reason).filter(e -> e == RefundEffect.REVERSES).isEmpty()) {
+      v.add(new Violation("reason", "must be a reason that reverses commission: GROUP_FAILED, LATE_PAYMENT,"
+          + " ACTIVITY_CANCELLED or CLAIM"));
     }
     if (!v.isEmpty()) {
       throw new InvalidLeaderRequest(v);
     }
+  }
+
+  /** The amount the caller says was paid must be the one the order's commission records. */
+  private static void checkPaid(CommissionRow row, long paidAmount) {
+    if (row.paidAmount() != paidAmount) {
+      throw new InvalidLeaderRequest(List.of(new Violation("paidAmount",
+          "must be the amount paid for the order (" + row.paidAmount() + " fen)")));
+    }
+  }
+
+  /** A refund number names one refund of one order. */
+  private static void checkRefundNo(String recordedFor, String orderId) {
+    if (!recordedFor.equals(orderId)) {
+      throw new InvalidLeaderRequest(List.of(new Violation("refundNo", "is already used for another order")));
+    }
+  }
+
+  static void checkOrderId(String orderId) {
+    List<Violation> v = orderIdViolations(orderId);
+    if (!v.isEmpty()) {
+      throw new InvalidLeaderRequest(v);
+    }
+  }
+
+  private static List<Violation> orderIdViolations(String orderId) {
+    return orderId == null || orderId.length() > 40 || ActivityId.owning(orderId).isEmpty()
+        ? List.of(new Violation("orderId", "must be an order id")) : List.of();
   }
 
   static void checkNote(String reason) {

@@ -31,29 +31,47 @@ class CommissionRecords {
   /**
    * What a snapshot tells about an attributed paid order: the row is created once, with the
    * activity's rate; the pickup time is kept from the first snapshot that carries it. Leader, rate
-   * and amount paid never change once the order is paid.
+   * and amount paid never change once the order is paid. The rate is read without a lock (it is
+   * fixed from the activity's start, before any order is paid): an {@code INSERT ... SELECT} would
+   * hold a shared lock on the activity's row for the whole projector transaction, and merchants'
+   * changes of the activity ({@code Activities.lock}) would queue behind it.
    */
   Mono<Void> recordFacts(OrderSnapshot o, Instant at) {
-    return db.sql("INSERT INTO commissions (order_id, leader_id, activity_id, bps, paid_amount, picked_up_at, stage,"
-            + " total, base, version, created_at, updated_at) SELECT :order, :leader, a.id, a.leader_commission_bps, :paid,"
-            + " :pickedUp, 'EXPECTED', 0, 0, 0, :at, :at FROM activities a WHERE a.id = :activity"
+    return rate(o.activityId().value()).flatMap(bps -> db.sql("INSERT INTO commissions (order_id, leader_id,"
+            + " activity_id, bps, paid_amount, picked_up_at, stage, total, base, version, created_at, updated_at)"
+            + " VALUES (:order, :leader, :activity, :bps, :paid, :pickedUp, 'EXPECTED', 0, 0, 0, :at, :at)"
             + " ON DUPLICATE KEY UPDATE picked_up_at = COALESCE(picked_up_at, VALUES(picked_up_at))")
         .bind("order", o.id())
         .bind("leader", o.leaderId())
+        .bind("activity", o.activityId().value())
+        .bind("bps", bps)
         .bind("paid", o.paidAmount())
         .bind("pickedUp", Parameter.fromOrEmpty(o.pickedUpAt() == null ? null
             : utc(Instant.ofEpochMilli(o.pickedUpAt())), LocalDateTime.class))
-        .bind("activity", o.activityId().value())
         .bind("at", utc(at))
-        .then();
+        .then());
   }
 
-  /** A refund of the order, once per refund number (the first record wins: numbers are deterministic). */
-  Mono<Void> recordRefund(String refundNo, String orderId, long amount, String reason, Instant at) {
+  /** The activity's commission rate, by a plain (non-locking) read; empty for an unknown activity. */
+  private Mono<Integer> rate(long activity) {
+    return db.sql("SELECT leader_commission_bps FROM activities WHERE id = :activity")
+        .bind("activity", activity)
+        .map(r -> r.get("leader_commission_bps", Integer.class))
+        .one();
+  }
+
+  /**
+   * A refund of the order, once per refund number (the first record wins: numbers are
+   * deterministic). Completes with the order the number is recorded for: another order's id when
+   * the number was used for it.
+   */
+  Mono<String> recordRefund(String refundNo, String orderId, long amount, String reason, Instant at) {
     return db.sql("INSERT IGNORE INTO commission_refunds (refund_no, order_id, amount, reason, recorded_at)"
             + " VALUES (:no, :order, :amount, :reason, :at)")
         .bind("no", refundNo).bind("order", orderId).bind("amount", amount).bind("reason", reason).bind("at", utc(at))
-        .then();
+        .then()
+        .then(db.sql("SELECT order_id FROM commission_refunds WHERE refund_no = :no FOR UPDATE").bind("no", refundNo)
+            .map(r -> r.get("order_id", String.class)).one());
   }
 
   /** The order's commission, locked until the transaction ends; empty when it has none (yet). */
@@ -65,8 +83,14 @@ class CommissionRecords {
         .one();
   }
 
+  /*
+   * The order's entries and refunds are read with FOR UPDATE (after its row's lock): a locking read
+   * sees what is committed now, a plain one the snapshot the transaction took at its first read
+   * (REPEATABLE READ), older than the row just locked when an event carries several orders.
+   */
+
   Mono<Set<String>> recordedKeys(String orderId) {
-    return db.sql("SELECT kind, ref FROM commission_entries WHERE order_id = :order")
+    return db.sql("SELECT kind, ref FROM commission_entries WHERE order_id = :order FOR UPDATE")
         .bind("order", orderId)
         .map(r -> CommissionPlan.key(EntryKind.valueOf(r.get("kind", String.class)), r.get("ref", String.class)))
         .all()
@@ -74,7 +98,8 @@ class CommissionRecords {
   }
 
   Mono<List<RefundFact>> refunds(String orderId) {
-    return db.sql("SELECT refund_no, amount, reason FROM commission_refunds WHERE order_id = :order ORDER BY refund_no")
+    return db.sql("SELECT refund_no, amount, reason FROM commission_refunds WHERE order_id = :order ORDER BY refund_no"
+            + " FOR UPDATE")
         .bind("order", orderId)
         .map(r -> new RefundFact(r.get("refund_no", String.class), r.get("amount", Long.class),
             r.get("reason", String.class)))

@@ -31,7 +31,15 @@ public class LeaderDashboard {
   /** The period shown when none is asked for: the last seven days. */
   public static final int DEFAULT_DAYS = 7;
 
-  private record OrderRow(Instant createdAt, String groupId, Long paid, String groupStatus, long commission) {}
+  /**
+   * An attributed order of the period; {@code sold} whether it counts in the daily figures (it is,
+   * or was, paid and not refunded in full), {@code gmv} what it finally sold for.
+   */
+  private record OrderRow(Instant createdAt, String groupId, String groupStatus, boolean sold, long gmv,
+      long commission) {}
+
+  /** Orders paid and not refunded in full: paid, succeeded, picked up or overdue (not REFUNDING/REFUNDED). */
+  private static final Set<String> SOLD = Set.of("PAID", "SUCCEEDED", "PICKED_UP", "OVERDUE");
 
   private final DatabaseClient db;
   private final Balances balances;
@@ -86,7 +94,8 @@ public class LeaderDashboard {
   }
 
   private Mono<List<OrderRow>> orders(String leader, LocalDate first, LocalDate last, ZoneId zone) {
-    return db.sql("SELECT o.created_at, o.group_id, o.paid_amount, g.status AS group_status, c.total FROM orders o"
+    return db.sql("SELECT o.created_at, o.group_id, o.status, o.paid_amount, o.final_amount, g.status AS group_status,"
+            + " c.total FROM orders o"
             + " LEFT JOIN purchase_groups g ON g.id = o.group_id LEFT JOIN commissions c ON c.order_id = o.id"
             + " WHERE o.leader_id = :leader AND o.created_at >= :from AND o.created_at < :to")
         .bind("leader", leader)
@@ -94,8 +103,12 @@ public class LeaderDashboard {
         .bind("to", utc(last.plusDays(1).atStartOfDay(zone).toInstant()))
         .map(r -> {
           Long total = r.get("total", Long.class);
+          Long paid = r.get("paid_amount", Long.class);
+          Long fin = r.get("final_amount", Long.class);
+          long gmv = fin != null ? fin : paid != null ? paid : 0;
+          boolean sold = paid != null && gmv > 0 && SOLD.contains(r.get("status", String.class));
           return new OrderRow(instant(r.get("created_at", LocalDateTime.class)), r.get("group_id", String.class),
-              r.get("paid_amount", Long.class), r.get("group_status", String.class), total == null ? 0 : total);
+              r.get("group_status", String.class), sold, gmv, total == null ? 0 : total);
         })
         .all().collectList();
   }
@@ -123,9 +136,9 @@ public class LeaderDashboard {
     }
     for (OrderRow r : rows) {
       long[] day = byDay.get(LocalDate.ofInstant(r.createdAt(), zone));
-      if (r.paid() != null && day != null) {
+      if (r.sold() && day != null) {
         day[0]++;
-        day[1] += r.paid();
+        day[1] += r.gmv();
         day[2] += r.commission();
       }
     }

@@ -8,4 +8,7 @@ public sealed interface WithdrawalDecision {
   record AlreadyDecided(Withdrawal withdrawal) implements WithdrawalDecision {}
 
   record NoSuchWithdrawal() implements WithdrawalDecision {}
+
+  /** The transfer's reference already marks another withdrawal paid (one transfer pays one withdrawal). */
+  record TransferReferenceUsed(String transferReference) implements WithdrawalDecision {}
 }

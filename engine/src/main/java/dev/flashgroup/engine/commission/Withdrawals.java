@@ -84,13 +84,18 @@ public class Withdrawals {
         .map(WithdrawalRequest.Accepted::new);
   }
 
-  /** An admin paid it out, with the transfer's reference. */
+  /**
+   * An admin paid it out, with the transfer's reference; a reference marks one withdrawal paid
+   * ({@code ux_withdrawals_transfer}), another one is refused with nothing changed.
+   */
   public Mono<WithdrawalDecision> markPaid(long id, String admin, String transferReference) {
     if (transferReference == null || !TRANSFER_REFERENCE.matcher(transferReference).matches()) {
       return Mono.error(new InvalidLeaderRequest(List.of(new Violation("transferReference",
           "must be 1 to 64 of A-Z a-z 0-9 _ -"))));
     }
-    return decide(id, "PAID", transferReference, null, admin);
+    return decide(id, "PAID", transferReference, null, admin)
+        .onErrorResume(DataIntegrityViolationException.class,
+            e -> Mono.just(new WithdrawalDecision.TransferReferenceUsed(transferReference)));
   }
 
   /** An admin refused it; its amount is part of the balance again. */

@@ -28,6 +28,7 @@ import dev.flashgroup.engine.support.Isolation;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -58,7 +59,8 @@ import reactor.util.retry.Retry;
 /**
  * The commission ledger replayed: the event streams of several orders (paid, failed groups, late
  * payments, tiered settlements, pickups, a returned second payment, after-sales refunds before and
- * after settlement, orders without a leader) go through the order ledger and its commission
+ * after settlement, orders without a leader), in groups of one to four whose settlement events
+ * carry all their members, go through the order ledger and its commission
  * follower in MySQL duplicated, shuffled and four at a time, as redeliveries and concurrent workers
  * deliver them; settlement runs between the phases with the time passed in. MySQL must hold exactly
  * the ledger this test computes on its own from the orders' histories, to the fen.
@@ -149,22 +151,31 @@ class CommissionReplayPropertyTest {
     List<Supplier<Mono<Void>>> before = new ArrayList<>();
     List<Supplier<Mono<Void>>> after = new ArrayList<>();
     int seq = 0;
-    for (History h : histories) {
-      Activity activity = activities.get(h.rate());
-      String order = activity.id().value() + "-" + (attempt * 1000 + seq++);
-      byOrder.put(order, h);
-      String leader = h.leader() < 0 ? null : leaders[h.leader()];
-      for (OrderEvent e : events(activity.id(), order, leader, h)) {
+    for (List<History> group : groups(histories, random)) {
+      Activity activity = activities.get(group.get(0).rate());
+      String groupId = activity.id().value() + "-" + (attempt * 1000 + seq) + "g";
+      List<OrderSnapshot> settled = new ArrayList<>();
+      List<RefundEntry> refunds = new ArrayList<>();
+      for (History h : group) {
+        String order = activity.id().value() + "-" + (attempt * 1000 + seq++);
+        byOrder.put(order, h);
+        String leader = h.leader() < 0 ? null : leaders[h.leader()];
+        for (OrderEvent e : events(activity.id(), order, groupId, leader, h, settled, refunds)) {
+          before.add(() -> ledger.apply(e));
+        }
+        int n = 0;
+        for (long claim : h.claimsBefore()) {
+          String refundNo = "RC" + order.replace("-", "") + "x" + n++;
+          before.add(() -> commissions.reverseForRefund(order, refundNo, claim, h.paid()).then());
+        }
+        for (long claim : h.claimsAfter()) {
+          String refundNo = "RC" + order.replace("-", "") + "x" + n++;
+          after.add(() -> commissions.reverseForRefund(order, refundNo, claim, h.paid()).then());
+        }
+      }
+      // The group's settlement carries all its members, as settle_groups.lua writes it.
+      for (OrderEvent e : groupEvents(activity.id(), groupId, group, settled, refunds)) {
         before.add(() -> ledger.apply(e));
-      }
-      int n = 0;
-      for (long claim : h.claimsBefore()) {
-        String refundNo = "RC" + order.replace("-", "") + "x" + n++;
-        before.add(() -> commissions.reverseForRefund(order, refundNo, claim, h.paid()).then());
-      }
-      for (long claim : h.claimsAfter()) {
-        String refundNo = "RC" + order.replace("-", "") + "x" + n++;
-        after.add(() -> commissions.reverseForRefund(order, refundNo, claim, h.paid()).then());
       }
     }
     deliver(duplicatedAndShuffled(before, random));
@@ -180,14 +191,28 @@ class CommissionReplayPropertyTest {
     assertThat(settlement.settleDue(settleAt.plus(Duration.ofDays(30))).block(PATIENCE)).isZero();
 
     Map<String, long[]> expectedLeaders = new HashMap<>();
+    Map<String, long[]> expectedDays = new HashMap<>();
     for (var entry : byOrder.entrySet()) {
       checkOrder(entry.getKey(), entry.getValue(), expectedLeaders);
+      History h = entry.getValue();
+      if (h.leader() >= 0 && !h.refundedInFull()) {
+        long[] day = expectedDays.computeIfAbsent(Integer.toString(h.leader()), k -> new long[3]);
+        day[0]++;
+        day[1] += h.finalAmount();
+        day[2] += commission(RATES[h.rate()], h.finalAmount() - claims(h.claimsBefore()) - claims(h.claimsAfter()));
+      }
     }
     for (int i = 0; i < leaders.length; i++) {
       long[] want = expectedLeaders.getOrDefault(Integer.toString(i), new long[5]);
       Dashboard d = dashboards.of(leaders[i], null, null).block(PATIENCE);
       assertThat(new long[] {d.expected(), d.earned(), d.settled(), d.reversed(), d.balance()})
           .as("expected, earned, settled, reversed, balance of %s", leaders[i]).containsExactly(want);
+      // The day the orders were made: those paid and not refunded in full, at their final amount.
+      LocalDate day = LocalDate.ofInstant(START, d.zone());
+      Dashboard.Day figures = dashboards.of(leaders[i], day, day).block(PATIENCE).orders().get(0);
+      assertThat(new long[] {figures.orders(), figures.gmv(), figures.commission()})
+          .as("orders, gmv, commission of %s on %s", leaders[i], day)
+          .containsExactly(expectedDays.getOrDefault(Integer.toString(i), new long[3]));
     }
   }
 
@@ -248,6 +273,10 @@ class CommissionReplayPropertyTest {
     figures[3] += base - total;
   }
 
+  private static long claims(List<Long> amounts) {
+    return amounts.stream().mapToLong(Long::longValue).sum();
+  }
+
   private static long commission(int bps, long amount) {
     return Math.max(0, amount) * bps / 10_000;
   }
@@ -271,8 +300,8 @@ class CommissionReplayPropertyTest {
   }
 
   /** The events the scripts would have written for the order's history. */
-  private static List<OrderEvent> events(ActivityId activity, String order, String leader, History h) {
-    String group = order + "g";
+  private static List<OrderEvent> events(ActivityId activity, String order, String group, String leader, History h,
+      List<OrderSnapshot> settled, List<RefundEntry> refunds) {
     long p = h.paid();
     long at = START.toEpochMilli();
     List<OrderEvent> events = new ArrayList<>();
@@ -282,9 +311,8 @@ class CommissionReplayPropertyTest {
       case FAILED -> {
         events.add(new PaymentConfirmed(at + 1000, "TX" + order, order, List.of(snapshot(activity, order, group, leader,
             OrderStatus.PAID, 2, p, p, null, null, null)), groupSnapshot(activity, group, GroupStatus.OPEN, 1, 1, 2, null)));
-        events.add(new GroupFailed(at + 2000, List.of(snapshot(activity, order, group, leader, OrderStatus.REFUNDING, 3, p,
-            p, 0L, null, null)), groupSnapshot(activity, group, GroupStatus.FAILED, 1, 1, 3, null)));
-        events.add(new RefundRequested(at + 2000, List.of(new RefundEntry("RF" + order, order, p, "GROUP_FAILED", p))));
+        settled.add(snapshot(activity, order, group, leader, OrderStatus.REFUNDING, 3, p, p, 0L, null, null));
+        refunds.add(new RefundEntry("RF" + order, order, p, "GROUP_FAILED", p));
         events.add(new RefundConfirmed(at + 3000, "RF" + order, List.of(snapshot(activity, order, group, leader,
             OrderStatus.REFUNDED, 4, p, p, 0L, p, null)), null));
       }
@@ -297,25 +325,23 @@ class CommissionReplayPropertyTest {
         events.add(new RefundConfirmed(at + 3000, "RF" + order, List.of(snapshot(activity, order, group, leader,
             OrderStatus.REFUNDED, 4, p, p, 0L, p, null)), null));
       }
-      default -> succeeded(events, activity, order, group, leader, h, at);
+      default -> succeeded(events, activity, order, group, leader, h, at, settled, refunds);
     }
     return events;
   }
 
   private static void succeeded(List<OrderEvent> events, ActivityId activity, String order, String group, String leader,
-      History h, long at) {
+      History h, long at, List<OrderSnapshot> settled, List<RefundEntry> refunds) {
     long p = h.paid();
     long fin = h.finalAmount();
     events.add(new PaymentConfirmed(at + 1000, "TX" + order, order, List.of(snapshot(activity, order, group, leader,
         OrderStatus.PAID, 2, p, p, null, null, null)), groupSnapshot(activity, group, GroupStatus.OPEN, 1, 1, 2, null)));
-    events.add(new GroupSucceeded(at + 2000, null, null, List.of(snapshot(activity, order, group, leader,
-        OrderStatus.SUCCEEDED, 3, p, p, fin, null, null)), groupSnapshot(activity, group, GroupStatus.SUCCEEDED, 1, 1, 3, fin)));
+    settled.add(snapshot(activity, order, group, leader, OrderStatus.SUCCEEDED, 3, p, p, fin, null, null));
     int version = 3;
     Long refunded = null;
     if (h.tiered()) {
       refunded = h.tierDifference();
-      events.add(new RefundRequested(at + 2000, List.of(new RefundEntry("RD" + order, order, h.tierDifference(),
-          "TIER_PRICE", p))));
+      refunds.add(new RefundEntry("RD" + order, order, h.tierDifference(), "TIER_PRICE", p));
       events.add(new RefundConfirmed(at + 3000, "RD" + order, List.of(snapshot(activity, order, group, leader,
           OrderStatus.SUCCEEDED, ++version, p, p, fin, refunded, null)), null));
     }
@@ -328,6 +354,51 @@ class CommissionReplayPropertyTest {
       events.add(new OrderPickedUp(pickedUp, List.of(snapshot(activity, order, group, leader, OrderStatus.PICKED_UP,
           ++version, p, p, fin, refunded, pickedUp)), null, 1, "clerk-1"));
     }
+  }
+
+  /** A group's settlement: one event with all its members' snapshots, one refund request with all their refunds. */
+  private static List<OrderEvent> groupEvents(ActivityId activity, String group, List<History> members,
+      List<OrderSnapshot> settled, List<RefundEntry> refunds) {
+    long at = START.toEpochMilli() + 2000;
+    int n = members.size();
+    List<OrderEvent> events = new ArrayList<>();
+    if (!settled.isEmpty()) {
+      events.add(members.get(0).kind() == Kind.FAILED
+          ? new GroupFailed(at, List.copyOf(settled), groupSnapshot(activity, group, GroupStatus.FAILED, n, n, 3, null))
+          : new GroupSucceeded(at, null, null, List.copyOf(settled),
+              groupSnapshot(activity, group, GroupStatus.SUCCEEDED, n, n, 3, settled.get(0).finalAmount())));
+    }
+    if (!refunds.isEmpty()) {
+      events.add(new RefundRequested(at, List.copyOf(refunds)));
+    }
+    return events;
+  }
+
+  /**
+   * The histories in groups of one to four members that share a fate (all failed, or all
+   * succeeded; a late payment alone) and an activity: the first member's.
+   */
+  private static List<List<History>> groups(List<History> histories, Random random) {
+    List<List<History>> groups = new ArrayList<>();
+    for (int i = 0; i < histories.size();) {
+      History first = histories.get(i);
+      List<History> group = new ArrayList<>(List.of(first));
+      int size = 1 + random.nextInt(4);
+      int j = i + 1;
+      while (j < histories.size() && group.size() < size && first.kind() != Kind.LATE
+          && fate(histories.get(j)) == fate(first)) {
+        History h = histories.get(j++);
+        group.add(new History(h.kind(), first.rate(), h.leader(), h.paid(), h.tierDifference(), h.claimsBefore(),
+            h.claimsAfter()));
+      }
+      groups.add(group);
+      i = j;
+    }
+    return groups;
+  }
+
+  private static Kind fate(History h) {
+    return h.kind() == Kind.FAILED || h.kind() == Kind.LATE ? h.kind() : Kind.PAID;
   }
 
   private static OrderSnapshot snapshot(ActivityId activity, String order, String group, String leader,
