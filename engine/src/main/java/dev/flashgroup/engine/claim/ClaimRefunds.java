@@ -3,6 +3,7 @@ package dev.flashgroup.engine.claim;
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import dev.flashgroup.engine.commission.CommissionLedger;
+import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.order.RefundNumber;
 import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.payment.RecordedRefunds;
@@ -148,7 +149,15 @@ class ClaimRefunds implements RecordedRefunds {
   Mono<Void> onRefundConfirmed(ClaimRefundConfirmed confirmed) {
     log.info("claim {} refunded: {} of {} fen for order {} ({})", confirmed.claimId(), confirmed.amount(),
         confirmed.paidTotal(), confirmed.orderId(), confirmed.refundNo());
+    // The buyer has the money: a ledger that refuses the reversal (its record of the order disagrees)
+    // must not hold the claim back for ever, so it is logged for an operator and the claim goes on.
     return commissions.reverseForRefund(confirmed.orderId(), confirmed.refundNo(), confirmed.amount(),
-        confirmed.paidTotal()).then();
+            confirmed.paidTotal())
+        .onErrorResume(InvalidLeaderRequest.class, refused -> {
+          log.error("claim {}: the commission ledger refused the reversal for order {} ({}): {}", confirmed.claimId(),
+              confirmed.orderId(), confirmed.refundNo(), refused.getMessage());
+          return Mono.empty();
+        })
+        .then();
   }
 }
