@@ -117,8 +117,10 @@ class RebuildSource {
   private record Refund(String no, String status, LocalDateTime confirmedAt) {}
 
   private Mono<Map<String, List<Refund>>> refunds(ActivityId activity) {
+    // A claim's refund (RC<claimId>, reason CLAIM) lives in MySQL alone: it is confirmed there, never
+    // by confirm_refund.lua, so in the order hash it would stay REQUESTED and the activity never retire.
     return db.sql("SELECT r.refund_no, r.order_id, r.status, r.confirmed_at FROM refunds r"
-            + " JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :id")
+            + " JOIN orders o ON o.id = r.order_id WHERE o.activity_id = :id AND r.reason <> 'CLAIM'")
         .bind("id", activity.value())
         .map(row -> Map.entry(row.get("order_id", String.class), new Refund(row.get("refund_no", String.class),
             row.get("status", String.class), row.get("confirmed_at", LocalDateTime.class))))

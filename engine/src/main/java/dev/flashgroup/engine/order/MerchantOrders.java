@@ -42,6 +42,7 @@ public class MerchantOrders {
    */
   public record Cursor(Instant createdAt, String orderId) {
 
+    private static final long LATEST_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
     private static final Pattern TEXT = Pattern.compile("(0|[1-9][0-9]{0,14}):([0-9]{1,18}-[0-9]{1,18})");
 
     public static Cursor after(Row row) {
@@ -60,7 +61,12 @@ public class MerchantOrders {
       }
       try {
         var m = TEXT.matcher(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII));
-        return m.matches() ? new Cursor(Instant.ofEpochMilli(Long.parseLong(m.group(1))), m.group(2)) : null;
+        if (!m.matches()) {
+          return null;
+        }
+        // Within MySQL's DATETIME range (years 1000-9999): a forged far-future instant never reaches it.
+        long millis = Long.parseLong(m.group(1));
+        return millis <= LATEST_MILLIS ? new Cursor(Instant.ofEpochMilli(millis), m.group(2)) : null;
       } catch (IllegalArgumentException e) {
         return null;
       }
