@@ -250,6 +250,14 @@ class ClaimsTest {
     file(d.buyer(), d.order(), claimBody("SPOILED", 100)).expectStatus().isEqualTo(409)
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.code").isEqualTo("CLAIM_WINDOW_CLOSED").jsonPath("$.closedAt").exists();
+    // In Chinese, the detail states the same fact, from the problem's own closedAt.
+    Map<?, ?> chinese = as("CUSTOMER", d.buyer()).post().uri("/api/v1/orders/{o}/claims", d.order())
+        .header("Accept-Language", "zh-CN").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(claimBody("SPOILED", 100)).exchange().expectStatus().isEqualTo(409)
+        .expectBody(Map.class).returnResult().getResponseBody();
+    assertThat(chinese.get("code")).isEqualTo("CLAIM_WINDOW_CLOSED");
+    assertThat(chinese.get("title")).isEqualTo("售后期已过");
+    assertThat(chinese.get("detail")).isEqualTo("该订单的售后申请已于 " + chinese.get("closedAt") + " 截止");
     clock.ahead.set(Duration.ofHours(47));
     assertThat(filed(d.buyer(), d.order(), claimBody("SPOILED", 100)).get("status")).isEqualTo("REFUNDED");
   }
