@@ -57,7 +57,7 @@ class LocalizedProblems implements WebFluxConfigurer {
     @Override
     public Mono<Void> write(Publisher<? extends ProblemDetail> problems, ResolvableType elementType,
         MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
-      return Mono.from(problems).flatMap(problem -> written(problem, mediaType, message));
+      return Mono.from(problems).flatMap(problem -> written(problem, message));
     }
 
     @Override
@@ -65,12 +65,12 @@ class LocalizedProblems implements WebFluxConfigurer {
         ResolvableType elementType, MediaType mediaType, ServerHttpRequest request, ServerHttpResponse response,
         Map<String, Object> hints) {
       return Mono.from(problems)
-          .flatMap(problem -> written(language.localize(problem, language.of(request)), mediaType, response));
+          .flatMap(problem -> written(language.localize(problem, language.of(request)), response));
     }
 
-    private Mono<Void> written(ProblemDetail problem, MediaType mediaType, ReactiveHttpOutputMessage message) {
-      MediaType type = mediaType == null || !mediaType.isConcrete() ? MediaType.APPLICATION_PROBLEM_JSON : mediaType;
-      message.getHeaders().setContentType(type);
+    /** Always as {@code application/problem+json} (RFC 9457), also to a client that asked for application/json. */
+    private Mono<Void> written(ProblemDetail problem, ReactiveHttpOutputMessage message) {
+      message.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
       byte[] body = json.writeValueAsBytes(problem);
       return message.writeWith(Mono.just(message.bufferFactory().wrap(body)));
     }

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     may set {@code zh-CN} ({@code FLASHGROUP_PROBLEMS_DEFAULT_LANGUAGE})
  */
 @ConfigurationProperties("flashgroup.problems")
-public record ProblemLanguageSettings(@DefaultValue("en") Locale defaultLanguage) {
+record ProblemLanguageSettings(@DefaultValue("en") Locale defaultLanguage) {
 
   public ProblemLanguageSettings {
     if (!ProblemLanguage.SUPPORTED.contains(defaultLanguage)) {
