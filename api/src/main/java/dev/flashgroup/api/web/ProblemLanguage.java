@@ -89,19 +89,26 @@ public class ProblemLanguage {
     if (CHINESE.equals(language)) {
       String detail = messages.getMessage("problem." + code + ".detail", null, null, CHINESE);
       if (detail != null) {
-        problem.setDetail(filled(detail, properties));
+        String filled = filled(detail, properties);
+        // A code answered from several places may lack a property its detail names: the title then.
+        problem.setDetail(filled == null ? title : filled);
       }
     }
     return problem;
   }
 
-  /** {@code {name}} replaced by the problem's property of that name (left as it is when it has none). */
+  /** {@code {name}} replaced by the problem's property of that name; null when it has none. */
   private static String filled(String template, Map<String, Object> properties) {
     Matcher m = PROPERTY.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       Object value = properties.get(m.group(1));
-      m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value.toString()));
+      if (value == null) {
+        log.error("problem {}: its Chinese detail names {{}}, which it does not carry", properties.get("code"),
+            m.group(1));
+        return null;
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value.toString()));
     }
     return m.appendTail(out).toString();
   }

@@ -24,8 +24,9 @@ import reactor.core.publisher.Mono;
  * path owns each resend: until the gateway has accepted the refund (its call answered without an
  * error) {@link ClaimRefundRetry} sends it again; once accepted, the gateway sees it through itself
  * (the sandbox has paid it; the WeChat Pay adapter retries its failed calls and queries it) and the
- * claim's retry leaves it alone. A refund the gateway gives up makes the claim REFUND_ABNORMAL. Claims live in MySQL alone (an order Redis no longer holds is claimed like any other), so
- * the confirmation never reaches confirm_refund.lua: {@code PaymentNotifications} hands it here.
+ * claim's retry leaves it alone. A refund the gateway gives up makes the claim REFUND_ABNORMAL.
+ * Claims live in MySQL alone (an order Redis no longer holds is claimed like any other), so the
+ * confirmation never reaches confirm_refund.lua: {@code PaymentNotifications} hands it here.
  */
 @Component
 class ClaimRefunds implements RecordedRefunds {
