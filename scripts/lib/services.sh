@@ -626,16 +626,21 @@ fg_has_cjk_font() {
   _fg_have fc-list && [[ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]]
 }
 
+# The font fontconfig picks for Simplified Chinese sans-serif text (what the posters look for first).
+_fg_cjk_font_name() {
+  fc-match -f '%{family[0]}' 'sans-serif:lang=zh-cn' 2>/dev/null || fc-list :lang=zh family | head -n 1
+}
+
 ensure_cjk_font() {
   if fg_has_cjk_font; then
-    fg_ok "a font for Chinese: $(fc-list :lang=zh family | head -n 1)"
+    fg_ok "a font for Chinese: $(_fg_cjk_font_name)"
     return 0
   fi
   if _fg_can_apt; then
     fg_info "no font for Chinese (fc-list :lang=zh is empty): installing fonts-noto-cjk"
     # fontconfig brings fc-list and fc-cache; the JDK finds the fonts through it.
     if _fg_apt_get_install fontconfig fonts-noto-cjk && fg_has_cjk_font; then
-      fg_ok "installed fonts-noto-cjk: $(fc-list :lang=zh family | head -n 1)"
+      fg_ok "installed fonts-noto-cjk: $(_fg_cjk_font_name)"
       return 0
     fi
   fi
