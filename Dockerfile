@@ -10,6 +10,11 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
+# Posters and share cards draw Chinese titles and labels: a CJK font, unless the base image has one.
+RUN if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fontconfig fonts-noto-cjk \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN groupadd --system flashgroup && useradd --system --gid flashgroup --home-dir /app flashgroup
 WORKDIR /app
 COPY --from=build /src/api/target/flashgroup-api-0.1.0-SNAPSHOT.jar /app/flashgroup-api.jar

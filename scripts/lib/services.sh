@@ -5,6 +5,7 @@
 #   . scripts/lib/services.sh
 #   ensure_services            # check, start, or (as root on Debian) install them
 #   ensure_database flashgroup # CREATE DATABASE IF NOT EXISTS
+#   ensure_cjk_font            # a font with Chinese glyphs for the posters (fonts-noto-cjk)
 # or run it directly: `scripts/lib/services.sh [DATABASE]` runs ensure_services (and
 # ensure_database when DATABASE is given).
 #
@@ -398,6 +399,12 @@ _fg_apt_install() {
   local -a pkgs=()
   local svc
   for svc in "$@"; do pkgs+=("$(_fg_apt_package "$svc")"); done
+  _fg_apt_get_install "${pkgs[@]}"
+}
+
+# apt-get install of Debian packages by name (no services started by their scripts).
+_fg_apt_get_install() {
+  local -a pkgs=("$@")
   fg_info "installing with apt-get: ${pkgs[*]} (set FLASHGROUP_SERVICES_NO_INSTALL=1 to forbid)"
   if ! apt-get update; then
     fg_error "apt-get update failed"
@@ -606,6 +613,40 @@ ensure_database() {
   fg_warn "no mariadb/mysql client installed: not creating '$name' here;" \
     "the application's Flyway URL has createDatabaseIfNotExist=true and will create it"
   return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# A font with Chinese glyphs
+
+# Posters and share cards draw Chinese titles and labels (PosterFonts picks a CJK-capable font).
+# When fontconfig knows no font for Chinese (`fc-list :lang=zh` prints nothing), installs Debian's
+# fonts-noto-cjk the way the services are installed (root, apt-get; FLASHGROUP_SERVICES_NO_INSTALL=1
+# forbids it). Fails with the command to run when it cannot.
+fg_has_cjk_font() {
+  _fg_have fc-list && [[ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]]
+}
+
+# The font fontconfig picks for Simplified Chinese sans-serif text (what the posters look for first).
+_fg_cjk_font_name() {
+  fc-match -f '%{family[0]}' 'sans-serif:lang=zh-cn' 2>/dev/null || fc-list :lang=zh family | head -n 1
+}
+
+ensure_cjk_font() {
+  if fg_has_cjk_font; then
+    fg_ok "a font for Chinese: $(_fg_cjk_font_name)"
+    return 0
+  fi
+  if _fg_can_apt; then
+    fg_info "no font for Chinese (fc-list :lang=zh is empty): installing fonts-noto-cjk"
+    # fontconfig brings fc-list and fc-cache; the JDK finds the fonts through it.
+    if _fg_apt_get_install fontconfig fonts-noto-cjk && fg_has_cjk_font; then
+      fg_ok "installed fonts-noto-cjk: $(_fg_cjk_font_name)"
+      return 0
+    fi
+  fi
+  fg_error "no font for Chinese: posters would show empty boxes; install one with"
+  fg_error "  apt-get update && apt-get install -y --no-install-recommends fontconfig fonts-noto-cjk"
+  return 1
 }
 
 # Run directly: ensure_services [+ ensure_database NAME].

@@ -8,6 +8,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.payment.PaymentGateway;
 import dev.flashgroup.engine.payment.PaymentGatewayUnavailable;
+import dev.flashgroup.engine.payment.PaymentNotifications;
 import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,8 +78,9 @@ class ClaimsTest {
 
     @Bean
     @Primary
-    FailingGateway failingGateway(@Qualifier("sandboxPaymentGateway") PaymentGateway sandbox) {
-      return new FailingGateway(sandbox);
+    FailingGateway failingGateway(@Qualifier("sandboxPaymentGateway") PaymentGateway sandbox,
+        PaymentNotifications notifications) {
+      return new FailingGateway(sandbox, notifications);
     }
   }
 
@@ -105,11 +107,15 @@ class ClaimsTest {
   static final class FailingGateway implements PaymentGateway {
 
     final PaymentGateway sandbox;
+    final PaymentNotifications notifications;
     final AtomicInteger failNextClaimRefunds = new AtomicInteger();
+    /** Claim refunds accepted and then given up, as WeChat Pay's ABNORMAL. */
+    final AtomicInteger abandonNextClaimRefunds = new AtomicInteger();
     final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
-    FailingGateway(PaymentGateway sandbox) {
+    FailingGateway(PaymentGateway sandbox, PaymentNotifications notifications) {
       this.sandbox = sandbox;
+      this.notifications = notifications;
     }
 
     @Override
@@ -122,6 +128,9 @@ class ClaimsTest {
       asked.computeIfAbsent(refund.refundNo(), no -> new AtomicInteger()).incrementAndGet();
       if (refund.refundNo().startsWith("RC") && failNextClaimRefunds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return Mono.error(new PaymentGatewayUnavailable("GATEWAY_DOWN", "the test's gateway is down", null));
+      }
+      if (refund.refundNo().startsWith("RC") && abandonNextClaimRefunds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return notifications.refundAbnormal(refund.orderId(), refund.refundNo());
       }
       return sandbox.refund(refund);
     }
@@ -152,6 +161,7 @@ class ClaimsTest {
   void backToNow() {
     clock.ahead.set(Duration.ZERO);
     gateway.failNextClaimRefunds.set(0);
+    gateway.abandonNextClaimRefunds.set(0);
   }
 
   // --- the story -------------------------------------------------------------------------------
@@ -240,6 +250,14 @@ class ClaimsTest {
     file(d.buyer(), d.order(), claimBody("SPOILED", 100)).expectStatus().isEqualTo(409)
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.code").isEqualTo("CLAIM_WINDOW_CLOSED").jsonPath("$.closedAt").exists();
+    // In Chinese, the detail states the same fact, from the problem's own closedAt.
+    Map<?, ?> chinese = as("CUSTOMER", d.buyer()).post().uri("/api/v1/orders/{o}/claims", d.order())
+        .header("Accept-Language", "zh-CN").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(claimBody("SPOILED", 100)).exchange().expectStatus().isEqualTo(409)
+        .expectBody(Map.class).returnResult().getResponseBody();
+    assertThat(chinese.get("code")).isEqualTo("CLAIM_WINDOW_CLOSED");
+    assertThat(chinese.get("title")).isEqualTo("售后期已过");
+    assertThat(chinese.get("detail")).isEqualTo("该订单的售后申请已于 " + chinese.get("closedAt") + " 截止");
     clock.ahead.set(Duration.ofHours(47));
     assertThat(filed(d.buyer(), d.order(), claimBody("SPOILED", 100)).get("status")).isEqualTo("REFUNDED");
   }
@@ -342,9 +360,57 @@ class ClaimsTest {
 
     assertThat(gateway.asked("RC" + id)).isEqualTo(3);
     assertPaidOnce("RC" + id, d.order(), 2500);
+    assertThat(rows.count("SELECT refund_attempts AS n FROM claims WHERE id = " + id)).isEqualTo(3);
     // Once confirmed, the retry job leaves it alone.
     assertThat(rows.count("SELECT COUNT(*) AS n FROM claims WHERE id = " + id + " AND refund_due_at IS NULL"
         + " AND status = 'REFUNDED' AND refunded_at IS NOT NULL")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefundTheGatewayGivesUpLeavesTheClaimRefundAbnormalAndIsNotSentAgain() {
+    Delivered d = delivered();
+    long id = id(filed(d.buyer(), d.order(), claimBody("SPOILED", 2500)));
+    gateway.abandonNextClaimRefunds.set(1);
+
+    Map<?, ?> approved = shop.merchant("shop-1", HttpMethod.POST, "/api/v1/merchant/claims/" + id + "/approval", null)
+        .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+
+    assertThat(approved.get("status")).isEqualTo("REFUND_ABNORMAL");
+    assertThat(claimStatus(d.buyer(), d.order(), id)).isEqualTo("REFUND_ABNORMAL");
+    // Nothing is due: the retry job (every 0.2 s here) never picks it up; a person settles it.
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM claims WHERE id = " + id + " AND refund_due_at IS NULL"
+        + " AND refunded_at IS NULL")).isEqualTo(1);
+    assertThat(merchantClaims("shop-1", "?status=REFUND_ABNORMAL"))
+        .anySatisfy(c -> assertThat(c).containsEntry("id", (Object) (int) id));
+    // Repeated news of the abandonment changes nothing; the gateway's later SUCCESS still refunds it, once.
+    gateway.notifications.refundAbnormal(d.order(), "RC" + id).block(PATIENCE);
+    assertThat(claimStatus(d.buyer(), d.order(), id)).isEqualTo("REFUND_ABNORMAL");
+    gateway.sandbox.refund(new PaymentGateway.RefundOrder("RC" + id, d.order(), 2500, PAID)).block(PATIENCE);
+    assertPaidOnce("RC" + id, d.order(), 2500);
+    assertThat(gateway.asked("RC" + id)).isEqualTo(1);
+  }
+
+  @Test
+  void anOrderTakesAtMostFiveClaimsWhateverBecameOfThem() {
+    Delivered d = delivered();
+    Map<String, Long> answers = Flux.range(0, 7)
+        .flatMap(i -> client().post().uri("/api/v1/orders/{o}/claims", d.order())
+            .headers(h -> h.setBearerAuth(Tokens.of("CUSTOMER", d.buyer())))
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(claimBody("MISSING", 600))
+            .exchangeToMono(r -> r.bodyToMono(Map.class).map(body -> r.statusCode().value() + " "
+                + (r.statusCode().value() == 201 ? body.get("status") : body.get("code") + " " + body.get("limit")))), 7)
+        .collectList().block(PATIENCE)
+        .stream().collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+
+    assertThat(answers).containsOnly(Map.entry("201 PENDING", 5L), Map.entry("409 CLAIM_LIMIT_REACHED 5", 2L));
+    assertThat(rows.count("SELECT claims AS n FROM claim_balances WHERE order_id = '" + d.order() + "'")).isEqualTo(5);
+    // A rejected claim still counts: the bound is on the merchant's work, not on money.
+    long first = id(merchantClaims("shop-1", "?status=PENDING").stream()
+        .filter(c -> d.order().equals(c.get("orderId"))).findFirst().orElseThrow());
+    shop.merchant("shop-1", HttpMethod.POST, "/api/v1/merchant/claims/" + first + "/rejection",
+        Map.of("reason", "重复申请")).expectStatus().isOk();
+    refused(file(d.buyer(), d.order(), claimBody("MISSING", 100)), 409, "CLAIM_LIMIT_REACHED");
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM claims WHERE order_id = '" + d.order() + "'")).isEqualTo(5);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.flashgroup.api.web.BuyerIds;
 import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,8 +109,15 @@ class MerchantOrdersTest {
         .containsExactlyInAnyOrderElementsOf(s.orders().subList(4, 7));
     assertThat(ids(page("MERCHANT", "shop-f", "pointId=" + s.west()))).containsExactlyInAnyOrder(
         s.orders().get(1), s.orders().get(3), s.orders().get(5));
-    // Without an activity: the merchant's own orders, none of the rival's; an admin sees both.
+    // Without an activity: the merchant's own orders, none of the rival's, found by the order's own
+    // merchant_id, which the projector wrote from the activity; an admin sees both.
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE activity_id = " + s.activity()
+        + " AND merchant_id = 'shop-f'")).isEqualTo(7);
+    assertThat(rows.count("SELECT COUNT(*) AS n FROM orders WHERE activity_id = " + s.other()
+        + " AND merchant_id = 'shop-f-rival'")).isEqualTo(1);
     assertThat(ids(page("MERCHANT", "shop-f", ""))).containsExactlyInAnyOrderElementsOf(s.orders());
+    assertThat(ids(page("MERCHANT", "shop-f-rival", ""))).hasSize(1).allSatisfy(id -> assertThat(id)
+        .startsWith(s.other() + "-"));
     assertThat(ids(page("ADMIN", "admin-1", "limit=200"))).containsAll(s.orders())
         .anySatisfy(id -> assertThat(id).startsWith(s.other() + "-"));
 
@@ -127,6 +135,7 @@ class MerchantOrdersTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void theCsvExportHasTheSameRows() {
     Sales s = sales("shop-c");
     String csv = as("MERCHANT", "shop-c").get().uri("/api/v1/merchant/orders?activityId={a}&status=SUCCEEDED",
@@ -141,6 +150,26 @@ class MerchantOrdersTest {
         .containsExactlyElementsOf(ids(page("MERCHANT", "shop-c", "activityId=" + s.activity() + "&status=SUCCEEDED")));
     assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l)
         .contains("," + s.activity() + ",,").contains(",SUCCEEDED,3990,3990,,").doesNotContain("buyer-"));
+    // Times as the merchant's wall clock in Asia/Shanghai, offset written out; the same instants as the JSON.
+    Map<String, Instant> json = ((List<Map<String, Object>>) page("MERCHANT", "shop-c", "activityId=" + s.activity()
+        + "&status=SUCCEEDED").get("orders")).stream()
+        .collect(Collectors.toMap(o -> (String) o.get("orderId"), o -> Instant.parse((String) o.get("createdAt"))));
+    assertThat(lines.subList(1, lines.size())).allSatisfy(l -> {
+      String createdAt = l.split(",")[9];
+      assertThat(createdAt).endsWith("+08:00");
+      assertThat(OffsetDateTime.parse(createdAt).toInstant()).isEqualTo(json.get(l.split(",")[0]));
+    });
+  }
+
+  @Test
+  void badFiltersOfTheCsvExportAreProblemDetails() {
+    for (String[] bad : new String[][] {{"status", "SOLD"}, {"from", "yesterday"}, {"cursor", "%%%"},
+        {"activityId", "abc"}}) {
+      as("MERCHANT", "shop-x").get().uri("/api/v1/merchant/orders?" + bad[0] + "=" + bad[1])
+          .accept(MediaType.parseMediaType("text/csv")).exchange()
+          .expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.code").isEqualTo("INVALID_REQUEST").jsonPath("$.errors[0].field").isEqualTo(bad[0]);
+    }
   }
 
   @Test

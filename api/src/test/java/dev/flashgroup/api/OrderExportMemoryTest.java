@@ -83,13 +83,13 @@ class OrderExportMemoryTest {
         .filter(s -> s.returnGeneratedValues("id")).map(r -> r.get("id", Long.class)).one().block(PATIENCE);
     String digits = "(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
         + " UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)";
-    db.sql("INSERT INTO orders (id, activity_id, buyer_id, status, amount, pay_by, version, paid_amount, final_amount,"
-            + " created_at, updated_at)"
-            + " SELECT CONCAT(:a, '-', n), :a, CONCAT('bulk-buyer-', n), 'PICKED_UP', 3990, :t, 4, 3990, 3990,"
+    db.sql("INSERT INTO orders (id, activity_id, merchant_id, buyer_id, status, amount, pay_by, version, paid_amount,"
+            + " final_amount, created_at, updated_at)"
+            + " SELECT CONCAT(:a, '-', n), :a, :m, CONCAT('bulk-buyer-', n), 'PICKED_UP', 3990, :t, 4, 3990, 3990,"
             + " DATE_ADD(:t, INTERVAL n * 1000 MICROSECOND), :t FROM (SELECT 1 + a.d + 10 * b.d + 100 * c.d"
             + " + 1000 * e.d + 10000 * f.d AS n FROM " + digits + " a CROSS JOIN " + digits + " b CROSS JOIN "
             + digits + " c CROSS JOIN " + digits + " e CROSS JOIN " + digits + " f) numbers WHERE n <= :count")
-        .bind("a", activity).bind("t", past).bind("count", count)
+        .bind("a", activity).bind("m", merchant).bind("t", past).bind("count", count)
         .fetch().rowsUpdated().block(PATIENCE);
     return activity;
   }

@@ -77,6 +77,10 @@ class ClaimController {
       return Problems.response(HttpStatus.BAD_REQUEST, "ABOVE_REFUNDABLE",
           "At most " + above.refundable() + " fen of this order can still be claimed", "refundable", above.refundable());
     }
+    if (filing instanceof Filing.TooManyClaims tooMany) {
+      return Problems.response(HttpStatus.CONFLICT, "CLAIM_LIMIT_REACHED",
+          "This order already took " + tooMany.limit() + " claims, the most one order takes", "limit", tooMany.limit());
+    }
     return Problems.notFound("order", orderId);
   }
 }

@@ -103,7 +103,7 @@ class MerchantClaimController {
     try {
       return ClaimStatus.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidField("status", "must be PENDING, APPROVED, REJECTED or REFUNDED");
+      throw new InvalidField("status", "must be one of " + java.util.Arrays.toString(ClaimStatus.values()));
     }
   }
 

@@ -55,6 +55,10 @@ final class PosterFonts {
     return chinese;
   }
 
+  String family() {
+    return family;
+  }
+
   Font font(int style, int size) {
     return new Font(family, style, size);
   }

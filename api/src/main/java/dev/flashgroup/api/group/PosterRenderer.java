@@ -6,7 +6,11 @@ import com.google.zxing.WriterException;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.flashgroup.engine.activity.Activity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,9 +21,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,8 +38,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * Draws a group's or an activity's poster: product title, group price against the solo price, free
- * places (or the group size), time left (or until the start), and a QR code of the share path. Blocking and CPU-bound (java.awt, headless), so it runs
- * on {@link PosterDrawing}'s threads, never on an event loop.
+ * places (or the group size), time left (or until the start) to the minute, and a QR code of the
+ * share path. Blocking and CPU-bound (java.awt, headless), so it runs on {@link PosterDrawing}'s
+ * threads, never on an event loop.
+ *
+ * <p>What a poster shows is decided first, cheaply ({@link Sheet}); its {@linkplain Sheet#version
+ * version} is a hash of every text drawn and the font, so two requests for the same content share
+ * one drawing: PNGs are kept in a cache bounded by bytes ({@code flashgroup.share.poster-cache}),
+ * and the version is the response's ETag. The countdown is shown to the minute, so a poster's
+ * content changes at most once a minute while nothing else happens.
  */
 @Component
 class PosterRenderer implements DisposableBean {
@@ -47,32 +62,84 @@ class PosterRenderer implements DisposableBean {
   private final PosterFonts fonts;
   private final ShareSettings settings;
   private final PosterDrawing drawing;
+  /** Drawn posters by content version, bounded by their bytes. */
+  private final Cache<String, byte[]> drawn;
+  /** Posters drawn (not served from the cache): {@code flashgroup.posters.drawn}. */
+  private final Counter drawings;
 
-  PosterRenderer(ShareSettings settings) {
+  PosterRenderer(ShareSettings settings, MeterRegistry meters) {
+    this.drawings = Counter.builder("flashgroup.posters.drawn").description("posters drawn, not taken from the cache")
+        .register(meters);
     this.settings = settings;
     this.drawing = new PosterDrawing(settings.posterThreads(), settings.posterQueue());
     // No temporary files while encoding PNGs.
     ImageIO.setUseCache(false);
     this.fonts = PosterFonts.installed();
+    this.drawn = Caffeine.newBuilder().maximumWeight(settings.posterCache().toBytes())
+        .weigher((String version, byte[] png) -> png.length).build();
   }
 
-  /** What one poster shows, whatever was shared: a group or a whole activity. */
-  private record Sheet(String title, long groupPrice, long soloPrice, String headline, String countdown, String path,
-      String footer) {}
+  /**
+   * What one poster shows, whatever was shared: a group or a whole activity; every text as it is
+   * drawn. {@code title} is the product's, the rest the poster's own labels.
+   */
+  record Sheet(String title, String groupPrice, String groupPriceLabel, String soloPrice, String headline,
+      String countdown, String path, String footer) {
+
+    List<String> texts() {
+      return List.of(title, groupPrice, groupPriceLabel, soloPrice, headline, countdown, footer);
+    }
+
+    /** A hash of all it shows in {@code family}: equal versions draw equal posters. */
+    String version(String family, String qrContent) {
+      try {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (String part : List.of(family, qrContent, title, groupPrice, groupPriceLabel, soloPrice, headline,
+            countdown, footer)) {
+          sha.update(part.getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(sha.digest(), 0, 16);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+    }
+  }
+
+  /** A drawn poster and its version (the ETag, without quotes). */
+  record Poster(String version, byte[] png) {}
 
   /** The text the poster's QR code holds. */
   private String qrContent(String path) {
     return settings.qrPrefix() + path;
   }
 
-  /** The poster as PNG, drawn on the poster threads; fails with {@link RejectedExecutionException} when they are all taken. */
-  Mono<byte[]> draw(GroupShare share, Instant now) {
-    return drawing.run(() -> render(sheet(share, now)));
+  /** The content version of {@code sheet}'s poster, without drawing it. */
+  String version(Sheet sheet) {
+    return sheet.version(fonts.family(), qrContent(sheet.path()));
   }
 
-  /** An activity's poster, as {@link #draw(GroupShare, Instant)}. */
-  Mono<byte[]> draw(ActivityShare share, Instant now) {
-    return drawing.run(() -> render(sheet(share, now)));
+  /**
+   * The sheet's poster as PNG: from the cache, or drawn on the poster threads (fails with
+   * {@link RejectedExecutionException} when they are all taken) and kept.
+   */
+  Mono<Poster> draw(Sheet sheet) {
+    String version = version(sheet);
+    byte[] cached = drawn.getIfPresent(version);
+    if (cached != null) {
+      return Mono.just(new Poster(version, cached));
+    }
+    return drawing.run(() -> {
+      drawings.increment();
+      return render(sheet);
+    }).map(png -> {
+      drawn.put(version, png);
+      return new Poster(version, png);
+    });
+  }
+
+  PosterFonts fonts() {
+    return fonts;
   }
 
   @Override
@@ -80,26 +147,36 @@ class PosterRenderer implements DisposableBean {
     drawing.stop();
   }
 
-  private Sheet sheet(GroupShare share, Instant now) {
+  Sheet sheet(GroupShare share, Instant now) {
     String slots;
     if (share.open()) {
       slots = label("还差 " + share.missing() + " 人成团", share.missing() + " more needed");
     } else {
       slots = "SUCCEEDED".equals(share.group().status()) ? label("已成团", "Group complete") : label("拼团已结束", "Group closed");
     }
-    return new Sheet(share.activity().title(), share.activity().groupPrice(), share.activity().soloPrice(), slots,
-        label("剩余 ", "ends in ") + clock(share.timeLeft(now)), share.path(), label("长按识别，一起拼团", "Scan to join the group"));
+    return sheet(share.activity(), slots, label("剩余 ", "ends in ") + clock(share.timeLeft(now)), share.path(),
+        label("长按识别，一起拼团", "Scan to join the group"));
   }
 
-  private Sheet sheet(ActivityShare share, Instant now) {
+  Sheet sheet(ActivityShare share, Instant now) {
     Activity a = share.activity();
     String countdown = switch (share.status(now)) {
       case SCHEDULED -> label("距开团 ", "opens in ") + clock(share.timeLeft(now));
       case RUNNING -> label("剩余 ", "ends in ") + clock(share.timeLeft(now));
       default -> label("活动已结束", "Ended");
     };
-    return new Sheet(a.title(), a.groupPrice(), a.soloPrice(), label(a.groupSize() + " 人成团", "Groups of " + a.groupSize()),
-        countdown, share.path(), label("长按识别，参加拼团", "Scan to join"));
+    return sheet(a, label(a.groupSize() + " 人成团", "Groups of " + a.groupSize()), countdown, share.path(),
+        label("长按识别，参加拼团", "Scan to join"));
+  }
+
+  /**
+   * The product's title, the prices with their labels. Only strings: no font is touched here (this
+   * runs on an event loop, and a font may read its file when first asked about a glyph).
+   */
+  private Sheet sheet(Activity a, String headline, String countdown, String path, String footer) {
+    return new Sheet(a.title(), GroupShare.yuan(a.groupPrice()),
+        label("拼团价", "group price"), label("单买价 ", "alone ") + GroupShare.yuan(a.soloPrice()), headline, countdown,
+        path, footer);
   }
 
   private byte[] render(Sheet sheet) {
@@ -138,13 +215,13 @@ class PosterRenderer implements DisposableBean {
   private void drawPrices(Graphics2D g, Sheet sheet) {
     g.setColor(RED);
     g.setFont(fonts.font(Font.BOLD, 72));
-    String group = GroupShare.yuan(sheet.groupPrice());
+    String group = sheet.groupPrice();
     g.drawString(group, MARGIN, 310);
     int after = MARGIN + g.getFontMetrics().stringWidth(group) + 24;
     g.setFont(fonts.font(Font.PLAIN, 28));
-    g.drawString(label("拼团价", "group price"), after, 270);
+    g.drawString(sheet.groupPriceLabel(), after, 270);
     g.setColor(GREY);
-    String solo = label("单买价 ", "alone ") + GroupShare.yuan(sheet.soloPrice());
+    String solo = sheet.soloPrice();
     g.drawString(solo, after, 310);
     int width = g.getFontMetrics().stringWidth(solo);
     g.setStroke(new BasicStroke(2));
@@ -159,8 +236,14 @@ class PosterRenderer implements DisposableBean {
     centered(g, sheet.countdown(), 490);
   }
 
-  private static String clock(Duration left) {
-    return String.format("%02d:%02d:%02d", left.toHours(), left.toMinutesPart(), left.toSecondsPart());
+  /** Time left to the minute (a saved poster is read long after; the content changes once a minute). */
+  private String clock(Duration left) {
+    if (left.toMinutes() < 1) {
+      return label("不到 1 分钟", "under a minute");
+    }
+    return left.toHours() > 0
+        ? label(left.toHours() + " 小时 " + left.toMinutesPart() + " 分", left.toHours() + " h " + left.toMinutesPart() + " min")
+        : label(left.toMinutesPart() + " 分钟", left.toMinutesPart() + " min");
   }
 
   private String label(String chinese, String english) {

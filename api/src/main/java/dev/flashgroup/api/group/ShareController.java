@@ -10,12 +10,14 @@ import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -23,7 +25,10 @@ import reactor.core.publisher.Mono;
 /**
  * What a buyer shares to pull friends into a group, and a leader to bring buyers to an activity:
  * the card the mini-program's share uses, and a poster to save and post. The poster is public (WeChat fetches share images without our token);
- * it names its referrer in the query, as the share card's image URL does.
+ * it names its referrer in the query, as the share card's image URL does. A poster answers with its
+ * content version as ETag (a request that names it gets 304, nothing drawn) and is drawn once per
+ * version ({@link PosterRenderer}); each client address may fetch a few a second
+ * ({@code flashgroup.client-limits.posters-per-second}).
  */
 @RestController
 class ShareController {
@@ -37,6 +42,12 @@ class ShareController {
   /** An activity's share card: what a leader's materials hand out. */
   record ActivityCard(long activityId, String title, String path, int groupSize, long groupPrice, long soloPrice,
       String status, Instant startsAt, Instant endsAt, String imageUrl) {}
+
+  /**
+   * Shared caches may keep a poster briefly (it is public: WeChat fetches it without a token), then
+   * ask again with its ETag; its countdown moves by the minute.
+   */
+  private static final CacheControl POSTER_CACHE = CacheControl.maxAge(Duration.ofSeconds(10)).cachePublic();
 
   private final Groups groups;
   private final Activities activities;
@@ -65,8 +76,9 @@ class ShareController {
   @GetMapping("/api/v1/groups/{groupId}/poster.png")
   // Object, not byte[]: a problem detail must still be written as JSON.
   Mono<ResponseEntity<Object>> poster(@PathVariable String groupId,
-      @RequestParam(name = "referrer", required = false) String referrer) {
-    return poster(referrer, sharer -> share(groupId, sharer).flatMap(s -> posters.draw(s, clock.instant())),
+      @RequestParam(name = "referrer", required = false) String referrer,
+      @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    return poster(referrer, ifNoneMatch, sharer -> share(groupId, sharer).map(s -> posters.sheet(s, clock.instant())),
         Problems.notFound("group", groupId));
   }
 
@@ -82,8 +94,10 @@ class ShareController {
 
   @GetMapping("/api/v1/activities/{id}/poster.png")
   Mono<ResponseEntity<Object>> activityPoster(@PathVariable long id,
-      @RequestParam(name = "referrer", required = false) String referrer) {
-    return poster(referrer, sharer -> activityShare(id, sharer).flatMap(s -> posters.draw(s, clock.instant())),
+      @RequestParam(name = "referrer", required = false) String referrer,
+      @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    return poster(referrer, ifNoneMatch,
+        sharer -> activityShare(id, sharer).map(s -> posters.sheet(s, clock.instant())),
         Problems.notFound("activity", Long.toString(id)));
   }
 
@@ -92,19 +106,43 @@ class ShareController {
     return Referrers.valid(auth.getName()) ? auth.getName() : "";
   }
 
-  /** The PNG {@code draw} makes for the referrer (none when left out), once the referrer is one a share may carry. */
-  private static Mono<ResponseEntity<Object>> poster(String referrer, Function<String, Mono<byte[]>> draw,
-      ResponseEntity<Object> missing) {
+  /**
+   * The PNG of the sheet {@code sheet} makes for the referrer (none when left out), once the
+   * referrer is one a share may carry; 304 when the client holds this version already.
+   */
+  private Mono<ResponseEntity<Object>> poster(String referrer, String ifNoneMatch,
+      Function<String, Mono<PosterRenderer.Sheet>> sheet, ResponseEntity<Object> missing) {
     if (referrer != null && !Referrers.valid(referrer)) {
       return Mono.just(Problems.response(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
           "referrer must be 1 to 64 letters, digits or _.@-"));
     }
-    return draw.apply(referrer == null ? "" : referrer)
-        .map(png -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
-            .cacheControl(CacheControl.maxAge(Duration.ofSeconds(10))).<Object>body(png))
+    return sheet.apply(referrer == null ? "" : referrer)
+        .flatMap(s -> {
+          String etag = "\"" + posters.version(s) + "\"";
+          if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            return Mono.just(ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).cacheControl(POSTER_CACHE)
+                .<Object>build());
+          }
+          return posters.draw(s).map(poster -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).eTag(etag)
+              .cacheControl(POSTER_CACHE).<Object>body(poster.png()));
+        })
         .defaultIfEmpty(missing)
         .onErrorResume(RejectedExecutionException.class, e -> Mono.just(Problems.response(
             HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Too many posters are being drawn; retry shortly")));
+  }
+
+  /** Whether an If-None-Match list names {@code etag} (weak or strong, or {@code *}). */
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch.length() > 1_000) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String tag = candidate.strip();
+      if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Mono<ActivityShare> activityShare(long id, String sharer) {

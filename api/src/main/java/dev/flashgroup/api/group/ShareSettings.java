@@ -2,6 +2,7 @@ package dev.flashgroup.api.group;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How groups are shared into WeChat.
@@ -16,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param posterThreads threads that draw posters (CPU-bound); posters never use the shared
  *     {@code boundedElastic} threads that payments and the broker need
  * @param posterQueue posters waiting for a drawing thread; beyond it a poster is answered 503
+ * @param posterCache drawn posters kept by content version (PNG bytes in all); a spike's shares of
+ *     one group or activity are drawn once a minute instead of once a request
  */
 @ConfigurationProperties("flashgroup.share")
 public record ShareSettings(
@@ -25,4 +28,5 @@ public record ShareSettings(
     @DefaultValue("") String defaultAvatarUrl,
     @DefaultValue("2") int posterThreads,
     @DefaultValue("64") int posterQueue,
-    @DefaultValue("/pages/activity/index") String activityPage) {}
+    @DefaultValue("/pages/activity/index") String activityPage,
+    @DefaultValue("16MB") DataSize posterCache) {}

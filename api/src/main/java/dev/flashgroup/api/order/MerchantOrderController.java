@@ -15,6 +15,8 @@ import dev.flashgroup.engine.order.MerchantOrders.Row;
 import dev.flashgroup.engine.order.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +35,10 @@ import reactor.core.publisher.Mono;
 /**
  * A merchant's orders (an admin's: everyone's), filtered and paged by keyset; buyer ids masked.
  * {@code Accept: text/csv} streams every row of the same filter as CSV, each row a buffer of its own
- * written as MySQL sends it, so an export of any size holds a few rows at a time.
+ * written as MySQL sends it, so an export of any size holds a few rows at a time. The export's
+ * times are the merchant's wall clock, Asia/Shanghai, with the offset written out
+ * ({@code 2026-12-01T20:00:00.123+08:00}), as a spreadsheet opened in China should show them; the
+ * JSON listing keeps UTC instants like the rest of the API.
  */
 @RestController
 class MerchantOrderController {
@@ -42,6 +47,8 @@ class MerchantOrderController {
   private static final String CSV_HEADER =
       "order_id,activity_id,group_id,buyer,status,amount,paid_amount,refunded_amount,point_id,created_at,picked_up_at\n";
   private static final long MAX_ID = 1L << 53;
+  /** Where the merchants are: the export's times are shown in this zone, with its offset. */
+  static final ZoneId EXPORT_ZONE = ZoneId.of("Asia/Shanghai");
   private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -112,7 +119,11 @@ class MerchantOrderController {
   private static String csvRow(Row r) {
     return String.join(",", r.orderId(), Long.toString(r.activityId()), csv(r.groupId()), csv(BuyerIds.mask(r.buyerId())),
         r.status().name(), Long.toString(r.amount()), text(r.paidAmount()), text(r.refundedAmount()), text(r.pointId()),
-        text(r.createdAt()), text(r.pickedUpAt())) + "\n";
+        local(r.createdAt()), local(r.pickedUpAt())) + "\n";
+  }
+
+  private static String local(Instant at) {
+    return at == null ? "" : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at.atZone(EXPORT_ZONE));
   }
 
   private static String text(Object value) {

@@ -1,5 +1,6 @@
 package dev.flashgroup.api.security;
 
+import dev.flashgroup.api.web.ProblemLanguage;
 import dev.flashgroup.api.web.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -18,9 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
 class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
 
   private final JsonMapper json;
+  private final ProblemLanguage language;
 
-  ProblemResponses(JsonMapper json) {
+  ProblemResponses(JsonMapper json, ProblemLanguage language) {
     this.json = json;
+    this.language = language;
   }
 
   @Override
@@ -36,7 +39,9 @@ class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAccessDe
         "Your role may not use this endpoint"));
   }
 
+  /** The problem in the request's language ({@link ProblemLanguage}), as JSON. */
   Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
+    language.localize(problem, language.of(exchange.getRequest()));
     problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
     var response = exchange.getResponse();
     response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));

@@ -102,7 +102,16 @@ class ApiDocument {
           "NOT_FOUND"),
       new Errors("POST /api/v1/admin/(leaders/\\{subject}/commissions/.*|withdrawals/.*)", 400, "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/admin/leaders/\\{subject}/commissions/.*", 409, "ALREADY_REVERSED"),
-      new Errors("POST /api/v1/admin/withdrawals/.*", 409, "ALREADY_DECIDED"));
+      new Errors("POST /api/v1/admin/withdrawals/.*", 409, "ALREADY_DECIDED"),
+      new Errors("POST /api/v1/orders/\\{orderId}/claims", 400, "INVALID_REQUEST", "MALFORMED_REQUEST",
+          "ABOVE_REFUNDABLE"),
+      new Errors("POST /api/v1/orders/\\{orderId}/claims", 409, "NOT_PICKED_UP", "CLAIM_WINDOW_CLOSED",
+          "CLAIM_LIMIT_REACHED"),
+      new Errors(".* /api/v1/merchant/claims.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
+      new Errors("POST /api/v1/merchant/claims/\\{id}/approval", 400, "ABOVE_CLAIMED"),
+      new Errors("POST /api/v1/merchant/claims/\\{id}/(approval|rejection)", 404, "NOT_FOUND"),
+      new Errors("POST /api/v1/merchant/claims/\\{id}/(approval|rejection)", 409, "ALREADY_DECIDED"),
+      new Errors("GET /api/v1/(groups|activities)/[^/]+/poster\\.png", 429, "TOO_MANY_REQUESTS"));
 
   private record Errors(Pattern operation, int status, List<String> codes) {
     Errors(String operation, int status, String... codes) {

@@ -20,10 +20,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Pays approved claims through the payment gateway and records the gateway's word. A claim's refund
- * number is {@code RC<claimId>}, which the gateway pays at most once, however often it is sent: at
- * approval, by {@link ClaimRefundRetry} while it is not confirmed, by another instance at the same
- * moment. Claims live in MySQL alone (an order Redis no longer holds is claimed like any other), so
- * the confirmation never reaches confirm_refund.lua: {@code PaymentNotifications} hands it here.
+ * number is {@code RC<claimId>}, which the gateway pays at most once, however often it is sent. One
+ * path owns each resend: until the gateway has accepted the refund (its call answered without an
+ * error) {@link ClaimRefundRetry} sends it again; once accepted, the gateway sees it through itself
+ * (the sandbox has paid it; the WeChat Pay adapter retries its failed calls and queries it) and the
+ * claim's retry leaves it alone. A refund the gateway gives up makes the claim REFUND_ABNORMAL.
+ * Claims live in MySQL alone (an order Redis no longer holds is claimed like any other), so the
+ * confirmation never reaches confirm_refund.lua: {@code PaymentNotifications} hands it here.
  */
 @Component
 class ClaimRefunds implements RecordedRefunds {
@@ -65,7 +68,7 @@ class ClaimRefunds implements RecordedRefunds {
   /**
    * Sends an approved claim's refund (after the approval committed). A failure is logged, not
    * passed on: the claim stays APPROVED with its refund due, and {@link ClaimRefundRetry} sends it
-   * again; the approval itself stands.
+   * again; the approval itself stands. An accepted refund is no longer due: the gateway owns it.
    */
   Mono<Void> send(Claim claim) {
     if (claim.status() != ClaimStatus.APPROVED || claim.approvedAmount() == null) {
@@ -99,10 +102,15 @@ class ClaimRefunds implements RecordedRefunds {
         .count();
   }
 
-  /** Asks the gateway; a failure is logged and left to the next round. */
+  /**
+   * Asks the gateway. Accepted: no longer due, so the claim's retry never sends it next to the
+   * gateway's own retries. A failure is logged and left to the next round.
+   */
   private Mono<Void> pay(Claim claim) {
     return Mono.defer(() -> gateway.getObject().refund(new PaymentGateway.RefundOrder(claim.refundNo().value(),
             claim.orderId(), claim.approvedAmount(), claim.paidTotal())))
+        .then(db.sql("UPDATE claims SET refund_due_at = NULL WHERE id = :id AND status = 'APPROVED'")
+            .bind("id", claim.id()).then())
         .onErrorResume(e -> {
           log.warn("refund {} of claim {} (order {}) failed, sent again later: {}", claim.refundNo(), claim.id(),
               claim.orderId(), e.toString());
@@ -116,6 +124,25 @@ class ClaimRefunds implements RecordedRefunds {
   }
 
   /**
+   * The gateway gave {@code RC<claimId>} up: APPROVED → REFUND_ABNORMAL once, nothing due any more
+   * (a person settles it; the merchant's desk lists it with {@code status=REFUND_ABNORMAL}).
+   */
+  @Override
+  public Mono<Void> abnormal(String orderId, String refundNo) {
+    Long claimId = new RefundNumber(refundNo).claimIdOrNull();
+    return db.sql("UPDATE claims SET status = 'REFUND_ABNORMAL', refund_due_at = NULL"
+            + " WHERE id = :id AND order_id = :order AND status = 'APPROVED'")
+        .bind("id", claimId).bind("order", orderId).fetch().rowsUpdated()
+        .doOnNext(changed -> {
+          if (changed > 0) {
+            log.warn("refund {} of claim {} (order {}) is ABNORMAL at the gateway: it needs a person", refundNo,
+                claimId, orderId);
+          }
+        })
+        .then();
+  }
+
+  /**
    * The gateway paid {@code RC<claimId>}: APPROVED → REFUNDED once (a conditional update), the
    * refund row CONFIRMED, and {@link #onRefundConfirmed} in the same transaction. Repeated news
    * changes nothing.
@@ -125,7 +152,7 @@ class ClaimRefunds implements RecordedRefunds {
     long claimId = new RefundNumber(refundNo).claimIdOrNull();
     Instant now = clock.instant();
     return tx.transactional(db.sql("UPDATE claims SET status = 'REFUNDED', refunded_at = :now, refund_due_at = NULL"
-                + " WHERE id = :id AND order_id = :order AND status = 'APPROVED'")
+                + " WHERE id = :id AND order_id = :order AND status IN ('APPROVED', 'REFUND_ABNORMAL')")
             .bind("now", utc(now)).bind("id", claimId).bind("order", orderId)
             .fetch().rowsUpdated()
             .flatMap(changed -> changed == 0

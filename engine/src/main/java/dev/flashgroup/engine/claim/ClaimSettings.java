@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     is sent again (same refund number: paid once); doubles with each attempt up to 32 times this
  * @param retryInterval how often the retry job looks for such refunds
  * @param retryEnabled run the retry job in this instance
+ * @param maxPerOrder claims one order takes in all, whatever became of them (pending, approved,
+ *     refunded, rejected): a bound on the merchant's work per order, not on money (that is the
+ *     order's balance); the next filing is refused 409 {@code CLAIM_LIMIT_REACHED}
  */
 @ConfigurationProperties("flashgroup.claims")
 public record ClaimSettings(
@@ -25,7 +28,8 @@ public record ClaimSettings(
     @DefaultValue("Asia/Shanghai") ZoneId zone,
     @DefaultValue("PT1M") Duration refundRetry,
     @DefaultValue("PT5S") Duration retryInterval,
-    @DefaultValue("true") boolean retryEnabled) {
+    @DefaultValue("true") boolean retryEnabled,
+    @DefaultValue("5") int maxPerOrder) {
 
   public ClaimSettings {
     if (window.isNegative() || window.isZero()) {
@@ -36,6 +40,9 @@ public record ClaimSettings(
     }
     if (monthlyAutoApprovals < 0 || monthlyAutoApprovals > 10_000) {
       throw new IllegalArgumentException("flashgroup.claims.monthly-auto-approvals must be 0..10000");
+    }
+    if (maxPerOrder < 1 || maxPerOrder > 100) {
+      throw new IllegalArgumentException("flashgroup.claims.max-per-order must be 1..100");
     }
     if (refundRetry.isNegative() || refundRetry.isZero() || retryInterval.isNegative() || retryInterval.isZero()) {
       throw new IllegalArgumentException("flashgroup.claims.refund-retry and retry-interval must be positive");

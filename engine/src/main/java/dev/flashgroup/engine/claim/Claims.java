@@ -107,14 +107,19 @@ public class Claims {
         .bind("buyer", buyerId).bind("month", month(now)).then());
   }
 
-  /** In one transaction: the order's balance taken, the monthly allowance taken when small, the claim. */
+  /**
+   * In one transaction: the order's balance and one of its claims taken (both or neither, by one
+   * conditional update, so concurrent filings stay within both bounds), the monthly allowance taken
+   * when small, the claim.
+   */
   private Mono<Filing> record(OrderView order, String merchantId, String buyerId, ClaimDraft draft, Instant now) {
     long amount = draft.amount();
-    return db.sql("UPDATE claim_balances SET claimed = claimed + :amount"
-                + " WHERE order_id = :order AND claimed + :amount <= refundable")
-            .bind("amount", amount).bind("order", order.id()).fetch().rowsUpdated()
+    return db.sql("UPDATE claim_balances SET claimed = claimed + :amount, claims = claims + 1"
+                + " WHERE order_id = :order AND claimed + :amount <= refundable AND claims < :max")
+            .bind("amount", amount).bind("order", order.id()).bind("max", settings.maxPerOrder())
+            .fetch().rowsUpdated()
         .flatMap(taken -> taken == 0
-            ? stillRefundable(order.id()).map(Filing.AboveRefundable::new)
+            ? refusal(order.id())
             : autoApproval(buyerId, amount, now)
                 .flatMap(auto -> insert(order, merchantId, buyerId, draft, auto, now))
                 .flatMap(records::find)
@@ -126,9 +131,14 @@ public class Claims {
     return order.finalAmount() != null ? order.finalAmount() : order.paidAmount() - order.refundedAmount();
   }
 
-  private Mono<Long> stillRefundable(String orderId) {
-    return db.sql("SELECT refundable - claimed AS left_over FROM claim_balances WHERE order_id = :order")
-        .bind("order", orderId).map(row -> row.get("left_over", Long.class)).one();
+  /** Why the balance was not taken: the order's claims used up, else what is still refundable. */
+  private Mono<Filing> refusal(String orderId) {
+    return db.sql("SELECT refundable - claimed AS left_over, claims FROM claim_balances WHERE order_id = :order")
+        .bind("order", orderId)
+        .map(row -> row.get("claims", Integer.class) >= settings.maxPerOrder()
+            ? (Filing) new Filing.TooManyClaims(settings.maxPerOrder())
+            : new Filing.AboveRefundable(row.get("left_over", Long.class)))
+        .one();
   }
 
   /** Whether this claim is approved at once: small, and the buyer's allowance this month not used up. */

@@ -21,4 +21,7 @@ public sealed interface Filing {
 
   /** More than the order's other claims left of what was paid: {@code refundable} fen. */
   record AboveRefundable(long refundable) implements Filing {}
+
+  /** The order already took {@code limit} claims ({@code flashgroup.claims.max-per-order}). */
+  record TooManyClaims(int limit) implements Filing {}
 }

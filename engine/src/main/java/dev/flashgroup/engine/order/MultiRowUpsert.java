@@ -34,9 +34,21 @@ final class MultiRowUpsert<T> {
    * @param binder adds one row's values, in the columns' order
    */
   MultiRowUpsert(String head, int columns, String onDuplicate, Comparator<T> order, BiConsumer<T, Values> binder) {
+    this(head, columns, "(" + "?, ".repeat(columns - 1) + "?)", onDuplicate, order, binder);
+  }
+
+  /**
+   * @param row one row's values with exactly {@code columns} placeholders, when a column is not a
+   *     plain value (a scalar subquery on another table)
+   */
+  MultiRowUpsert(String head, int columns, String row, String onDuplicate, Comparator<T> order,
+      BiConsumer<T, Values> binder) {
+    if (row.chars().filter(c -> c == '?').count() != columns) {
+      throw new IllegalArgumentException(row + " does not hold " + columns + " placeholders");
+    }
     this.head = head;
     this.columns = columns;
-    this.row = "(" + "?, ".repeat(columns - 1) + "?)";
+    this.row = row;
     this.onDuplicate = onDuplicate;
     this.order = order;
     this.binder = binder;

@@ -255,9 +255,12 @@ class OrderLedger {
   private static final MultiRowUpsert<Stamped<OrderSnapshot>> ORDERS = new MultiRowUpsert<>(
       "INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
           + " paid_amount, final_amount, refunded_amount, pickup_point_id, pickup_from, pickup_to, rollovers,"
-          + " picked_up_at, leader_id, created_at, updated_at) VALUES ",
-      19,
+          + " picked_up_at, leader_id, created_at, updated_at, merchant_id) VALUES ",
+      20,
+      // The merchant is the activity's (a primary-key lookup), so the merchant's listing reads its own index.
+      "(" + "?, ".repeat(19) + "(SELECT a.merchant_id FROM activities a WHERE a.id = ?))",
       " ON DUPLICATE KEY UPDATE"
+          + " merchant_id = COALESCE(merchant_id, VALUES(merchant_id)),"
           + " status = IF(VALUES(version) > version, VALUES(status), status),"
           // Attribution is decided once, at reservation; events whose script does not read it leave it out.
           + " leader_id = COALESCE(leader_id, VALUES(leader_id)),"
@@ -291,7 +294,8 @@ class OrderLedger {
             .addOrNull(moment(o.pickedUpAt()), LocalDateTime.class)
             .addOrNull(o.leaderId(), String.class)
             .add(utc(stamped.at()))
-            .add(utc(stamped.at()));
+            .add(utc(stamped.at()))
+            .add(o.activityId().value());
       });
 
   private static final MultiRowUpsert<Stamped<GroupSnapshot>> GROUPS = new MultiRowUpsert<>(

@@ -11,6 +11,13 @@ public interface PaymentGateway {
 
   Mono<PaymentStart> startPayment(PaymentRequest request);
 
+  /**
+   * Sends a refund. Completing without an error means the adapter accepted it and sees it through
+   * itself: it pays it (now or after retrying its own failed calls) and reports the outcome through
+   * {@link PaymentNotifications#refunded} or, when it gives it up, {@link
+   * PaymentNotifications#refundAbnormal}; the caller need not send it again. An error means it was
+   * not accepted and the caller sends it again (same refund number: paid once).
+   */
   Mono<Void> refund(RefundOrder refund);
 
   /**

@@ -122,6 +122,16 @@ public class PaymentNotifications {
         .orElseGet(() -> Mono.just("NOT_FOUND"));
   }
 
+  /**
+   * A refund the gateway gave up (ABNORMAL): a claim's is marked so by its feature; the others are
+   * listed from the adapter's own records ({@code AbnormalRefunds}) and change nothing here.
+   */
+  public Mono<Void> refundAbnormal(String orderId, String refundNo) {
+    return recorded.orderedStream().filter(r -> r.records(refundNo)).findFirst()
+        .map(owner -> owner.abnormal(orderId, refundNo))
+        .orElseGet(Mono::empty);
+  }
+
   private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
     var k = keys.of(activity);
     return redis.execute(confirmPayment,

@@ -19,4 +19,10 @@ public interface RecordedRefunds {
    * @return REFUNDED (first news), DUPLICATE (already recorded) or UNKNOWN_REFUND
    */
   Mono<String> confirmed(String orderId, String refundNo);
+
+  /**
+   * The gateway gave {@code refundNo} up (WeChat Pay's ABNORMAL or CLOSED, or its calls failed too
+   * often): it will not pay it by itself and a person must settle it; idempotent.
+   */
+  Mono<Void> abnormal(String orderId, String refundNo);
 }

@@ -137,7 +137,10 @@ class WechatPaymentGateway implements PaymentGateway {
     log.warn("refund {} of order {} failed (attempt {}), tried again after backoff: {}", refund.refundNo(),
         refund.orderId(), attempts, e.toString());
     return refunds.failed(refund.refundNo(), e.toString(), settings.refundAttempts(), now,
-        now.plus(settings.refundBackoff(attempts)));
+            now.plus(settings.refundBackoff(attempts)))
+        .then(refunds.find(refund.refundNo()))
+        .filter(after -> WechatRefunds.ABNORMAL.equals(after.status()))
+        .flatMap(after -> settlement.gaveUp(after.refundNo(), after.orderId()));
   }
 
   private WxPayRefundV3Request request(RefundOrder refund) {

@@ -60,9 +60,18 @@ class WechatSettlement {
       log.warn("refund {} of order {} ended {}: it needs a person", refundNo, orderId, status);
     }
     var now = clock.instant();
-    Mono<Void> engine = WechatRefunds.SUCCESS.equals(tracked)
-        ? notifications.refunded(orderId, refundNo).then() : Mono.empty();
+    Mono<Void> engine = switch (tracked) {
+      case WechatRefunds.SUCCESS -> notifications.refunded(orderId, refundNo).then();
+      case WechatRefunds.ABNORMAL -> notifications.refundAbnormal(orderId, refundNo);
+      default -> Mono.empty();
+    };
     return engine.then(refunds.reported(refundNo, tracked, refundId,
         WechatRefunds.ABNORMAL.equals(tracked) ? "WeChat Pay: " + status : null, now, now.plus(settings.reconcileAfter())));
+  }
+
+  /** The adapter gave a refund up after its calls failed {@code refund-attempts} times. */
+  Mono<Void> gaveUp(String refundNo, String orderId) {
+    log.warn("refund {} of order {} failed too often and is ABNORMAL: it needs a person", refundNo, orderId);
+    return notifications.refundAbnormal(orderId, refundNo);
   }
 }
