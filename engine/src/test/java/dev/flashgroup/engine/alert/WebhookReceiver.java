@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A merchant's webhook endpoint for tests: the JDK's HTTP server on a free loopback port. It checks
  * each request's signature as a receiver would (HMAC-SHA256 over timestamp + "." + body), answers
  * the first {@code failFirst} requests 500, and keeps the accepted deliveries deduplicated by their
- * idempotency id. A hanging receiver holds every request until {@link #release()}.
+ * idempotency id. A hanging receiver holds every request until {@link #release()}. The api module's
+ * tests use it too (the engine's test jar).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
   /** A request as received: its idempotency id, body, and whether the signature held. */
-  record Received(String id, String body, boolean signed) {}
+  public record Received(String id, String body, boolean signed) {}
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -45,33 +46,33 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** Answers 500 to the first {@code failFirst} requests, then 200. */
-  static WebhookReceiver failingFirst(int failFirst) throws IOException {
+  public static WebhookReceiver failingFirst(int failFirst) throws IOException {
     return new WebhookReceiver(failFirst, false);
   }
 
   /** Holds every request without answering until released. */
-  static WebhookReceiver hanging() throws IOException {
+  public static WebhookReceiver hanging() throws IOException {
     return new WebhookReceiver(0, true);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
-  void secret(String secret) {
+  public void secret(String secret) {
     this.secret = secret;
   }
 
-  List<Received> all() {
+  public List<Received> all() {
     return all;
   }
 
   /** Accepted deliveries, one per idempotency id (a repeat is answered 200 and not kept again). */
-  List<Received> accepted() {
+  public List<Received> accepted() {
     return accepted;
   }
 
-  void release() {
+  public void release() {
     hang.countDown();
   }
 
