@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import dev.flashgroup.engine.keys.RedisKeys;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import reactor.core.publisher.Flux;
@@ -53,6 +55,8 @@ class StockAlertsTest {
   @Autowired PickupPoints points;
   @Autowired StockAlerts alerts;
   @Autowired DatabaseClient db;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
 
   private final Scheduler buyers = Schedulers.newBoundedElastic(64, 10_000, "buyers");
 
@@ -110,6 +114,12 @@ class StockAlertsTest {
         .containsEntry("merchant_id", "shop-rush");
     assertThat(byLevel.get(Long.toString(east))).containsEntry("remaining", 60).containsEntry("safety_stock", 60);
     assertThat(byLevel.get(Long.toString(west))).containsEntry("remaining", 60).containsEntry("safety_stock", 60);
+    // Warmed from MySQL with its safety stocks; every level is marked alerted.
+    Map<Object, Object> hash = redis.opsForHash().entries(keys.of(activity.id()).activity())
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue).block(PATIENCE);
+    assertThat(hash).containsEntry("safety_stock", "100").containsEntry("safety_stock:" + east, "60")
+        .containsEntry("safety_stock:" + west, "60").containsEntry("alerted", "1")
+        .containsEntry("alerted:" + east, "1").containsEntry("alerted:" + west, "1");
   }
 
   @Test
