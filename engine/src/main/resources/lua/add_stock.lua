@@ -43,6 +43,8 @@ if now >= tonumber(a[3]) then return {'ENDED', 0, 0} end
 if tonumber(a[5]) + units > max_total then return {'TOO_MUCH_STOCK', tonumber(a[4]), tonumber(a[5])} end
 
 local stock = redis.call('HINCRBY', activity_key, 'stock', units)
+-- Units back above the safety stock: the next crossing alerts again (rearm_alert).
+rearm_alert(activity_key, '', stock)
 local total = redis.call('HINCRBY', activity_key, 'stock_total', units)
 redis.call('HSET', changes_key, change_id, total, units_key, units)
 redis.call('EXPIRE', changes_key, changes_ttl)

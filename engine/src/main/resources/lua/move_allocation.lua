@@ -30,6 +30,9 @@ if from_left < units then return {'NOT_ENOUGH', tostring(from_left), tostring(to
 
 from_left = redis.call('HINCRBY', activity_key, from_field, -units)
 to_left = redis.call('HINCRBY', activity_key, to_field, units)
+-- The receiving point above its safety stock again alerts again at its next crossing (rearm_alert);
+-- the giving point alerts at its next reservation if the move left it at or below its own.
+rearm_alert(activity_key, to, to_left)
 redis.call('HSET', changes_key, change_id, request)
 redis.call('EXPIRE', changes_key, memory)
 return {'MOVED', tostring(from_left), tostring(to_left)}

@@ -33,6 +33,12 @@
 --          The order is attributed to the first of the three that is given (REFERRER, BINDING,
 --          POINT), or to nobody; a REFERRER order (re)binds the buyer to the referrer when the
 --          buyer is bound to nobody or to the referrer already ('binds' on the order and its event).
+-- Low-stock alerts (安全库存预警): when the unit taken leaves a level (the activity; the named point)
+-- at or below its safety stock ('safety_stock', 'safety_stock:<id>') and the level is not alerted
+-- yet ('alerted', 'alerted:<id>'), the level is marked alerted and a StockLow event follows the
+-- ReservationMade: one per level crossed, so a reservation crossing both appends two. The fields are
+-- read with the HMGETs the script makes anyway; the HSET and XADD run only at a crossing. Scripts
+-- that give units back clear the mark once the level is above its safety stock (rearm_alert).
 -- Returns {outcome, order id, group id, amount, pay by}; outcome is 'OK' or a refusal code
 -- (NOT_FOUND, ACTIVITY_CANCELLED, NOT_STARTED, ENDED, MATCH_ONLY, GROUP_CLOSED, ALREADY_IN_GROUP,
 -- GROUP_FULL, LIMIT_REACHED, SOLD_OUT, PICKUP_POINT_REQUIRED, PICKUP_POINT_NOT_SERVED,
@@ -88,7 +94,8 @@ local function refuse(code)
 end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
-  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup', 'state')
+  'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup', 'state',
+  'safety_stock', 'alerted')
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
@@ -104,12 +111,13 @@ if kind == 'OPEN' and mode == 'FLASH' then return refuse('MATCH_ONLY') end
 
 -- An activity with pickup points takes each unit from the point the buyer named as well; one
 -- without points makes no call here.
-local point_field, point_left = nil, nil
+local point_field, point_left, point_safety, point_alerted = nil, nil, nil, nil
 if point ~= '' then
   if a[12] ~= '1' then return refuse('PICKUP_POINT_NOT_SERVED') end
   point_field = point_stock_field(point)
-  local p = redis.call('HMGET', activity_key, point_field, point_closed_field(point))
-  point_left = tonumber(p[1])
+  local p = redis.call('HMGET', activity_key, point_field, point_closed_field(point), safety_stock_field(point),
+    alerted_field(point))
+  point_left, point_safety, point_alerted = tonumber(p[1]), tonumber(p[3]), p[4]
   if not point_left then return refuse('PICKUP_POINT_NOT_SERVED') end
   -- Deactivated since the activity was warmed (close_point.lua): its orders collect, none are new.
   if p[2] then return refuse('PICKUP_POINT_CLOSED') end
@@ -166,8 +174,8 @@ if stock <= 0 then return refuse('SOLD_OUT') end
 if point_field and point_left <= 0 then return refuse('POINT_SOLD_OUT') end
 
 -- Every check passed: take the unit and record the reservation.
-redis.call('HINCRBY', activity_key, 'stock', -1)
-if point_field then redis.call('HINCRBY', activity_key, point_field, -1) end
+local stock_left = redis.call('HINCRBY', activity_key, 'stock', -1)
+if point_field then point_left = redis.call('HINCRBY', activity_key, point_field, -1) end
 redis.call('HINCRBY', quota_key, buyer, 1)
 local seq = redis.call('HINCRBY', activity_key, 'seq', 1)
 local order_id = child_id(activity_id, seq)
@@ -230,5 +238,17 @@ local order = order_view(order_id, group_id, buyer, ORDER_RESERVED, amount, pay_
 order.attribution = attribution
 order.bindsTo = binds
 append(events_key, EVENT_RESERVATION_MADE, {at = now, orders = {order}, group = group})
+
+-- A level this unit took to its safety stock or below alerts once (header); the alert's id is the
+-- order's id, and '<order id>:<point id>' at a point: one reservation crosses each level once.
+local function alert_if_low(level_point, left, safety, alerted)
+  if alerted or not safety or left > safety then return end
+  redis.call('HSET', activity_key, alerted_field(level_point), '1')
+  append(events_key, EVENT_STOCK_LOW, {at = now, alertId = level_point == '' and order_id or order_id .. ':' .. level_point,
+    activityId = activity_id, pointId = tonumber(level_point), orderId = order_id, remaining = left,
+    safetyStock = safety})
+end
+alert_if_low('', stock_left, tonumber(a[14]), a[15])
+if point_field then alert_if_low(point, point_left, point_safety, point_alerted) end
 
 return answer({'OK', order_id, group_id, tostring(amount), tostring(pay_by)})

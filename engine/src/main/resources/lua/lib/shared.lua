@@ -21,6 +21,7 @@ local EVENT_REFUND_REQUESTED, EVENT_REFUND_CONFIRMED = 'RefundRequested', 'Refun
 local EVENT_ORDER_PICKED_UP = 'OrderPickedUp'
 local EVENT_PICKUP_ROLLED_OVER, EVENT_PICKUP_OVERDUE = 'PickupRolledOver', 'PickupOverdue'
 local EVENT_PICKUP_REMINDER_DUE = 'PickupReminderDue'
+local EVENT_STOCK_LOW = 'StockLow'
 
 -- The reminders of a pickup window: at its start, and (perishable goods) an hour before its end.
 local REMINDER_WINDOW_START, REMINDER_WINDOW_ENDING = 'WINDOW_START', 'WINDOW_ENDING'
@@ -71,6 +72,32 @@ end
 -- RedisKeys.ActivityKeys#pointClosedField builds the same name.
 local function point_closed_field(point_id)
   return 'closed:' .. point_id
+end
+
+-- Low-stock alerts (安全库存预警): a level is the activity (point id '') or one pickup point's share.
+-- 'safety_stock' / 'safety_stock:<point id>' hold the level's safety stock (absent: no alert);
+-- 'alerted' / 'alerted:<point id>' mark a level whose StockLow went out and whose stock has not
+-- come back above its safety stock since (reserve.lua sets it, rearm_alert clears it), so each
+-- crossing alerts once. Only the activity hash is touched: a copy of the activity's keys (a bucket)
+-- alerts on its own fields.
+local function safety_stock_field(point_id)
+  if point_id == '' then return 'safety_stock' end
+  return 'safety_stock:' .. point_id
+end
+
+local function alerted_field(point_id)
+  if point_id == '' then return 'alerted' end
+  return 'alerted:' .. point_id
+end
+
+-- Units came back to a level and 'left' remain: an alerted level above its safety stock again
+-- alerts again at the next crossing. Every script that gives units back calls it (one HMGET).
+local function rearm_alert(activity_key, point_id, left)
+  local s = redis.call('HMGET', activity_key, alerted_field(point_id), safety_stock_field(point_id))
+  local safety = tonumber(s[2])
+  if s[1] and (not safety or left > safety) then
+    redis.call('HDEL', activity_key, alerted_field(point_id))
+  end
 end
 
 -- Refund numbers, the idempotency keys of the payment gateway's refunds: a full refund of an
@@ -185,11 +212,12 @@ local function create_relay_group(events_key, relay_group)
 end
 
 -- A reservation's unit goes back on sale, to the pickup point it was taken from (the order's
--- 'point', absent for an activity without points), and the buyer's quota comes back.
+-- 'point', absent for an activity without points), and the buyer's quota comes back. Each level
+-- the unit returns to is re-armed for its low-stock alert (rearm_alert).
 local function release_unit(activity_key, quota_key, buyer, point)
-  redis.call('HINCRBY', activity_key, 'stock', 1)
+  rearm_alert(activity_key, '', redis.call('HINCRBY', activity_key, 'stock', 1))
   if point and point ~= '' then
-    redis.call('HINCRBY', activity_key, point_stock_field(point), 1)
+    rearm_alert(activity_key, point, redis.call('HINCRBY', activity_key, point_stock_field(point), 1))
   end
   if redis.call('HINCRBY', quota_key, buyer, -1) <= 0 then
     redis.call('HDEL', quota_key, buyer)

@@ -55,6 +55,26 @@ class MerchantChangesTest {
   }
 
   @Test
+  void editsTheSafetyStockBeforeTheStartInMySqlAndInRedis() {
+    Map<String, Object> body = startingIn(Duration.ofMinutes(5), 10);
+    body.put("safetyStock", 3);
+    long id = shop.schedule("shop-1", body);
+    assertThat(redisField(id, "safety_stock")).isEqualTo("3");
+    Map<String, Object> edited = startingIn(Duration.ofMinutes(6), 10);
+    edited.put("safetyStock", 2);
+
+    shop.merchant("shop-1", HttpMethod.PUT, BASE + id, edited).expectStatus().isOk()
+        .expectBody().jsonPath("$.safetyStock").isEqualTo(2);
+    assertThat(column(id, "safety_stock")).isEqualTo(2L);
+    assertThat(redisField(id, "safety_stock")).isEqualTo("2");
+
+    shop.merchant("shop-1", HttpMethod.PUT, BASE + id, startingIn(Duration.ofMinutes(6), 10)).expectStatus().isOk()
+        .expectBody().jsonPath("$.safetyStock").isEmpty();
+    assertThat(column(id, "safety_stock")).isNull();
+    assertThat(redisField(id, "safety_stock")).isNull();
+  }
+
+  @Test
   void editsTermsBeforeTheStartInMySqlAndInRedis() {
     long id = shop.schedule("shop-1", startingIn(Duration.ofMinutes(5), 10));
     assertThat(redisField(id, "stock")).isEqualTo("10");

@@ -10,25 +10,26 @@ import java.util.List;
 /**
  * An activity as its merchant sees it, with its figures when asked for one activity. {@code pickup}
  * is null for an activity without pickup points; its points carry their allocation and, with the
- * figures, the units still free at each. {@code talkingPoints} (for leaders' materials) is null when none.
+ * figures, the units still free at each. {@code talkingPoints} (for leaders' materials) is null when none;
+ * {@code safetyStock} (low-stock alerts, activity and per point) too.
  */
 record ActivityResponse(long id, String merchantId, String title, String mode, int groupSize, long groupPrice,
     long soloPrice, int stock, int perUserLimit, Instant startsAt, Instant endsAt, String groupTtl, String payWindow,
     String status, MerchantFigures figures, List<Tier> tiers, int virtualSuccessMissing, PickupView pickup,
-    int leaderCommissionBps, String talkingPoints) {
+    int leaderCommissionBps, String talkingPoints, Integer safetyStock) {
 
   /** Where the activity delivers: each point's allocation (库存分账), the window, perishable goods. */
   record PickupView(List<PointAllocation> points, Pickup.Window window, boolean perishable) {}
 
   /** A point's allocated units and, when known, those still free. */
-  record PointAllocation(long pointId, int stock, Integer remaining) {}
+  record PointAllocation(long pointId, int stock, Integer remaining, Integer safetyStock) {}
 
   static ActivityResponse of(Activity a, Instant now, MerchantFigures figures) {
     return new ActivityResponse(a.id().value(), a.merchantId(), a.title(), a.mode().name(), a.groupSize(),
         a.groupPrice(), a.soloPrice(), a.stock(), a.perUserLimit(), a.startsAt(), a.endsAt(),
         a.groupTtl().toString(), a.payWindow().toString(), a.statusAt(now).name(), figures, a.tiers(),
         a.virtualSuccessMissing(), pickup(a.pickup(), figures), a.leaderCommissionBps(),
-        a.talkingPoints());
+        a.talkingPoints(), a.safetyStock());
   }
 
   private static PickupView pickup(Pickup pickup, MerchantFigures figures) {
@@ -37,7 +38,7 @@ record ActivityResponse(long id, String merchantId, String title, String mode, i
     }
     List<PointAllocation> points = pickup.points().stream()
         .map(share -> new PointAllocation(share.pointId(), share.stock(),
-            figures == null ? null : figures.pointsRemaining().get(share.pointId())))
+            figures == null ? null : figures.pointsRemaining().get(share.pointId()), share.safetyStock()))
         .toList();
     return new PickupView(points, pickup.window(), pickup.perishable());
   }

@@ -21,7 +21,7 @@ public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
       + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at,"
-      + " leader_commission_bps, talking_points";
+      + " leader_commission_bps, talking_points, safety_stock";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -34,9 +34,9 @@ public class Activities {
   Mono<ActivityId> insert(String merchantId, ActivityDraft d, int defaultBps) {
     return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
             + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing,"
-            + " leader_commission_bps, talking_points, created_at) VALUES (:merchant, :title, :mode, :groupSize,"
-            + " :groupPrice, :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers,"
-            + " :virtualMissing, :bps, :talkingPoints, :now)")
+            + " leader_commission_bps, talking_points, safety_stock, created_at) VALUES (:merchant, :title, :mode,"
+            + " :groupSize, :groupPrice, :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers,"
+            + " :virtualMissing, :bps, :talkingPoints, :safetyStock, :now)")
         .bind("merchant", merchantId)
         .bind("title", d.title().strip())
         .bind("mode", d.mode().name())
@@ -53,6 +53,7 @@ public class Activities {
         .bind("virtualMissing", d.virtualMissing())
         .bind("bps", d.commissionBps(defaultBps))
         .bind("talkingPoints", Parameter.fromOrEmpty(d.talkingPointsOr(null), String.class))
+        .bind("safetyStock", Parameter.fromOrEmpty(d.safetyStock(), Integer.class))
         .bind("now", utc(clock.instant()))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
@@ -100,7 +101,7 @@ public class Activities {
             + " group_price = :groupPrice, solo_price = :soloPrice, stock = :stock, per_user_limit = :limit,"
             + " starts_at = :startsAt, ends_at = :endsAt, group_ttl_ms = :groupTtl, pay_window_ms = :payWindow,"
             + " tiers = :tiers, virtual_success_missing = :virtualMissing, leader_commission_bps = :bps,"
-            + " talking_points = :talkingPoints, updated_at = :now WHERE id = :id")
+            + " talking_points = :talkingPoints, safety_stock = :safetyStock, updated_at = :now WHERE id = :id")
         .bind("title", a.title())
         .bind("mode", a.mode().name())
         .bind("groupSize", a.groupSize())
@@ -116,6 +117,7 @@ public class Activities {
         .bind("virtualMissing", a.virtualSuccessMissing())
         .bind("bps", a.leaderCommissionBps())
         .bind("talkingPoints", Parameter.fromOrEmpty(a.talkingPoints(), String.class))
+        .bind("safetyStock", Parameter.fromOrEmpty(a.safetyStock(), Integer.class))
         .bind("now", utc(clock.instant()))
         .bind("id", a.id().value())
         .then();
@@ -204,15 +206,17 @@ public class Activities {
         instantOrNull(row.get("cancelled_at", LocalDateTime.class)),
         null,
         row.get("leader_commission_bps", Integer.class),
-        row.get("talking_points", String.class));
+        row.get("talking_points", String.class),
+        row.get("safety_stock", Integer.class));
   }
 
   /** The activity with its pickup allocation, when it has one (one indexed query). */
   Mono<Activity> withPickup(Activity a) {
-    return db.sql("SELECT ap.point_id, ap.stock, a.pickup_from, a.pickup_to, a.perishable FROM activity_points ap"
+    return db.sql("SELECT ap.point_id, ap.stock, ap.safety_stock, a.pickup_from, a.pickup_to, a.perishable FROM activity_points ap"
             + " JOIN activities a ON a.id = ap.activity_id WHERE ap.activity_id = :id ORDER BY ap.point_id")
         .bind("id", a.id().value())
-        .map(row -> new Object[] {new Pickup.PointShare(row.get("point_id", Long.class), row.get("stock", Integer.class)),
+        .map(row -> new Object[] {new Pickup.PointShare(row.get("point_id", Long.class), row.get("stock", Integer.class),
+            row.get("safety_stock", Integer.class)),
             row.get("pickup_from", LocalDateTime.class), row.get("pickup_to", LocalDateTime.class),
             Boolean.TRUE.equals(row.get("perishable", Boolean.class))})
         .all()
@@ -244,9 +248,10 @@ public class Activities {
       return clear.then(terms);
     }
     return clear.then(terms).thenMany(Flux.fromIterable(pickup.points())
-            .concatMap(share -> db.sql("INSERT INTO activity_points (activity_id, point_id, stock)"
-                    + " VALUES (:id, :point, :stock)")
-                .bind("id", id.value()).bind("point", share.pointId()).bind("stock", share.stock()).then()))
+            .concatMap(share -> db.sql("INSERT INTO activity_points (activity_id, point_id, stock, safety_stock)"
+                    + " VALUES (:id, :point, :stock, :safetyStock)")
+                .bind("id", id.value()).bind("point", share.pointId()).bind("stock", share.stock())
+                .bind("safetyStock", Parameter.fromOrEmpty(share.safetyStock(), Integer.class)).then()))
         .then();
   }
 

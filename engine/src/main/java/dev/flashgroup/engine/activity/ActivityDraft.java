@@ -29,7 +29,8 @@ public record ActivityDraft(
     Integer virtualSuccessMissing,
     Pickup pickup,
     Integer leaderCommissionBps,
-    String talkingPoints) {
+    String talkingPoints,
+    Integer safetyStock) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
@@ -60,6 +61,14 @@ public record ActivityDraft(
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
     tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
+  }
+
+  /** A draft without a safety stock. */
+  public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
+      Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
+      Integer virtualSuccessMissing, Pickup pickup, Integer leaderCommissionBps, String talkingPoints) {
+    this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
+        tiers, virtualSuccessMissing, pickup, leaderCommissionBps, talkingPoints, null);
   }
 
   /** A draft without talking points. */
@@ -112,6 +121,8 @@ public record ActivityDraft(
     checkAmount(found, "soloPrice", soloPrice);
     if (stock == null || stock < 1 || stock > MAX_STOCK) {
       found.add(new Violation("stock", "must be between 1 and " + MAX_STOCK));
+    } else {
+      checkSafetyStock(found, "safetyStock", safetyStock, stock);
     }
     if (perUserLimit == null || perUserLimit < 1 || perUserLimit > MAX_PER_USER_LIMIT) {
       found.add(new Violation("perUserLimit", "must be between 1 and " + MAX_PER_USER_LIMIT));
@@ -218,6 +229,16 @@ public record ActivityDraft(
     return talkingPoints.isBlank() ? null : talkingPoints.strip();
   }
 
+  /**
+   * A safety stock (optional) is below the stock it guards: 0 alerts when the level sells out, a
+   * value of the stock or more would alert at the first reservation.
+   */
+  static void checkSafetyStock(List<Violation> found, String field, Integer safetyStock, int stock) {
+    if (safetyStock != null && (safetyStock < 0 || safetyStock >= stock)) {
+      found.add(new Violation(field, "must be between 0 and " + (stock - 1) + " (below the stock it guards)"));
+    }
+  }
+
   /** True when the amount is there and in bounds. */
   private static boolean checkAmount(List<Violation> found, String field, Long amount) {
     if (amount == null || amount < 1 || amount > MAX_AMOUNT) {
@@ -299,6 +320,6 @@ public record ActivityDraft(
   Activity toActivity(ActivityId id, String merchantId, int defaultBps, String currentTalkingPoints) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
         stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup,
-        commissionBps(defaultBps), talkingPointsOr(currentTalkingPoints));
+        commissionBps(defaultBps), talkingPointsOr(currentTalkingPoints), safetyStock);
   }
 }

@@ -14,8 +14,14 @@ public record Pickup(List<PointShare> points, Window window, boolean perishable)
 
   public static final int MAX_POINTS = 50;
 
-  /** A point's share of the stock. */
-  public record PointShare(Long pointId, Integer stock) {}
+  /** A point's share of the stock, and the share at or below which it alerts (null: none). */
+  public record PointShare(Long pointId, Integer stock, Integer safetyStock) {
+
+    /** A share without a safety stock. */
+    public PointShare(Long pointId, Integer stock) {
+      this(pointId, stock, null);
+    }
+  }
 
   /** When the orders are collected; null instants are reported as violations. */
   public record Window(Instant from, Instant to) {}
@@ -54,6 +60,7 @@ public record Pickup(List<PointShare> points, Window window, boolean perishable)
         complete = false;
       } else {
         sum += share.stock();
+        ActivityDraft.checkSafetyStock(found, field + ".safetyStock", share.safetyStock(), share.stock());
       }
     }
     if (complete && stock != null && sum != stock) {

@@ -87,11 +87,20 @@ class WarmUp {
         "tiers", Tier.format(a.tiers()),
         "virtual_missing", Integer.toString(a.virtualSuccessMissing()),
         "pickup", a.pickup() == null ? "0" : "1"));
+    // Safety stocks (low-stock alerts): only where set; reserve reads them with the stock and the share.
+    if (a.safetyStock() != null) {
+      terms.add(RedisKeys.ActivityKeys.SAFETY_STOCK);
+      terms.add(Integer.toString(a.safetyStock()));
+    }
     // Each point's share, in the activity's own hash (reserve takes it with the stock).
     if (a.pickup() != null) {
       for (Pickup.PointShare share : a.pickup().points()) {
         terms.add(RedisKeys.ActivityKeys.pointStockField(share.pointId()));
         terms.add(Integer.toString(share.stock()));
+        if (share.safetyStock() != null) {
+          terms.add(RedisKeys.ActivityKeys.pointSafetyStockField(share.pointId()));
+          terms.add(Integer.toString(share.safetyStock()));
+        }
       }
     }
     return terms;

@@ -17,7 +17,8 @@ public enum EventType {
   ORDER_PICKED_UP("OrderPickedUp"),
   PICKUP_ROLLED_OVER("PickupRolledOver"),
   PICKUP_OVERDUE("PickupOverdue"),
-  PICKUP_REMINDER_DUE("PickupReminderDue");
+  PICKUP_REMINDER_DUE("PickupReminderDue"),
+  STOCK_LOW("StockLow");
 
   private final String wireName;
 

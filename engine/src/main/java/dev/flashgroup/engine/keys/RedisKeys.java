@@ -123,6 +123,17 @@ public class RedisKeys {
       return "closed:" + pointId;
     }
 
+    /**
+     * The activity hash field of the activity's safety stock (low-stock alerts; absent: none), as
+     * lib/shared.lua's safety_stock_field('') names it.
+     */
+    public static final String SAFETY_STOCK = "safety_stock";
+
+    /** A pickup point's safety stock in the activity hash (lib/shared.lua's safety_stock_field). */
+    public static String pointSafetyStockField(long pointId) {
+      return SAFETY_STOCK + ":" + pointId;
+    }
+
     /** What every {@link #pointStockField} starts with. */
     public static final String POINT_STOCK_PREFIX = "point:";
 

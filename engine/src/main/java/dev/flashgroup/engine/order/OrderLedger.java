@@ -18,6 +18,7 @@ import dev.flashgroup.engine.order.event.RefundRequested;
 import dev.flashgroup.engine.order.event.ReservationExpired;
 import dev.flashgroup.engine.order.event.ReservationMade;
 import dev.flashgroup.engine.order.event.SnapshotEvent;
+import dev.flashgroup.engine.order.event.StockLow;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -187,6 +188,12 @@ class OrderLedger {
     /** A reminder changes no order; the reminder worker records what it sent. */
     @Override
     public Void on(PickupReminderDue event) {
+      return null;
+    }
+
+    /** A low-stock alert changes no order; the alerts feature records it (a {@link LedgerFollower}). */
+    @Override
+    public Void on(StockLow event) {
       return null;
     }
 

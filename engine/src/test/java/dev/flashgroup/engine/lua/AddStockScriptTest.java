@@ -149,4 +149,28 @@ class AddStockScriptTest extends LuaScriptSupport {
 
     assertThat(activity()).containsEntry("stock", "15").containsEntry("stock_total", "15");
   }
+
+  @Test
+  void unitsAddedAboveTheSafetyStockReArmTheActivitysAlert() {
+    givenSafetyStocks(9, 0);
+    boughtAt("5", 1);
+    assertThat(alerted("")).isTrue();
+
+    assertThat(addStock("1", "c1", NOW).block(TIMEOUT).get(0)).isEqualTo("ADDED");
+
+    assertThat(alerted("")).isFalse();
+    boughtAt("5", 1);
+    assertThat(stockLows()).hasSize(2);
+  }
+
+  @Test
+  void unitsAddedThatLeaveTheStockAtItsSafetyStockKeepItAlerted() {
+    givenSafetyStocks(8, 0);
+    boughtAt("5", 3);
+
+    assertThat(addStock("1", "c1", NOW).block(TIMEOUT).get(0)).isEqualTo("ADDED");
+
+    assertThat(stock()).isEqualTo(8);
+    assertThat(alerted("")).isTrue();
+  }
 }

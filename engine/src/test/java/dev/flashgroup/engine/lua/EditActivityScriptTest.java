@@ -96,4 +96,17 @@ class EditActivityScriptTest extends LuaScriptSupport {
     assertThat(activity()).doesNotContainKeys("pickup_from", "pickup_to").containsEntry("window:3", "5:6")
         .containsEntry("perishable", "0");
   }
+
+  @Test
+  void anEditWithoutSafetyStocksDropsThemAndAnEditWithThemWritesThem() {
+    givenSafetyStocks(5, 2);
+
+    StepVerifier.create(editActivity(BEFORE_START, "stock", "10")).expectNext("EDITED").verifyComplete();
+    assertThat(activity()).doesNotContainKeys("safety_stock", "safety_stock:3");
+
+    StepVerifier.create(editActivity(BEFORE_START, "safety_stock", "4", "safety_stock:5", "1")).expectNext("EDITED")
+        .verifyComplete();
+    assertThat(activity()).containsEntry("safety_stock", "4").containsEntry("safety_stock:5", "1")
+        .doesNotContainKey("safety_stock:3");
+  }
 }

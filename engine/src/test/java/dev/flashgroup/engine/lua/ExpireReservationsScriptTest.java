@@ -244,4 +244,32 @@ class ExpireReservationsScriptTest extends LuaScriptSupport {
     assertThat(events().stream().filter(e -> e.type().equals("ReservationExpired"))
         .map(e -> e.data().get("orders").get(0).get("pointId").asLong()).toList()).containsExactly(3L, 5L, 5L);
   }
+
+  @Test
+  void aUnitBackAboveTheSafetyStockReArmsTheActivitysAndThePointsAlert() {
+    givenSafetyStocks(9, 3);
+    boughtAt("3", 1);
+    assertThat(stockLows()).hasSize(2);
+
+    assertThat(expireReservations(PAY_BY, 10).block(TIMEOUT)).isEqualTo(1L);
+
+    assertThat(alerted("")).isFalse();
+    assertThat(alerted("3")).isFalse();
+    boughtAt("3", 1);
+    assertThat(stockLows()).hasSize(4);
+  }
+
+  @Test
+  void aUnitBackThatLeavesTheLevelAtItsSafetyStockKeepsItAlerted() {
+    givenSafetyStocks(9, 3);
+    assertThat(reserve(Kind.SOLO, "early", NOW, "", null, "3").block(TIMEOUT).outcome()).isEqualTo("OK");
+    assertThat(reserve(Kind.SOLO, "later", NOW + 60_000, "", null, "3").block(TIMEOUT).outcome()).isEqualTo("OK");
+
+    assertThat(expireReservations(PAY_BY, 10).block(TIMEOUT)).isEqualTo(1L);
+
+    assertThat(stock()).isEqualTo(9);
+    assertThat(pointStock(3)).isEqualTo(3);
+    assertThat(alerted("")).isTrue();
+    assertThat(alerted("3")).isTrue();
+  }
 }

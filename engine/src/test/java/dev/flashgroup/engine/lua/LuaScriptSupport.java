@@ -428,6 +428,39 @@ abstract class LuaScriptSupport {
     givenWarmActivity(ActivitySpec.standard());
   }
 
+  /**
+   * Low-stock alerts: an activity of 10 units at points 3 (4 units) and 5 (6 units), safety stock
+   * {@code activity} for the activity and {@code point3} for point 3 (point 5 has none).
+   */
+  void givenSafetyStocks(int activity, int point3) {
+    assertThat(warm(ActivitySpec.standard().withPerUserLimit(10), List.of("safety_stock", Integer.toString(activity),
+            "safety_stock:3", Integer.toString(point3)), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT))
+        .isEqualTo("WARMED");
+  }
+
+  /** The StockLow events appended so far, oldest first. */
+  List<Event> stockLows() {
+    return events().stream().filter(e -> e.type().equals("StockLow")).toList();
+  }
+
+  /** Whether a level (the activity: {@code ""}; a point id) is marked alerted in the activity hash. */
+  boolean alerted(String point) {
+    return activity().containsKey(point.isEmpty() ? "alerted" : "alerted:" + point);
+  }
+
+  /** Solo reservations at a point, each by its own buyer, all expected to succeed. */
+  List<Reply> boughtAt(String point, int units) {
+    List<Reply> made = new java.util.ArrayList<>();
+    for (int i = 0; i < units; i++) {
+      Reply reply = reserve(Kind.SOLO, "low-" + point + "-" + i + "-" + events().size(), NOW, "", null, point)
+          .block(TIMEOUT);
+      assertThat(reply).isNotNull();
+      assertThat(reply.outcome()).isEqualTo("OK");
+      made.add(reply);
+    }
+    return made;
+  }
+
   void givenWarmActivity(ActivitySpec spec) {
     assertThat(warm(spec).block(TIMEOUT)).isEqualTo("WARMED");
   }

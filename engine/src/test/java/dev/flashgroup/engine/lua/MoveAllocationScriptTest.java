@@ -97,4 +97,27 @@ class MoveAllocationScriptTest extends LuaScriptSupport {
 
     assertThat(hash(keys.allocationChanges())).isEmpty();
   }
+
+  @Test
+  void unitsMovedToAnAlertedPointAboveItsSafetyStockReArmIt() {
+    givenSafetyStocks(0, 3);
+    boughtAt("3", 1);
+    assertThat(alerted("3")).isTrue();
+
+    assertThat(moveAllocation(5, 3, 1, "c1").block(TIMEOUT).get(0)).isEqualTo("MOVED");
+
+    assertThat(pointStock(3)).isEqualTo(4);
+    assertThat(alerted("3")).isFalse();
+  }
+
+  @Test
+  void unitsMovedThatLeaveThePointAtItsSafetyStockKeepItAlerted() {
+    givenSafetyStocks(0, 3);
+    boughtAt("3", 2);
+
+    assertThat(moveAllocation(5, 3, 1, "c1").block(TIMEOUT).get(0)).isEqualTo("MOVED");
+
+    assertThat(pointStock(3)).isEqualTo(3);
+    assertThat(alerted("3")).isTrue();
+  }
 }

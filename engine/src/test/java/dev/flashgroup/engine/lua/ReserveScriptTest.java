@@ -825,4 +825,140 @@ class ReserveScriptTest extends LuaScriptSupport {
       assertThat(pointStock(5)).isEqualTo(6);
     }
   }
+
+  /**
+   * Low-stock alerts (安全库存预警): 10 units at points 3 (4) and 5 (6); safety stock 7 for the
+   * activity, 2 for point 3, none for point 5 (givenSafetyStocks).
+   */
+  @Nested
+  class LowStockAlerts {
+
+    @Test
+    void noSafetyStockNoAlert() {
+      assertThat(warm(ActivitySpec.standard(), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT)).isEqualTo("WARMED");
+
+      boughtAt("5", 6);
+
+      assertThat(stockLows()).isEmpty();
+      assertThat(activity()).doesNotContainKeys("alerted", "alerted:5");
+    }
+
+    @Test
+    void aboveTheSafetyStockNoAlert() {
+      givenSafetyStocks(7, 2);
+
+      boughtAt("5", 2);
+
+      assertThat(stock()).isEqualTo(8);
+      assertThat(stockLows()).isEmpty();
+      assertThat(alerted("")).isFalse();
+    }
+
+    @Test
+    void theReservationThatReachesTheSafetyStockAlertsAfterItsReservation() {
+      givenSafetyStocks(7, 2);
+
+      List<Reply> made = boughtAt("5", 3);
+
+      String orderId = made.get(2).orderId();
+      assertThat(eventTypes()).endsWith("ReservationMade", "StockLow");
+      Event alert = lastEvent();
+      assertThat(alert.data().get("alertId").asString()).isEqualTo(orderId);
+      assertThat(alert.data().get("orderId").asString()).isEqualTo(orderId);
+      assertThat(alert.data().get("activityId").asString()).isEqualTo("42");
+      assertThat(alert.data().has("pointId")).isFalse();
+      assertThat(alert.data().get("remaining").asLong()).isEqualTo(7);
+      assertThat(alert.data().get("safetyStock").asLong()).isEqualTo(7);
+      assertThat(alert.data().get("at").asLong()).isEqualTo(NOW);
+      assertThat(alerted("")).isTrue();
+    }
+
+    @Test
+    void anAlertedLevelDoesNotAlertAgainAsItFallsFurther() {
+      givenSafetyStocks(7, 2);
+
+      boughtAt("5", 6);
+
+      assertThat(stock()).isEqualTo(4);
+      assertThat(stockLows()).hasSize(1);
+    }
+
+    @Test
+    void aPointReachingItsSafetyStockAlertsWithItsPoint() {
+      givenSafetyStocks(0, 2);
+
+      List<Reply> made = boughtAt("3", 2);
+
+      assertThat(stockLows()).hasSize(1);
+      Event alert = lastEvent();
+      assertThat(alert.data().get("alertId").asString()).isEqualTo(made.get(1).orderId() + ":3");
+      assertThat(alert.data().get("pointId").asLong()).isEqualTo(3);
+      assertThat(alert.data().get("remaining").asLong()).isEqualTo(2);
+      assertThat(alert.data().get("safetyStock").asLong()).isEqualTo(2);
+      assertThat(alerted("3")).isTrue();
+      assertThat(alerted("")).isFalse();
+    }
+
+    @Test
+    void anAlertedPointDoesNotAlertAgain() {
+      givenSafetyStocks(0, 2);
+
+      boughtAt("3", 4);
+
+      assertThat(stockLows()).hasSize(1);
+      assertThat(pointStock(3)).isZero();
+    }
+
+    @Test
+    void aReservationCrossingBothLevelsAppendsTwoAlerts() {
+      givenSafetyStocks(7, 3);
+      boughtAt("5", 2);
+
+      Reply made = boughtAt("3", 1).get(0);
+
+      assertThat(stock()).isEqualTo(7);
+      assertThat(pointStock(3)).isEqualTo(3);
+      assertThat(eventTypes()).endsWith("ReservationMade", "StockLow", "StockLow");
+      List<Event> alerts = stockLows();
+      assertThat(alerts).hasSize(2);
+      assertThat(alerts.get(0).data().get("alertId").asString()).isEqualTo(made.orderId());
+      assertThat(alerts.get(1).data().get("alertId").asString()).isEqualTo(made.orderId() + ":3");
+      assertThat(alerted("")).isTrue();
+      assertThat(alerted("3")).isTrue();
+    }
+
+    @Test
+    void aSafetyStockOfZeroAlertsWhenTheLevelSellsOut() {
+      givenSafetyStocks(0, 0);
+
+      boughtAt("3", 3);
+      assertThat(stockLows()).isEmpty();
+      boughtAt("3", 1);
+
+      assertThat(stockLows()).hasSize(1);
+      assertThat(lastEvent().data().get("remaining").asLong()).isZero();
+    }
+
+    @Test
+    void aRefusedReservationNeverAlerts() {
+      givenSafetyStocks(0, 0);
+      boughtAt("3", 4);
+      int events = events().size();
+
+      assertThat(reserve(Kind.SOLO, "late", NOW, "", null, "3").block(TIMEOUT))
+          .isEqualTo(Reply.refused("POINT_SOLD_OUT"));
+
+      assertThat(events()).hasSize(events);
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyDoesNotAlertAgain() {
+      givenSafetyStocks(9, 4);
+      Reply first = reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "3").block(TIMEOUT);
+
+      assertThat(reserve(Kind.SOLO, "buyer-1", NOW, "", "key-1", "3").block(TIMEOUT)).isEqualTo(first);
+
+      assertThat(stockLows()).hasSize(2);
+    }
+  }
 }

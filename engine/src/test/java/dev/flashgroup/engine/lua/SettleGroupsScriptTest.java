@@ -396,4 +396,17 @@ class SettleGroupsScriptTest extends LuaScriptSupport {
     assertThat(order(idle.orderId())).doesNotContainKey("pickup_from");
     assertThat(order(second.orderId())).containsEntry("rollovers", "0");
   }
+
+  @Test
+  void aFailedGroupsUnitsBackAboveTheSafetyStockReArmTheAlerts() {
+    givenSafetyStocks(9, 3);
+    assertThat(reserve(Kind.OPEN, "leader", NOW, "", null, "3").block(TIMEOUT).outcome()).isEqualTo("OK");
+    assertThat(stockLows()).hasSize(2);
+
+    assertThat(settleGroups(GROUP_DEADLINE, 10).block(TIMEOUT)).isEqualTo(1L);
+
+    assertThat(stock()).isEqualTo(10);
+    assertThat(alerted("")).isFalse();
+    assertThat(alerted("3")).isFalse();
+  }
 }

@@ -81,6 +81,8 @@ public final class Isolation {
     p.put("flashgroup.relay.block", "PT0.5S");
     // Tests that wait for a repair or a retirement set a short warm-interval; upkeep goes with it.
     p.put("flashgroup.activities.upkeep-interval", "PT0.1S");
+    // The tests' webhook receivers listen on loopback, which production refuses.
+    p.put("flashgroup.webhooks.allow-private-addresses", "true");
     return p;
   }
 

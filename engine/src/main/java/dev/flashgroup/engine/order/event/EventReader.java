@@ -83,6 +83,7 @@ public final class EventReader {
       case PICKUP_ROLLED_OVER -> PickupRolledOver.class;
       case PICKUP_OVERDUE -> PickupOverdue.class;
       case PICKUP_REMINDER_DUE -> PickupReminderDue.class;
+      case STOCK_LOW -> StockLow.class;
     };
   }
 

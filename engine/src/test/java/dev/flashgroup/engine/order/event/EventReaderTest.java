@@ -43,6 +43,21 @@ class EventReaderTest {
   }
 
   @Test
+  void readsALowStockAlertAtTheActivityAndAtAPoint() {
+    String activity = "{\"at\":5,\"alertId\":\"42-7\",\"activityId\":\"42\",\"orderId\":\"42-7\","
+        + "\"remaining\":3,\"safetyStock\":3}";
+    String point = "{\"at\":5,\"alertId\":\"42-7:9\",\"activityId\":\"42\",\"pointId\":9,\"orderId\":\"42-7\","
+        + "\"remaining\":0,\"safetyStock\":1}";
+
+    assertThat(EventReader.read("StockLow", activity))
+        .isEqualTo(new StockLow(5, "42-7", new ActivityId(42), null, "42-7", 3, 3));
+    assertThat(EventReader.read("StockLow", point))
+        .isEqualTo(new StockLow(5, "42-7:9", new ActivityId(42), 9L, "42-7", 0, 1));
+    assertUnreadable("StockLow", activity.replace("\"remaining\":3", "\"remaining\":3.5"));
+    assertUnreadable("StockLow", activity.replace(",\"safetyStock\":3", ""));
+  }
+
+  @Test
   void readsTheActivityIdAsANumberToo() {
     OrderEvent event = EventReader.read("ReservationMade", RESERVATION_MADE.replace("\"activityId\":\"42\"",
         "\"activityId\":42").getBytes(StandardCharsets.UTF_8));
@@ -253,6 +268,11 @@ class EventReaderTest {
     @Override
     public String on(PickupReminderDue event) {
       return "reminder";
+    }
+
+    @Override
+    public String on(StockLow event) {
+      return "stock low";
     }
   }
 }
