@@ -144,7 +144,8 @@ public class ViewerCounter implements SmartLifecycle {
     if (d != null) {
       d.dispose();
     }
-    flush().block(Duration.ofSeconds(5));
+    // What the buffer still holds goes out as the instance stops (best effort: nothing waits for it).
+    flush().subscribe();
   }
 
   @Override
