@@ -102,7 +102,9 @@ class ApiDocument {
           "NOT_FOUND"),
       new Errors("POST /api/v1/admin/(leaders/\\{subject}/commissions/.*|withdrawals/.*)", 400, "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/admin/leaders/\\{subject}/commissions/.*", 409, "ALREADY_REVERSED"),
-      new Errors("POST /api/v1/admin/withdrawals/.*", 409, "ALREADY_DECIDED"));
+      new Errors("POST /api/v1/admin/withdrawals/.*", 409, "ALREADY_DECIDED"),
+      new Errors("GET /api/v1/admin/analytics/.*", 400, "INVALID_REQUEST"),
+      new Errors("GET /api/v1/admin/analytics/funnel", 404, "NOT_FOUND"));
 
   private record Errors(Pattern operation, int status, List<String> codes) {
     Errors(String operation, int status, String... codes) {
