@@ -209,6 +209,12 @@ class AnalyticsTest {
         .containsEntry("commission", (int) commission)
         .containsEntry("newMembers", (int) referred));
     assertThat(commission).isEqualTo(598);
+
+    // An admin takes ben's commission back (outside the projector): the leader's figure follows.
+    ok(as("ADMIN", "admin-1").post().uri("/api/v1/admin/leaders/lead-a/commissions/{o}/reversal", benOrder.orderId())
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("reason", "刷单")).exchange());
+    assertThat(((List<Map<String, Object>>) admin("leaders?" + period).get("items")).get(0))
+        .containsEntry("commission", 299).containsEntry("orders", sums.get("units"));
   }
 
   @Test
