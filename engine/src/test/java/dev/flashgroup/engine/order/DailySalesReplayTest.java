@@ -102,6 +102,33 @@ class DailySalesReplayTest {
     assertThat(sales(activity)).isEqualTo(inOrder);
     assertThat(count("SELECT COUNT(*) AS n FROM sales_order_facts WHERE activity_id = " + activity.id().value()))
         .isEqualTo(4);
+
+    // The migration that fills the daily sales of the orders held before them ends at the same rows.
+    List<Map<String, Object>> rows = dailyRows(activity);
+    for (String sql : List.of("DELETE FROM sales_daily", "DELETE FROM sales_order_facts", "DELETE FROM sales_group_facts")) {
+      db.sql(sql).then().block(PATIENCE);
+    }
+    for (String statement : backfill()) {
+      db.sql(statement).then().block(PATIENCE);
+    }
+    assertThat(dailyRows(activity)).isEqualTo(rows);
+  }
+
+  private List<Map<String, Object>> dailyRows(Activity activity) {
+    return db.sql("SELECT * FROM sales_daily WHERE activity_id = :a ORDER BY day, point_id, leader_id")
+        .bind("a", activity.id().value()).fetch().all().map(row -> (Map<String, Object>) new TreeMap<>(row))
+        .collectList().block(PATIENCE);
+  }
+
+  /** V25's statements, its comment lines left out. */
+  private static List<String> backfill() {
+    try (var in = DailySalesReplayTest.class.getResourceAsStream("/db/migration/V25__sales_daily_backfill.sql")) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String code = text.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+      return java.util.Arrays.stream(code.split(";")).map(String::strip).filter(st -> !st.isEmpty()).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The activity's daily rows summed. */
