@@ -111,7 +111,9 @@ class ApiDocument {
       new Errors("POST /api/v1/merchant/claims/\\{id}/approval", 400, "ABOVE_CLAIMED"),
       new Errors("POST /api/v1/merchant/claims/\\{id}/(approval|rejection)", 404, "NOT_FOUND"),
       new Errors("POST /api/v1/merchant/claims/\\{id}/(approval|rejection)", 409, "ALREADY_DECIDED"),
-      new Errors("GET /api/v1/(groups|activities)/[^/]+/poster\\.png", 429, "TOO_MANY_REQUESTS"));
+      new Errors("GET /api/v1/(groups|activities)/[^/]+/poster\\.png", 429, "TOO_MANY_REQUESTS"),
+      new Errors("GET /api/v1/admin/analytics/.*", 400, "INVALID_REQUEST"),
+      new Errors("GET /api/v1/admin/analytics/funnel", 404, "NOT_FOUND"));
 
   private record Errors(Pattern operation, int status, List<String> codes) {
     Errors(String operation, int status, String... codes) {

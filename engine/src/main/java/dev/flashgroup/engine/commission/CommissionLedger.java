@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.commission;
 
+import dev.flashgroup.engine.analytics.DailySales;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.kernel.Text;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest;
@@ -38,13 +39,15 @@ public class CommissionLedger {
   private static final Pattern REASON = Pattern.compile("[A-Z_]{1,32}");
 
   private final CommissionRecords records;
+  private final DailySales sales;
   private final CommissionSettings settings;
   private final TransactionalOperator tx;
   private final Clock clock;
 
   CommissionLedger(CommissionRecords records, CommissionSettings settings, ReactiveTransactionManager transactions,
-      Clock clock) {
+      DailySales sales, Clock clock) {
     this.records = records;
+    this.sales = sales;
     this.settings = settings;
     this.tx = TransactionalOperator.create(transactions);
     this.clock = clock;
@@ -94,7 +97,10 @@ public class CommissionLedger {
           .flatMap(row -> row.adminReversed()
               ? records.entry(orderId, EntryKind.REVERSED, ADMIN).<AdminReversal>map(AdminReversal.AlreadyReversed::new)
               : takeBack(row, reason.strip(), now))
-          .defaultIfEmpty(new AdminReversal.NoCommission()));
+          .defaultIfEmpty(new AdminReversal.NoCommission()))
+          // After the commit, in a transaction of its own (it locks the order, then reads the commission).
+          .flatMap(outcome -> outcome instanceof AdminReversal.Reversed
+              ? sales.refresh(orderId).thenReturn(outcome) : Mono.just(outcome));
     }));
   }
 

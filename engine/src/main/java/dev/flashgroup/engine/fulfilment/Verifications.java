@@ -3,6 +3,7 @@ package dev.flashgroup.engine.fulfilment;
 import static dev.flashgroup.engine.kernel.SqlTime.instant;
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.analytics.DailySales;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.OrderStatus;
@@ -55,11 +56,12 @@ public class Verifications {
   private final RedisScript<List<String>> verifyPickup;
   private final DatabaseClient db;
   private final LostActivities lost;
+  private final DailySales sales;
   private final Clock clock;
 
   Verifications(PickupCodes codes, PickupTickets tickets, Orders orders, BadCodes badCodes,
       ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> verifyPickup, DatabaseClient db,
-      LostActivities lost, Clock clock) {
+      LostActivities lost, DailySales sales, Clock clock) {
     this.codes = codes;
     this.tickets = tickets;
     this.orders = orders;
@@ -69,6 +71,7 @@ public class Verifications {
     this.verifyPickup = verifyPickup;
     this.db = db;
     this.lost = lost;
+    this.sales = sales;
     this.clock = clock;
   }
 
@@ -171,7 +174,13 @@ public class Verifications {
         .fetch().rowsUpdated()
         .flatMap(changed -> orders.recorded(orderId).flatMap(o -> {
           if (changed == 1) {
-            return pickedUp(activity, orderId, o.buyerId(), now);
+            // No event goes through the projector for it: the daily sales count the hand-out here.
+            return sales.refresh(orderId)
+                .onErrorResume(e -> {
+                  log.warn("The daily sales miss the hand-out of order {}: {}", orderId, e.toString());
+                  return Mono.empty();
+                })
+                .then(pickedUp(activity, orderId, o.buyerId(), now));
           }
           if (o.pointId() == null || o.pointId() != pointId) {
             return Mono.just(new Verification.WrongPoint());

@@ -56,6 +56,11 @@ public class RedisKeys {
     return namespace + ":pickup_attempts:" + subject;
   }
 
+  /** Unique viewers of any activity on one day (a HyperLogLog; analytics' ViewerCounter). */
+  public String viewers(java.time.LocalDate day) {
+    return namespace + ":viewers:" + day;
+  }
+
   /** Refund numbers the sandbox gateway has paid out, with their amounts. */
   public String sandboxRefunds() {
     return namespace + ":sandbox:refunds";
@@ -87,6 +92,16 @@ public class RedisKeys {
 
     public String events() {
       return prefix + "events";
+    }
+
+    /** Unique viewers of the activity's page (a HyperLogLog fed by analytics' ViewerCounter). */
+    public String viewers() {
+      return prefix + "viewers";
+    }
+
+    /** Unique viewers of the activity's page on one day (a HyperLogLog). */
+    public String viewers(java.time.LocalDate day) {
+      return prefix + "viewers:" + day;
     }
 
     /** Collectable orders by the end of their current pickup window (roll_over_pickups takes them). */

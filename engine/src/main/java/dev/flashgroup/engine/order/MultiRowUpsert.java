@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  *
  * @param <T> what one row is made from
  */
-final class MultiRowUpsert<T> {
+public final class MultiRowUpsert<T> {
 
   private final String head;
   private final int columns;
@@ -33,7 +33,7 @@ final class MultiRowUpsert<T> {
    *     order), so concurrent transactions lock rows alike; null to keep the order given
    * @param binder adds one row's values, in the columns' order
    */
-  MultiRowUpsert(String head, int columns, String onDuplicate, Comparator<T> order, BiConsumer<T, Values> binder) {
+  public MultiRowUpsert(String head, int columns, String onDuplicate, Comparator<T> order, BiConsumer<T, Values> binder) {
     this(head, columns, "(" + "?, ".repeat(columns - 1) + "?)", onDuplicate, order, binder);
   }
 
@@ -54,7 +54,7 @@ final class MultiRowUpsert<T> {
     this.binder = binder;
   }
 
-  Mono<Void> write(DatabaseClient db, List<T> rows) {
+  public Mono<Void> write(DatabaseClient db, List<T> rows) {
     if (rows.isEmpty()) {
       return Mono.empty();
     }
@@ -75,7 +75,7 @@ final class MultiRowUpsert<T> {
   }
 
   /** One statement's values in order; a null is bound with its column's type. */
-  static final class Values {
+  public static final class Values {
 
     private final List<Object> list;
 
@@ -83,12 +83,12 @@ final class MultiRowUpsert<T> {
       list = new ArrayList<>(size);
     }
 
-    Values add(Object value) {
+    public Values add(Object value) {
       list.add(Parameter.from(value));
       return this;
     }
 
-    <V> Values addOrNull(V value, Class<V> type) {
+    public <V> Values addOrNull(V value, Class<V> type) {
       list.add(Parameter.fromOrEmpty(value, type));
       return this;
     }

@@ -55,7 +55,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The {@link LedgerFollower}s (the commission ledger) write after the batch's own rows, in the
  * same transaction, each event in the batch's order: a follower keeps its own records and is
- * idempotent and indifferent to the order of events, as the ledger is.
+ * idempotent and indifferent to the order of events, as the ledger is. The {@link BatchFollower}s
+ * (the daily sales figures) follow last, once per batch.
  */
 @Component
 class OrderLedger {
@@ -64,13 +65,15 @@ class OrderLedger {
   private final TransactionalOperator tx;
   private final CollectableOrders collectable;
   private final List<LedgerFollower> followers;
+  private final List<BatchFollower> batchFollowers;
 
   OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable,
-      ObjectProvider<LedgerFollower> followers) {
+      ObjectProvider<LedgerFollower> followers, ObjectProvider<BatchFollower> batchFollowers) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
     this.collectable = collectable;
     this.followers = followers.orderedStream().toList();
+    this.batchFollowers = batchFollowers.orderedStream().toList();
   }
 
   Mono<Void> apply(OrderEvent event) {
@@ -84,7 +87,8 @@ class OrderLedger {
       events.forEach(event -> event.accept(batch));
       return batch.write().then(Flux.fromIterable(events)
           .concatMap(event -> Flux.fromIterable(followers).concatMap(follower -> follower.follow(event)).then())
-          .then());
+          .then())
+          .then(Flux.fromIterable(batchFollowers).concatMap(follower -> follower.follow(events)).then());
     }));
   }
 

@@ -1,0 +1,6 @@
+package dev.flashgroup.engine.analytics;
+
+/** What a ranking ranks. */
+public enum RankingBy {
+  ACTIVITY, MERCHANT, POINT
+}
