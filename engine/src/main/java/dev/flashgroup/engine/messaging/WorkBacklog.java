@@ -26,7 +26,9 @@ public final class WorkBacklog {
   /** Ready messages in the work queues; an error when the broker or a queue is missing. */
   public Mono<Long> waiting() {
     return Flux.fromIterable(Arrays.asList(WorkQueue.values()))
-        .flatMap(queue -> sender.declareQueue(QueueSpecification.queue(queue.queueName(settings)).passive(true)))
+        // One after another: they share the sender's resource-management channel, which takes
+        // one RPC at a time.
+        .concatMap(queue -> sender.declareQueue(QueueSpecification.queue(queue.queueName(settings)).passive(true)))
         .map(ok -> (long) ok.getMessageCount())
         .reduce(0L, Long::sum);
   }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -31,6 +33,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Service
 public class TonightFigures {
+
+  private static final Logger log = LoggerFactory.getLogger(TonightFigures.class);
 
   /** How long one answer serves every caller. */
   static final Duration FRESH = Duration.ofSeconds(1);
@@ -72,7 +76,10 @@ public class TonightFigures {
   private Mono<Tonight> gather() {
     long now = clock.millis();
     Mono<Long> waiting = backlog.waiting().timeout(Duration.ofSeconds(2)).map(Optional::of)
-        .onErrorResume(e -> Mono.just(Optional.empty())).map(o -> o.orElse(-1L));
+        .onErrorResume(e -> {
+          log.debug("worker backlog unknown: {}", e.toString());
+          return Mono.just(Optional.empty());
+        }).map(o -> o.orElse(-1L));
     return Mono.zip(liveActivities(now), waiting)
         .map(t -> new Tonight(clock.instant(), rate.perSecond(), relayLag(), t.getT2() < 0 ? null : t.getT2(),
             t.getT1()));
