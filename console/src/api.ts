@@ -4,9 +4,14 @@ import { lang } from './i18n';
 
 const TOKEN = 'flashgroup.console.token';
 
+/**
+ * A GET answered 404: the endpoint is not there (a server without that feature yet), or, for a
+ * query naming something, that thing is unknown; the page that knows the endpoint answered before
+ * tells the two apart and shows {@code detail} for the second.
+ */
 export class NotAvailable extends Error {
-  constructor(readonly path: string) {
-    super(`${path} is not available`);
+  constructor(readonly path: string, readonly detail: string) {
+    super(detail);
   }
 }
 
@@ -62,9 +67,6 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (response.status === 401) {
     throw new SignInNeeded();
   }
-  if (response.status === 404 && method === 'GET') {
-    throw new NotAvailable(path);
-  }
   if (!response.ok) {
     let code: string | undefined;
     let detail = `${response.status}`;
@@ -75,7 +77,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     } catch {
       // not a problem document; the status says enough
     }
-    throw new Refused(response.status, code, detail);
+    throw response.status === 404 && method === 'GET' ? new NotAvailable(path, detail)
+      : new Refused(response.status, code, detail);
   }
   return (await response.json()) as T;
 }

@@ -12,6 +12,8 @@ export interface Series {
 }
 
 const timeAxis: uPlot.Axis = {
+  // Whole seconds and up: sub-second ticks would repeat the same label.
+  incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600],
   // Wall clock in Shanghai whatever the browser's zone.
   values: (_u, ticks) => ticks.map((s) => new Date(s * 1000).toLocaleTimeString('zh-CN',
     { timeZone: 'Asia/Shanghai', hour12: false })),

@@ -9,10 +9,14 @@ export function whenSignInNeeded(handler: () => void): void {
   signInNeeded = handler;
 }
 
-export function failure(error: unknown): HTMLElement {
+/** {@code known}: the endpoint answered before, so a 404 means the thing asked for is unknown. */
+export function failure(error: unknown, known = false): HTMLElement {
   if (error instanceof SignInNeeded) {
     signInNeeded();
     return h('p', { class: 'notice error' }, t('tokenRejected'));
+  }
+  if (error instanceof NotAvailable && known) {
+    return h('p', { class: 'notice error' }, error.detail);
   }
   if (error instanceof NotAvailable) {
     return h('p', { class: 'notice unavailable', testid: 'not-available' }, t('notAvailable'));

@@ -7,7 +7,7 @@ import { lang, t } from '../i18n';
 import { failure } from '../problems';
 
 interface Alert {
-  id: number;
+  id: string | number;
   activityId: number;
   pointId: number | null;
   remaining: number;
@@ -33,17 +33,20 @@ export function alerts(root: HTMLElement): () => void {
   show(root, h('h2', {}, t('alerts')), form, list, moreBox);
 
   let rows: Alert[] = [];
+  let answered = false;
 
   async function load(cursor: string | number | null) {
     try {
       const page = await get<AlertPage>('/api/v1/merchant/alerts',
-        { activityId: activityInput.value.trim(), cursor, limit: 50 });
+        { activityId: activityInput.value.trim(), cursor });
+      answered = true;
       rows = cursor === null ? page.items : rows.concat(page.items);
       show(list, rows.length ? table(rows) : h('p', { class: 'muted', testid: 'alerts-empty' }, t('empty')));
       show(moreBox, page.nextCursor === null || page.nextCursor === undefined ? null
         : h('button', { type: 'button', onclick: () => void load(page.nextCursor) }, t('more')));
     } catch (error) {
-      show(list, failure(error));
+      // The first load names no activity: a 404 there can only mean the endpoint is missing.
+      show(list, failure(error, answered));
       show(moreBox);
     }
   }

@@ -72,15 +72,19 @@ export function analytics(root: HTMLElement): () => void {
     h('section', {}, h('h3', {}, t('ranking')), rangeForm, rankingBox),
     h('section', {}, h('h3', {}, t('pointsMap')), pointsBox));
 
+  let funnelAnswered = false;
+
   async function loadFunnel() {
     const activityId = activityInput.value.trim();
     show(funnelBox, h('p', { class: 'muted' }, t('loading')));
     try {
       const funnel = await get<Funnel>('/api/v1/admin/analytics/funnel',
         activityId ? { activityId } : { date: dateInput.value });
+      funnelAnswered = true;
       show(funnelBox, funnelView(funnel), funnel.activities?.length ? perActivity(funnel.activities) : null);
     } catch (error) {
-      show(funnelBox, failure(error));
+      // The first load asks by date: a 404 there can only mean the endpoint is missing.
+      show(funnelBox, failure(error, funnelAnswered));
     }
   }
 

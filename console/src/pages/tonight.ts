@@ -174,7 +174,14 @@ export function tonight(root: HTMLElement): () => void {
       remaining = { ids, data: [[], ...ids.map(() => [])] };
       remainingChart = timeChart(remainingBox, charted.map((a, i) => ({ label: `#${a.id} ${a.title}`, color: COLORS[i] })));
     }
-    push(remaining.data, [Date.now() / 1000, ...charted.map((a) => figures(a).remaining)]);
+    // One sample a second (the latest within it), so the chart spans minutes, not redraws.
+    const sample = [Math.floor(Date.now() / 1000), ...charted.map((a) => figures(a).remaining)];
+    const xs = remaining.data[0];
+    if (xs.length > 0 && xs[xs.length - 1] === sample[0]) {
+      remaining.data.forEach((column, i) => { column[column.length - 1] = sample[i]; });
+    } else {
+      push(remaining.data, sample);
+    }
     remainingChart?.update(remaining.data as never);
   }
 
