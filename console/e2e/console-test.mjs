@@ -108,8 +108,12 @@ async function schedule(points, alertsAvailable) {
     'scheduling the activity')).id;
 }
 
-/** A buyer reserves a unit at the point and pays (the sandbox gateway pays at once); its order id. */
+/**
+ * A buyer looks at the activity (a funnel viewer), reserves a unit at the point and pays (the
+ * sandbox gateway pays at once); its order id.
+ */
 async function buy(buyer, activity, pointId) {
+  await expectStatus(200, api(buyer, 'GET', `/api/v1/activities/${activity}`), 'viewing the activity');
   const order = await expectStatus(201, api(buyer, 'POST', `/api/v1/activities/${activity}/orders`,
     { pickupPointId: pointId }), 'reserving');
   await expectStatus(200, api(buyer, 'POST', `/api/v1/orders/${order.orderId}/payment`), 'paying');
@@ -189,7 +193,8 @@ async function run(browser, l, shop, buyersOfRun) {
   if (shop.funnelAvailable) {
     await until('the analytics funnel to count the purchases', async () => {
       const f = await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`);
-      return f.status === 200 && f.body.paid >= shop.paid + buyersOfRun.length;
+      const bought = shop.paid + buyersOfRun.length;
+      return f.status === 200 && f.body.paid >= bought && f.body.viewers >= bought;
     }, 30_000);
     let shown = false;
     for (let attempt = 0; attempt < 5 && !shown; attempt++) {
@@ -201,6 +206,9 @@ async function run(browser, l, shop, buyersOfRun) {
       if (JSON.stringify(expected) !== JSON.stringify(again)) {
         continue; // the figures moved while the page loaded; ask again
       }
+      const bought = shop.paid + buyersOfRun.length;
+      check(expected.reservations === bought && expected.paid === bought,
+        `the API counts the ${bought} reservations and payments the test made`);
       for (const stage of ['viewers', 'reservations', 'paid', 'groupsSucceeded', 'pickedUp', 'refunded']) {
         const onPage = digits(await text(page, `funnel-${stage}`));
         check(onPage === expected[stage], `the funnel's ${stage} is ${expected[stage]} as the API says`);

@@ -58,7 +58,8 @@ export function scatterChart(element: HTMLElement, label: string, xs: number[], 
   const chart = new uPlot({
     width: Math.max(element.clientWidth, 320),
     height: 320,
-    scales: { x: { time: false } },
+    // Around the points, not from 0: they sit within a city, a few hundredths of a degree apart.
+    scales: { x: { time: false, range: around }, y: { range: around } },
     axes: [{ label: axes[0] }, { label: axes[1] }],
     series: [{ label: axes[0] }, {
       label,
@@ -70,4 +71,9 @@ export function scatterChart(element: HTMLElement, label: string, xs: number[], 
     cursor: { drag: { x: false, y: false } },
   }, data, element);
   return () => chart.destroy();
+}
+
+function around(_u: uPlot, min: number, max: number): [number, number] {
+  const pad = Math.max(0.005, (max - min) * 0.1);
+  return [min - pad, max + pad];
 }
