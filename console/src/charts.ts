@@ -59,7 +59,7 @@ export function scatterChart(element: HTMLElement, label: string, xs: number[], 
     width: Math.max(element.clientWidth, 320),
     height: 320,
     // Around the points, not from 0: they sit within a city, a few hundredths of a degree apart.
-    scales: { x: { time: false, range: around }, y: { range: around } },
+    scales: { x: { time: false, auto: false, range: around(xs) }, y: { auto: false, range: around(ys) } },
     axes: [{ label: axes[0] }, { label: axes[1] }],
     series: [{ label: axes[0] }, {
       label,
@@ -73,7 +73,9 @@ export function scatterChart(element: HTMLElement, label: string, xs: number[], 
   return () => chart.destroy();
 }
 
-function around(_u: uPlot, min: number, max: number): [number, number] {
+function around(values: number[]): [number, number] {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
   const pad = Math.max(0.005, (max - min) * 0.1);
   return [min - pad, max + pad];
 }
