@@ -60,7 +60,7 @@ export function scatterChart(element: HTMLElement, label: string, xs: number[], 
     height: 320,
     // Around the points, not from 0: they sit within a city, a few hundredths of a degree apart.
     scales: { x: { time: false, auto: false, range: around(xs) }, y: { auto: false, range: around(ys) } },
-    axes: [{ label: axes[0] }, { label: axes[1] }],
+    axes: [{ label: axes[0], space: 90, values: degrees }, { label: axes[1], size: 80, values: degrees }],
     series: [{ label: axes[0] }, {
       label,
       stroke: COLORS[0],
@@ -78,4 +78,8 @@ function around(values: number[]): [number, number] {
   const max = Math.max(...values);
   const pad = Math.max(0.005, (max - min) * 0.1);
   return [min - pad, max + pad];
+}
+
+function degrees(_u: uPlot, ticks: number[]): string[] {
+  return ticks.map((v) => v.toFixed(3));
 }
