@@ -3,11 +3,20 @@
 #   docker build -t flashgroup-api .
 #   docker compose --profile app up -d --build
 
+# The operator console (console/, Vite + TypeScript) in a node stage: the Maven image has no npm.
+FROM node:20-bookworm-slim AS console
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY console/ ./
+RUN npm run build
+
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# The cache mount keeps ~/.m2 between builds (BuildKit).
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+COPY --from=console /src/console/dist console/dist
+# The cache mount keeps ~/.m2 between builds (BuildKit). -Dconsole.skip: dist/ is built above.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -Dconsole.skip=true package
 
 FROM eclipse-temurin:17-jre
 # Posters and share cards draw Chinese titles and labels: a CJK font, unless the base image has one.

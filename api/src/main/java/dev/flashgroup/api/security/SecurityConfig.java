@@ -65,6 +65,8 @@ class SecurityConfig {
             .pathMatchers("/api/v1/admin/**").hasRole("ADMIN")
             .pathMatchers("/api/v1/**").authenticated()
             .pathMatchers("/actuator/**").hasRole("ADMIN")
+            // The operator console's page and assets hold no data; its API calls carry the token.
+            .pathMatchers(HttpMethod.GET, "/console", "/console/**").permitAll()
             .anyExchange().denyAll())
         .oauth2ResourceServer(rs -> rs
             .jwt(jwt -> jwt.jwtAuthenticationConverter(SecurityConfig::authentication))
