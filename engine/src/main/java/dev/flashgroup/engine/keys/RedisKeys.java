@@ -27,10 +27,62 @@ public class RedisKeys {
     return new ActivityKeys(namespace + ":{a" + activity.value() + "}:");
   }
 
-  /** Ids of activities that are warm in Redis; the sweeper and relay walk this set. */
-  public String warmActivities() {
-    return namespace + ":live";
+  /**
+   * How many sets the warm activities are spread over ({@link #warmActivities(int)}), so on a Redis
+   * Cluster no one slot holds the set every instance reads.
+   */
+  public static final int WARM_SHARDS = 16;
+
+  /**
+   * One of the {@link #WARM_SHARDS} sets of stream prefixes that are warm in Redis; the relay, the
+   * sweepers and the warmer walk them all. A member is the body of a prefix's hash tag without its
+   * {@code a}: {@code 42} for {@code fg:{a42}:}, {@code 42.3} for a bucket's {@code fg:{a42.3}:}.
+   */
+  public String warmActivities(int shard) {
+    if (shard < 0 || shard >= WARM_SHARDS) {
+      throw new IllegalArgumentException("warm shard must be 0.." + (WARM_SHARDS - 1));
+    }
+    return namespace + ":live:{" + shard + "}";
   }
+
+  /** The warm set an activity's members (its own and its buckets') are in. */
+  public String warmActivities(ActivityId activity) {
+    return warmActivities((int) (activity.value() % WARM_SHARDS));
+  }
+
+  /** The member of {@link #warmActivities(ActivityId)} naming these keys' stream: their tag without {@code a}. */
+  public static String warmMember(ActivityKeys keys) {
+    String prefix = keys.prefix();
+    int open = prefix.indexOf("{a");
+    int close = prefix.indexOf('}', open);
+    if (open < 0 || close < 0) {
+      throw new IllegalArgumentException("not an activity's keys: " + prefix);
+    }
+    return prefix.substring(open + 2, close);
+  }
+
+  /**
+   * The keys a warm-set member names ({@code 42} or a bucket's {@code 42.3}), with the activity they
+   * belong to; empty for a member that is neither.
+   */
+  public java.util.Optional<WarmStream> streamOf(String member) {
+    if (member == null || member.isEmpty() || member.length() > 24) {
+      return java.util.Optional.empty();
+    }
+    int dot = member.indexOf('.');
+    String activity = dot < 0 ? member : member.substring(0, dot);
+    String bucket = dot < 0 ? "" : member.substring(dot + 1);
+    if (activity.isEmpty() || !activity.chars().allMatch(Character::isDigit) || activity.length() > 18
+        || (dot >= 0 && (bucket.isEmpty() || bucket.length() > 4 || !bucket.chars().allMatch(Character::isDigit)))
+        || Long.parseLong(activity) <= 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new WarmStream(new ActivityId(Long.parseLong(activity)),
+        new ActivityKeys(namespace + ":{a" + member + "}:")));
+  }
+
+  /** A warm stream prefix: an activity's own keys, or one of its buckets'. */
+  public record WarmStream(ActivityId activity, ActivityKeys keys) {}
 
   /**
    * Pub/sub channel on which every script that gives units back to an activity's stock publishes

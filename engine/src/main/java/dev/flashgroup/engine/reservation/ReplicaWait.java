@@ -49,6 +49,11 @@ class ReplicaWait implements DisposableBean {
     this.settings = settings;
     this.required = durability.minReplicas();
     this.lanes = new AtomicReferenceArray<>(settings.connections());
+    if (required > 0 && factory.isClusterAware()) {
+      // WAIT counts the replicas of the node it is sent to, for that connection's writes: on a
+      // cluster each primary would need lanes of its own (docs/cluster.md says what to use instead).
+      throw new IllegalStateException("flashgroup.redis.min-replicas > 0 is not supported on a Redis Cluster");
+    }
   }
 
   /** Whether reservations wait for replicas at all (min-replicas above 0). */

@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.DataType;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import dev.flashgroup.engine.support.TestRedis;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
@@ -127,6 +128,8 @@ abstract class LuaScriptSupport {
   final LettuceConnectionFactory connections = connect();
   final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 
+  private final ScriptSlotCheck slots = new ScriptSlotCheck(namespace);
+
   private final RedisScript<String> warmActivity = script("warm_activity", String.class);
   private final RedisScript<List<?>> reserve = listScript("reserve");
   private final RedisScript<List<?>> confirmPayment = listScript("confirm_payment");
@@ -144,10 +147,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<List<?>> rebuildActivity = listScript("rebuild_activity");
 
   private static LettuceConnectionFactory connect() {
-    var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-    factory.afterPropertiesSet();
-    factory.start();
-    return factory;
+    return TestRedis.factory();
   }
 
   /**
@@ -192,10 +192,19 @@ abstract class LuaScriptSupport {
         .block(TIMEOUT);
   }
 
+  @BeforeAll
+  void watchSlots() {
+    slots.start();
+  }
+
   @AfterAll
-  void disconnect() {
-    deleteNamespace();
-    connections.destroy();
+  void disconnect() throws InterruptedException {
+    try {
+      assertThat(slots.stopAndCheck()).as("keys touched outside their script's cluster slot").isEmpty();
+    } finally {
+      deleteNamespace();
+      connections.destroy();
+    }
   }
 
   // --- the scripts, as the engine calls them ---
