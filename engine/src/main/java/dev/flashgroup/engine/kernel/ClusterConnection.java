@@ -19,8 +19,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * password, pool) stays Boot's {@code spring.data.redis.*}.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(RedisClusterConfiguration.ClusterNodesSet.class)
-class RedisClusterConfiguration {
+@Conditional(ClusterConnection.ClusterNodesSet.class)
+class ClusterConnection {
 
   @Bean
   org.springframework.data.redis.connection.RedisClusterConfiguration redisClusterConfiguration(
