@@ -50,39 +50,35 @@ public class RedisKeys {
     return warmActivities((int) (activity.value() % WARM_SHARDS));
   }
 
-  /** The member of {@link #warmActivities(ActivityId)} naming these keys' stream: their tag without {@code a}. */
-  public static String warmMember(ActivityKeys keys) {
-    String prefix = keys.prefix();
-    int open = prefix.indexOf("{a");
-    int close = prefix.indexOf('}', open);
-    if (open < 0 || close < 0) {
-      throw new IllegalArgumentException("not an activity's keys: " + prefix);
-    }
-    return prefix.substring(open + 2, close);
+  /**
+   * The keys a member of the warm set names: {@code 42} an activity's own, {@code 42.3} bucket 3 of
+   * a sharded one (the body of the keys' hash tag, {@link ActivityKeys#tag()}).
+   *
+   * @throws IllegalArgumentException for a member that is neither
+   */
+  public ActivityKeys streamOf(String member) {
+    activityOf(member);
+    return new ActivityKeys(namespace + ":{a" + member + "}:");
   }
 
   /**
-   * The keys a warm-set member names ({@code 42} or a bucket's {@code 42.3}), with the activity they
-   * belong to; empty for a member that is neither.
+   * The activity a warm-set member ({@code 42} or {@code 42.3}) belongs to.
+   *
+   * @throws IllegalArgumentException for a member that is neither
    */
-  public java.util.Optional<WarmStream> streamOf(String member) {
+  public static ActivityId activityOf(String member) {
     if (member == null || member.isEmpty() || member.length() > 24) {
-      return java.util.Optional.empty();
+      throw new IllegalArgumentException("not a warm-set member: " + member);
     }
     int dot = member.indexOf('.');
     String activity = dot < 0 ? member : member.substring(0, dot);
-    String bucket = dot < 0 ? "" : member.substring(dot + 1);
-    if (activity.isEmpty() || !activity.chars().allMatch(Character::isDigit) || activity.length() > 18
-        || (dot >= 0 && (bucket.isEmpty() || bucket.length() > 4 || !bucket.chars().allMatch(Character::isDigit)))
-        || Long.parseLong(activity) <= 0) {
-      return java.util.Optional.empty();
+    String bucket = dot < 0 ? "0" : member.substring(dot + 1);
+    if (activity.isEmpty() || activity.length() > 18 || !activity.chars().allMatch(Character::isDigit)
+        || bucket.isEmpty() || bucket.length() > 4 || !bucket.chars().allMatch(Character::isDigit)) {
+      throw new IllegalArgumentException("not a warm-set member: " + member);
     }
-    return java.util.Optional.of(new WarmStream(new ActivityId(Long.parseLong(activity)),
-        new ActivityKeys(namespace + ":{a" + member + "}:")));
+    return new ActivityId(Long.parseLong(activity));
   }
-
-  /** A warm stream prefix: an activity's own keys, or one of its buckets'. */
-  public record WarmStream(ActivityId activity, ActivityKeys keys) {}
 
   /**
    * Pub/sub channel on which every script that gives units back to an activity's stock publishes
@@ -255,6 +251,11 @@ public class RedisKeys {
     /** Pickup reminders written by a rebuild, renamed to {@link #pickupReminders()} when it finishes. */
     public String stagedPickupReminders() {
       return prefix + "rebuild:reminders";
+    }
+
+    /** The body of this prefix's hash tag: {@code 42} or {@code 42.3}, the warm set's member for it. */
+    public String tag() {
+      return prefix.substring(prefix.indexOf("{a") + 2, prefix.indexOf('}'));
     }
 
     /** A buyer's reservation attempts in the current second (reserve.lua counts them). */

@@ -1,7 +1,6 @@
 package dev.flashgroup.engine.keys;
 
 import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.keys.RedisKeys.WarmStream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -34,6 +33,9 @@ public class WarmActivities {
   private final Duration cacheFor;
   private volatile Mono<List<WarmStream>> cached;
   private volatile long cachedUntil;
+
+  /** One stream (and its timers) of a warm activity: the activity's own keys, or one bucket's. */
+  public record WarmStream(ActivityId activity, RedisKeys.ActivityKeys keys) {}
 
   WarmActivities(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmSetSettings settings) {
     this.redis = redis;
@@ -103,8 +105,11 @@ public class WarmActivities {
   private List<WarmStream> parse(Set<String> members) {
     Map<String, WarmStream> streams = new LinkedHashMap<>();
     for (String member : members) {
-      keys.streamOf(member).ifPresentOrElse(s -> streams.put(member, s),
-          () -> log.warn("ignoring unreadable warm-set member '{}'", member));
+      try {
+        streams.put(member, new WarmStream(RedisKeys.activityOf(member), keys.streamOf(member)));
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring unreadable warm-set member '{}'", member);
+      }
     }
     return List.copyOf(streams.values());
   }
@@ -114,6 +119,6 @@ public class WarmActivities {
   }
 
   private static String[] members(Collection<RedisKeys.ActivityKeys> streams) {
-    return streams.stream().map(RedisKeys::warmMember).toArray(String[]::new);
+    return streams.stream().map(RedisKeys.ActivityKeys::tag).toArray(String[]::new);
   }
 }

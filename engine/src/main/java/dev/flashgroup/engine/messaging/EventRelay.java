@@ -2,10 +2,9 @@ package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
 import dev.flashgroup.engine.kernel.RedisTopology;
-import dev.flashgroup.engine.keys.RedisKeys;
-import dev.flashgroup.engine.keys.RedisKeys.WarmStream;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
+import dev.flashgroup.engine.keys.WarmActivities.WarmStream;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -232,14 +231,14 @@ class EventRelay extends RepeatingJob {
     }
     List<String> suspects = streams.keySet().stream().filter(unconfirmed::contains).toList();
     if (!suspects.isEmpty()) {
-      return readPending(suspects).flatMap(found -> {
+      return readGroups(bySlot(suspects), false, false).flatMap(found -> {
         suspects.stream().filter(stream -> !found.containsKey(stream)).forEach(unconfirmed::remove);
         return found.isEmpty() ? relay(streams) : publishAll(streams, found);
       }).switchIfEmpty(Mono.fromSupplier(Round::nothingRead));
     }
     List<List<String>> slots = bySlot(List.copyOf(streams.keySet()));
     boolean waits = slots.size() == 1;
-    return read(slots, waits).flatMap(found -> found.isEmpty() && !waits
+    return readGroups(slots, true, waits).flatMap(found -> found.isEmpty() && !waits
             ? Mono.just(Round.nothingPolled()) : publishAll(streams, found))
         .switchIfEmpty(Mono.fromSupplier(Round::nothingRead));
   }
@@ -257,27 +256,17 @@ class EventRelay extends RepeatingJob {
   }
 
   /**
-   * Reads each group of streams with one XREADGROUP, all groups at once (blocking only when
-   * {@code waitForNew} and there is one group), and gathers what they found.
+   * Reads each group of streams with one XREADGROUP, all groups at once, and gathers what they
+   * found; only a single group's read may block (several would hold up one another on a primary's
+   * connection).
    */
-  private Mono<Map<String, List<StreamMessage<String, String>>>> read(List<List<String>> groups, boolean waitForNew) {
+  private Mono<Map<String, List<StreamMessage<String, String>>>> readGroups(List<List<String>> groups, boolean fresh,
+      boolean block) {
     if (groups.size() == 1) {
-      return read(groups.get(0), true, waitForNew);
+      return read(groups.get(0), fresh, block);
     }
     return Flux.fromIterable(groups)
-        .flatMap(group -> read(group, true, false), groups.size())
-        .collect(LinkedHashMap<String, List<StreamMessage<String, String>>>::new, Map::putAll)
-        .map(all -> (Map<String, List<StreamMessage<String, String>>>) all);
-  }
-
-  /** The pending entries of the given streams, one XREADGROUP per slot (all at once). */
-  private Mono<Map<String, List<StreamMessage<String, String>>>> readPending(List<String> streams) {
-    List<List<String>> groups = bySlot(streams);
-    if (groups.size() == 1) {
-      return read(streams, false, false);
-    }
-    return Flux.fromIterable(groups)
-        .flatMap(group -> read(group, false, false), groups.size())
+        .flatMap(group -> read(group, fresh, false), groups.size())
         .collect(LinkedHashMap<String, List<StreamMessage<String, String>>>::new, Map::putAll)
         .map(all -> (Map<String, List<StreamMessage<String, String>>>) all);
   }
@@ -450,7 +439,7 @@ class EventRelay extends RepeatingJob {
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
         .type(type)
         // 42/<entry id>, or 42.3/<entry id> for a bucket's stream: unique across an activity's streams.
-        .messageId(RedisKeys.warmMember(from.keys()) + "/" + entry.getId())
+        .messageId(from.keys().tag() + "/" + entry.getId())
         .contentType("application/json")
         .deliveryMode(2)
         .build();

@@ -17,6 +17,7 @@ import dev.flashgroup.engine.support.TestEngineApplication;
 import dev.flashgroup.engine.support.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -114,43 +116,25 @@ class ClusterFailoverTest {
 
   /** CLUSTER FAILOVER on a replica, then waits until it is a primary every node agrees on. */
   private static void failover(RedisClusterNode replica) {
-    RedisClient client = RedisClient.create(RedisURI.create(replica.getUri().getHost(), replica.getUri().getPort()));
-    try (var connection = client.connect()) {
-      connection.sync().clusterFailover(false);
-    } finally {
-      client.shutdown();
-    }
-    await().atMost(PATIENCE).until(() -> "master".equals(role(replica)) && clusterOk());
+    on(replica.getUri(), redis -> redis.clusterFailover(false));
+    await().atMost(PATIENCE).until(() -> "master".equals(role(replica))
+        && nodes().stream().allMatch(n -> on(n.getUri(), redis -> redis.clusterInfo()).contains("cluster_state:ok")));
   }
 
   private static String role(RedisClusterNode node) {
-    RedisClient client = RedisClient.create(RedisURI.create(node.getUri().getHost(), node.getUri().getPort()));
-    try (var connection = client.connect()) {
-      return String.valueOf(connection.sync().role().get(0));
-    } finally {
-      client.shutdown();
-    }
-  }
-
-  private static boolean clusterOk() {
-    for (RedisClusterNode node : nodes()) {
-      RedisClient client = RedisClient.create(RedisURI.create(node.getUri().getHost(), node.getUri().getPort()));
-      try (var connection = client.connect()) {
-        if (!connection.sync().clusterInfo().contains("cluster_state:ok")) {
-          return false;
-        }
-      } finally {
-        client.shutdown();
-      }
-    }
-    return true;
+    return on(node.getUri(), redis -> String.valueOf(redis.role().get(0)));
   }
 
   private static List<RedisClusterNode> nodes() {
-    String first = TestRedis.clusterNodes().get(0);
-    RedisClient client = RedisClient.create(RedisURI.create("redis://" + first));
+    RedisURI first = RedisURI.create("redis://" + TestRedis.clusterNodes().get(0));
+    return on(first, redis -> ClusterPartitionParser.parse(redis.clusterNodes()).getPartitions());
+  }
+
+  /** One command on one node, on a connection of its own. */
+  private static <T> T on(RedisURI node, Function<RedisCommands<String, String>, T> command) {
+    RedisClient client = RedisClient.create(RedisURI.create(node.getHost(), node.getPort()));
     try (var connection = client.connect()) {
-      return ClusterPartitionParser.parse(connection.sync().clusterNodes()).getPartitions();
+      return command.apply(connection.sync());
     } finally {
       client.shutdown();
     }
