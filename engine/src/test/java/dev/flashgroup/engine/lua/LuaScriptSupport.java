@@ -129,6 +129,8 @@ abstract class LuaScriptSupport {
   final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 
   private final ScriptSlotCheck slots = new ScriptSlotCheck(namespace);
+  private static final RedisScript<Long> PUBLISH_FROM_ACTIVITY_NODE =
+      RedisScript.of("return redis.call('PUBLISH', ARGV[1], ARGV[2])", Long.class);
 
   private final RedisScript<String> warmActivity = script("warm_activity", String.class);
   private final RedisScript<List<?>> reserve = listScript("reserve");
@@ -312,14 +314,17 @@ abstract class LuaScriptSupport {
 
   /**
    * What the scripts published on the restock channel while {@code action} ran. A marker sent
-   * after the action ends the listening: messages on one channel arrive in order, so whatever the
-   * action published came before it.
+   * after the action ends the listening: messages one node publishes on a channel arrive in order,
+   * so whatever the action published came before it. The marker is published by a script on the
+   * activity's keys, so on a cluster it leaves from the same node as the scripts' messages (one
+   * published straight to the subscriber's node could overtake them on the cluster bus).
    */
   List<String> restocksDuring(Mono<?> action) {
     String marker = "end-" + UUID.randomUUID();
     return redis.listenToChannelLater(restockChannel)
         .flatMapMany(messages -> Flux.merge(messages.map(Message::getMessage),
-            action.then(redis.convertAndSend(restockChannel, marker)).then(Mono.<String>empty())))
+            action.then(redis.execute(PUBLISH_FROM_ACTIVITY_NODE, List.of(keys.activity()),
+                List.of(restockChannel, marker)).then()).then(Mono.<String>empty())))
         .takeUntil(marker::equals)
         .filter(message -> !message.equals(marker))
         .collectList()
