@@ -114,11 +114,20 @@ class ClusterFailoverTest {
         .block(PATIENCE));
   }
 
-  /** CLUSTER FAILOVER on a replica, then waits until it is a primary every node agrees on. */
+  /**
+   * CLUSTER FAILOVER on a replica once it is in sync with its primary (a replica that is not yet
+   * refuses in silence: the failover times out), asked again until it is a primary every node agrees on.
+   */
   private static void failover(RedisClusterNode replica) {
-    on(replica.getUri(), redis -> redis.clusterFailover(false));
-    await().atMost(PATIENCE).until(() -> "master".equals(role(replica))
-        && nodes().stream().allMatch(n -> on(n.getUri(), redis -> redis.clusterInfo()).contains("cluster_state:ok")));
+    await().atMost(PATIENCE).until(() -> on(replica.getUri(), redis -> redis.info("replication"))
+        .contains("master_link_status:up"));
+    await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(5)).until(() -> {
+      if (!"master".equals(role(replica))) {
+        on(replica.getUri(), redis -> redis.clusterFailover(false));
+        return false;
+      }
+      return nodes().stream().allMatch(n -> on(n.getUri(), redis -> redis.clusterInfo()).contains("cluster_state:ok"));
+    });
   }
 
   private static String role(RedisClusterNode node) {
