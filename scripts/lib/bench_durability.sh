@@ -54,7 +54,7 @@ _bd_memory() {
   fg_info "memory: $seq reservations took $(((after - before) / 1024)) KiB; waiting for the activity to retire"
   retired=''
   for ((i = 0; i < 600; i++)); do
-    if ! redis-cli -p "$port" sismember "$FLASHGROUP_REDIS_NAMESPACE:live" "$id" | grep -q 1 \
+    if ! redis-cli -p "$port" sismember "$FLASHGROUP_REDIS_NAMESPACE:live:{$((id % 16))}" "$id" | grep -q 1 \
       && (($(redis-cli -p "$port" --scan --pattern "$FLASHGROUP_REDIS_NAMESPACE:{a$id}:*" | wc -l) == 0)); then
       retired=1
       break

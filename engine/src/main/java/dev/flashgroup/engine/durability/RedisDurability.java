@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.durability;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -76,20 +77,53 @@ class RedisDurability implements InitializingBean {
     }
   }
 
-  /** Empty when the server refuses CONFIG (managed services rename or forbid it). */
+  /**
+   * Empty when the server refuses CONFIG (managed services rename or forbid it). On a cluster the
+   * answer holds every node's value ({@code host:port.appendonly}): the weakest one counts.
+   */
   private static Optional<String> config(RedisConnection connection, String name) {
     try {
       Properties answer = connection.serverCommands().getConfig(name);
-      return Optional.ofNullable(answer == null ? null : answer.getProperty(name));
+      if (answer == null) {
+        return Optional.empty();
+      }
+      java.util.Set<String> values = new java.util.TreeSet<>();
+      answer.stringPropertyNames().stream().filter(key -> key.equals(name) || key.endsWith("." + name))
+          .forEach(key -> values.add(answer.getProperty(key)));
+      return weakest(name, values);
     } catch (RuntimeException refused) {
       log.info("CONFIG GET {} refused: {}", name, refused.toString());
       return Optional.empty();
     }
   }
 
+  /** The value of the node keeping least: appendonly {@code no}, appendfsync {@code no} then {@code everysec}. */
+  static Optional<String> weakest(String name, java.util.Set<String> values) {
+    if (values.size() <= 1) {
+      return values.stream().findFirst();
+    }
+    for (String weak : List.of("no", "everysec")) {
+      if (values.contains(weak)) {
+        return Optional.of(weak);
+      }
+    }
+    return Optional.of(values.iterator().next());
+  }
+
+  /** Connected replicas; on a cluster, of the primary that has fewest (a replica's own entry says 0). */
   private static int replicas(RedisConnection connection) {
     Properties info = connection.serverCommands().info("replication");
-    String connected = info == null ? null : info.getProperty("connected_slaves");
-    return connected == null ? 0 : Integer.parseInt(connected.trim());
+    if (info == null) {
+      return 0;
+    }
+    return info.stringPropertyNames().stream()
+        .filter(key -> key.equals("connected_slaves") || key.endsWith(".connected_slaves"))
+        .filter(key -> {
+          String role = info.getProperty(key.equals("connected_slaves") ? "role"
+              : key.substring(0, key.length() - "connected_slaves".length()) + "role");
+          return role == null || role.trim().equals("master");
+        })
+        .mapToInt(key -> Integer.parseInt(info.getProperty(key).trim()))
+        .min().orElse(0);
   }
 }

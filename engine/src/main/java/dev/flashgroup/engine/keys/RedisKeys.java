@@ -27,9 +27,57 @@ public class RedisKeys {
     return new ActivityKeys(namespace + ":{a" + activity.value() + "}:");
   }
 
-  /** Ids of activities that are warm in Redis; the sweeper and relay walk this set. */
-  public String warmActivities() {
-    return namespace + ":live";
+  /**
+   * How many sets the warm activities are spread over ({@link #warmActivities(int)}), so on a Redis
+   * Cluster no one slot holds the set every instance reads.
+   */
+  public static final int WARM_SHARDS = 16;
+
+  /**
+   * One of the {@link #WARM_SHARDS} sets of stream prefixes that are warm in Redis; the relay, the
+   * sweepers and the warmer walk them all. A member is the body of a prefix's hash tag without its
+   * {@code a}: {@code 42} for {@code fg:{a42}:}, {@code 42.3} for a bucket's {@code fg:{a42.3}:}.
+   */
+  public String warmActivities(int shard) {
+    if (shard < 0 || shard >= WARM_SHARDS) {
+      throw new IllegalArgumentException("warm shard must be 0.." + (WARM_SHARDS - 1));
+    }
+    return namespace + ":live:{" + shard + "}";
+  }
+
+  /** The warm set an activity's members (its own and its buckets') are in. */
+  public String warmActivities(ActivityId activity) {
+    return warmActivities((int) (activity.value() % WARM_SHARDS));
+  }
+
+  /**
+   * The keys a member of the warm set names: {@code 42} an activity's own, {@code 42.3} bucket 3 of
+   * a sharded one (the body of the keys' hash tag, {@link ActivityKeys#tag()}).
+   *
+   * @throws IllegalArgumentException for a member that is neither
+   */
+  public ActivityKeys streamOf(String member) {
+    activityOf(member);
+    return new ActivityKeys(namespace + ":{a" + member + "}:");
+  }
+
+  /**
+   * The activity a warm-set member ({@code 42} or {@code 42.3}) belongs to.
+   *
+   * @throws IllegalArgumentException for a member that is neither
+   */
+  public static ActivityId activityOf(String member) {
+    if (member == null || member.isEmpty() || member.length() > 24) {
+      throw new IllegalArgumentException("not a warm-set member: " + member);
+    }
+    int dot = member.indexOf('.');
+    String activity = dot < 0 ? member : member.substring(0, dot);
+    String bucket = dot < 0 ? "0" : member.substring(dot + 1);
+    if (activity.isEmpty() || activity.length() > 18 || !activity.chars().allMatch(Character::isDigit)
+        || bucket.isEmpty() || bucket.length() > 4 || !bucket.chars().allMatch(Character::isDigit)) {
+      throw new IllegalArgumentException("not a warm-set member: " + member);
+    }
+    return new ActivityId(Long.parseLong(activity));
   }
 
   /**
@@ -229,6 +277,11 @@ public class RedisKeys {
     /** Pickup reminders written by a rebuild, renamed to {@link #pickupReminders()} when it finishes. */
     public String stagedPickupReminders() {
       return prefix + "rebuild:reminders";
+    }
+
+    /** The body of this prefix's hash tag: {@code 42} or {@code 42.3}, the warm set's member for it. */
+    public String tag() {
+      return prefix.substring(prefix.indexOf("{a") + 2, prefix.indexOf('}'));
     }
 
     /** A buyer's reservation attempts in the current second (reserve.lua counts them). */

@@ -1,18 +1,17 @@
 package dev.flashgroup.engine.messaging;
 
 import com.rabbitmq.client.AMQP;
-import dev.flashgroup.engine.kernel.ActivityId;
-import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.kernel.RedisTopology;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
+import dev.flashgroup.engine.keys.WarmActivities.WarmStream;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -58,8 +56,13 @@ import reactor.rabbitmq.Sender;
  * activities are warm. The pending lists are read (without blocking) only where entries may be
  * unconfirmed: at start-up, for a stream seen for the first time, after a publish the broker did not
  * fully confirm or a failed round, after adopting another instance's entries, and for every stream
- * each {@code adoptInterval}. One read spans every stream, so
- * every activity's keys must be on one Redis node (no Redis Cluster for the relay).
+ * each {@code adoptInterval}.
+ *
+ * <p>On a Redis Cluster one command may only name keys of one slot: the streams are grouped by
+ * slot and each group read with one XREADGROUP, all groups at once (Lettuce sends each to its
+ * slot's primary). With one group the read blocks as above; with several a blocked read would
+ * hold up the others on that primary's connection, so they read without blocking and an empty
+ * round waits {@code poll} (docs/cluster.md).
  */
 @Component
 class EventRelay extends RepeatingJob {
@@ -69,8 +72,7 @@ class EventRelay extends RepeatingJob {
   private static final Pattern NO_GROUP = Pattern.compile("NOGROUP No such key '([^']*)'");
 
   private final ReactiveStringRedisTemplate redis;
-  private final LettuceConnectionFactory connections;
-  private final RedisKeys keys;
+  private final RedisTopology topologyOfRedis;
   private final WarmActivities warm;
   private final Sender sender;
   private final ChannelPool channels;
@@ -80,7 +82,7 @@ class EventRelay extends RepeatingJob {
   private final String consumerGroup;
   private final Clock clock;
   private final AtomicLong lagMillis = new AtomicLong();
-  private final AtomicReference<StatefulRedisConnection<String, String>> dedicated = new AtomicReference<>();
+  private final AtomicReference<StatefulConnection<String, String>> dedicated = new AtomicReference<>();
   /** Streams whose pending list may hold entries this consumer read and the broker never confirmed. */
   private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
   /** Streams seen in an earlier round; a stream seen for the first time may have pending entries. */
@@ -89,12 +91,11 @@ class EventRelay extends RepeatingJob {
   private final Map<String, Long> broken = new ConcurrentHashMap<>();
   private volatile long nextAdoption;
 
-  EventRelay(ReactiveStringRedisTemplate redis, LettuceConnectionFactory connections, RedisKeys keys,
+  EventRelay(ReactiveStringRedisTemplate redis, RedisTopology topologyOfRedis,
       WarmActivities warm, Sender sender, ChannelPool channels, Topology topology, MessagingSettings messaging,
       RelaySettings settings, StreamSettings streams, Clock clock, MeterRegistry meters) {
     this.redis = redis;
-    this.connections = connections;
-    this.keys = keys;
+    this.topologyOfRedis = topologyOfRedis;
     this.warm = warm;
     this.sender = sender;
     this.channels = channels;
@@ -110,12 +111,17 @@ class EventRelay extends RepeatingJob {
    * What one round did: entries read, how many of them the broker confirmed, and whether a stream
    * gave a full batch (more may be waiting).
    */
-  record Round(int read, long confirmed, boolean hadStreams, boolean full) {
+  record Round(int read, long confirmed, boolean hadStreams, boolean full, boolean polled) {
 
-    static final Round NOTHING_WARM = new Round(0, 0, false, false);
+    static final Round NOTHING_WARM = new Round(0, 0, false, false, false);
 
     static Round nothingRead() {
-      return new Round(0, 0, true, false);
+      return new Round(0, 0, true, false, false);
+    }
+
+    /** Nothing new on any stream, read without waiting (several slots of a cluster). */
+    static Round nothingPolled() {
+      return new Round(0, 0, true, false, true);
     }
   }
 
@@ -143,6 +149,9 @@ class EventRelay extends RepeatingJob {
     if (round.confirmed() < round.read()) {
       return pause();
     }
+    if (round.polled()) {
+      return settings.poll();
+    }
     return round.read() > 0 && !round.full() ? settings.linger() : Duration.ZERO;
   }
 
@@ -154,9 +163,9 @@ class EventRelay extends RepeatingJob {
       // Every pending list is read again now and then, whatever this instance believes of them.
       seen.clear();
     }
-    return warm.visit("listing", Mono::just).collectList()
-        .flatMap(activities -> (adopt ? adoptAll(activities) : Mono.<Void>empty())
-            .then(Mono.defer(() -> relay(streamsOf(activities)))))
+    return warm.streams()
+        .flatMap(warmStreams -> (adopt ? adoptAll(warmStreams) : Mono.<Void>empty())
+            .then(Mono.defer(() -> relay(streamsOf(warmStreams)))))
         // A read whose reply was lost still put its entries in this consumer's pending lists.
         .doOnError(e -> seen.clear());
   }
@@ -169,14 +178,14 @@ class EventRelay extends RepeatingJob {
     super.start();
   }
 
-  private Map<String, ActivityId> streamsOf(List<ActivityId> activities) {
+  private Map<String, WarmStream> streamsOf(List<WarmStream> warmStreams) {
     long now = clock.millis();
     broken.values().removeIf(until -> until <= now);
-    Map<String, ActivityId> streams = new LinkedHashMap<>();
-    for (ActivityId activity : activities) {
-      String stream = keys.of(activity).events();
+    Map<String, WarmStream> streams = new LinkedHashMap<>();
+    for (WarmStream warmStream : warmStreams) {
+      String stream = warmStream.keys().events();
       if (!broken.containsKey(stream)) {
-        streams.put(stream, activity);
+        streams.put(stream, warmStream);
       }
     }
     // Retired activities leave the sets; new ones may hold entries this consumer read earlier.
@@ -190,10 +199,10 @@ class EventRelay extends RepeatingJob {
     return streams;
   }
 
-  private Mono<Void> adoptAll(List<ActivityId> activities) {
-    return Flux.fromIterable(activities)
-        .concatMap(activity -> adoptAbandoned(activity).onErrorResume(e -> {
-          log.warn("adopting entries of activity {} failed: {}", activity, e.toString());
+  private Mono<Void> adoptAll(List<WarmStream> warmStreams) {
+    return Flux.fromIterable(warmStreams)
+        .concatMap(warmStream -> adoptAbandoned(warmStream.keys().events()).onErrorResume(e -> {
+          log.warn("adopting entries of {} failed: {}", warmStream.keys().events(), e.toString());
           return Mono.empty();
         }))
         .then();
@@ -203,8 +212,7 @@ class EventRelay extends RepeatingJob {
    * Takes over entries another relay instance read but never confirmed for longer than
    * {@code adoptAfter}; they land in this instance's pending list and go out in its next round.
    */
-  Mono<Void> adoptAbandoned(ActivityId activity) {
-    String stream = keys.of(activity).events();
+  Mono<Void> adoptAbandoned(String stream) {
     return redis.opsForStream().pending(stream, consumerGroup, Range.unbounded(), settings.batch())
         .flatMapIterable(pending -> pending)
         .filter(p -> !p.getConsumerName().equals(settings.consumerName())
@@ -217,36 +225,68 @@ class EventRelay extends RepeatingJob {
   }
 
   /** Pending entries first where there may be some; otherwise waits for new ones on every stream. */
-  private Mono<Round> relay(Map<String, ActivityId> streams) {
+  private Mono<Round> relay(Map<String, WarmStream> streams) {
     if (streams.isEmpty()) {
       return Mono.just(Round.NOTHING_WARM);
     }
     List<String> suspects = streams.keySet().stream().filter(unconfirmed::contains).toList();
     if (!suspects.isEmpty()) {
-      return read(suspects, false).flatMap(found -> {
+      return readGroups(bySlot(suspects), false, false).flatMap(found -> {
         suspects.stream().filter(stream -> !found.containsKey(stream)).forEach(unconfirmed::remove);
         return found.isEmpty() ? relay(streams) : publishAll(streams, found);
       }).switchIfEmpty(Mono.fromSupplier(Round::nothingRead));
     }
-    return read(List.copyOf(streams.keySet()), true).flatMap(found -> publishAll(streams, found))
+    List<List<String>> slots = bySlot(List.copyOf(streams.keySet()));
+    boolean waits = slots.size() == 1;
+    return readGroups(slots, true, waits).flatMap(found -> found.isEmpty() && !waits
+            ? Mono.just(Round.nothingPolled()) : publishAll(streams, found))
         .switchIfEmpty(Mono.fromSupplier(Round::nothingRead));
   }
 
+  /** The streams one command may name together: all of them on one Redis, one slot's on a cluster. */
+  private List<List<String>> bySlot(List<String> streams) {
+    if (!topologyOfRedis.cluster()) {
+      return List.of(streams);
+    }
+    Map<Integer, List<String>> slots = new LinkedHashMap<>();
+    for (String stream : streams) {
+      slots.computeIfAbsent(RedisTopology.slot(stream), s -> new ArrayList<>()).add(stream);
+    }
+    return List.copyOf(slots.values());
+  }
+
   /**
-   * One XREADGROUP over the given streams: their pending entries, or new ones (waiting for them).
-   * Empty when a stream turned out broken; the next round reads without it.
+   * Reads each group of streams with one XREADGROUP, all groups at once, and gathers what they
+   * found; only a single group's read may block (several would hold up one another on a primary's
+   * connection).
    */
-  private Mono<Map<String, List<StreamMessage<String, String>>>> read(List<String> streams, boolean fresh) {
+  private Mono<Map<String, List<StreamMessage<String, String>>>> readGroups(List<List<String>> groups, boolean fresh,
+      boolean block) {
+    if (groups.size() == 1) {
+      return read(groups.get(0), fresh, block);
+    }
+    return Flux.fromIterable(groups)
+        .flatMap(group -> read(group, fresh, false), groups.size())
+        .collect(LinkedHashMap<String, List<StreamMessage<String, String>>>::new, Map::putAll)
+        .map(all -> (Map<String, List<StreamMessage<String, String>>>) all);
+  }
+
+  /**
+   * One XREADGROUP over the given streams (of one slot on a cluster): their pending entries, or new
+   * ones (waiting for them when {@code block}). Empty when a stream turned out broken; the next
+   * round reads without it.
+   */
+  private Mono<Map<String, List<StreamMessage<String, String>>>> read(List<String> streams, boolean fresh, boolean block) {
     @SuppressWarnings("unchecked")
     StreamOffset<String>[] offsets = streams.stream()
         .map(stream -> fresh ? StreamOffset.lastConsumed(stream) : StreamOffset.from(stream, "0"))
         .toArray(StreamOffset[]::new);
     XReadArgs args = XReadArgs.Builder.count(settings.batch());
-    if (fresh) {
+    if (block) {
       args.block(settings.block());
     }
     return connection()
-        .flatMapMany(c -> c.reactive().xreadgroup(Consumer.from(consumerGroup, settings.consumerName()), args, offsets))
+        .flatMapMany(c -> RedisTopology.streams(c).xreadgroup(Consumer.from(consumerGroup, settings.consumerName()), args, offsets))
         .collect(LinkedHashMap<String, List<StreamMessage<String, String>>>::new,
             (byStream, entry) -> byStream.computeIfAbsent(entry.getStream(), s -> new ArrayList<>()).add(entry))
         .map(byStream -> (Map<String, List<StreamMessage<String, String>>>) byStream)
@@ -272,7 +312,7 @@ class EventRelay extends RepeatingJob {
    * {@code confirmTimeout} or lost with the channel stays in the consumer's pending list and goes
    * out again.
    */
-  private Mono<Round> publishAll(Map<String, ActivityId> streams, Map<String, List<StreamMessage<String, String>>> found) {
+  private Mono<Round> publishAll(Map<String, WarmStream> streams, Map<String, List<StreamMessage<String, String>>> found) {
     int read = found.values().stream().mapToInt(List::size).sum();
     // Unconfirmed until the broker said so for every entry: a failure anywhere below leaves them pending.
     unconfirmed.addAll(found.keySet());
@@ -295,7 +335,7 @@ class EventRelay extends RepeatingJob {
         .publishOn(Schedulers.boundedElastic())
         .flatMap(byStream -> acknowledge(byStream, found))
         .map(acknowledged -> new Round(read, acknowledged, true,
-            found.values().stream().anyMatch(batch -> batch.size() >= settings.batch())));
+            found.values().stream().anyMatch(batch -> batch.size() >= settings.batch()), false));
   }
 
   /** The entries the broker confirmed, in no particular order. */
@@ -339,7 +379,8 @@ class EventRelay extends RepeatingJob {
           String stream = e.getKey();
           String[] ids = e.getValue().toArray(String[]::new);
           List<StreamMessage<String, String>> batch = found.get(stream);
-          return Mono.when(c.reactive().xack(stream, consumerGroup, ids), c.reactive().xdel(stream, ids))
+          var commands = RedisTopology.streams(c);
+          return Mono.when(commands.xack(stream, consumerGroup, ids), commands.xdel(stream, ids))
               .doOnSuccess(done -> {
                 // A full batch may have left more entries behind it in the pending list: read it again first.
                 if (ids.length == batch.size() && batch.size() < settings.batch()) {
@@ -357,32 +398,28 @@ class EventRelay extends RepeatingJob {
   }
 
   /**
-   * The relay's own connection, opened on first use off the event loops (connecting blocks) and
-   * kept: Lettuce reconnects it after an outage. Its command timeout leaves room for the block.
+   * The relay's own connection (a cluster connection on a cluster), opened on first use and kept:
+   * Lettuce reconnects it after an outage and follows the cluster's topology. Its command timeout
+   * leaves room for the block.
    */
-  private Mono<StatefulRedisConnection<String, String>> connection() {
-    StatefulRedisConnection<String, String> open = dedicated.get();
+  private Mono<StatefulConnection<String, String>> connection() {
+    StatefulConnection<String, String> open = dedicated.get();
     if (open != null && open.isOpen()) {
       return Mono.just(open);
     }
-    return Mono.fromCallable(() -> {
-      if (!(connections.getRequiredNativeClient() instanceof RedisClient client)) {
-        throw new IllegalStateException("the relay reads all streams in one command: it needs a standalone Redis");
-      }
-      StatefulRedisConnection<String, String> made = client.connect();
-      made.setTimeout(settings.block().plus(Duration.ofMillis(connections.getTimeout())));
-      StatefulRedisConnection<String, String> previous = dedicated.getAndSet(made);
+    return topologyOfRedis.dedicated(settings.block()).map(made -> {
+      StatefulConnection<String, String> previous = dedicated.getAndSet(made);
       if (previous != null) {
         previous.closeAsync();
       }
       return made;
-    }).subscribeOn(Schedulers.boundedElastic());
+    });
   }
 
   @Override
   public void stop() {
     super.stop();
-    StatefulRedisConnection<String, String> open = dedicated.getAndSet(null);
+    StatefulConnection<String, String> open = dedicated.getAndSet(null);
     if (open != null) {
       open.closeAsync();
     }
@@ -396,12 +433,13 @@ class EventRelay extends RepeatingJob {
     return ((CorrelableOutboundMessage<Relayed>) sent).getCorrelationMetadata();
   }
 
-  private OutboundMessage message(ActivityId activity, String stream, StreamMessage<String, String> entry) {
+  private OutboundMessage message(WarmStream from, String stream, StreamMessage<String, String> entry) {
     String type = String.valueOf(entry.getBody().get("type"));
     String data = String.valueOf(entry.getBody().get("data"));
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
         .type(type)
-        .messageId(activity + "/" + entry.getId())
+        // 42/<entry id>, or 42.3/<entry id> for a bucket's stream: unique across an activity's streams.
+        .messageId(from.keys().tag() + "/" + entry.getId())
         .contentType("application/json")
         .deliveryMode(2)
         .build();

@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     not confirmed by then stays pending, to be published again (the channel is closed). A channel
  *     recovered after a broker restart never confirms what was sent on it before: without this
  *     bound the relay would wait for those confirms for ever
+ * @param poll on a Redis Cluster with warm streams in several slots, the pause after a round that
+ *     found nothing new (those reads do not block; docs/cluster.md)
  * @param linger pause after a round that read less than a full batch from every stream, so the
  *     next round finds more entries to move at once (zero: read again at once)
  */
@@ -37,4 +39,5 @@ public record RelaySettings(
     @DefaultValue("PT30S") Duration adoptAfter,
     @DefaultValue("PT30S") Duration adoptInterval,
     @DefaultValue("PT10S") Duration confirmTimeout,
-    @DefaultValue("PT0S") Duration linger) {}
+    @DefaultValue("PT0S") Duration linger,
+    @DefaultValue("PT0.05S") Duration poll) {}

@@ -167,7 +167,7 @@ class RebuildTest {
     assertThat(after.payDue()).isEqualTo(withoutKey(before.payDue(), frank.orderId()));
     assertThat(after.groupDue()).isEqualTo(before.groupDue());
     assertThat(after.open()).isEqualTo(before.open());
-    assertThat(redis.opsForSet().isMember(keys.warmActivities(), id.toString()).block(PATIENCE)).isTrue();
+    assertThat(redis.opsForSet().isMember(keys.warmActivities(id), id.toString()).block(PATIENCE)).isTrue();
     assertThat(redisField(k.order(frank.orderId()), "status")).isNull();
 
     // frank's money goes back once, however often it is reported; carol's now settles her order.
@@ -290,7 +290,7 @@ class RebuildTest {
     List<String> all = redis.scan(ScanOptions.scanOptions().match(k.prefix() + "*").count(1_000).build())
         .filter(key -> !List.of(except).contains(key)).collectList().block(PATIENCE);
     redis.delete(all.toArray(String[]::new)).block(PATIENCE);
-    redis.opsForSet().remove(keys.warmActivities(), id.toString()).block(PATIENCE);
+    redis.opsForSet().remove(keys.warmActivities(id), id.toString()).block(PATIENCE);
   }
 
   private Activity schedule(int stock, Pickup pickup) {

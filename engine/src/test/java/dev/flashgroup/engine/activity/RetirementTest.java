@@ -88,7 +88,7 @@ class RetirementTest {
     assertThat(figures.remainingStock(activity).block(PATIENCE)).isEqualTo(4);
 
     await().atMost(PATIENCE).until(() -> !Boolean.TRUE.equals(
-        redis.opsForSet().isMember(keys.warmActivities(), activity.id().toString()).block(PATIENCE)));
+        redis.opsForSet().isMember(keys.warmActivities(activity.id()), activity.id().toString()).block(PATIENCE)));
     List<String> activityKeys = redis.scan(ScanOptions.scanOptions().match(k.prefix() + "*").count(1_000).build())
         .collectList().block(PATIENCE);
     assertThat(activityKeys).contains(k.activity(), k.order(solo.orderId()), k.group(opened.groupId()));

@@ -54,7 +54,7 @@ class WarmingTest {
   void activityStartingSoonIsWarmBeforeTheAnswer() {
     Activity activity = schedule(Instant.now().plusSeconds(1));
     assertThat(warm(activity)).isTrue();
-    assertThat(redis.opsForSet().isMember(keys.warmActivities(), activity.id().toString()).block(PATIENCE)).isTrue();
+    assertThat(redis.opsForSet().isMember(keys.warmActivities(activity.id()), activity.id().toString()).block(PATIENCE)).isTrue();
   }
 
   @Test

@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.DataType;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import dev.flashgroup.engine.support.TestRedis;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
@@ -127,6 +128,10 @@ abstract class LuaScriptSupport {
   final LettuceConnectionFactory connections = connect();
   final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 
+  private final ScriptSlotCheck slots = new ScriptSlotCheck(namespace);
+  private static final RedisScript<Long> PUBLISH_FROM_ACTIVITY_NODE =
+      RedisScript.of("return redis.call('PUBLISH', ARGV[1], ARGV[2])", Long.class);
+
   private final RedisScript<String> warmActivity = script("warm_activity", String.class);
   private final RedisScript<List<?>> reserve = listScript("reserve");
   private final RedisScript<List<?>> confirmPayment = listScript("confirm_payment");
@@ -144,10 +149,7 @@ abstract class LuaScriptSupport {
   private final RedisScript<List<?>> rebuildActivity = listScript("rebuild_activity");
 
   private static LettuceConnectionFactory connect() {
-    var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-    factory.afterPropertiesSet();
-    factory.start();
-    return factory;
+    return TestRedis.factory();
   }
 
   /**
@@ -192,10 +194,19 @@ abstract class LuaScriptSupport {
         .block(TIMEOUT);
   }
 
+  @BeforeAll
+  void watchSlots() {
+    slots.start();
+  }
+
   @AfterAll
-  void disconnect() {
-    deleteNamespace();
-    connections.destroy();
+  void disconnect() throws InterruptedException {
+    try {
+      assertThat(slots.stopAndCheck()).as("keys touched outside their script's cluster slot").isEmpty();
+    } finally {
+      deleteNamespace();
+      connections.destroy();
+    }
   }
 
   // --- the scripts, as the engine calls them ---
@@ -303,14 +314,17 @@ abstract class LuaScriptSupport {
 
   /**
    * What the scripts published on the restock channel while {@code action} ran. A marker sent
-   * after the action ends the listening: messages on one channel arrive in order, so whatever the
-   * action published came before it.
+   * after the action ends the listening: messages one node publishes on a channel arrive in order,
+   * so whatever the action published came before it. The marker is published by a script on the
+   * activity's keys, so on a cluster it leaves from the same node as the scripts' messages (one
+   * published straight to the subscriber's node could overtake them on the cluster bus).
    */
   List<String> restocksDuring(Mono<?> action) {
     String marker = "end-" + UUID.randomUUID();
     return redis.listenToChannelLater(restockChannel)
         .flatMapMany(messages -> Flux.merge(messages.map(Message::getMessage),
-            action.then(redis.convertAndSend(restockChannel, marker)).then(Mono.<String>empty())))
+            action.then(redis.execute(PUBLISH_FROM_ACTIVITY_NODE, List.of(keys.activity()),
+                List.of(restockChannel, marker)).then()).then(Mono.<String>empty())))
         .takeUntil(marker::equals)
         .filter(message -> !message.equals(marker))
         .collectList()

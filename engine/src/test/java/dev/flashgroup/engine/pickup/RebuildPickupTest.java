@@ -272,7 +272,7 @@ class RebuildPickupTest {
     List<String> all = redis.scan(ScanOptions.scanOptions().match(k.prefix() + "*").count(1_000).build())
         .collectList().block(PATIENCE);
     redis.delete(all.toArray(String[]::new)).block(PATIENCE);
-    redis.opsForSet().remove(keys.warmActivities(), id.toString()).block(PATIENCE);
+    redis.opsForSet().remove(keys.warmActivities(id), id.toString()).block(PATIENCE);
   }
 
   /** The activity hash less its numbering (the rebuild resumes it past a gap and marks where). */

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -26,6 +23,8 @@ public final class Isolation {
   public static final String DB_PASSWORD = env("FLASHGROUP_DB_PASSWORD", "");
   public static final String REDIS_HOST = env("FLASHGROUP_REDIS_HOST", "127.0.0.1");
   public static final int REDIS_PORT = Integer.parseInt(env("FLASHGROUP_REDIS_PORT", "6379"));
+  /** Set (host:port,...) when the suite runs against a Redis Cluster (scripts/test's second run). */
+  public static final String REDIS_CLUSTER_NODES = env("FLASHGROUP_REDIS_CLUSTER_NODES", "");
   public static final String RABBIT_HOST = env("FLASHGROUP_MESSAGING_HOST", "127.0.0.1");
   public static final int RABBIT_PORT = Integer.parseInt(env("FLASHGROUP_MESSAGING_PORT", "5672"));
 
@@ -58,6 +57,7 @@ public final class Isolation {
     p.put("spring.flyway.password", DB_PASSWORD);
     p.put("spring.data.redis.host", REDIS_HOST);
     p.put("spring.data.redis.port", REDIS_PORT);
+    p.put("flashgroup.redis.cluster.nodes", REDIS_CLUSTER_NODES);
     p.put("flashgroup.redis.namespace", namespace());
     p.put("flashgroup.messaging.host", RABBIT_HOST);
     p.put("flashgroup.messaging.port", RABBIT_PORT);
@@ -106,17 +106,7 @@ public final class Isolation {
         var statement = db.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + database());
     }
-    var redisFactory = new LettuceConnectionFactory(REDIS_HOST, REDIS_PORT);
-    redisFactory.afterPropertiesSet();
-    redisFactory.start();
-    try {
-      var redis = new StringRedisTemplate(redisFactory);
-      try (var cursor = redis.scan(ScanOptions.scanOptions().match(namespace() + ":*").count(1000).build())) {
-        cursor.forEachRemaining(redis::delete);
-      }
-    } finally {
-      redisFactory.destroy();
-    }
+    TestRedis.deleteKeys(namespace() + ":*");
     var rabbit = new ConnectionFactory();
     rabbit.setHost(RABBIT_HOST);
     rabbit.setPort(RABBIT_PORT);

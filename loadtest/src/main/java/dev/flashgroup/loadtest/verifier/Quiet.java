@@ -23,12 +23,12 @@ final class Quiet {
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final VerifierSettings settings;
-  private final Jedis redis;
+  private final RedisNodes nodes;
   private final java.sql.Connection db;
 
-  Quiet(VerifierSettings settings, Jedis redis, java.sql.Connection db) {
+  Quiet(VerifierSettings settings, RedisNodes nodes, java.sql.Connection db) {
     this.settings = settings;
-    this.redis = redis;
+    this.nodes = nodes;
     this.db = db;
   }
 
@@ -55,7 +55,8 @@ final class Quiet {
     long now = System.currentTimeMillis();
     for (long activity : activities) {
       var keys = settings.keys(activity);
-      unrelayed(keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
+      Jedis redis = nodes.of(keys.activity());
+      unrelayed(redis, keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
       long due = redis.zcount(keys.paymentDeadlines(), Double.NEGATIVE_INFINITY, now)
           + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now)
           + redis.zcount(keys.pickupDeadlines(), Double.NEGATIVE_INFINITY, now)
@@ -74,7 +75,7 @@ final class Quiet {
     return busy;
   }
 
-  private java.util.Optional<String> unrelayed(String stream) {
+  private java.util.Optional<String> unrelayed(Jedis redis, String stream) {
     if (!redis.exists(stream)) {
       return java.util.Optional.empty();
     }

@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 
 /**
  * Checks the invariants of DESIGN.md against a running deployment's MySQL, Redis, RabbitMQ and
@@ -55,7 +52,7 @@ public final class Verifier {
   /** Returns the exit code. */
   int run() {
     try (Connection db = DriverManager.getConnection(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
-        Jedis redis = redis()) {
+        RedisNodes redis = new RedisNodes(settings)) {
       List<Long> ids = settings.activities().isEmpty() ? Ledger.activityIds(db) : settings.activities();
       List<Violation> violations = new ArrayList<>();
       Quiet quiet = new Quiet(settings, redis, db);
@@ -77,7 +74,7 @@ public final class Verifier {
           violations.add(new Violation(id, "UNKNOWN_ACTIVITY", "activity " + id + " is not in MySQL"));
           continue;
         }
-        LiveState live = LiveState.read(redis, settings.keys(id));
+        LiveState live = LiveState.read(redis.of(settings.keys(id).activity()), settings.keys(id));
         List<Violation> found = new ArrayList<>(Invariants.check(mysql.get(), live));
         List<String> mine = acknowledged.stream().filter(o -> o.startsWith(id + "-")).toList();
         found.addAll(Invariants.acknowledged(id, mine, mysql.get()));
@@ -94,14 +91,6 @@ public final class Verifier {
       Thread.currentThread().interrupt();
       return 2;
     }
-  }
-
-  private Jedis redis() {
-    var config = DefaultJedisClientConfig.builder().timeoutMillis(5000);
-    if (!settings.redisPassword().isEmpty()) {
-      config.password(settings.redisPassword());
-    }
-    return new Jedis(new HostAndPort(settings.redisHost(), settings.redisPort()), config.build());
   }
 
   private List<String> acknowledgedOrders() throws IOException {

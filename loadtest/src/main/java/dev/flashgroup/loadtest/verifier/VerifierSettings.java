@@ -14,6 +14,7 @@ import java.util.Map;
  * application uses (FLASHGROUP_DB_*, FLASHGROUP_REDIS_*, FLASHGROUP_MESSAGING_*), plus the
  * verifier's own (FLASHGROUP_API_URL, FLASHGROUP_VERIFY_TOKEN, FLASHGROUP_VERIFY_TIMEOUT).
  *
+ * @param redisClusterNodes FLASHGROUP_REDIS_CLUSTER_NODES: a Redis Cluster's nodes (host:port), empty for one Redis
  * @param keys the engine's key names under FLASHGROUP_REDIS_NAMESPACE
  * @param activities the activities to check; empty means every activity in the database
  * @param acknowledged a file of order ids the load tool saw acknowledged (one a line), or null
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 public record VerifierSettings(
     String dbUrl, String dbUser, String dbPassword,
-    String redisHost, int redisPort, String redisPassword, RedisKeys keys,
+    String redisHost, int redisPort, String redisPassword, List<String> redisClusterNodes, RedisKeys keys,
     String mqHost, int mqPort, String mqUser, String mqPassword, String mqPrefix,
     String relayGroup, String apiUrl, String apiToken, Duration quietTimeout,
     List<Long> activities, Path acknowledged) {
@@ -51,6 +52,8 @@ public record VerifierSettings(
         env.getOrDefault("FLASHGROUP_REDIS_HOST", "127.0.0.1"),
         Integer.parseInt(env.getOrDefault("FLASHGROUP_REDIS_PORT", "6379")),
         env.getOrDefault("FLASHGROUP_REDIS_PASSWORD", ""),
+        java.util.Arrays.stream(env.getOrDefault("FLASHGROUP_REDIS_CLUSTER_NODES", "").split(","))
+            .map(String::strip).filter(n -> !n.isEmpty()).toList(),
         new RedisKeys(new KeySettings(env.getOrDefault("FLASHGROUP_REDIS_NAMESPACE", "fg"))),
         env.getOrDefault("FLASHGROUP_MESSAGING_HOST", "localhost"),
         Integer.parseInt(env.getOrDefault("FLASHGROUP_MESSAGING_PORT", "5672")),

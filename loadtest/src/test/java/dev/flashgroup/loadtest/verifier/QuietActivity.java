@@ -29,8 +29,12 @@ final class QuietActivity implements AutoCloseable {
 
   final String name = "fgv" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   final Connection db;
-  final Jedis redis = new Jedis("127.0.0.1", 6379);
   final RedisKeys.ActivityKeys keys = new RedisKeys(new KeySettings(name)).of(new ActivityId(1));
+  /** Set when the tests run on a Redis Cluster (FLASHGROUP_REDIS_CLUSTER_NODES): the verifier reads it too. */
+  private static final String CLUSTER_NODES = System.getenv().getOrDefault("FLASHGROUP_REDIS_CLUSTER_NODES", "");
+  /** The one Redis, or the cluster's primary of the activity's slot, which holds all its keys. */
+  private final RedisNodes nodes = new RedisNodes(VerifierSettings.from(env(), List.of()));
+  final Jedis redis = nodes.of(keys.activity());
 
   QuietActivity() throws SQLException, IOException {
     try (Connection root = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
@@ -44,7 +48,8 @@ final class QuietActivity implements AutoCloseable {
 
   Map<String, String> env() {
     return Map.of("FLASHGROUP_DB_NAME", name, "FLASHGROUP_REDIS_NAMESPACE", name,
-        "FLASHGROUP_MESSAGING_PREFIX", name, "FLASHGROUP_API_URL", "", "FLASHGROUP_VERIFY_TIMEOUT", "10");
+        "FLASHGROUP_MESSAGING_PREFIX", name, "FLASHGROUP_API_URL", "", "FLASHGROUP_VERIFY_TIMEOUT", "10",
+        "FLASHGROUP_REDIS_CLUSTER_NODES", CLUSTER_NODES);
   }
 
   void sql(String statement) throws SQLException {
@@ -141,6 +146,6 @@ final class QuietActivity implements AutoCloseable {
     for (String key : redis.keys(name + ":*")) {
       redis.del(key);
     }
-    redis.close();
+    nodes.close();
   }
 }
