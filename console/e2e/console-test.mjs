@@ -2,8 +2,9 @@
 // against a running flashgroup started by scripts/console-test: it schedules an activity with two
 // pickup points, signs in with an ADMIN token, buys through the API and checks that the Tonight
 // page's remaining stock follows, that the funnel shows what the analytics API answers, that a
-// claim can be approved from After-sales, and that alerts are listed. Once in zh-CN (the default),
-// once in English (the toggle). Screenshots of every page go to console/target/screenshots.
+// claim can be approved from After-sales, and that the low-stock alerts are listed as the alerts API
+// answers. The analytics and alerts endpoints are required: a 404 from either, or a page saying
+// "not available", fails the test. Once in zh-CN (the default), once in English (the toggle). Screenshots of every page go to console/target/screenshots.
 //
 // Env: FG_URL (http://localhost:PORT), FG_ADMIN, FG_MERCHANT, FG_STAFF, FG_STAFF_SUBJECT (tokens
 // and the staff token's subject), FG_BUYERS (a file, one CUSTOMER token a line), FG_SCREENSHOTS
@@ -21,9 +22,9 @@ const PER_RUN = 3;
 
 const LANGS = [
   { lang: 'zh-CN', nav: { tonight: '今晚', analytics: '数据分析', claims: '售后理赔', alerts: '库存预警' },
-    pending: '待处理', notAvailable: '暂不可用', signIn: '登录' },
+    pending: '待处理', notAvailable: '暂不可用', signIn: '登录', wholeActivity: '整个活动' },
   { lang: 'en', nav: { tonight: 'Tonight', analytics: 'Analytics', claims: 'After-sales', alerts: 'Alerts' },
-    pending: 'Pending', notAvailable: 'Not available', signIn: 'Sign in' },
+    pending: 'Pending', notAvailable: 'Not available', signIn: 'Sign in', wholeActivity: 'Whole activity' },
 ];
 
 function need(name) {
@@ -90,20 +91,18 @@ async function point(name, lat, lng) {
   }), 'creating a pickup point')).id;
 }
 
-async function schedule(points, alertsAvailable) {
+async function schedule(points) {
   const now = Date.now();
   const body = {
     title: '韶关沙田柚 5 斤装', mode: 'STANDARD', groupSize: 3, groupPrice: 2990, soloPrice: 3990, stock: 30,
-    perUserLimit: 1, startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
+    perUserLimit: 1, safetyStock: 28, // the first run's purchases take the stock under it
+    startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
     groupTtl: 'PT30M', payWindow: 'PT30M',
     pickup: {
       points: [{ pointId: points[0], stock: 20 }, { pointId: points[1], stock: 10 }],
       window: { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 5 * 3_600_000).toISOString() },
     },
   };
-  if (alertsAvailable) {
-    body.safetyStock = 28; // the first run's purchases take the stock under it
-  }
   return (await expectStatus(201, api(tokens.merchant, 'POST', '/api/v1/merchant/activities', body),
     'scheduling the activity')).id;
 }
@@ -143,6 +142,13 @@ async function text(page, testid) {
 async function shot(page, lang, name) {
   await page.waitForTimeout(400); // let the last redraw land
   await page.screenshot({ path: `${shots}/${lang}-${name}.png`, fullPage: true });
+}
+
+/** The page answered: no "not available" notice (what the console shows for a missing endpoint) on it. */
+async function notUnavailable(page, name, l) {
+  const notices = await page.getByTestId('not-available').count();
+  const body = (await page.locator('body').textContent()) ?? '';
+  check(notices === 0 && !body.includes(l.notAvailable), `the ${name} page does not say "${l.notAvailable}"`);
 }
 
 async function run(browser, l, shop, buyersOfRun) {
@@ -190,36 +196,32 @@ async function run(browser, l, shop, buyersOfRun) {
 
   // Analytics: the funnel shows what the API answers.
   await page.getByTestId('nav-analytics').click();
-  if (shop.funnelAvailable) {
-    await until('the analytics funnel to count the purchases', async () => {
-      const f = await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`);
-      const bought = shop.paid + buyersOfRun.length;
-      return f.status === 200 && f.body.paid >= bought && f.body.viewers >= bought;
-    }, 30_000);
-    let shown = false;
-    for (let attempt = 0; attempt < 5 && !shown; attempt++) {
-      const expected = (await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`)).body;
-      await page.getByTestId('funnel-activity').fill(String(shop.activity));
-      await page.getByTestId('funnel-show').click();
-      await page.getByTestId('funnel-paid').waitFor({ timeout: PATIENCE });
-      const again = (await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`)).body;
-      if (JSON.stringify(expected) !== JSON.stringify(again)) {
-        continue; // the figures moved while the page loaded; ask again
-      }
-      const bought = shop.paid + buyersOfRun.length;
-      check(expected.reservations === bought && expected.paid === bought,
-        `the API counts the ${bought} reservations and payments the test made`);
-      for (const stage of ['viewers', 'reservations', 'paid', 'groupsSucceeded', 'pickedUp', 'refunded']) {
-        const onPage = digits(await text(page, `funnel-${stage}`));
-        check(onPage === expected[stage], `the funnel's ${stage} is ${expected[stage]} as the API says`);
-      }
-      shown = true;
+  await until('the analytics funnel to count the purchases', async () => {
+    const f = await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`);
+    const bought = shop.paid + buyersOfRun.length;
+    return f.status === 200 && f.body.paid >= bought && f.body.viewers >= bought;
+  }, 30_000);
+  let shown = false;
+  for (let attempt = 0; attempt < 5 && !shown; attempt++) {
+    const expected = (await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`)).body;
+    await page.getByTestId('funnel-activity').fill(String(shop.activity));
+    await page.getByTestId('funnel-show').click();
+    await page.getByTestId('funnel-paid').waitFor({ timeout: PATIENCE });
+    const again = (await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${shop.activity}`)).body;
+    if (JSON.stringify(expected) !== JSON.stringify(again)) {
+      continue; // the figures moved while the page loaded; ask again
     }
-    check(shown, 'the funnel was compared with a steady API answer');
-  } else {
-    await page.getByTestId('funnel').getByTestId('not-available').waitFor({ timeout: PATIENCE });
-    check((await text(page, 'funnel')).includes(l.notAvailable), 'no analytics endpoint yet: the funnel says so');
+    const bought = shop.paid + buyersOfRun.length;
+    check(expected.reservations === bought && expected.paid === bought,
+      `the API counts the ${bought} reservations and payments the test made`);
+    for (const stage of ['viewers', 'reservations', 'paid', 'groupsSucceeded', 'pickedUp', 'refunded']) {
+      const onPage = digits(await text(page, `funnel-${stage}`));
+      check(onPage === expected[stage], `the funnel's ${stage} is ${expected[stage]} as the API says`);
+    }
+    shown = true;
   }
+  check(shown, 'the funnel was compared with a steady API answer');
+  await notUnavailable(page, 'funnel', l);
   await shot(page, l.lang, 'analytics');
 
   // After-sales: a pending claim, approved from the page.
@@ -240,20 +242,30 @@ async function run(browser, l, shop, buyersOfRun) {
   });
   check(decided.approvedAmount === 850, `approved from the page for ¥8.50 (${decided.status})`);
 
-  // Alerts.
+  // Alerts: the page lists what the alerts API answers for the activity.
   await page.getByTestId('nav-alerts').click();
-  if (shop.alertsAvailable) {
-    await until('an alert for the activity', async () => {
-      await page.getByTestId('alerts-activity').fill(String(shop.activity));
-      await page.getByTestId('alerts-show').click();
-      await page.waitForTimeout(300);
-      return (await page.locator('[data-testid^="alert-remaining-"]').count()) > 0;
-    });
-    check(true, 'the low-stock alert is listed');
-  } else {
-    await page.getByTestId('alerts').getByTestId('not-available').waitFor({ timeout: PATIENCE });
-    check((await text(page, 'alerts')).includes(l.notAvailable), 'no alerts endpoint yet: the page says so');
-  }
+  // The projector records alerts from the activity's stream: wait for the activity-level one.
+  const listed = await until('the alerts API to list the activity\'s low-stock alert', async () => {
+    const answer = await expectStatus(200, api(tokens.admin, 'GET',
+      `/api/v1/merchant/alerts?activityId=${shop.activity}`), 'listing the alerts');
+    return answer.items.some((a) => a.pointId === null) ? answer : null;
+  });
+  check(true, `the alerts API lists ${listed.items.length} low-stock alert(s) for the activity`);
+  const alert = listed.items.find((a) => a.pointId === null);
+  check(alert !== undefined && alert.safetyStock === 28 && alert.remaining <= 28,
+    `the activity-level alert: ${alert?.remaining} left at safety stock ${alert?.safetyStock}`);
+  await page.getByTestId('alerts-activity').fill(String(shop.activity));
+  await page.getByTestId('alerts-show').click();
+  const alertRow = page.getByTestId(`alert-${alert.id}`);
+  await alertRow.waitFor({ timeout: PATIENCE });
+  const cells = await alertRow.locator('td').allTextContents();
+  check(cells[1] === `#${shop.activity}`, `the alert row names activity #${shop.activity}`);
+  check(cells[2] === l.wholeActivity, `its point reads "${l.wholeActivity}"`);
+  check(digits(cells[3]) === alert.remaining, `its remaining is ${alert.remaining} as the API says`);
+  check(digits(cells[4]) === alert.safetyStock, `its safety stock is ${alert.safetyStock} as the API says`);
+  check(await page.locator('[data-testid^="alert-remaining-"]').count() === listed.items.length,
+    'the page lists as many alerts as the API');
+  await notUnavailable(page, 'alerts', l);
   await shot(page, l.lang, 'alerts');
 
   check(errors.length === 0, `no script errors on the page${errors.length ? `: ${errors.join('; ')}` : ''}`);
@@ -263,16 +275,16 @@ async function run(browser, l, shop, buyersOfRun) {
 
 async function main() {
   mkdirSync(shots, { recursive: true });
-  const alertsAvailable = (await api(tokens.admin, 'GET', '/api/v1/merchant/alerts')).status !== 404;
+  const alerts = await api(tokens.admin, 'GET', '/api/v1/merchant/alerts');
+  check(alerts.status === 200, `the alerts endpoint answers (${alerts.status})`);
   const points = [await point('风采楼便利店', 24.81, 113.59), await point('东河社区团购点', 24.79, 113.62)];
   await expectStatus(201, api(tokens.admin, 'POST', `/api/v1/admin/pickup-points/${points[0]}/staff`,
     { subject: staffSubject }), 'binding the clerk');
-  const activity = await schedule(points, alertsAvailable);
-  const funnelAvailable = (await api(tokens.admin, 'GET',
-    `/api/v1/admin/analytics/funnel?activityId=${activity}`)).status !== 404;
-  console.log(`activity ${activity} at points ${points.join(', ')}; analytics endpoint: ${funnelAvailable ? 'yes' : 'NOT YET'}, `
-    + `alerts endpoint: ${alertsAvailable ? 'yes' : 'NOT YET'}`);
-  const shop = { activity, points, alertsAvailable, funnelAvailable, paid: 0 };
+  const activity = await schedule(points);
+  const funnel = await api(tokens.admin, 'GET', `/api/v1/admin/analytics/funnel?activityId=${activity}`);
+  check(funnel.status === 200, `the analytics funnel endpoint answers (${funnel.status})`);
+  console.log(`activity ${activity} at points ${points.join(', ')}`);
+  const shop = { activity, points, paid: 0 };
 
   const browser = await chromium.launch({
     executablePath: process.env.FG_CHROMIUM ?? '/usr/bin/chromium',

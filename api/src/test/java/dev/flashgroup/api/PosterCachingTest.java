@@ -5,7 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flashgroup.engine.support.IsolatedServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -15,7 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * A poster answers with its content version as ETag and may be kept briefly by shared caches; a
  * request naming that version gets 304; the same content is drawn once (the renderer's cache),
- * whoever asks; different content (another referrer, hence another QR code) is drawn anew.
+ * whoever asks, also when many ask at once for a version not drawn yet (the countdown's minute
+ * turning); different content (another referrer, hence another QR code) is drawn anew.
  */
 @IsolatedServices
 @ApiTest
@@ -61,6 +71,45 @@ class PosterCachingTest {
     EntityExchangeResult<byte[]> referred = poster(uri + "?referrer=leader-7", null);
     assertThat(referred.getResponseHeaders().getETag()).isNotEqualTo(etag);
     assertThat(drawn()).isEqualTo(drawnAfterFirst + 1);
+  }
+
+  @Test
+  void manyAskingAtOnceForANewVersionShareOneDrawing() throws Exception {
+    Shop shop = new Shop(http);
+    long activity = shop.schedule("shop-1", Shop.activity(2, 10, 1, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    int requests = 16;
+    ExecutorService askers = Executors.newFixedThreadPool(requests);
+    try {
+      // Each attempt asks for a version nobody drew (a new referrer); when the countdown's minute
+      // turns amid one, two versions are asked for and the attempt tells nothing: try again.
+      for (int attempt = 0; attempt < 3; attempt++) {
+        String uri = "/api/v1/activities/" + activity + "/poster.png?referrer=crowd-" + attempt;
+        double before = drawn();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+          answers.add(askers.submit(() -> {
+            start.await();
+            return poster(uri, null);
+          }));
+        }
+        start.countDown();
+        List<EntityExchangeResult<byte[]>> results = new ArrayList<>();
+        for (Future<EntityExchangeResult<byte[]>> answer : answers) {
+          results.add(answer.get(60, TimeUnit.SECONDS));
+        }
+        Set<String> versions = results.stream().map(r -> r.getResponseHeaders().getETag()).collect(Collectors.toSet());
+        if (versions.size() == 1) {
+          assertThat(drawn()).isEqualTo(before + 1);
+          byte[] png = results.get(0).getResponseBody();
+          assertThat(results).allSatisfy(r -> assertThat(r.getResponseBody()).isEqualTo(png));
+          return;
+        }
+      }
+      throw new AssertionError("the countdown's minute turned in every attempt");
+    } finally {
+      askers.shutdownNow();
+    }
   }
 
   private EntityExchangeResult<byte[]> poster(String uri, String ifNoneMatch) {

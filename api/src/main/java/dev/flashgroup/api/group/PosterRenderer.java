@@ -6,7 +6,7 @@ import com.google.zxing.WriterException;
 import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.flashgroup.engine.activity.Activity;
 import io.micrometer.core.instrument.Counter;
@@ -62,8 +62,11 @@ class PosterRenderer implements DisposableBean {
   private final PosterFonts fonts;
   private final ShareSettings settings;
   private final PosterDrawing drawing;
-  /** Drawn posters by content version, bounded by their bytes. */
-  private final Cache<String, byte[]> drawn;
+  /**
+   * Drawn posters by content version, bounded by their bytes. Asynchronous so that a drawing in
+   * progress is in it too: the requests that come while it is drawn wait for that drawing.
+   */
+  private final AsyncCache<String, byte[]> drawn;
   /** Posters drawn (not served from the cache): {@code flashgroup.posters.drawn}. */
   private final Counter drawings;
 
@@ -76,7 +79,7 @@ class PosterRenderer implements DisposableBean {
     ImageIO.setUseCache(false);
     this.fonts = PosterFonts.installed();
     this.drawn = Caffeine.newBuilder().maximumWeight(settings.posterCache().toBytes())
-        .weigher((String version, byte[] png) -> png.length).build();
+        .weigher((String version, byte[] png) -> png.length).buildAsync();
   }
 
   /**
@@ -120,22 +123,20 @@ class PosterRenderer implements DisposableBean {
   }
 
   /**
-   * The sheet's poster as PNG: from the cache, or drawn on the poster threads (fails with
-   * {@link RejectedExecutionException} when they are all taken) and kept.
+   * The sheet's poster as PNG: from the cache, or drawn once on the poster threads and kept. One
+   * drawing per content version: requests for a version being drawn share that drawing (when the
+   * countdown's minute turns, every viewer asks for the new version at once). Fails with
+   * {@link RejectedExecutionException} when the poster threads are all taken; a failed drawing
+   * leaves the cache, so the next request tries again.
    */
   Mono<Poster> draw(Sheet sheet) {
     String version = version(sheet);
-    byte[] cached = drawn.getIfPresent(version);
-    if (cached != null) {
-      return Mono.just(new Poster(version, cached));
-    }
-    return drawing.run(() -> {
-      drawings.increment();
-      return render(sheet);
-    }).map(png -> {
-      drawn.put(version, png);
-      return new Poster(version, png);
-    });
+    // The mapping function only subscribes: the drawing itself runs on the poster threads.
+    return Mono.fromFuture(drawn.get(version, (key, executor) -> drawing.run(() -> {
+          drawings.increment();
+          return render(sheet);
+        }).toFuture()), true)
+        .map(png -> new Poster(version, png));
   }
 
   PosterFonts fonts() {
