@@ -2,6 +2,7 @@ package dev.flashgroup.engine.tonight;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.messaging.WorkBacklog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,7 @@ public class TonightFigures {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final WarmActivities warm;
   private final DatabaseClient db;
   private final WorkBacklog backlog;
   private final MeterRegistry meters;
@@ -50,10 +52,11 @@ public class TonightFigures {
   private final ReservationRate rate;
   private final Mono<Tonight> shared;
 
-  TonightFigures(ReactiveStringRedisTemplate redis, RedisKeys keys, DatabaseClient db, WorkBacklog backlog,
-      MeterRegistry meters, Clock clock) {
+  TonightFigures(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, DatabaseClient db,
+      WorkBacklog backlog, MeterRegistry meters, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.warm = warm;
     this.db = db;
     this.backlog = backlog;
     this.meters = meters;
@@ -91,9 +94,10 @@ public class TonightFigures {
   }
 
   private Mono<List<Tonight.LiveActivity>> liveActivities(long now) {
-    return redis.opsForSet().members(keys.warmActivities())
-        .map(Long::parseLong)
-        .sort()
+    // The warm sets (read at once and kept a moment by WarmActivities), each activity once; a sharded
+    // activity's buckets carry no activity-level hash and are not shown here.
+    return warm.streams()
+        .flatMapIterable(streams -> streams.stream().map(s -> s.activity().value()).distinct().sorted().toList())
         .flatMapSequential(id -> redis.<String, String>opsForHash().entries(keys.of(new ActivityId(id)).activity())
             .collectMap(Map.Entry::getKey, Map.Entry::getValue)
             .flatMap(hash -> Mono.justOrEmpty(live(id, hash, now))), 8)
