@@ -299,8 +299,8 @@ class EventRelay extends RepeatingJob {
     if (!m.find()) {
       return Mono.error(e);
     }
-    log.warn("relaying stream {} failed, left out for {}: {}", m.group(1), settings.adoptAfter(), e.getMessage());
-    broken.put(m.group(1), clock.millis() + settings.adoptAfter().toMillis());
+    log.warn("relaying stream {} failed, left out for {}: {}", m.group(1), settings.brokenPause(), e.getMessage());
+    broken.put(m.group(1), clock.millis() + settings.brokenPause().toMillis());
     unconfirmed.remove(m.group(1));
     return Mono.empty();
   }

@@ -28,6 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     found nothing new (those reads do not block; docs/cluster.md)
  * @param linger pause after a round that read less than a full batch from every stream, so the
  *     next round finds more entries to move at once (zero: read again at once)
+ * @param brokenPause how long a stream that has lost its consumer group (its keys were lost) is left
+ *     out of the reads before it is tried again: long enough that a lost stream does not fail every
+ *     read of its slot, short enough that a rebuilt one (group created again) is relayed at once
  */
 @ConfigurationProperties("flashgroup.relay")
 public record RelaySettings(
@@ -40,4 +43,5 @@ public record RelaySettings(
     @DefaultValue("PT30S") Duration adoptInterval,
     @DefaultValue("PT10S") Duration confirmTimeout,
     @DefaultValue("PT0S") Duration linger,
-    @DefaultValue("PT0.05S") Duration poll) {}
+    @DefaultValue("PT0.05S") Duration poll,
+    @DefaultValue("PT1S") Duration brokenPause) {}
