@@ -12,6 +12,8 @@ import java.util.List;
  * paid members short at its deadline succeeds anyway. {@code cancelledAt} is null unless cancelled;
  * {@code pickup} is null for an activity without pickup points. {@code leaderCommissionBps} is what the
  * leader an order is attributed to earns on it, in basis points of what the buyer finally pays.
+ * {@code shards} is how many Redis buckets its stock is split into (docs/cluster.md, "Hot
+ * activities: shards"); fixed when the activity is created.
  */
 public record Activity(
     ActivityId id,
@@ -32,10 +34,20 @@ public record Activity(
     Instant cancelledAt,
     Pickup pickup,
     int leaderCommissionBps,
-    String talkingPoints) {
+    String talkingPoints,
+    int shards) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
+  }
+
+  /** An activity in one bucket (not sharded). */
+  public Activity(ActivityId id, String merchantId, String title, Mode mode, int groupSize, long groupPrice,
+      long soloPrice, int stock, int perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl,
+      Duration payWindow, List<Tier> tiers, int virtualSuccessMissing, Instant cancelledAt, Pickup pickup,
+      int leaderCommissionBps, String talkingPoints) {
+    this(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt,
+        groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, pickup, leaderCommissionBps, talkingPoints, 1);
   }
 
   /** An activity without talking points. */
@@ -50,7 +62,13 @@ public record Activity(
   Activity withPickup(Pickup allocation) {
     return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
         endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation, leaderCommissionBps,
-        talkingPoints);
+        talkingPoints, shards);
+  }
+
+  Activity withShards(int count) {
+    return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
+        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, pickup, leaderCommissionBps,
+        talkingPoints, count);
   }
 
   public boolean cancelled() {

@@ -154,7 +154,8 @@ class EventRelay extends RepeatingJob {
       // Every pending list is read again now and then, whatever this instance believes of them.
       seen.clear();
     }
-    return warm.visit("listing", Mono::just).collectList()
+    // Each stream once: an activity's, or each bucket's of a sharded activity.
+    return warm.visitStreams("listing", Mono::just).collectList()
         .flatMap(activities -> (adopt ? adoptAll(activities) : Mono.<Void>empty())
             .then(Mono.defer(() -> relay(streamsOf(activities)))))
         // A read whose reply was lost still put its entries in this consumer's pending lists.
@@ -169,14 +170,14 @@ class EventRelay extends RepeatingJob {
     super.start();
   }
 
-  private Map<String, ActivityId> streamsOf(List<ActivityId> activities) {
+  private Map<String, ActivityId> streamsOf(List<WarmActivities.WarmStream> activities) {
     long now = clock.millis();
     broken.values().removeIf(until -> until <= now);
     Map<String, ActivityId> streams = new LinkedHashMap<>();
-    for (ActivityId activity : activities) {
-      String stream = keys.of(activity).events();
+    for (WarmActivities.WarmStream activity : activities) {
+      String stream = activity.keys().events();
       if (!broken.containsKey(stream)) {
-        streams.put(stream, activity);
+        streams.put(stream, activity.activity());
       }
     }
     // Retired activities leave the sets; new ones may hold entries this consumer read earlier.
@@ -190,9 +191,9 @@ class EventRelay extends RepeatingJob {
     return streams;
   }
 
-  private Mono<Void> adoptAll(List<ActivityId> activities) {
+  private Mono<Void> adoptAll(List<WarmActivities.WarmStream> activities) {
     return Flux.fromIterable(activities)
-        .concatMap(activity -> adoptAbandoned(activity).onErrorResume(e -> {
+        .concatMap(activity -> adoptAbandoned(activity.keys().events()).onErrorResume(e -> {
           log.warn("adopting entries of activity {} failed: {}", activity, e.toString());
           return Mono.empty();
         }))
@@ -204,7 +205,10 @@ class EventRelay extends RepeatingJob {
    * {@code adoptAfter}; they land in this instance's pending list and go out in its next round.
    */
   Mono<Void> adoptAbandoned(ActivityId activity) {
-    String stream = keys.of(activity).events();
+    return adoptAbandoned(keys.of(activity).events());
+  }
+
+  private Mono<Void> adoptAbandoned(String stream) {
     return redis.opsForStream().pending(stream, consumerGroup, Range.unbounded(), settings.batch())
         .flatMapIterable(pending -> pending)
         .filter(p -> !p.getConsumerName().equals(settings.consumerName())

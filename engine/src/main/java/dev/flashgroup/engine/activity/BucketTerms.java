@@ -1,0 +1,52 @@
+package dev.flashgroup.engine.activity;
+
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The terms of one bucket of an activity split into {@code shards} buckets: the same terms with the
+ * bucket's share of the stock and of each point's allocation, and {@code shards}/{@code bucket}
+ * (reserve.lua numbers the bucket's ids from {@code bucket} in steps of {@code shards}). Each share
+ * is the total divided evenly, the remainder one unit each to successive buckets, continuing from
+ * one point to the next, so the buckets differ by at most one unit per point; a bucket's stock is
+ * the sum of its points' shares, as in any activity with points.
+ */
+final class BucketTerms {
+
+  private BucketTerms() {}
+
+  static List<String> of(Activity a, List<String> terms, int bucket) {
+    int n = a.shards();
+    Map<String, String> replaced = new HashMap<>();
+    long stock;
+    if (a.pickup() == null) {
+      stock = share(a.stock(), bucket, n, 0);
+    } else {
+      stock = 0;
+      int offset = 0;
+      for (Pickup.PointShare point : a.pickup().points()) {
+        long mine = share(point.stock(), bucket, n, offset);
+        replaced.put(RedisKeys.ActivityKeys.pointStockField(point.pointId()), Long.toString(mine));
+        stock += mine;
+        offset = (offset + point.stock() % n) % n;
+      }
+    }
+    replaced.put("stock", Long.toString(stock));
+    replaced.put("stock_total", Long.toString(stock));
+    List<String> mine = new ArrayList<>(terms.size() + 4);
+    for (int i = 0; i + 1 < terms.size(); i += 2) {
+      mine.add(terms.get(i));
+      mine.add(replaced.getOrDefault(terms.get(i), terms.get(i + 1)));
+    }
+    mine.addAll(List.of("shards", Integer.toString(n), "bucket", Integer.toString(bucket)));
+    return mine;
+  }
+
+  /** Bucket {@code b}'s part of {@code total}: an even share, plus one of the remainder's units. */
+  static long share(int total, int b, int n, int offset) {
+    return total / n + (Math.floorMod(b - offset, n) < total % n ? 1 : 0);
+  }
+}
