@@ -86,7 +86,11 @@ public class StockTransfers {
    * the transfers finished.
    */
   public Mono<Long> finishLeftBehind(Sharding sharding) {
-    long before = clock.millis() - settings.finishAfter().toMillis();
+    return finishLeftBehind(sharding, clock.millis() - settings.finishAfter().toMillis());
+  }
+
+  /** Finishes the transfers recorded at or before {@code before} (epoch ms). */
+  Mono<Long> finishLeftBehind(Sharding sharding, long before) {
     return Flux.fromIterable(sharding.all(keys))
         .concatMap(giver -> redis.<String, String>opsForHash().entries(giver.transfersOut())
             .filter(e -> Recorded.parse(e.getValue()).at() <= before)
