@@ -405,7 +405,9 @@ class EventRelay extends RepeatingJob {
     String data = String.valueOf(entry.getBody().get("data"));
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
         .type(type)
-        .messageId(activity + "/" + entry.getId())
+        // The stream's tag (42, or 42.3 for a bucket of a sharded activity): two buckets' streams may
+        // hand out the same entry id, their messages must not share an id.
+        .messageId(new RedisKeys.ActivityKeys(stream.substring(0, stream.indexOf('}') + 2)).tag() + "/" + entry.getId())
         .contentType("application/json")
         .deliveryMode(2)
         .build();
