@@ -114,7 +114,13 @@ public class Groups {
    * a joinable group behind them.
    */
   public Flux<JoinableGroup> joinable(ActivityId activity, int limit) {
-    var k = keys.of(activity);
+    // A sharded activity's buckets one after another: each keeps its own joinable list.
+    return shards.of(activity).flatMapMany(sharding -> Flux.fromIterable(sharding.all(keys)))
+        .concatMap(k -> joinable(k, limit))
+        .take(limit);
+  }
+
+  private Flux<JoinableGroup> joinable(RedisKeys.ActivityKeys k, int limit) {
     Instant now = clock.instant();
     Range<Double> withFreeSlots = Range.rightUnbounded(Range.Bound.inclusive(1.0));
     return Flux.range(0, MAX_PAGES)

@@ -5,10 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityChanges;
 import dev.flashgroup.engine.activity.ActivityFigures;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.group.Groups;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.progress.ActivityProgress;
+import dev.flashgroup.engine.progress.ProgressFeeds;
+import reactor.test.StepVerifier;
 import dev.flashgroup.engine.order.OrderStatus;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.payment.PaymentConfirmation;
@@ -58,6 +63,9 @@ class ShardedActivityTest {
   @Autowired RedisKeys keys;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired DatabaseClient db;
+  @Autowired ProgressFeeds feeds;
+  @Autowired ActivityChanges changes;
+  @Autowired Groups groups;
 
   private Activity schedule(Mode mode, int stock, int limit, Duration payWindow) {
     return scheduling.schedule("shop-1", new ActivityDraft("Hot duck", mode, 3, 2990L, 3990L, stock, limit,
@@ -172,5 +180,40 @@ class ShardedActivityTest {
         .until(() -> bucketStocks(a).stream().mapToInt(Integer::intValue).sum() == 7);
     assertThat(orders.live(sold.get(1).orderId()).block().status()).isEqualTo(OrderStatus.EXPIRED);
     assertThat(figures.remainingStock(a).block()).isEqualTo(7);
+  }
+
+  @Test
+  void theLiveFeedShowsTheStockOfEveryBucket() {
+    Activity a = schedule(Mode.STANDARD, 12, 1, Duration.ofHours(1));
+
+    StepVerifier.create(feeds.activity(a.id(), 12).map(ActivityProgress::remainingStock))
+        .expectNext(12)
+        .then(() -> reservations.buyAlone(a.id(), "watched-1", null).block())
+        .expectNext(11)
+        .then(() -> reservations.buyAlone(a.id(), "watched-2", null).block())
+        .expectNext(10)
+        .thenCancel()
+        .verify(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void listsJoinableGroupsOfEveryBucketAndCancelsEveryBucket() {
+    Activity a = schedule(Mode.STANDARD, 40, 1, Duration.ofHours(1));
+    Sharding sharding = shards.of(a.id()).block();
+    Set<Integer> opened = new java.util.HashSet<>();
+    for (int i = 0; opened.size() < SHARDS; i++) {
+      ReservationOutcome.Reserved r = (ReservationOutcome.Reserved) reservations.openGroup(a.id(), "leader-" + i, null)
+          .block();
+      opened.add(sharding.bucketOf(r.groupId()));
+    }
+    assertThat(groups.joinable(a.id(), 50).map(g -> sharding.bucketOf(g.id())).collect(Collectors.toSet()).block())
+        .isEqualTo(opened);
+
+    changes.cancel(a.id()).block();
+
+    assertThat(keys.buckets(a.id(), SHARDS)).allMatch(k ->
+        "CANCELLED".equals(redis.<String, String>opsForHash().get(k.activity(), "state").block()));
+    assertThat(reservations.buyAlone(a.id(), "late", null).block())
+        .isEqualTo(new ReservationOutcome.Refused(Refusal.ACTIVITY_CANCELLED));
   }
 }
