@@ -28,6 +28,33 @@ record LiveState(boolean warm, int stock, long seq, long rebuiltSeq, Map<String,
 
   record Group(String id, String status, int size, int members, int paid, int version) {}
 
+  /**
+   * A sharded activity's buckets read one by one and added up (stock, point shares, orders and
+   * groups); its numbering is each bucket's {@code (seq - bucket) / shards} numbers summed, as
+   * reserve.lua steps a bucket's {@code seq} by the shard count from its index.
+   */
+  static LiveState read(Jedis redis, List<RedisKeys.ActivityKeys> buckets) {
+    if (buckets.size() == 1) {
+      return read(redis, buckets.get(0));
+    }
+    boolean warm = true;
+    int stock = 0;
+    long numbers = 0;
+    Map<String, Order> orders = new HashMap<>();
+    Map<String, Group> groups = new HashMap<>();
+    Map<Long, Integer> pointStock = new HashMap<>();
+    for (int b = 0; b < buckets.size(); b++) {
+      LiveState bucket = read(redis, buckets.get(b));
+      warm &= bucket.warm();
+      stock += bucket.stock();
+      numbers += bucket.warm() ? (bucket.seq() - b) / buckets.size() : 0;
+      orders.putAll(bucket.orders());
+      groups.putAll(bucket.groups());
+      bucket.pointStock().forEach((point, left) -> pointStock.merge(point, left, Integer::sum));
+    }
+    return new LiveState(warm, stock, numbers, 0, orders, groups, pointStock);
+  }
+
   static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
     Map<String, String> activity = redis.hgetAll(keys.activity());
     if (activity.isEmpty()) {
