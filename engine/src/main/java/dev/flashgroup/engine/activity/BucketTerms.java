@@ -34,6 +34,22 @@ final class BucketTerms {
         offset = (offset + point.stock() % n) % n;
       }
     }
+    return with(a, terms, bucket, stock, replaced);
+  }
+
+  /**
+   * The bucket's terms with the stock and each point's share given ({@code point:<id>} fields in
+   * {@code points}), as a rebuild writes them.
+   */
+  static List<String> of(Activity a, List<String> terms, int bucket, long stock, Map<Long, Long> points) {
+    Map<String, String> replaced = new HashMap<>();
+    points.forEach((point, units) -> replaced.put(RedisKeys.ActivityKeys.pointStockField(point), Long.toString(units)));
+    return with(a, terms, bucket, stock, replaced);
+  }
+
+  private static List<String> with(Activity a, List<String> terms, int bucket, long stock,
+      Map<String, String> replaced) {
+    int n = a.shards();
     replaced.put("stock", Long.toString(stock));
     replaced.put("stock_total", Long.toString(stock));
     List<String> mine = new ArrayList<>(terms.size() + 4);
@@ -46,7 +62,7 @@ final class BucketTerms {
   }
 
   /** Bucket {@code b}'s part of {@code total}: an even share, plus one of the remainder's units. */
-  static long share(int total, int b, int n, int offset) {
+  static long share(long total, int b, int n, int offset) {
     return total / n + (Math.floorMod(b - offset, n) < total % n ? 1 : 0);
   }
 }

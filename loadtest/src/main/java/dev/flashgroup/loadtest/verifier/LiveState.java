@@ -30,8 +30,8 @@ record LiveState(boolean warm, int stock, long seq, long rebuiltSeq, Map<String,
 
   /**
    * A sharded activity's buckets read one by one and added up (stock, point shares, orders and
-   * groups); its numbering is each bucket's {@code (seq - bucket) / shards} numbers summed, as
-   * reserve.lua steps a bucket's {@code seq} by the shard count from its index.
+   * groups); its numbering is each bucket's numbers summed ({@link #handedOut}), as reserve.lua
+   * steps a bucket's {@code seq} by the shard count from its index (or from where a rebuild resumed).
    */
   static LiveState read(Jedis redis, List<RedisKeys.ActivityKeys> buckets) {
     if (buckets.size() == 1) {
@@ -47,12 +47,25 @@ record LiveState(boolean warm, int stock, long seq, long rebuiltSeq, Map<String,
       LiveState bucket = read(redis, buckets.get(b));
       warm &= bucket.warm();
       stock += bucket.stock();
-      numbers += bucket.warm() ? (bucket.seq() - b) / buckets.size() : 0;
+      numbers += bucket.warm() ? handedOut(bucket, b, buckets.size()) : 0;
       orders.putAll(bucket.orders());
       groups.putAll(bucket.groups());
       bucket.pointStock().forEach((point, left) -> pointStock.merge(point, left, Integer::sum));
     }
     return new LiveState(warm, stock, numbers, 0, orders, groups, pointStock);
+  }
+
+  /**
+   * The numbers a bucket handed out: from its index in steps of the shard count, or, once rebuilt,
+   * the ones it holds from before (those MySQL never saw were lost) and every one from the rebuild on.
+   */
+  private static long handedOut(LiveState bucket, int index, int shards) {
+    if (bucket.rebuiltSeq() == 0) {
+      return (bucket.seq() - index) / shards;
+    }
+    long before = java.util.stream.Stream.concat(bucket.orders().keySet().stream(), bucket.groups().keySet().stream())
+        .filter(id -> Long.parseLong(id.substring(id.indexOf('-') + 1)) <= bucket.rebuiltSeq()).count();
+    return before + (bucket.seq() - bucket.rebuiltSeq()) / shards;
   }
 
   static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
