@@ -204,6 +204,9 @@ class ApiDocument {
       integer(p.get("virtualSuccessMissing"), 0, ActivityDraft.MAX_GROUP_SIZE - 1);
       integer(p.get("leaderCommissionBps"), 0, ActivityDraft.MAX_COMMISSION_BPS)
           .description("basis points of the final price the attributed leader earns; default flashgroup.leaders.default-bps");
+      integer(p.get("shards"), 1, ActivityDraft.MAX_SHARDS)
+          .description("Redis buckets the stock is split into (hot activities; default 1, at most the stock); fixed"
+              + " at creation: an edit naming another count is 409 SHARDS_FIXED");
       p.get("talkingPoints").maxLength(ActivityDraft.MAX_TALKING_POINTS_LENGTH)
           .description("optional text for leaders' materials, printable (no control characters); left out keeps"
               + " the current ones on an edit, blank removes them");
