@@ -19,6 +19,8 @@ public class Shards {
   private final DatabaseClient db;
   private final RedisKeys keys;
   private final Map<ActivityId, Sharding> known = new ConcurrentHashMap<>();
+  /** One MySQL read per activity however many requests ask at once (the 8 p.m. rush's first moment). */
+  private final Map<ActivityId, Mono<Sharding>> reading = new ConcurrentHashMap<>();
 
   Shards(DatabaseClient db, RedisKeys keys) {
     this.db = db;
@@ -35,11 +37,14 @@ public class Shards {
     if (kept != null) {
       return Mono.just(kept);
     }
-    return db.sql("SELECT shards FROM activities WHERE id = :id")
-        .bind("id", activity.value())
-        .map(row -> row.get("shards", Integer.class))
-        .one()
-        .map(count -> known.computeIfAbsent(activity, a -> new Sharding(a, count)))
-        .defaultIfEmpty(Sharding.single(activity));
+    return reading.computeIfAbsent(activity, a -> db.sql("SELECT shards FROM activities WHERE id = :id")
+            .bind("id", a.value())
+            .map(row -> row.get("shards", Integer.class))
+            .one()
+            .map(count -> known.computeIfAbsent(a, x -> new Sharding(x, count)))
+            .defaultIfEmpty(Sharding.single(a))
+            // Kept only while it runs: an id MySQL does not know yet is asked again next time.
+            .doFinally(signal -> reading.remove(a))
+            .cache());
   }
 }
