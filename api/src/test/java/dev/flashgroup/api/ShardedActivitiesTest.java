@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.support.IsolatedServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** {@code shards} through the merchant API: bounds, the split into buckets, fixed once created. */
+@IsolatedServices
 @ApiTest
 class ShardedActivitiesTest {
 

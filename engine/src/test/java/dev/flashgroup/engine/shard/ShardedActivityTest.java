@@ -89,6 +89,18 @@ class ShardedActivityTest {
     assertThat(figures.remainingStock(a).block()).isEqualTo(10);
   }
 
+  /** A safety stock is split over the buckets like the stock: each bucket alerts at its own share. */
+  @Test
+  void splitsTheSafetyStockLikeTheStock() {
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Hot duck", Mode.STANDARD, 3, 2990L, 3990L, 10, 1,
+            Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1),
+            List.of(), null, null, null, null, 6, SHARDS))
+        .block(Duration.ofSeconds(10));
+    assertThat(keys.buckets(a.id(), SHARDS).stream()
+        .map(k -> redis.<String, String>opsForHash().get(k.activity(), RedisKeys.ActivityKeys.SAFETY_STOCK).block())
+        .toList()).containsExactly("2", "2", "1", "1");
+  }
+
   /**
    * 300 buyers, a limit of 2, each trying 3 solo buys and 1 match at once for 200 units in 4
    * buckets: exactly 200 sold, every bucket at 0, nobody over 2 units, every order in MySQL.
