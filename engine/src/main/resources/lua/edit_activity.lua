@@ -10,13 +10,14 @@
 local activity_key = KEYS[1]
 local now = tonumber(ARGV[1])
 
-local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at', 'seq')
+local a = redis.call('HMGET', activity_key, 'activity_id', 'state', 'starts_at', 'seq', 'bucket')
 if not a[1] then return 'NOT_FOUND' end
 if a[2] == ACTIVITY_CANCELLED then return 'CANCELLED' end
 if now >= tonumber(a[3]) then return 'STARTED' end
 -- A reservation was made (an instance whose clock is ahead, or one that reserved between this
 -- caller reading the time and this script running): the live counters are no longer the terms.
-if tonumber(a[4] or '0') > 0 then return 'STARTED' end
+-- (A bucket of a sharded activity numbers from its index, 'bucket'.)
+if tonumber(a[4] or '0') > tonumber(a[5] or '0') then return 'STARTED' end
 
 -- The terms replace the pickup allocation, windows and safety stocks too: points the edit no longer
 -- lists, their default windows, an explicit window and safety stocks the edit drops are gone (and

@@ -95,7 +95,7 @@ end
 
 local a = redis.call('HMGET', activity_key, 'starts_at', 'ends_at', 'stock', 'per_user_limit',
   'group_size', 'group_price', 'solo_price', 'group_ttl_ms', 'pay_window_ms', 'activity_id', 'mode', 'pickup', 'state',
-  'safety_stock', 'alerted')
+  'safety_stock', 'alerted', 'shards')
 if not a[1] then
   return {'NOT_FOUND', '', '', '0', '0'}
 end
@@ -104,6 +104,9 @@ if a[13] == ACTIVITY_CANCELLED then return refuse('ACTIVITY_CANCELLED') end
 local starts_at, ends_at, stock, limit = tonumber(a[1]), tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
 local group_size, group_price, solo_price = tonumber(a[5]), a[6], a[7]
 local group_ttl, pay_window, activity_id, mode = tonumber(a[8]), tonumber(a[9]), a[10], a[11]
+-- A bucket of an activity split into N buckets numbers its orders and groups b + N, b + 2N, ...
+-- ('seq' starts at b), so an id names its bucket; an activity in one bucket has no 'shards' field.
+local seq_step = tonumber(a[16] or '1')
 
 if now < starts_at then return refuse('NOT_STARTED') end
 if now >= ends_at then return refuse('ENDED') end
@@ -177,7 +180,7 @@ if point_field and point_left <= 0 then return refuse('POINT_SOLD_OUT') end
 local stock_left = redis.call('HINCRBY', activity_key, 'stock', -1)
 if point_field then point_left = redis.call('HINCRBY', activity_key, point_field, -1) end
 redis.call('HINCRBY', quota_key, buyer, 1)
-local seq = redis.call('HINCRBY', activity_key, 'seq', 1)
+local seq = redis.call('HINCRBY', activity_key, 'seq', seq_step)
 local order_id = child_id(activity_id, seq)
 local pay_by = now + pay_window
 local amount = solo_price
@@ -185,7 +188,7 @@ local group_id = ''
 local group = cjson.null
 
 if kind == 'OPEN' then
-  seq = redis.call('HINCRBY', activity_key, 'seq', 1)
+  seq = redis.call('HINCRBY', activity_key, 'seq', seq_step)
   group_id = child_id(activity_id, seq)
   group_hash, members_hash = group_key(prefix, group_id), group_members_key(prefix, group_id)
   -- A group never outlives its activity: it settles at the earlier of its own deadline and the end.

@@ -20,5 +20,6 @@ for i = 2, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('HSET', activity_key, unpack(fields))
-redis.call('HSET', activity_key, 'seq', 0)
+-- Bucket b of an activity split into buckets numbers from b (reserve.lua steps by 'shards'); 0 otherwise.
+redis.call('HSET', activity_key, 'seq', tonumber(redis.call('HGET', activity_key, 'bucket') or '0'))
 return 'WARMED'

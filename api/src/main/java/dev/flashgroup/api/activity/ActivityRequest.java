@@ -16,7 +16,7 @@ import java.util.List;
 record ActivityRequest(String title, String mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
     Integer perUserLimit, String startsAt, String endsAt, String groupTtl, String payWindow, List<Tier> tiers,
     Integer virtualSuccessMissing, PickupRequest pickup, Integer leaderCommissionBps,
-    String talkingPoints, Integer safetyStock) {
+    String talkingPoints, Integer safetyStock, Integer shards) {
 
   /** {@code pickup: {points: [{pointId, stock, safetyStock?}], window: {from, to}, perishable}}. */
   record PickupRequest(List<Pickup.PointShare> points, WindowRequest window, Boolean perishable) {
@@ -32,7 +32,7 @@ record ActivityRequest(String title, String mode, Integer groupSize, Long groupP
   ActivityDraft toDraft() {
     return new ActivityDraft(title, mode(mode), groupSize, groupPrice, soloPrice, stock, perUserLimit,
         instant(startsAt), instant(endsAt), duration(groupTtl), duration(payWindow), tiers, virtualSuccessMissing,
-        pickup == null ? null : pickup.toPickup(), leaderCommissionBps, talkingPoints, safetyStock);
+        pickup == null ? null : pickup.toPickup(), leaderCommissionBps, talkingPoints, safetyStock, shards);
   }
 
   private static Mode mode(String value) {

@@ -148,6 +148,8 @@ class MerchantActivityController {
       case NOT_ENOUGH_UNITS -> "The point units are moved from has fewer free units";
       case POINT_CLOSED -> "The pickup point units would move to is deactivated and takes no reservations";
       case ALLOCATED_PER_POINT -> "The activity's stock is allocated to pickup points; units added here would belong to none";
+      case SHARDS_FIXED -> "The activity's shards are fixed when it is created";
+      case SHARDED_ACTIVITY -> "The activity's stock is split into shards; it takes no added stock or allocation moves";
     };
     HttpStatus status = refused.reason() == ActivityChange.Reason.IDEMPOTENCY_KEY_REUSED
         ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.CONFLICT;

@@ -22,6 +22,8 @@ final class RefusalText {
       case PICKUP_POINT_NOT_SERVED -> "This activity does not deliver to that pickup point";
       case POINT_SOLD_OUT -> "That pickup point's share is sold out; another point may still have units";
       case PICKUP_POINT_CLOSED -> "That pickup point is closed; choose another one";
+      case GROUP_IN_OTHER_SHARD -> "This hot activity is split into shards and the group is in another one than yours;"
+          + " match into a group or open one instead";
     };
   }
 }

@@ -53,14 +53,15 @@ class ApiDocument {
       new Errors(".* /api/v1/merchant/activities", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors("(GET|PUT|POST) /api/v1/merchant/activities/\\{id}.*", 404, "NOT_FOUND"),
       new Errors("PUT /api/v1/merchant/activities/\\{id}", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
-      new Errors("PUT /api/v1/merchant/activities/\\{id}", 409, "ACTIVITY_STARTED", "ACTIVITY_CANCELLED"),
+      new Errors("PUT /api/v1/merchant/activities/\\{id}", 409, "ACTIVITY_STARTED", "ACTIVITY_CANCELLED",
+          "SHARDS_FIXED"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/cancellation", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/stock", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/stock", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED",
-          "ALLOCATED_PER_POINT"),
+          "ALLOCATED_PER_POINT", "SHARDED_ACTIVITY"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 409, "ACTIVITY_CANCELLED", "ACTIVITY_ENDED",
-          "NOT_ALLOCATED", "PICKUP_POINT_NOT_SERVED", "NOT_ENOUGH_UNITS", "POINT_CLOSED"),
+          "NOT_ALLOCATED", "PICKUP_POINT_NOT_SERVED", "NOT_ENOUGH_UNITS", "POINT_CLOSED", "SHARDED_ACTIVITY"),
       new Errors("POST /api/v1/merchant/activities/\\{id}/allocation", 422, "IDEMPOTENCY_KEY_REUSED"),
       new Errors("(POST|PUT) /api/v1/admin/pickup-points.*", 400, "INVALID_REQUEST", "MALFORMED_REQUEST"),
       new Errors(".* /api/v1/admin/pickup-points/\\{id}.*", 404, "NOT_FOUND"),
@@ -73,7 +74,7 @@ class ApiDocument {
       new Errors("POST /api/v1/activities/[^/]+/groups/match", 409, with(RESERVATION_REFUSALS, "ALREADY_IN_GROUP")),
       new Errors("POST /api/v1/activities/[^/]+/orders", 409, RESERVATION_REFUSALS.toArray(String[]::new)),
       new Errors("POST /api/v1/groups/[^/]+/members", 409,
-          with(RESERVATION_REFUSALS, "GROUP_FULL", "GROUP_CLOSED", "ALREADY_IN_GROUP")),
+          with(RESERVATION_REFUSALS, "GROUP_FULL", "GROUP_CLOSED", "ALREADY_IN_GROUP", "GROUP_IN_OTHER_SHARD")),
       new Errors("GET /api/v1/(activities|groups|orders)/\\{[^}]+}.*", 404, "NOT_FOUND"),
       new Errors("GET /api/v1/activities/[^/]+/groups", 400, "INVALID_REQUEST"),
       new Errors("GET /api/v1/orders/\\{orderId}/pickup.*", 409, "NOT_COLLECTABLE", "NO_PICKUP"),
@@ -214,6 +215,9 @@ class ApiDocument {
       integer(p.get("virtualSuccessMissing"), 0, ActivityDraft.MAX_GROUP_SIZE - 1);
       integer(p.get("leaderCommissionBps"), 0, ActivityDraft.MAX_COMMISSION_BPS)
           .description("basis points of the final price the attributed leader earns; default flashgroup.leaders.default-bps");
+      integer(p.get("shards"), 1, ActivityDraft.MAX_SHARDS)
+          .description("Redis buckets the stock is split into (hot activities; default 1, at most the stock); fixed"
+              + " at creation: an edit naming another count is 409 SHARDS_FIXED");
       p.get("talkingPoints").maxLength(ActivityDraft.MAX_TALKING_POINTS_LENGTH)
           .description("optional text for leaders' materials, printable (no control characters); left out keeps"
               + " the current ones on an edit, blank removes them");

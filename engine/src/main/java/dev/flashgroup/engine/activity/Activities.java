@@ -21,7 +21,7 @@ public class Activities {
 
   private static final String COLUMNS = "id, merchant_id, title, mode, group_size, group_price, solo_price, stock,"
       + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing, cancelled_at,"
-      + " leader_commission_bps, talking_points, safety_stock";
+      + " leader_commission_bps, talking_points, safety_stock, shards";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -34,9 +34,9 @@ public class Activities {
   Mono<ActivityId> insert(String merchantId, ActivityDraft d, int defaultBps) {
     return db.sql("INSERT INTO activities (merchant_id, title, mode, group_size, group_price, solo_price, stock,"
             + " per_user_limit, starts_at, ends_at, group_ttl_ms, pay_window_ms, tiers, virtual_success_missing,"
-            + " leader_commission_bps, talking_points, safety_stock, created_at) VALUES (:merchant, :title, :mode,"
-            + " :groupSize, :groupPrice, :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow, :tiers,"
-            + " :virtualMissing, :bps, :talkingPoints, :safetyStock, :now)")
+            + " leader_commission_bps, talking_points, safety_stock, shards, created_at) VALUES (:merchant, :title,"
+            + " :mode, :groupSize, :groupPrice, :soloPrice, :stock, :limit, :startsAt, :endsAt, :groupTtl, :payWindow,"
+            + " :tiers, :virtualMissing, :bps, :talkingPoints, :safetyStock, :shards, :now)")
         .bind("merchant", merchantId)
         .bind("title", d.title().strip())
         .bind("mode", d.mode().name())
@@ -54,6 +54,7 @@ public class Activities {
         .bind("bps", d.commissionBps(defaultBps))
         .bind("talkingPoints", Parameter.fromOrEmpty(d.talkingPointsOr(null), String.class))
         .bind("safetyStock", Parameter.fromOrEmpty(d.safetyStock(), Integer.class))
+        .bind("shards", d.shardCount())
         .bind("now", utc(clock.instant()))
         .filter(statement -> statement.returnGeneratedValues("id"))
         .map(row -> new ActivityId(row.get("id", Long.class)))
@@ -207,7 +208,8 @@ public class Activities {
         null,
         row.get("leader_commission_bps", Integer.class),
         row.get("talking_points", String.class),
-        row.get("safety_stock", Integer.class));
+        row.get("safety_stock", Integer.class),
+        row.get("shards", Integer.class));
   }
 
   /** The activity with its pickup allocation, when it has one (one indexed query). */

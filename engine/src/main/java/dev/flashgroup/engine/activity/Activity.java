@@ -13,7 +13,10 @@ import java.util.List;
  * {@code pickup} is null for an activity without pickup points. {@code leaderCommissionBps} is what the
  * leader an order is attributed to earns on it, in basis points of what the buyer finally pays.
  * {@code safetyStock} is the stock at or below which a reservation raises a low-stock alert
- * (安全库存预警), null for none; each pickup point may have its own ({@link Pickup.PointShare}).
+ * (安全库存预警), null for none; each pickup point may have its own ({@link Pickup.PointShare}). On a
+ * sharded activity each bucket checks it against its own share of the stock.
+ * {@code shards} is how many Redis buckets its stock is split into (docs/cluster.md, "Hot
+ * activities: shards"); fixed when the activity is created.
  */
 public record Activity(
     ActivityId id,
@@ -35,20 +38,21 @@ public record Activity(
     Pickup pickup,
     int leaderCommissionBps,
     String talkingPoints,
-    Integer safetyStock) {
+    Integer safetyStock,
+    int shards) {
 
   public Activity {
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
   }
 
-  /** An activity without a safety stock. */
+  /** An activity without a safety stock, in one bucket (not sharded). */
   public Activity(ActivityId id, String merchantId, String title, Mode mode, int groupSize, long groupPrice,
       long soloPrice, int stock, int perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl,
       Duration payWindow, List<Tier> tiers, int virtualSuccessMissing, Instant cancelledAt, Pickup pickup,
       int leaderCommissionBps, String talkingPoints) {
     this(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt,
         groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, pickup, leaderCommissionBps, talkingPoints,
-        null);
+        null, 1);
   }
 
   /** An activity without talking points. */
@@ -63,7 +67,13 @@ public record Activity(
   Activity withPickup(Pickup allocation) {
     return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
         endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, allocation, leaderCommissionBps,
-        talkingPoints, safetyStock);
+        talkingPoints, safetyStock, shards);
+  }
+
+  Activity withShards(int count) {
+    return new Activity(id, merchantId, title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt,
+        endsAt, groupTtl, payWindow, tiers, virtualSuccessMissing, cancelledAt, pickup, leaderCommissionBps,
+        talkingPoints, safetyStock, count);
   }
 
   public boolean cancelled() {

@@ -34,6 +34,13 @@ public sealed interface ActivityChange {
     /** The point units are moved from has fewer free units. */
     NOT_ENOUGH_UNITS,
     /** Stock added to an activity with pickup points would belong to no point: it is refused. */
-    ALLOCATED_PER_POINT
+    ALLOCATED_PER_POINT,
+    /** An edit names another bucket count: {@code shards} is fixed when the activity is created. */
+    SHARDS_FIXED,
+    /**
+     * Stock added to, or allocation moved in, an activity split into buckets: not supported (each
+     * bucket keeps its own share; docs/cluster.md, "Hot activities: shards").
+     */
+    SHARDED_ACTIVITY
   }
 }

@@ -20,6 +20,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
@@ -99,9 +100,12 @@ public class ActivityChanges {
           if (!now.isBefore(current.startsAt())) {
             return refused(Reason.ACTIVITY_STARTED);
           }
+          if (draft.shards() != null && draft.shards() != current.shards()) {
+            return refused(Reason.SHARDS_FIXED);
+          }
           // A new rate or new talking points only when the merchant names them: an edit of other terms keeps them.
           Activity edited = draft.toActivity(id, current.merchantId(), current.leaderCommissionBps(),
-              current.talkingPoints());
+              current.talkingPoints()).withShards(current.shards());
           previous.set(current);
           return writeTerms(edited, now).flatMap(outcome -> switch (outcome) {
             case "CANCELLED" -> refused(Reason.ACTIVITY_CANCELLED);
@@ -126,12 +130,12 @@ public class ActivityChanges {
           if (!now.isBefore(current.endsAt())) {
             return refused(Reason.ACTIVITY_ENDED);
           }
-          var k = keys.of(id);
           // CANCELLED, ALREADY_CANCELLED (a retry after a failed MySQL write) and NOT_FOUND (not
-          // warm yet) all leave MySQL to record the cancellation.
-          return redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines(), k.paymentDeadlines()),
-                  List.of(Long.toString(now.toEpochMilli())))
-              .next()
+          // warm yet) all leave MySQL to record the cancellation. Every bucket of a sharded one.
+          return Flux.fromIterable(keys.buckets(id, current.shards()))
+              .concatMap(k -> redis.execute(cancelActivity, List.of(k.activity(), k.groupDeadlines(),
+                  k.paymentDeadlines()), List.of(Long.toString(now.toEpochMilli()))).next())
+              .last()
               // The script made every deadline of the activity due now.
               .doOnNext(outcome -> deadlines.mayHaveNewDeadline(id))
               .then(activities.markCancelled(id, now))
@@ -167,6 +171,9 @@ public class ActivityChanges {
     // Units outside every point's share could never be reserved (each reservation names a point).
     if (current.pickup() != null) {
       return refused(Reason.ALLOCATED_PER_POINT);
+    }
+    if (current.shards() > 1) {
+      return refused(Reason.SHARDED_ACTIVITY);
     }
     // The stock column is an INT: a total past the bound is refused before Redis takes anything.
     if ((long) current.stock() + units > ActivityDraft.MAX_STOCK_TOTAL) {
@@ -212,13 +219,15 @@ public class ActivityChanges {
         .map(a -> new ActivityChange.Restocked(a, remaining));
   }
 
+  /** Every bucket of a sharded activity gets its share; the first answer other than EDITED is the answer. */
   private Mono<String> writeTerms(Activity a, Instant now) {
-    return windows.terms(a).flatMap(terms -> {
+    List<RedisKeys.ActivityKeys> buckets = keys.buckets(a.id(), a.shards());
+    return windows.terms(a).flatMap(terms -> Flux.range(0, buckets.size()).concatMap(b -> {
       List<String> args = new ArrayList<>();
       args.add(Long.toString(now.toEpochMilli()));
-      args.addAll(terms);
-      return redis.execute(editActivity, List.of(keys.of(a.id()).activity()), args).next();
-    });
+      args.addAll(a.shards() > 1 ? BucketTerms.of(a, terms, b) : terms);
+      return redis.execute(editActivity, List.of(buckets.get(b).activity()), args).next();
+    }).filter(outcome -> !"EDITED".equals(outcome)).next().defaultIfEmpty("EDITED"));
   }
 
   /** Compensation: puts the terms MySQL kept back into Redis, then reports the original failure. */

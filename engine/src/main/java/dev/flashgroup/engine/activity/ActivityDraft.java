@@ -30,7 +30,8 @@ public record ActivityDraft(
     Pickup pickup,
     Integer leaderCommissionBps,
     String talkingPoints,
-    Integer safetyStock) {
+    Integer safetyStock,
+    Integer shards) {
 
   public static final int MIN_GROUP_SIZE = 2;
   public static final int MAX_GROUP_SIZE = 50;
@@ -58,17 +59,25 @@ public record ActivityDraft(
   /** Longest talking points (素材库 text for leaders), in characters (code points). */
   public static final int MAX_TALKING_POINTS_LENGTH = 2000;
 
+  /** Most Redis buckets (shards) an activity's stock may be split into. */
+  public static final int MAX_SHARDS = 16;
+
   public ActivityDraft {
     // Not List.copyOf: a tier sent as null is a violation to report, not a reason to fail.
     tiers = tiers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tiers));
   }
 
-  /** A draft without a safety stock. */
+  /** A draft without a safety stock, in one bucket (not sharded). */
   public ActivityDraft(String title, Mode mode, Integer groupSize, Long groupPrice, Long soloPrice, Integer stock,
       Integer perUserLimit, Instant startsAt, Instant endsAt, Duration groupTtl, Duration payWindow, List<Tier> tiers,
       Integer virtualSuccessMissing, Pickup pickup, Integer leaderCommissionBps, String talkingPoints) {
     this(title, mode, groupSize, groupPrice, soloPrice, stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow,
-        tiers, virtualSuccessMissing, pickup, leaderCommissionBps, talkingPoints, null);
+        tiers, virtualSuccessMissing, pickup, leaderCommissionBps, talkingPoints, null, null);
+  }
+
+  /** The bucket count: the one given, else 1. */
+  int shardCount() {
+    return shards == null ? 1 : shards;
   }
 
   /** A draft without talking points. */
@@ -110,6 +119,11 @@ public record ActivityDraft(
     List<Violation> found = new ArrayList<>();
     checkTitle(found);
     checkTalkingPoints(found);
+    if (shards != null && (shards < 1 || shards > MAX_SHARDS)) {
+      found.add(new Violation("shards", "must be between 1 and " + MAX_SHARDS));
+    } else if (stock != null && stock > 0 && shardCount() > stock) {
+      found.add(new Violation("shards", "must be at most the stock (each bucket starts with a unit)"));
+    }
     if (mode == null) {
       found.add(new Violation("mode", "must be one of " + List.of(Mode.values())));
     }
@@ -320,6 +334,6 @@ public record ActivityDraft(
   Activity toActivity(ActivityId id, String merchantId, int defaultBps, String currentTalkingPoints) {
     return new Activity(id, merchantId, title.strip(), mode, effectiveGroupSize(), effectiveGroupPrice(), soloPrice,
         stock, perUserLimit, startsAt, endsAt, groupTtl, payWindow, tiers, virtualMissing(), null, pickup,
-        commissionBps(defaultBps), talkingPointsOr(currentTalkingPoints), safetyStock);
+        commissionBps(defaultBps), talkingPointsOr(currentTalkingPoints), safetyStock, shardCount());
   }
 }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** An activity's figures: {@link MerchantFigures} for its merchant, remaining stock for buyers. */
@@ -30,8 +31,14 @@ public class ActivityFigures {
    * in MySQL less the units its orders hold, which before warming is the scheduled stock.
    */
   public Mono<Integer> remainingStock(Activity activity) {
-    return redis.<String, String>opsForHash().get(keys.of(activity.id()).activity(), "stock")
-        .map(Integer::parseInt)
+    List<RedisKeys.ActivityKeys> buckets = keys.buckets(activity.id(), activity.shards());
+    // The sum over the buckets of a sharded activity (one read each: they live in different slots);
+    // units a transfer between buckets has in flight are in none of them for that moment.
+    return Flux.fromIterable(buckets)
+        .concatMap(k -> redis.<String, String>opsForHash().get(k.activity(), "stock").map(Integer::parseInt))
+        .collectList()
+        .filter(found -> found.size() == buckets.size())
+        .map(found -> found.stream().mapToInt(Integer::intValue).sum())
         .switchIfEmpty(Mono.defer(() -> unitsHeld(activity.id()).map(held -> (int) (activity.stock() - held))));
   }
 
@@ -56,7 +63,10 @@ public class ActivityFigures {
     }
     List<Pickup.PointShare> shares = activity.pickup().points();
     List<String> fields = shares.stream().map(p -> RedisKeys.ActivityKeys.pointStockField(p.pointId())).toList();
-    return redis.<String, String>opsForHash().multiGet(keys.of(activity.id()).activity(), fields).flatMap(left -> {
+    return Flux.fromIterable(keys.buckets(activity.id(), activity.shards()))
+        .concatMap(k -> redis.<String, String>opsForHash().multiGet(k.activity(), fields))
+        .reduce(ActivityFigures::addUp)
+        .flatMap(left -> {
       Mono<Map<Long, Long>> held = left.contains(null) ? unitsHeldByPoint(activity.id()) : Mono.just(Map.of());
       return held.map(atPoint -> {
         Map<Long, Integer> remaining = new LinkedHashMap<>();
@@ -69,6 +79,16 @@ public class ActivityFigures {
         return remaining;
       });
     });
+  }
+
+  /** Two buckets' point shares added up, position by position; a share absent in either is absent. */
+  private static List<String> addUp(List<String> a, List<String> b) {
+    List<String> sum = new java.util.ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      sum.add(a.get(i) == null || b.get(i) == null ? null
+          : Integer.toString(Integer.parseInt(a.get(i)) + Integer.parseInt(b.get(i))));
+    }
+    return sum;
   }
 
   private Mono<Map<Long, Long>> unitsHeldByPoint(ActivityId id) {

@@ -2,6 +2,7 @@ package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.recovery.LostActivities;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -29,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * activity hash with the terms warming writes ({@link PickupWindows}, the points closed since) and
  * the stock MySQL's orders do not hold, and the activity is live again. An order acknowledged but
  * never in MySQL is gone: its unit sells again, and its id is never handed out again (the sequence
- * starts {@link RebuildSettings#sequenceGap()} past the highest one MySQL knows).
+ * starts {@link RebuildSettings#sequenceGap()} past the highest one MySQL knows). A sharded
+ * activity's lost buckets are rebuilt by {@link BucketRebuild} with the same steps.
  */
 @Component
 class ActivityRebuild {
@@ -49,6 +52,7 @@ class ActivityRebuild {
   private final Activities activities;
   private final RebuildSource source;
   private final LostActivities lost;
+  private final Shards shards;
   private final WarmActivities warm;
   private final StreamSettings streams;
   private final RebuildSettings settings;
@@ -63,8 +67,10 @@ class ActivityRebuild {
    * state is added here, with its step in rebuild_activity.lua.
    */
   private final List<Part> parts;
+  private final BucketRebuild buckets;
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
+      Shards shards,
       Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
       RebuildSettings settings, ClosedPoints closedPoints, PickupWindows windows, DeadlineNotices deadlines,
       PickupNotices pickups, Clock clock) {
@@ -74,6 +80,7 @@ class ActivityRebuild {
     this.activities = activities;
     this.source = source;
     this.lost = lost;
+    this.shards = shards;
     this.warm = warm;
     this.streams = streams;
     this.settings = settings;
@@ -82,6 +89,8 @@ class ActivityRebuild {
     this.deadlines = deadlines;
     this.pickups = pickups;
     this.clock = clock;
+    this.buckets = new BucketRebuild(this, redis, keys, activities, source, warm, settings, closedPoints, windows,
+        deadlines, pickups);
     this.parts = List.of(
         new Part("ORDERS", a -> source.orders(a.id())),
         new Part("GROUPS", a -> source.groups(a.id(), BATCH)),
@@ -90,7 +99,8 @@ class ActivityRebuild {
 
   /** Rebuilds every activity that should be warm and is missing from Redis, one after another. */
   Mono<Void> rebuildLost() {
-    return lost.lost().concatMap(activity -> rebuild(activity).onErrorResume(e -> {
+    return lost.lost().concatMap(activity -> shards.of(activity)
+        .flatMap(sharding -> sharding.sharded() ? buckets.rebuild(sharding) : rebuild(activity)).onErrorResume(e -> {
       log.warn("Rebuilding activity {} from MySQL failed (tried again next round): {}", activity, e.toString());
       return Mono.empty();
     })).then();
@@ -98,22 +108,34 @@ class ActivityRebuild {
 
   /** Rebuilds one activity; {@code BUSY} (another instance rebuilds it) and {@code ALREADY_WARM} do nothing. */
   Mono<String> rebuild(ActivityId activity) {
-    // Not UUID.randomUUID(): SecureRandom may read /dev/urandom, a blocking call on the event loop.
-    String owner = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
-    return step(activity, "BEGIN", owner, List.of()).flatMap(begun -> {
+    String owner = owner();
+    return step(keys.of(activity), "BEGIN", owner, List.of()).flatMap(begun -> {
       if (!"BEGUN".equals(begun)) {
         return Mono.just(begun);
       }
       log.warn("Activity {} should be warm and Redis does not hold it: rebuilding it from MySQL", activity);
-      return activities.find(activity).flatMap(a -> Flux.fromIterable(parts)
-          .concatMap(part -> part.entries().apply(a).buffer(BATCH)
-              .concatMap(batch -> step(activity, part.step(), owner,
-                  batch.stream().map(JSON::writeValueAsString).toList()))
-              .filter(outcome -> !"WRITTEN".equals(outcome))
-              .next())
-          .next()
+      return activities.find(activity).flatMap(a -> write(a, keys.of(activity), owner, entry -> true)
           .switchIfEmpty(Mono.defer(() -> finish(a, owner))));
     });
+  }
+
+  /**
+   * Writes the orders, groups and pickup timers {@code mine} accepts (by their entry) into {@code k};
+   * empty once all are written, else the step's refusal ({@code LOST}).
+   */
+  Mono<String> write(Activity a, RedisKeys.ActivityKeys k, String owner, Predicate<Object> mine) {
+    return Flux.fromIterable(parts)
+        .concatMap(part -> part.entries().apply(a).filter(mine).buffer(BATCH)
+            .concatMap(batch -> step(k, part.step(), owner, batch.stream().map(JSON::writeValueAsString).toList()))
+            .filter(outcome -> !"WRITTEN".equals(outcome))
+            .next())
+        .next();
+  }
+
+  /** A new owner token for a rebuild's lease. */
+  static String owner() {
+    // Not UUID.randomUUID(): SecureRandom may read /dev/urandom, a blocking call on the event loop.
+    return Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
   }
 
   private Mono<String> finish(Activity a, String owner) {
@@ -121,16 +143,9 @@ class ActivityRebuild {
     return Mono.zip(source.highestSequence(activity), windows.terms(a), closedPoints.inactive(a).collectList())
         .flatMap(found -> {
           long seq = found.getT1() + settings.sequenceGap();
-          List<String> args = new ArrayList<>(List.of(streams.consumerGroup(), Long.toString(seq)));
-          // The terms warming writes (pickup windows, perishable), and the points deactivated
-          // since in the same call, so no reservation finds such a point open in between.
-          args.addAll(found.getT2());
-          found.getT3().forEach(point -> args.addAll(List.of(RedisKeys.ActivityKeys.pointClosedField(point), "1")));
-          if (a.cancelled()) {
-            args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
-          }
+          List<String> args = finishArgs(a, seq, found.getT2(), found.getT3());
           // A point deactivated while the rebuild ran found the activity not warm: closed now.
-          return step(activity, "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome)
+          return step(keys.of(activity), "FINISH", owner, args).flatMap(outcome -> !"REBUILT".equals(outcome)
               ? Mono.just(outcome)
               : closedPoints.closeInactive(a).then(warm.add(activity))
                   // Its deadlines and pickup timers are back: the sweepers read them at their next round.
@@ -144,8 +159,21 @@ class ActivityRebuild {
         });
   }
 
-  private Mono<String> step(ActivityId activity, String step, String owner, List<String> payload) {
-    var k = keys.of(activity);
+  /**
+   * FINISH's arguments: the terms warming writes (pickup windows, perishable), and the points
+   * deactivated since in the same call, so no reservation finds such a point open in between.
+   */
+  List<String> finishArgs(Activity a, long seq, List<String> terms, List<Long> inactive) {
+    List<String> args = new ArrayList<>(List.of(streams.consumerGroup(), Long.toString(seq)));
+    args.addAll(terms);
+    inactive.forEach(point -> args.addAll(List.of(RedisKeys.ActivityKeys.pointClosedField(point), "1")));
+    if (a.cancelled()) {
+      args.addAll(List.of("state", "CANCELLED", "cancelled_at", Long.toString(a.cancelledAt().toEpochMilli())));
+    }
+    return args;
+  }
+
+  Mono<String> step(RedisKeys.ActivityKeys k, String step, String owner, List<String> payload) {
     List<String> args = new ArrayList<>(List.of(k.prefix(), step, owner, Long.toString(settings.lease().toMillis()),
         Long.toString(clock.millis())));
     args.addAll(payload);

@@ -4,13 +4,16 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
 
 /**
  * Closes the one window a merchant's cancel or add-stock leaves open: the script ran, and this
@@ -44,7 +47,7 @@ class ActivityRepair {
    * false when either does not hold it: only such an activity can have nothing to retire.
    */
   Mono<Boolean> repair(ActivityId id, Instant now) {
-    return warm(id).zipWith(activities.find(id))
+    return activities.find(id).flatMap(row -> warm(row).map(redisSide -> Tuples.of(redisSide, row)))
         .flatMap(both -> fix(id, both.getT2(), both.getT1())
             .thenReturn(onSale(both.getT2(), both.getT1(), now)))
         .defaultIfEmpty(false);
@@ -54,7 +57,8 @@ class ActivityRepair {
     if (!behind(read, redisRead)) {
       return Mono.empty();
     }
-    return tx.transactional(activities.lock(id).zipWith(warm(id)).flatMap(locked -> {
+    return tx.transactional(activities.lock(id).flatMap(row -> warm(row).map(w -> Tuples.of(row, w)))
+        .flatMap(locked -> {
           Activity row = locked.getT1();
           Warm redisSide = locked.getT2();
           Mono<Void> cancel = redisSide.cancelledAt() != null && !row.cancelled()
@@ -79,12 +83,22 @@ class ActivityRepair {
     return (redisSide.cancelledAt() != null && !row.cancelled()) || redisSide.stockTotal() != row.stock();
   }
 
-  private Mono<Warm> warm(ActivityId id) {
-    return redis.<String, String>opsForHash()
-        .multiGet(keys.of(id).activity(), List.of("activity_id", "state", "cancelled_at", "stock_total"))
+  /**
+   * A sharded activity's stock total is its buckets' sum (stock moved between buckets keeps it) and
+   * it is cancelled once any bucket is; it is warm only while every bucket is.
+   */
+  private Mono<Warm> warm(Activity row) {
+    List<RedisKeys.ActivityKeys> buckets = keys.buckets(row.id(), row.shards());
+    return Flux.fromIterable(buckets)
+        .concatMap(k -> redis.<String, String>opsForHash()
+            .multiGet(k.activity(), List.of("activity_id", "state", "cancelled_at", "stock_total")))
         .filter(v -> v.get(0) != null && v.get(3) != null)
         .map(v -> new Warm("CANCELLED".equals(v.get(1)) && v.get(2) != null
-            ? Instant.ofEpochMilli(Long.parseLong(v.get(2))) : null, Integer.parseInt(v.get(3))));
+            ? Instant.ofEpochMilli(Long.parseLong(v.get(2))) : null, Integer.parseInt(v.get(3))))
+        .collectList()
+        .filter(all -> all.size() == buckets.size())
+        .map(all -> new Warm(all.stream().map(Warm::cancelledAt).filter(Objects::nonNull).findFirst()
+            .orElse(null), all.stream().mapToInt(Warm::stockTotal).sum()));
   }
 
   /** Whether an applied stock change left exactly this total. */

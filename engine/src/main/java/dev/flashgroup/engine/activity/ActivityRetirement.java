@@ -2,6 +2,8 @@ package dev.flashgroup.engine.activity;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Sharding;
+import dev.flashgroup.engine.shard.Shards;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.util.Set;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,16 +32,18 @@ class ActivityRetirement {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final RedisScript<String> retireActivity;
   private final WarmActivities warm;
   private final StreamSettings streams;
   private final ActivitySettings settings;
   private final Clock clock;
 
-  ActivityRetirement(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<String> retireActivity,
+  ActivityRetirement(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, RedisScript<String> retireActivity,
       WarmActivities warm, StreamSettings streams, ActivitySettings settings, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.retireActivity = retireActivity;
     this.warm = warm;
     this.streams = streams;
@@ -48,15 +53,33 @@ class ActivityRetirement {
 
   /** The script's last answer this round; RETIRED and ALREADY_RETIRED take the activity off the warm set. */
   Mono<String> retire(ActivityId activity) {
-    return Mono.defer(() -> once(activity))
-        .repeat(MOST_CALLS_PER_ROUND - 1)
-        .takeUntil(outcome -> !CALL_AGAIN.contains(outcome))
-        .last()
-        .flatMap(outcome -> DONE.contains(outcome) ? warm.remove(activity).thenReturn(outcome) : Mono.just(outcome));
+    return shards.of(activity).flatMap(sharding -> !sharding.sharded()
+        ? retireBucket(keys.of(activity))
+            .flatMap(outcome -> DONE.contains(outcome) ? warm.remove(activity).thenReturn(outcome) : Mono.just(outcome))
+        : retireBuckets(sharding));
   }
 
-  private Mono<String> once(ActivityId activity) {
-    var k = keys.of(activity);
+  /**
+   * Each bucket of a sharded activity retires on its own (its stream, timers, orders and groups are
+   * its own); the buckets leave the warm set together, once every one is retired. The answer is
+   * the first bucket's answer that is not done, else the last one's.
+   */
+  private Mono<String> retireBuckets(Sharding sharding) {
+    List<RedisKeys.ActivityKeys> buckets = sharding.all(keys);
+    return Flux.fromIterable(buckets).concatMap(this::retireBucket).collectList()
+        .flatMap(outcomes -> outcomes.stream().allMatch(DONE::contains)
+            ? warm.removeStreams(sharding.activity(), buckets).thenReturn(outcomes.get(outcomes.size() - 1))
+            : Mono.just(outcomes.stream().filter(o -> !DONE.contains(o)).findFirst().orElseThrow()));
+  }
+
+  private Mono<String> retireBucket(RedisKeys.ActivityKeys k) {
+    return Mono.defer(() -> once(k))
+        .repeat(MOST_CALLS_PER_ROUND - 1)
+        .takeUntil(outcome -> !CALL_AGAIN.contains(outcome))
+        .last();
+  }
+
+  private Mono<String> once(RedisKeys.ActivityKeys k) {
     return redis.execute(retireActivity,
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
                 k.stockChanges(), k.retirement(), k.pickupDeadlines(), k.pickupReminders()),

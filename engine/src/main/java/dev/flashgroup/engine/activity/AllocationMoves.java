@@ -100,6 +100,9 @@ public class AllocationMoves {
     if (current.pickup() == null) {
       return refused(Reason.NOT_ALLOCATED);
     }
+    if (current.shards() > 1) {
+      return refused(Reason.SHARDED_ACTIVITY);
+    }
     Map<Long, Integer> shares = current.pickup().points().stream()
         .collect(Collectors.toMap(Pickup.PointShare::pointId, Pickup.PointShare::stock));
     if (!shares.containsKey(move.from()) || !shares.containsKey(move.to())) {

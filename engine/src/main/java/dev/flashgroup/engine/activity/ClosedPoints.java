@@ -4,6 +4,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import dev.flashgroup.engine.pickup.PickupPoint;
 import dev.flashgroup.engine.pickup.PickupPoints;
 import dev.flashgroup.engine.pickup.PointDeactivation;
@@ -30,15 +31,18 @@ class ClosedPoints implements PointDeactivation {
   private final DatabaseClient db;
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final RedisScript<String> closePoint;
   private final ObjectProvider<PickupPoints> points;
   private final Clock clock;
 
   ClosedPoints(DatabaseClient db, ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<String> closePoint,
+      Shards shards,
       ObjectProvider<PickupPoints> points, Clock clock) {
     this.db = db;
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.closePoint = closePoint;
     this.points = points;
     this.clock = clock;
@@ -83,7 +87,9 @@ class ClosedPoints implements PointDeactivation {
         .count();
   }
 
+  /** In every bucket of a sharded activity (each takes reservations for the point). */
   private Flux<String> close(ActivityId activity, long pointId) {
-    return redis.execute(closePoint, List.of(keys.of(activity).activity()), List.of(Long.toString(pointId)));
+    return shards.of(activity).flatMapMany(sharding -> Flux.fromIterable(sharding.all(keys)))
+        .concatMap(k -> redis.execute(closePoint, List.of(k.activity()), List.of(Long.toString(pointId))));
   }
 }

@@ -208,6 +208,17 @@ class RebuildSource {
         .one();
   }
 
+  /** Units the activity's orders hold at each pickup point, as MySQL records them (rebuild_activity's HOLDS_UNIT). */
+  Mono<Map<Long, Long>> heldByPoint(ActivityId activity) {
+    return db.sql("SELECT pickup_point_id, COUNT(*) AS n FROM orders WHERE activity_id = :id"
+            + " AND pickup_point_id IS NOT NULL AND status IN ('RESERVED', 'PAID', 'SUCCEEDED', 'PICKED_UP', 'OVERDUE')"
+            + " GROUP BY pickup_point_id")
+        .bind("id", activity.value())
+        .map(row -> Map.entry(row.get("pickup_point_id", Long.class), row.get("n", Long.class)))
+        .all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+  }
+
   private static void putIfKnown(Map<String, String> fields, String field, Object value) {
     if (value != null) {
       fields.put(field, value.toString());

@@ -10,6 +10,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Loads an activity into Redis (warm_activity.lua) and lists it among the warm activities for the sweeper and relay. */
@@ -49,17 +50,22 @@ class WarmUp {
     return tx.transactional(activities.lock(scheduled.id()).filter(a -> !a.cancelled()).flatMap(this::load));
   }
 
+  /**
+   * An activity split into buckets is warmed bucket by bucket (each a hash of its own with its share
+   * of the stock, {@link BucketTerms}), and each bucket is listed as a warm stream.
+   */
   private Mono<Void> load(Activity a) {
-    var k = keys.of(a.id());
-    return windows.terms(a).flatMap(terms -> {
+    List<RedisKeys.ActivityKeys> buckets = keys.buckets(a.id(), a.shards());
+    return windows.terms(a).flatMap(terms -> Flux.range(0, buckets.size()).concatMap(b -> {
+          var k = buckets.get(b);
           List<String> args = new ArrayList<>();
           args.add(streams.consumerGroup());
-          args.addAll(terms);
-          return redis.execute(warmActivity, List.of(k.activity(), k.events()), args).then();
-        })
+          args.addAll(a.shards() > 1 ? BucketTerms.of(a, terms, b) : terms);
+          return redis.execute(warmActivity, List.of(k.activity(), k.events()), args);
+        }).then())
         // A point deactivated since the activity was scheduled: closed once the hash exists.
         .then(closedPoints.closeInactive(a))
-        .then(warm.add(a.id()))
+        .then(a.shards() > 1 ? warm.addStreams(a.id(), buckets) : warm.add(a.id()))
         .then(activities.markWarmed(a.id()));
   }
 

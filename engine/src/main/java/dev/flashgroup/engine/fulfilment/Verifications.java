@@ -6,6 +6,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 import dev.flashgroup.engine.analytics.DailySales;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import dev.flashgroup.engine.order.OrderStatus;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.pickup.PickupCodes;
@@ -53,6 +54,7 @@ public class Verifications {
   private final BadCodes badCodes;
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final RedisScript<List<String>> verifyPickup;
   private final DatabaseClient db;
   private final LostActivities lost;
@@ -60,14 +62,15 @@ public class Verifications {
   private final Clock clock;
 
   Verifications(PickupCodes codes, PickupTickets tickets, Orders orders, BadCodes badCodes,
-      ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> verifyPickup, DatabaseClient db,
-      LostActivities lost, DailySales sales, Clock clock) {
+      ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, RedisScript<List<String>> verifyPickup,
+      DatabaseClient db, LostActivities lost, DailySales sales, Clock clock) {
     this.codes = codes;
     this.tickets = tickets;
     this.orders = orders;
     this.badCodes = badCodes;
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.verifyPickup = verifyPickup;
     this.db = db;
     this.lost = lost;
@@ -139,11 +142,10 @@ public class Verifications {
 
   private Mono<Verification> handOut(long pointId, String subject, String orderId) {
     ActivityId activity = ActivityId.owning(orderId).orElseThrow();
-    var k = keys.of(activity);
     Instant now = clock.instant();
-    return redis.execute(verifyPickup, List.of(k.events(), k.retirement()),
+    return shards.keysOf(activity, orderId).flatMap(k -> redis.execute(verifyPickup, List.of(k.events(), k.retirement()),
             List.of(k.prefix(), orderId, Long.toString(pointId), subject, Long.toString(now.toEpochMilli())))
-        .single()
+        .single())
         .flatMap(reply -> switch (reply.get(0)) {
           case "PICKED_UP" -> pickedUp(activity, orderId, reply.get(2), Instant.ofEpochMilli(Long.parseLong(reply.get(1))));
           case "ALREADY_PICKED_UP" -> Mono.just(new Verification.AlreadyPickedUp(orderId,

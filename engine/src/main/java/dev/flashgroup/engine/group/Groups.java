@@ -4,6 +4,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.instant;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,12 +30,14 @@ public class Groups {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final Clock clock;
   private final DatabaseClient db;
 
-  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys, Clock clock, DatabaseClient db) {
+  Groups(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, Clock clock, DatabaseClient db) {
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.clock = clock;
     this.db = db;
   }
@@ -53,7 +56,10 @@ public class Groups {
   }
 
   private Mono<GroupView> live(ActivityId activity, String groupId) {
-    var k = keys.of(activity);
+    return shards.keysOf(activity, groupId).flatMap(k -> live(activity, groupId, k));
+  }
+
+  private Mono<GroupView> live(ActivityId activity, String groupId, RedisKeys.ActivityKeys k) {
     Mono<List<String>> group = redis.<String, String>opsForHash()
         .multiGet(k.group(groupId), List.of("status", "leader", "size", "members", "paid", "deadline", "virtual", "price"))
         .filter(values -> values.get(0) != null);
@@ -108,7 +114,13 @@ public class Groups {
    * a joinable group behind them.
    */
   public Flux<JoinableGroup> joinable(ActivityId activity, int limit) {
-    var k = keys.of(activity);
+    // A sharded activity's buckets one after another: each keeps its own joinable list.
+    return shards.of(activity).flatMapMany(sharding -> Flux.fromIterable(sharding.all(keys)))
+        .concatMap(k -> joinable(k, limit))
+        .take(limit);
+  }
+
+  private Flux<JoinableGroup> joinable(RedisKeys.ActivityKeys k, int limit) {
     Instant now = clock.instant();
     Range<Double> withFreeSlots = Range.rightUnbounded(Range.Bound.inclusive(1.0));
     return Flux.range(0, MAX_PAGES)

@@ -1,6 +1,8 @@
 package dev.flashgroup.engine.keys;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -78,6 +80,30 @@ public class RedisKeys {
       throw new IllegalArgumentException("not a warm-set member: " + member);
     }
     return new ActivityId(Long.parseLong(activity));
+  }
+
+  /**
+   * Keys of bucket {@code bucket} of an activity split into buckets (docs/cluster.md, "Hot
+   * activities: shards"): the hash tag {@code {a42.3}} puts each bucket in a slot of its own, so the
+   * buckets spread over a cluster's primaries. An activity in one bucket uses {@link #of(ActivityId)}.
+   */
+  public ActivityKeys of(ActivityId activity, int bucket) {
+    if (bucket < 0) {
+      throw new IllegalArgumentException("bucket must not be negative");
+    }
+    return new ActivityKeys(namespace + ":{a" + activity.value() + "." + bucket + "}:");
+  }
+
+  /** The keys of each of an activity's {@code shards} buckets, bucket 0 first; one bucket is {@link #of(ActivityId)}. */
+  public List<ActivityKeys> buckets(ActivityId activity, int shards) {
+    if (shards <= 1) {
+      return List.of(of(activity));
+    }
+    List<ActivityKeys> all = new ArrayList<>(shards);
+    for (int b = 0; b < shards; b++) {
+      all.add(of(activity, b));
+    }
+    return all;
   }
 
   /**
@@ -277,6 +303,20 @@ public class RedisKeys {
     /** Pickup reminders written by a rebuild, renamed to {@link #pickupReminders()} when it finishes. */
     public String stagedPickupReminders() {
       return prefix + "rebuild:reminders";
+    }
+
+    /**
+     * Stock transfers this bucket gave away and has not yet seen arrive (transfer id →
+     * {@code to|point|units|at}): take_stock.lua writes it, the transfer's end deletes it, and the
+     * rebalancer finishes one left behind (docs/cluster.md, "Hot activities: shards").
+     */
+    public String transfersOut() {
+      return prefix + "transfers_out";
+    }
+
+    /** Stock transfers this bucket received (transfer id → units), so give_stock.lua adds each once. */
+    public String transfersIn() {
+      return prefix + "transfers_in";
     }
 
     /** The body of this prefix's hash tag: {@code 42} or {@code 42.3}, the warm set's member for it. */

@@ -4,6 +4,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.instant;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -25,11 +26,13 @@ public class Orders {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final DatabaseClient db;
 
-  Orders(ReactiveStringRedisTemplate redis, RedisKeys keys, DatabaseClient db) {
+  Orders(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, DatabaseClient db) {
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.db = db;
   }
 
@@ -45,7 +48,8 @@ public class Orders {
   }
 
   private Mono<OrderView> live(ActivityId activity, String orderId) {
-    return redis.<String, String>opsForHash().multiGet(keys.of(activity).order(orderId), FIELDS)
+    return shards.keysOf(activity, orderId)
+        .flatMap(k -> redis.<String, String>opsForHash().multiGet(k.order(orderId), FIELDS))
         .map(OrderHash::new)
         .filter(o -> o.get("status") != null)
         .map(o -> new OrderView(orderId, activity.value(), o.get("group").isEmpty() ? null : o.get("group"),

@@ -2,6 +2,7 @@ package dev.flashgroup.engine.payment;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import dev.flashgroup.engine.order.Orders;
 import dev.flashgroup.engine.order.RefundNumber;
 import dev.flashgroup.engine.recovery.LostActivities;
@@ -25,6 +26,7 @@ public class PaymentNotifications {
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final RedisScript<List<String>> confirmPayment;
   private final RedisScript<String> confirmRefund;
   private final Clock clock;
@@ -39,19 +41,20 @@ public class PaymentNotifications {
   private final boolean scratch;
 
   @Autowired
-  PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> confirmPayment,
+  PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, RedisScript<List<String>> confirmPayment,
       RedisScript<String> confirmRefund, Clock clock, ObjectProvider<PaymentGateway> gateway, Orders orders,
       LostActivities lost, ObjectProvider<RecordedRefunds> recorded, PickupNotices pickups) {
-    this(redis, keys, confirmPayment, confirmRefund, clock, gateway, orders, lost, recorded, pickups, false);
+    this(redis, keys, shards, confirmPayment, confirmRefund, clock, gateway, orders, lost, recorded, pickups, false);
   }
 
-  private PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys,
+  private PaymentNotifications(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards,
       RedisScript<List<String>> confirmPayment, RedisScript<String> confirmRefund, Clock clock,
       ObjectProvider<PaymentGateway> gateway, Orders orders, LostActivities lost,
       ObjectProvider<RecordedRefunds> recorded, PickupNotices pickups, boolean scratch) {
     this.scratch = scratch;
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.confirmPayment = confirmPayment;
     this.confirmRefund = confirmRefund;
     this.clock = clock;
@@ -68,7 +71,7 @@ public class PaymentNotifications {
    * NOT_FOUND, never looked up in MySQL, never refunded through a gateway.
    */
   public PaymentNotifications rehearsal(RedisKeys scratchKeys) {
-    return new PaymentNotifications(redis, scratchKeys, confirmPayment, confirmRefund, clock, gateway, orders, lost,
+    return new PaymentNotifications(redis, scratchKeys, shards, confirmPayment, confirmRefund, clock, gateway, orders, lost,
         recorded, new PickupNotices(), true);
   }
 
@@ -133,12 +136,11 @@ public class PaymentNotifications {
   }
 
   private Mono<PaymentConfirmation> paid(ActivityId activity, String orderId, String transactionId, long amount) {
-    var k = keys.of(activity);
-    return redis.execute(confirmPayment,
+    return keysOf(activity, orderId).flatMap(k -> redis.execute(confirmPayment,
             List.of(k.activity(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(), k.retirement(),
                 k.pickupDeadlines(), k.pickupReminders()),
             List.of(k.prefix(), orderId, transactionId, Long.toString(amount), Long.toString(clock.millis())))
-        .next()
+        .next())
         .map(reply -> PaymentConfirmation.valueOf(reply.get(0)))
         .doOnNext(outcome -> {
           // A paid solo order, or the members of a group this payment completed, are collectable now.
@@ -148,10 +150,14 @@ public class PaymentNotifications {
         });
   }
 
+  /** The bucket holding the order; a rehearsal's scratch activities are never sharded. */
+  private Mono<RedisKeys.ActivityKeys> keysOf(ActivityId activity, String orderId) {
+    return scratch ? Mono.just(keys.of(activity)) : shards.keysOf(activity, orderId);
+  }
+
   private Mono<String> refunded(ActivityId activity, String orderId, String refundNo) {
-    var k = keys.of(activity);
-    return redis.execute(confirmRefund, List.of(k.events()),
+    return keysOf(activity, orderId).flatMap(k -> redis.execute(confirmRefund, List.of(k.events()),
             List.of(k.prefix(), orderId, refundNo, Long.toString(clock.millis())))
-        .next();
+        .next());
   }
 }

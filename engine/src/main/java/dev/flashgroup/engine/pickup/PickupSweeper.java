@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.pickup;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.WarmActivities.WarmStream;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.timer.DueSweeper;
@@ -66,19 +67,25 @@ class PickupSweeper extends DueSweeper {
   }
 
   @Override
-  protected List<String> timers(ActivityId activity) {
-    var k = keys.of(activity);
+  protected List<String> timers(WarmStream activity) {
+    var k = activity.keys();
     return List.of(k.pickupReminders(), k.pickupDeadlines());
   }
 
   @Override
-  protected Mono<?> sweepDue(ActivityId activity, long now) {
-    return sweep(activity, now);
+  protected Mono<?> sweepDue(WarmStream activity, long now) {
+    return sweep(activity.keys(), now);
   }
 
-  /** One activity's pickup timers at {@code now}: reminders first, so a window's last reminder precedes its end. */
   Mono<Swept> sweep(ActivityId activity, long now) {
-    var k = keys.of(activity);
+    return sweep(keys.of(activity), now);
+  }
+
+  /**
+   * One activity's (or bucket's) pickup timers at {@code now}: reminders first, so a window's last
+   * reminder precedes its end.
+   */
+  Mono<Swept> sweep(RedisKeys.ActivityKeys k, long now) {
     String at = Long.toString(now);
     String batch = Integer.toString(settings.batch());
     return redis.execute(takeReminders, List.of(k.activity(), k.pickupReminders(), k.events()),

@@ -42,58 +42,80 @@ final class ActivityProgressReader {
   private static final ByteBuffer DATA = bytes("data");
 
   private final ActivityId activity;
-  private final RedisKeys.ActivityKeys keys;
+  /** The activity's keys, or each bucket's of a sharded activity (a stream each). */
+  private final List<RedisKeys.ActivityKeys> buckets;
   private final ReactiveRedisConnectionFactory connections;
   private final DatabaseClient db;
   private final ProgressSettings settings;
   private final AtomicInteger openReaders;
-  private final AtomicBoolean connected = new AtomicBoolean();
-  private final AtomicBoolean listening = new AtomicBoolean();
+  private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicInteger listening = new AtomicInteger();
   private final AtomicLong formedBefore = new AtomicLong();
   private final Set<String> formedSince = ConcurrentHashMap.newKeySet();
 
-  ActivityProgressReader(ActivityId activity, RedisKeys.ActivityKeys keys, ReactiveRedisConnectionFactory connections,
-      DatabaseClient db, ProgressSettings settings, AtomicInteger openReaders) {
+  ActivityProgressReader(ActivityId activity, List<RedisKeys.ActivityKeys> buckets,
+      ReactiveRedisConnectionFactory connections, DatabaseClient db, ProgressSettings settings,
+      AtomicInteger openReaders) {
     this.activity = activity;
-    this.keys = keys;
+    this.buckets = List.copyOf(buckets);
     this.connections = connections;
     this.db = db;
     this.settings = settings;
     this.openReaders = openReaders;
   }
 
-  /** Reads until cancelled; the connection is closed on cancel, error or completion. */
+  /**
+   * Reads until cancelled; the connection is closed on cancel, error or completion. A sharded
+   * activity's buckets are read at once, each on a connection of its own (their streams live in
+   * different slots), and {@link ProgressUpdate.Listening} comes once every one of them listens.
+   */
   Flux<ProgressUpdate> read() {
+    return Flux.defer(() -> {
+      AtomicInteger ready = new AtomicInteger();
+      formedSince.clear();
+      return Flux.merge(buckets.stream().map(k -> read(k, ready)).toList());
+    });
+  }
+
+  private Flux<ProgressUpdate> read(RedisKeys.ActivityKeys bucket, AtomicInteger ready) {
+    AtomicBoolean mine = new AtomicBoolean();
     return Flux.usingWhen(
         Mono.fromSupplier(() -> {
           ReactiveRedisConnection connection = connections.getReactiveConnection();
-          connected.set(true);
+          connected.incrementAndGet();
           openReaders.incrementAndGet();
           return connection;
         }),
-        this::readWith,
+        connection -> readWith(connection, bucket, ready, mine),
         connection -> {
-          listening.set(false);
-          connected.set(false);
+          if (mine.getAndSet(false)) {
+            listening.decrementAndGet();
+          }
+          connected.decrementAndGet();
           openReaders.decrementAndGet();
           return connection.closeLater();
         });
   }
 
   boolean connected() {
-    return connected.get();
+    return connected.get() > 0;
   }
 
   boolean listening() {
-    return listening.get();
+    return listening.get() >= buckets.size();
+  }
+
+  List<RedisKeys.ActivityKeys> buckets() {
+    return buckets;
   }
 
   long groupsFormed() {
     return formedBefore.get() + formedSince.size();
   }
 
-  private Flux<ProgressUpdate> readWith(ReactiveRedisConnection connection) {
-    ByteBuffer stream = bytes(keys.events());
+  private Flux<ProgressUpdate> readWith(ReactiveRedisConnection connection, RedisKeys.ActivityKeys bucket,
+      AtomicInteger ready, AtomicBoolean listens) {
+    ByteBuffer stream = bytes(bucket.events());
     Mono<String> lastId = connection.streamCommands().xInfo(stream)
         .map(info -> info.lastGeneratedId())
         // Not warm yet, so no stream: read from its very beginning once it appears.
@@ -101,7 +123,6 @@ final class ActivityProgressReader {
         .defaultIfEmpty("0-0");
     return lastId.zipWith(succeededInMySql()).flatMapMany(start -> {
       formedBefore.set(start.getT2());
-      formedSince.clear();
       AtomicReference<String> last = new AtomicReference<>(start.getT1());
       StreamReadOptions options = StreamReadOptions.empty().block(settings.readBlock()).count(settings.readBatch());
       Flux<ProgressUpdate> batches = Flux.defer(() -> connection.streamCommands()
@@ -109,8 +130,10 @@ final class ActivityProgressReader {
               .collectList())
           .repeat()
           .concatMap(batch -> updates(connection, batch, last));
-      listening.set(true);
-      return Flux.concat(Mono.just(ProgressUpdate.LISTENING), batches);
+      listens.set(true);
+      listening.incrementAndGet();
+      return ready.incrementAndGet() == buckets.size() ? Flux.concat(Mono.just(ProgressUpdate.LISTENING), batches)
+          : batches;
     });
   }
 
@@ -130,11 +153,14 @@ final class ActivityProgressReader {
         updates.add(new ProgressUpdate.GroupChanged(group));
       }
     }
-    Mono<ProgressUpdate> figures = connection.hashCommands()
-        .hMGet(bytes(keys.activity()), List.of(bytes("stock"), bytes("state")))
-        .map(values -> new ProgressUpdate.ActivityChanged(new ActivityProgress(activity.value(),
-            values.get(0) == null ? 0 : Integer.parseInt(text(values.get(0))), groupsFormed(),
-            values.get(1) != null && "CANCELLED".equals(text(values.get(1))))));
+    // The stock is the buckets' sum (one HMGET each: different slots), read between two XREADs.
+    Mono<ProgressUpdate> figures = Flux.fromIterable(buckets)
+        .concatMap(k -> connection.hashCommands().hMGet(bytes(k.activity()), List.of(bytes("stock"), bytes("state"))))
+        .collectList()
+        .map(all -> new ProgressUpdate.ActivityChanged(new ActivityProgress(activity.value(),
+            all.stream().mapToInt(values -> values.get(0) == null ? 0 : Integer.parseInt(text(values.get(0)))).sum(),
+            groupsFormed(), all.stream().anyMatch(values -> values.get(1) != null
+                && "CANCELLED".equals(text(values.get(1)))))));
     return Flux.fromIterable(updates).concatWith(figures);
   }
 

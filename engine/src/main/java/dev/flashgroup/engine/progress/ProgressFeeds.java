@@ -2,6 +2,8 @@ package dev.flashgroup.engine.progress;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Sharding;
+import dev.flashgroup.engine.shard.Shards;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +37,7 @@ public class ProgressFeeds {
   private final ReactiveStringRedisTemplate redis;
   private final ReactiveRedisConnectionFactory connections;
   private final RedisKeys keys;
+  private final Shards shards;
   private final DatabaseClient db;
   private final ProgressSettings settings;
   private final Map<ActivityId, Channel> channels = new ConcurrentHashMap<>();
@@ -42,7 +45,8 @@ public class ProgressFeeds {
   private final AtomicInteger openReaders = new AtomicInteger();
 
   ProgressFeeds(ReactiveStringRedisTemplate redis, ReactiveRedisConnectionFactory connections, RedisKeys keys,
-      DatabaseClient db, ProgressSettings settings, MeterRegistry meters) {
+      Shards shards, DatabaseClient db, ProgressSettings settings, MeterRegistry meters) {
+    this.shards = shards;
     this.redis = redis;
     this.connections = connections;
     this.keys = keys;
@@ -88,9 +92,13 @@ public class ProgressFeeds {
   public Flux<ActivityProgress> activity(ActivityId activity, int scheduledStock) {
     return watching(activity, channel -> updates(channel).concatMap(update -> {
       if (update instanceof ProgressUpdate.Listening) {
-        return redis.<String, String>opsForHash().multiGet(keys.of(activity).activity(), List.of("stock", "state"))
-            .map(v -> new ActivityProgress(activity.value(), v.get(0) == null ? scheduledStock : Integer.parseInt(v.get(0)),
-                channel.reader().groupsFormed(), "CANCELLED".equals(v.get(1))))
+        // A sharded activity's stock is its buckets' sum; a bucket not warm yet counts as not warm.
+        return Flux.fromIterable(channel.reader().buckets())
+            .concatMap(k -> redis.<String, String>opsForHash().multiGet(k.activity(), List.of("stock", "state")))
+            .collectList()
+            .map(all -> new ActivityProgress(activity.value(), all.stream().anyMatch(v -> v.get(0) == null)
+                    ? scheduledStock : all.stream().mapToInt(v -> Integer.parseInt(v.get(0))).sum(),
+                channel.reader().groupsFormed(), all.stream().anyMatch(v -> "CANCELLED".equals(v.get(1)))))
             .publishOn(Schedulers.parallel());
       }
       if (update instanceof ProgressUpdate.ActivityChanged changed) {
@@ -128,12 +136,13 @@ public class ProgressFeeds {
    * that activity, so an instance keeps nothing for activities nobody watches any more.
    */
   private <T> Flux<T> watching(ActivityId activity, Function<Channel, Flux<T>> body) {
-    return Flux.using(() -> join(activity), body, channel -> leave(activity, channel));
+    return shards.of(activity)
+        .flatMapMany(sharding -> Flux.using(() -> join(sharding), body, channel -> leave(activity, channel)));
   }
 
-  private Channel join(ActivityId activity) {
-    return channels.compute(activity, (id, current) -> {
-      Channel channel = current != null ? current : open(id);
+  private Channel join(Sharding sharding) {
+    return channels.compute(sharding.activity(), (id, current) -> {
+      Channel channel = current != null ? current : open(sharding);
       channel.subscribers().incrementAndGet();
       return channel;
     });
@@ -153,8 +162,9 @@ public class ProgressFeeds {
             BufferOverflowStrategy.DROP_OLDEST);
   }
 
-  private Channel open(ActivityId activity) {
-    var reader = new ActivityProgressReader(activity, keys.of(activity), connections, db, settings, openReaders);
+  private Channel open(Sharding sharding) {
+    var reader = new ActivityProgressReader(sharding.activity(), sharding.all(keys), connections, db, settings,
+        openReaders);
     Flux<ProgressUpdate> shared = reader.read()
         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
         // Fan out on a worker of its own, not on the Redis client's event loop. One hop per
@@ -166,8 +176,8 @@ public class ProgressFeeds {
   }
 
   private Mono<GroupProgress> snapshot(ActivityId activity, String groupId) {
-    return redis.<String, String>opsForHash()
-        .multiGet(keys.of(activity).group(groupId), List.of("status", "size", "members", "paid", "deadline", "version"))
+    return shards.keysOf(activity, groupId).flatMap(k -> redis.<String, String>opsForHash()
+        .multiGet(k.group(groupId), List.of("status", "size", "members", "paid", "deadline", "version")))
         .filter(v -> v.get(0) != null)
         .map(v -> GroupProgress.of(groupId, v.get(0), Integer.parseInt(v.get(1)), Integer.parseInt(v.get(2)),
             Integer.parseInt(v.get(3)), Long.parseLong(v.get(4)), Long.parseLong(v.get(5))));

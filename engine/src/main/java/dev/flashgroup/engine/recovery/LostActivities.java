@@ -4,6 +4,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Shards;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -44,14 +45,17 @@ public class LostActivities {
   private final DatabaseClient db;
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
+  private final Shards shards;
   private final RebuildSettings settings;
   private final Clock clock;
 
-  LostActivities(DatabaseClient db, ReactiveStringRedisTemplate redis, RedisKeys keys, RebuildSettings settings,
+  LostActivities(DatabaseClient db, ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards,
+      RebuildSettings settings,
       Clock clock) {
     this.db = db;
     this.redis = redis;
     this.keys = keys;
+    this.shards = shards;
     this.settings = settings;
     this.clock = clock;
   }
@@ -93,7 +97,10 @@ public class LostActivities {
         .defaultIfEmpty(false);
   }
 
+  /** A sharded activity is absent when any of its buckets' hashes is. */
   private Mono<Boolean> absent(ActivityId activity) {
-    return redis.hasKey(keys.of(activity).activity()).map(present -> !present);
+    return shards.of(activity).flatMapMany(sharding -> Flux.fromIterable(sharding.all(keys)))
+        .concatMap(k -> redis.hasKey(k.activity()))
+        .any(present -> !present);
   }
 }

@@ -19,5 +19,10 @@ public enum Refusal {
   /** The named point's allocation is gone while other points still have units. */
   POINT_SOLD_OUT,
   /** The named point was deactivated: its orders still collect there, no new one names it. */
-  PICKUP_POINT_CLOSED
+  PICKUP_POINT_CLOSED,
+  /**
+   * The activity is split into buckets and the group lives in another bucket than the buyer's home
+   * (where their per-user limit is counted): the buyer may match or open a group instead.
+   */
+  GROUP_IN_OTHER_SHARD
 }

@@ -6,6 +6,9 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.recovery.LostActivities;
 import dev.flashgroup.engine.recovery.RebuildSettings;
+import dev.flashgroup.engine.shard.Sharding;
+import dev.flashgroup.engine.shard.Shards;
+import dev.flashgroup.engine.shard.StockTransfers;
 import dev.flashgroup.engine.timer.DeadlineNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,21 +53,26 @@ public class Reservations {
   private final DeadlineNotices deadlines;
   /** A rehearsal's copy ({@link #rehearsal}): nothing outside its scratch keys is looked at. */
   private final boolean scratch;
+  private final Shards shards;
+  private final StockTransfers transfers;
 
   @Autowired
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
-      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines) {
+      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, Shards shards, StockTransfers transfers) {
     this(redis, keys, reserve, activities, settings, clock, meters, soldOut, lost, rebuild, replicas, replicaWait,
-        deadlines, false);
+        deadlines, false, shards, transfers);
   }
 
   private Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
-      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, boolean scratch) {
+      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, boolean scratch, Shards shards,
+      StockTransfers transfers) {
     this.scratch = scratch;
+    this.shards = shards;
+    this.transfers = transfers;
     this.redis = redis;
     this.keys = keys;
     this.reserve = reserve;
@@ -88,7 +96,8 @@ public class Reservations {
    */
   public Reservations rehearsal(RedisKeys scratchKeys) {
     return new Reservations(redis, scratchKeys, reserve, activities, settings, clock, new SimpleMeterRegistry(),
-        soldOut.scratch(scratchKeys), lost, rebuild, replicas, replicaWait, new DeadlineNotices(), true);
+        soldOut.scratch(scratchKeys), lost, rebuild, replicas, replicaWait, new DeadlineNotices(), true, shards,
+        transfers);
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -157,13 +166,67 @@ public class Reservations {
     if (point != null && (point < 1 || point > ActivityDraft.MAX_POINT_ID)) {
       throw new IllegalArgumentException("pickup point id out of bounds: " + point);
     }
-    String pointArg = point == null ? "" : Long.toString(point);
-    var k = keys.of(activity);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     // A retried request must get its first answer back, so only requests without a key take the shortcut.
     if (!idempotent && soldOut.knows(activity)) {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
+    if (scratch) {
+      return reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution)
+          .doOnNext(this::count);
+    }
+    return shards.of(activity).flatMap(sharding -> sharding.sharded()
+            ? sharded(sharding, kind, buyer, groupId, idemKey, point, attribution)
+            : reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution))
+        .doOnNext(this::count);
+  }
+
+  /**
+   * A sharded activity (docs/cluster.md, "Hot activities: shards"): the buyer's every reservation
+   * runs in their home bucket, where their quota is, so the per-user limit is one atomic check as
+   * ever. A JOIN goes to the group's bucket, and only when that is the buyer's home. When the home
+   * bucket is sold out (or the point's share there is), units are moved to it from the next buckets
+   * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
+   * there; it is SOLD_OUT only once every other bucket was found empty.
+   */
+  private Mono<ReservationOutcome> sharded(Sharding sharding, Kind kind, String buyer, String groupId,
+      String idemKey, Long point, Attribution attribution) {
+    int home = sharding.home(buyer);
+    if (kind == Kind.JOIN && sharding.bucketOf(groupId) != home) {
+      return Mono.just(new ReservationOutcome.Refused(Refusal.GROUP_IN_OTHER_SHARD));
+    }
+    Mono<ReservationOutcome> attempt = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
+        groupId, idemKey, point, attribution);
+    return attempt.flatMap(outcome -> spill(sharding, home, point, attempt, outcome, 1));
+  }
+
+  private Mono<ReservationOutcome> spill(Sharding sharding, int home, Long point, Mono<ReservationOutcome> attempt,
+      ReservationOutcome outcome, int next) {
+    if (!soldOutHere(outcome)) {
+      return Mono.just(outcome);
+    }
+    if (next >= sharding.shards()) {
+      if (point == null) {
+        soldOut.learn(sharding.activity());
+      }
+      return Mono.just(outcome);
+    }
+    int giver = (home + next) % sharding.shards();
+    return transfers.move(sharding, giver, home, point, Integer.MAX_VALUE, true)
+        .flatMap(moved -> moved == 0 ? spill(sharding, home, point, attempt, outcome, next + 1)
+            : attempt.flatMap(again -> spill(sharding, home, point, attempt, again, next + 1)));
+  }
+
+  private static boolean soldOutHere(ReservationOutcome outcome) {
+    return outcome instanceof ReservationOutcome.Refused refused
+        && (refused.reason() == Refusal.SOLD_OUT || refused.reason() == Refusal.POINT_SOLD_OUT);
+  }
+
+  /** One reserve.lua call in the keys {@code k} (the activity's, or one bucket's). */
+  private Mono<ReservationOutcome> reserveIn(ActivityId activity, RedisKeys.ActivityKeys k, boolean learnSoldOut,
+      Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution) {
+    String pointArg = point == null ? "" : Long.toString(point);
+    boolean idempotent = idemKey != null && !idemKey.isBlank();
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
@@ -176,14 +239,12 @@ public class Reservations {
             ReserveReply reply = ReserveReply.of(acknowledged.reply());
             return reply.ok() && acknowledged.replicas() < replicas.replicasRequired()
                 ? Mono.just(notReplicated(acknowledged.replicas(), idempotent))
-                : outcome(activity, kind, groupId, reply);
-          })
-          .doOnNext(this::count);
+                : outcome(activity, kind, groupId, reply, learnSoldOut);
+          });
     }
     return redis.execute(reserve, keyList, args)
         .next()
-        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply)))
-        .doOnNext(this::count);
+        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply), learnSoldOut));
   }
 
   /**
@@ -204,7 +265,8 @@ public class Reservations {
     return kind.name() + " " + groupId + (point == null ? "" : " point " + point);
   }
 
-  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply) {
+  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply,
+      boolean learnSoldOut) {
     String code = reply.outcome();
     switch (code) {
       case ReserveReply.OK:
@@ -219,7 +281,10 @@ public class Reservations {
         return lost.awaitsRebuild(activity).flatMap(rebuilding -> rebuilding ? Mono.just(rebuilding())
             : kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity));
       case "SOLD_OUT":
-        soldOut.learn(activity);
+        // One bucket of a sharded activity sold out says nothing of the others.
+        if (learnSoldOut) {
+          soldOut.learn(activity);
+        }
         return Mono.just(SOLD_OUT);
       case ReserveReply.TOO_MANY_REQUESTS:
         return Mono.just(new ReservationOutcome.Throttled(Duration.ofMillis(reply.payBy())));

@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.timer;
 
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.WarmActivities.WarmStream;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.keys.WarmActivities;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,14 +68,14 @@ class DeadlineSweeper extends DueSweeper {
   }
 
   @Override
-  protected List<String> timers(ActivityId activity) {
-    var k = keys.of(activity);
+  protected List<String> timers(WarmStream activity) {
+    var k = activity.keys();
     return List.of(k.paymentDeadlines(), k.groupDeadlines());
   }
 
   @Override
-  protected Mono<?> sweepDue(ActivityId activity, long now) {
-    return sweep(activity);
+  protected Mono<?> sweepDue(WarmStream activity, long now) {
+    return sweep(activity.activity(), activity.keys());
   }
 
   @Override
@@ -84,7 +85,11 @@ class DeadlineSweeper extends DueSweeper {
 
   /** Runs both timers of one activity once, payment deadlines first. */
   Mono<Void> sweep(ActivityId activity) {
-    var k = keys.of(activity);
+    return sweep(activity, keys.of(activity));
+  }
+
+  /** Both timers of one activity, or of one bucket of a sharded activity ({@code k}). */
+  Mono<Void> sweep(ActivityId activity, RedisKeys.ActivityKeys k) {
     String now = Long.toString(clock.millis());
     String batch = Integer.toString(settings.batch());
     return redis.execute(expireReservations,

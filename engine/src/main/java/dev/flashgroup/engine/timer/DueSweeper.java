@@ -2,6 +2,7 @@ package dev.flashgroup.engine.timer;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.WarmActivities;
+import dev.flashgroup.engine.keys.WarmActivities.WarmStream;
 import dev.flashgroup.engine.schedule.RepeatingJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public abstract class DueSweeper extends RepeatingJob {
   private final DueNotices.Inbox noticed;
   private final Clock clock;
   /** Each warm activity's earliest due time (epoch ms) as last read; touched by the loop only. */
-  private final Map<ActivityId, Long> earliest = new ConcurrentHashMap<>();
+  private final Map<WarmStream, Long> earliest = new ConcurrentHashMap<>();
   private long nextRescan;
   private final AtomicLong rounds = new AtomicLong();
 
@@ -53,11 +54,14 @@ public abstract class DueSweeper extends RepeatingJob {
   /** How often every warm activity's earliest due time is read again. */
   protected abstract Duration rescan();
 
-  /** The activity's timer sets, whose first entries say when it is next due. */
-  protected abstract List<String> timers(ActivityId activity);
+  /**
+   * The timer sets of an activity (or of one bucket of a sharded activity: each bucket has timers
+   * of its own), whose first entries say when it is next due.
+   */
+  protected abstract List<String> timers(WarmStream activity);
 
-  /** Takes what is due at {@code now} in one activity. */
-  protected abstract Mono<?> sweepDue(ActivityId activity, long now);
+  /** Takes what is due at {@code now} in one activity (or bucket). */
+  protected abstract Mono<?> sweepDue(WarmStream activity, long now);
 
   /** After each round: how many activities were due in it. */
   protected void roundDone(long dueActivities) {}
@@ -84,15 +88,15 @@ public abstract class DueSweeper extends RepeatingJob {
       nextRescan = now + rescan().toMillis();
     }
     Set<ActivityId> told = new HashSet<>(noticed.take());
-    Set<ActivityId> present = ConcurrentHashMap.newKeySet();
+    Set<WarmStream> present = ConcurrentHashMap.newKeySet();
     AtomicLong due = new AtomicLong();
-    return warm.visit("sweeping " + getClass().getSimpleName() + " of", activity -> {
+    return warm.visitStreams("sweeping " + getClass().getSimpleName() + " of", activity -> {
           present.add(activity);
           Long known = earliest.get(activity);
           if (known != null && known <= now) {
             return sweepAndRead(activity, now);
           }
-          if (known == null || rescan || told.contains(activity)) {
+          if (known == null || rescan || told.contains(activity.activity())) {
             return read(activity).flatMap(first -> first <= now ? sweepAndRead(activity, now) : Mono.just(first));
           }
           return Mono.just(known);
@@ -109,12 +113,12 @@ public abstract class DueSweeper extends RepeatingJob {
         }));
   }
 
-  private Mono<Long> sweepAndRead(ActivityId activity, long now) {
+  private Mono<Long> sweepAndRead(WarmStream activity, long now) {
     return sweepDue(activity, now).then(read(activity));
   }
 
   /** The earliest due time over the activity's timer sets; {@link #NONE} when there is none. */
-  private Mono<Long> read(ActivityId activity) {
+  private Mono<Long> read(WarmStream activity) {
     return Flux.fromIterable(timers(activity))
         .concatMap(this::first)
         .reduce(NONE, Math::min)

@@ -1,6 +1,5 @@
 package dev.flashgroup.engine.tonight;
 
-import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.messaging.WorkBacklog;
@@ -10,12 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -29,7 +28,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The operator console's figures for tonight. Cheap enough to ask during the spike: the answer is
  * shared for {@link #FRESH} whoever asks; it reads meters this instance already keeps, the warm
- * set ({@code <ns>:live}, SMEMBERS, no key scan) and each live activity's hash (HGETALL), one
+ * sets ({@link WarmActivities#streams()}, no key scan) and each live activity's hash (HGETALL; a
+ * sharded activity's buckets, added up), one
  * indexed MySQL count for groups formed, and one passive queue declare per work queue.
  */
 @Service
@@ -43,7 +43,6 @@ public class TonightFigures {
   static final int MAX_ACTIVITIES = 50;
 
   private final ReactiveStringRedisTemplate redis;
-  private final RedisKeys keys;
   private final WarmActivities warm;
   private final DatabaseClient db;
   private final WorkBacklog backlog;
@@ -52,10 +51,9 @@ public class TonightFigures {
   private final ReservationRate rate;
   private final Mono<Tonight> shared;
 
-  TonightFigures(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, DatabaseClient db,
-      WorkBacklog backlog, MeterRegistry meters, Clock clock) {
+  TonightFigures(ReactiveStringRedisTemplate redis, WarmActivities warm, DatabaseClient db, WorkBacklog backlog,
+      MeterRegistry meters, Clock clock) {
     this.redis = redis;
-    this.keys = keys;
     this.warm = warm;
     this.db = db;
     this.backlog = backlog;
@@ -93,35 +91,48 @@ public class TonightFigures {
     return lag == null ? null : (long) lag.value();
   }
 
+  /** Each warm activity once, lowest ids first; a sharded one's buckets read and added up. */
   private Mono<List<Tonight.LiveActivity>> liveActivities(long now) {
-    // The warm sets (read at once and kept a moment by WarmActivities), each activity once; a sharded
-    // activity's buckets carry no activity-level hash and are not shown here.
     return warm.streams()
-        .flatMapIterable(streams -> streams.stream().map(s -> s.activity().value()).distinct().sorted().toList())
-        .flatMapSequential(id -> redis.<String, String>opsForHash().entries(keys.of(new ActivityId(id)).activity())
-            .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-            .flatMap(hash -> Mono.justOrEmpty(live(id, hash, now))), 8)
+        .flatMapIterable(streams -> streams.stream().collect(Collectors.groupingBy(s -> s.activity().value(),
+            TreeMap::new, Collectors.mapping(WarmActivities.WarmStream::keys, Collectors.toList()))).entrySet())
+        .flatMapSequential(activity -> Flux.fromIterable(activity.getValue())
+            .flatMapSequential(k -> redis.<String, String>opsForHash().entries(k.activity())
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue))
+            .collectList()
+            .flatMap(hashes -> Mono.justOrEmpty(live(activity.getKey(), hashes, now))), 8)
         .take(MAX_ACTIVITIES)
         .collectList()
         .flatMap(this::withGroupsFormed);
   }
 
-  /** The activity as the console shows it, when it is on sale or about to be (warm, not ended). */
-  private static Optional<Tonight.LiveActivity> live(long id, Map<String, String> hash, long now) {
-    String endsAt = hash.get("ends_at");
-    if (hash.get("stock") == null || endsAt == null || Long.parseLong(endsAt) <= now || "CANCELLED".equals(hash.get("state"))) {
+  /**
+   * The activity as the console shows it, when it is on sale or about to be (warm, not ended): its
+   * hash, or each of its buckets' (stock and each point's share summed).
+   */
+  private static Optional<Tonight.LiveActivity> live(long id, List<Map<String, String>> hashes, long now) {
+    long stock = 0;
+    Map<Long, Long> points = new TreeMap<>();
+    for (Map<String, String> hash : hashes) {
+      String endsAt = hash.get("ends_at");
+      if (hash.get("stock") == null || endsAt == null || Long.parseLong(endsAt) <= now
+          || "CANCELLED".equals(hash.get("state"))) {
+        return Optional.empty();
+      }
+      stock += Long.parseLong(hash.get("stock"));
+      hash.forEach((field, value) -> {
+        if (field.startsWith(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX)) {
+          points.merge(Long.parseLong(field.substring(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX.length())),
+              Long.parseLong(value), Long::sum);
+        }
+      });
+    }
+    if (hashes.isEmpty()) {
       return Optional.empty();
     }
-    List<Tonight.PointStock> points = new ArrayList<>();
-    hash.forEach((field, value) -> {
-      if (field.startsWith(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX)) {
-        points.add(new Tonight.PointStock(Long.parseLong(field.substring(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX.length())),
-            Long.parseLong(value)));
-      }
-    });
-    points.sort(Comparator.comparingLong(Tonight.PointStock::pointId));
-    return Optional.of(new Tonight.LiveActivity(id, hash.getOrDefault("title", ""), Long.parseLong(hash.get("stock")), 0,
-        List.copyOf(points)));
+    List<Tonight.PointStock> shares = points.entrySet().stream()
+        .map(e -> new Tonight.PointStock(e.getKey(), e.getValue())).toList();
+    return Optional.of(new Tonight.LiveActivity(id, hashes.get(0).getOrDefault("title", ""), stock, 0, shares));
   }
 
   private Mono<List<Tonight.LiveActivity>> withGroupsFormed(List<Tonight.LiveActivity> activities) {

@@ -74,7 +74,7 @@ class StockAlertsTest {
     Instant now = Instant.now();
     return scheduling.schedule(merchant, new ActivityDraft("Mandarins", Mode.STANDARD, 2, 100L, 200L, stock, 1,
         now.minusSeconds(1), now.plusSeconds(3600), Duration.ofMinutes(30), payWindow, List.of(), 0, pickup, null,
-        null, safetyStock)).block(PATIENCE);
+        null, safetyStock, null)).block(PATIENCE);
   }
 
   private List<Map<String, Object>> rows(Activity activity) {

@@ -70,7 +70,7 @@ class WebhookDeliveryTest {
     Instant now = Instant.now();
     Activity activity = scheduling.schedule(merchant, new ActivityDraft("Lychees", Mode.STANDARD, 2, 100L, 200L, 3, 1,
         now.minusSeconds(1), now.plusSeconds(3600), Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(), 0, null,
-        null, null, 2)).block(PATIENCE);
+        null, null, 2, null)).block(PATIENCE);
     assertThat(reservations.buyAlone(activity.id(), "buyer-" + merchant, null).subscribeOn(buyers).block(PATIENCE))
         .isInstanceOf(Reserved.class);
     return activity;

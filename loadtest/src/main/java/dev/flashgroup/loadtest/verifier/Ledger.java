@@ -43,6 +43,16 @@ record Ledger(long activity, int stock, Map<String, Row> orders, Map<String, Gro
     return ids;
   }
 
+  /** How many Redis buckets the activity's stock is split into (1 for an unknown activity). */
+  static int shards(Connection db, long activity) throws SQLException {
+    try (PreparedStatement s = db.prepareStatement("SELECT shards FROM activities WHERE id = ?")) {
+      s.setLong(1, activity);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 1;
+      }
+    }
+  }
+
   /** Empty when the activity does not exist. */
   static java.util.Optional<Ledger> read(Connection db, long activity) throws SQLException {
     Integer stock = null;

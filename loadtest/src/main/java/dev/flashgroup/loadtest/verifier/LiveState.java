@@ -28,6 +28,46 @@ record LiveState(boolean warm, int stock, long seq, long rebuiltSeq, Map<String,
 
   record Group(String id, String status, int size, int members, int paid, int version) {}
 
+  /**
+   * A sharded activity's buckets read one by one (each from the node holding its slot) and added up (stock, point shares, orders and
+   * groups); its numbering is each bucket's numbers summed ({@link #handedOut}), as reserve.lua
+   * steps a bucket's {@code seq} by the shard count from its index (or from where a rebuild resumed).
+   */
+  static LiveState read(RedisNodes redis, List<RedisKeys.ActivityKeys> buckets) {
+    if (buckets.size() == 1) {
+      return read(redis.of(buckets.get(0).activity()), buckets.get(0));
+    }
+    boolean warm = true;
+    int stock = 0;
+    long numbers = 0;
+    Map<String, Order> orders = new HashMap<>();
+    Map<String, Group> groups = new HashMap<>();
+    Map<Long, Integer> pointStock = new HashMap<>();
+    for (int b = 0; b < buckets.size(); b++) {
+      LiveState bucket = read(redis.of(buckets.get(b).activity()), buckets.get(b));
+      warm &= bucket.warm();
+      stock += bucket.stock();
+      numbers += bucket.warm() ? handedOut(bucket, b, buckets.size()) : 0;
+      orders.putAll(bucket.orders());
+      groups.putAll(bucket.groups());
+      bucket.pointStock().forEach((point, left) -> pointStock.merge(point, left, Integer::sum));
+    }
+    return new LiveState(warm, stock, numbers, 0, orders, groups, pointStock);
+  }
+
+  /**
+   * The numbers a bucket handed out: from its index in steps of the shard count, or, once rebuilt,
+   * the ones it holds from before (those MySQL never saw were lost) and every one from the rebuild on.
+   */
+  private static long handedOut(LiveState bucket, int index, int shards) {
+    if (bucket.rebuiltSeq() == 0) {
+      return (bucket.seq() - index) / shards;
+    }
+    long before = java.util.stream.Stream.concat(bucket.orders().keySet().stream(), bucket.groups().keySet().stream())
+        .filter(id -> Long.parseLong(id.substring(id.indexOf('-') + 1)) <= bucket.rebuiltSeq()).count();
+    return before + (bucket.seq() - bucket.rebuiltSeq()) / shards;
+  }
+
   static LiveState read(Jedis redis, RedisKeys.ActivityKeys keys) {
     Map<String, String> activity = redis.hgetAll(keys.activity());
     if (activity.isEmpty()) {

@@ -50,19 +50,12 @@ final class Quiet {
     }
   }
 
-  private List<String> busy(List<Long> activities) {
+  private List<String> busy(List<Long> activities) throws java.sql.SQLException {
     List<String> busy = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (long activity : activities) {
-      var keys = settings.keys(activity);
-      Jedis redis = nodes.of(keys.activity());
-      unrelayed(redis, keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
-      long due = redis.zcount(keys.paymentDeadlines(), Double.NEGATIVE_INFINITY, now)
-          + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now)
-          + redis.zcount(keys.pickupDeadlines(), Double.NEGATIVE_INFINITY, now)
-          + redis.zcount(keys.pickupReminders(), Double.NEGATIVE_INFINITY, now);
-      if (due > 0) {
-        busy.add("a" + activity + ": " + due + " deadlines due");
+      for (var keys : settings.buckets(activity, Ledger.shards(db, activity))) {
+        busyIn(activity, keys, now, busy);
       }
     }
     for (String queue : List.of(settings.mqPrefix() + ".orders", settings.mqPrefix() + ".refunds",
@@ -73,6 +66,27 @@ final class Quiet {
       }
     }
     return busy;
+  }
+
+  /**
+   * One activity's (or one bucket's) stream and timers, read on the node holding its slot; a
+   * bucket's transfers between buckets still in flight.
+   */
+  private void busyIn(long activity, dev.flashgroup.engine.keys.RedisKeys.ActivityKeys keys, long now,
+      List<String> busy) {
+    Jedis redis = nodes.of(keys.activity());
+    unrelayed(redis, keys.events()).ifPresent(what -> busy.add("a" + activity + ": " + what));
+    long due = redis.zcount(keys.paymentDeadlines(), Double.NEGATIVE_INFINITY, now)
+        + redis.zcount(keys.groupDeadlines(), Double.NEGATIVE_INFINITY, now)
+        + redis.zcount(keys.pickupDeadlines(), Double.NEGATIVE_INFINITY, now)
+        + redis.zcount(keys.pickupReminders(), Double.NEGATIVE_INFINITY, now);
+    if (due > 0) {
+      busy.add("a" + activity + ": " + due + " deadlines due");
+    }
+    long inFlight = redis.hlen(keys.transfersOut());
+    if (inFlight > 0) {
+      busy.add(keys.prefix() + ": " + inFlight + " stock transfers between buckets in flight");
+    }
   }
 
   private java.util.Optional<String> unrelayed(Jedis redis, String stream) {

@@ -74,7 +74,7 @@ public final class Verifier {
           violations.add(new Violation(id, "UNKNOWN_ACTIVITY", "activity " + id + " is not in MySQL"));
           continue;
         }
-        LiveState live = LiveState.read(redis.of(settings.keys(id).activity()), settings.keys(id));
+        LiveState live = LiveState.read(redis, settings.buckets(id, Ledger.shards(db, id)));
         List<Violation> found = new ArrayList<>(Invariants.check(mysql.get(), live));
         List<String> mine = acknowledged.stream().filter(o -> o.startsWith(id + "-")).toList();
         found.addAll(Invariants.acknowledged(id, mine, mysql.get()));

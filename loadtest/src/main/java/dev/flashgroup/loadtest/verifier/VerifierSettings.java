@@ -70,4 +70,9 @@ public record VerifierSettings(
   RedisKeys.ActivityKeys keys(long activity) {
     return keys.of(new ActivityId(activity));
   }
+
+  /** The keys of each of the activity's buckets (the activity's own keys when it has one). */
+  java.util.List<RedisKeys.ActivityKeys> buckets(long activity, int shards) {
+    return keys.buckets(new ActivityId(activity), shards);
+  }
 }

@@ -1,0 +1,113 @@
+package dev.flashgroup.engine.shard;
+
+import dev.flashgroup.engine.keys.RedisKeys;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Moves remaining units between two buckets of a sharded activity. The buckets live in different
+ * cluster slots, so the move is two script calls with a durable record between them: take_stock.lua
+ * takes the units from the giver and records the transfer there, give_stock.lua adds them to the
+ * receiver (once per transfer id), then the record is deleted. Units in flight are for sale in no
+ * bucket, so however a move is cut short, no unit is sold twice; {@link #finishLeftBehind} completes
+ * a move whose taker stopped between the steps.
+ */
+@Component
+public class StockTransfers {
+
+  private final ReactiveStringRedisTemplate redis;
+  private final RedisKeys keys;
+  private final RedisScript<List<String>> takeStock;
+  private final RedisScript<List<String>> giveStock;
+  private final ShardSettings settings;
+  private final Clock clock;
+
+  StockTransfers(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> takeStock,
+      RedisScript<List<String>> giveStock, ShardSettings settings, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.takeStock = takeStock;
+    this.giveStock = giveStock;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * Moves up to {@code most} units (of {@code point}'s allocation, or null) from bucket {@code from}
+   * to bucket {@code to}; with {@code half}, at most half of what the giver has left. Answers the
+   * units moved, 0 when the giver had none.
+   */
+  public Mono<Integer> move(Sharding sharding, int from, int to, Long point, int most, boolean half) {
+    // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
+    String id = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
+    var giver = sharding.keys(keys, from);
+    String pointArg = point == null ? "" : Long.toString(point);
+    return take(giver, id, most, pointArg, to, half)
+        .flatMap(units -> units == 0 ? Mono.just(0)
+            : give(sharding, to, id, units, pointArg).then(forget(giver, id)).thenReturn(units));
+  }
+
+  /** Takes the units in the giving bucket; the transfer is now recorded there. */
+  Mono<Integer> take(RedisKeys.ActivityKeys giver, String id, int most, String point, int to, boolean half) {
+    return redis.execute(takeStock, List.of(giver.activity(), giver.transfersOut()),
+            List.of(id, Integer.toString(most), point, Integer.toString(to), Long.toString(clock.millis()),
+                half ? "1" : "0"))
+        .next()
+        .map(reply -> "TAKEN".equals(reply.get(0)) ? Integer.parseInt(reply.get(1)) : 0);
+  }
+
+  /** Adds them to the receiving bucket (idempotent by id); fails while that bucket is not warm. */
+  Mono<Void> give(Sharding sharding, int to, String id, int units, String point) {
+    var receiver = sharding.keys(keys, to);
+    return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn()),
+            List.of(id, Integer.toString(units), point, Long.toString(settings.transferMemory().toSeconds()),
+                keys.restockChannel(), sharding.activity().toString()))
+        .next()
+        .flatMap(reply -> "NOT_WARM".equals(reply.get(0))
+            ? Mono.error(new IllegalStateException("bucket " + to + " of activity " + sharding.activity()
+                + " is not warm; transfer " + id + " stays recorded with its giver"))
+            : Mono.empty());
+  }
+
+  private Mono<Void> forget(RedisKeys.ActivityKeys giver, String id) {
+    return redis.opsForHash().remove(giver.transfersOut(), id).then();
+  }
+
+  /**
+   * Finishes every transfer recorded by a bucket of the activity longer ago than
+   * {@code flashgroup.shards.finish-after}: gives its units (once) and deletes the record. Answers
+   * the transfers finished.
+   */
+  public Mono<Long> finishLeftBehind(Sharding sharding) {
+    return finishLeftBehind(sharding, clock.millis() - settings.finishAfter().toMillis());
+  }
+
+  /** Finishes the transfers recorded at or before {@code before} (epoch ms). */
+  Mono<Long> finishLeftBehind(Sharding sharding, long before) {
+    return Flux.fromIterable(sharding.all(keys))
+        .concatMap(giver -> redis.<String, String>opsForHash().entries(giver.transfersOut())
+            .filter(e -> Recorded.parse(e.getValue()).at() <= before)
+            .concatMap(e -> {
+              Recorded r = Recorded.parse(e.getValue());
+              return give(sharding, r.to(), e.getKey(), r.units(), r.point()).then(forget(giver, e.getKey()))
+                  .thenReturn(1L);
+            }))
+        .count();
+  }
+
+  /** A transfers_out value, {@code to|point|units|at}. */
+  record Recorded(int to, String point, int units, long at) {
+
+    static Recorded parse(String value) {
+      String[] part = value.split("\\|", -1);
+      return new Recorded(Integer.parseInt(part[0]), part[1], Integer.parseInt(part[2]), Long.parseLong(part[3]));
+    }
+  }
+}

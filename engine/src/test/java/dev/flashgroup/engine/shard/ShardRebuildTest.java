@@ -1,0 +1,114 @@
+package dev.flashgroup.engine.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.order.OrderStatus;
+import dev.flashgroup.engine.order.Orders;
+import dev.flashgroup.engine.payment.PaymentConfirmation;
+import dev.flashgroup.engine.payment.PaymentNotifications;
+import dev.flashgroup.engine.reservation.Refusal;
+import dev.flashgroup.engine.reservation.ReservationOutcome;
+import dev.flashgroup.engine.reservation.Reservations;
+import dev.flashgroup.engine.support.IsolatedServices;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
+import reactor.core.publisher.Flux;
+
+/**
+ * A sharded activity that lost one bucket (a primary restarted empty) or all of them is rebuilt
+ * from MySQL by the warmer: the lost buckets' orders and quotas come back, and what they put on sale
+ * is exactly what no live bucket holds, so the activity sells out at exactly its stock.
+ */
+@IsolatedServices
+@SpringBootTest(classes = TestEngineApplication.class, properties = {"flashgroup.activities.warm-interval=PT0.2S",
+    "flashgroup.shards.rebalance-enabled=false", "flashgroup.payment.sandbox-confirms=false"})
+@DirtiesContext
+class ShardRebuildTest {
+
+  private static final int SHARDS = 4;
+  private static final int STOCK = 40;
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired PaymentNotifications payments;
+  @Autowired Orders orders;
+  @Autowired Shards shards;
+  @Autowired RedisKeys keys;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired DatabaseClient db;
+
+  private Sharding schedule() {
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Hot duck", Mode.STANDARD, 3, 2990L, 3990L, STOCK, 2,
+            Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1),
+            List.of(), null, null, null, null, null, SHARDS))
+        .block(PATIENCE);
+    return shards.of(a.id()).block();
+  }
+
+  private long stockForSale(Sharding s) {
+    return s.all(keys).stream()
+        .mapToLong(k -> Long.parseLong(redis.<String, String>opsForHash().get(k.activity(), "stock").block())).sum();
+  }
+
+  private void lose(RedisKeys.ActivityKeys bucket) {
+    List<String> all = redis.scan(ScanOptions.scanOptions().match(bucket.prefix() + "*").count(1_000).build())
+        .collectList().block(PATIENCE);
+    redis.delete(all.toArray(String[]::new)).block(PATIENCE);
+  }
+
+  /** 16 buyers hold 20 units (4 paid), then one bucket, then every bucket, is lost and rebuilt. */
+  @Test
+  void lostBucketsAreRebuiltAndTheActivitySellsExactlyItsStock() {
+    Sharding s = schedule();
+    List<ReservationOutcome.Reserved> held = Flux.range(0, 20)
+        .concatMap(i -> reservations.buyAlone(s.activity(), "buyer-" + (i % 16), null))
+        .cast(ReservationOutcome.Reserved.class).collectList().block(PATIENCE);
+    for (ReservationOutcome.Reserved r : held.subList(0, 4)) {
+      assertThat(payments.paid(r.orderId(), "tx-" + r.orderId(), r.amount()).block(PATIENCE))
+          .isEqualTo(PaymentConfirmation.PAID);
+    }
+    await().atMost(PATIENCE).until(() -> rows(s, "") == 20 && rows(s, " AND status = 'SUCCEEDED'") == 4);
+
+    // One primary restarted empty: bucket 1 (and its orders, quotas, timers) is gone.
+    ReservationOutcome.Reserved inLost = held.stream().filter(r -> s.bucketOf(r.orderId()) == 1).findFirst()
+        .orElseThrow();
+    lose(s.keys(keys, 1));
+    await().atMost(PATIENCE).until(() -> redis.hasKey(s.keys(keys, 1).activity()).block());
+    assertThat(stockForSale(s)).isEqualTo(STOCK - 20);
+    assertThat(orders.live(inLost.orderId()).block().status()).isIn(OrderStatus.RESERVED, OrderStatus.SUCCEEDED);
+
+    // Redis lost everything: every bucket rebuilt, still 20 for sale.
+    s.all(keys).forEach(this::lose);
+    await().atMost(PATIENCE).until(() -> s.all(keys).stream().allMatch(k -> redis.hasKey(k.activity()).block()));
+    assertThat(stockForSale(s)).isEqualTo(STOCK - 20);
+
+    // The quota came back in each buyer's home bucket: buyer-0 holds 2 already.
+    assertThat(reservations.buyAlone(s.activity(), "buyer-0", null).block())
+        .isEqualTo(new ReservationOutcome.Refused(Refusal.LIMIT_REACHED));
+    long late = Flux.range(0, 100).flatMap(i -> reservations.buyAlone(s.activity(), "late-" + i, null), 32)
+        .filter(ReservationOutcome.Reserved.class::isInstance).count().block(PATIENCE);
+    assertThat(late).isEqualTo(STOCK - 20);
+    assertThat(stockForSale(s)).isZero();
+  }
+
+  private long rows(Sharding s, String condition) {
+    return db.sql("SELECT COUNT(*) AS n FROM orders WHERE activity_id = :a" + condition)
+        .bind("a", s.activity().value()).map(r -> r.get("n", Long.class)).one().block();
+  }
+}
