@@ -15,7 +15,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -58,11 +61,23 @@ class WebhookSender extends RepeatingJob {
     this.deliveries = deliveries;
     this.settings = settings;
     this.clock = clock;
-    // No redirects followed (the default): a receiver cannot bounce the platform to another host.
-    this.client = HttpClient.create()
+    this.client = client(settings);
+  }
+
+  /**
+   * The client: no redirects followed (the default), so a receiver cannot bounce the platform to
+   * another host; unless private addresses are allowed, the URL's host, judged when the merchant set
+   * it, is judged again on every connection against what it resolves to then (DNS rebinding).
+   */
+  static HttpClient client(WebhookSettings settings) {
+    HttpClient client = HttpClient.create()
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
         .responseTimeout(settings.timeout())
         .followRedirect(false);
+    return settings.allowPrivateAddresses() ? client
+        // The delegate: the DNS resolver HttpClient makes by default, on the same loops.
+        : client.resolver(new PublicAddresses(NameResolverProvider.builder().build()
+            .newNameResolverGroup(HttpResources.get(), LoopResources.DEFAULT_NATIVE)));
   }
 
   @Override
