@@ -99,7 +99,7 @@ class WebhookSender extends RepeatingJob {
     }
     String owner = instance + "-" + rounds.incrementAndGet();
     Instant now = clock.instant();
-    return deliveries.claim(owner, now, now.plus(settings.lease()), free)
+    return deliveries.claim(owner, now, now.plus(settings.lease()), free, settings.perMerchant())
         .doOnNext(claimed -> {
           inFlight.incrementAndGet();
           send(owner, claimed).doFinally(signal -> inFlight.decrementAndGet()).subscribe();

@@ -18,7 +18,7 @@ class WebhookUrlsTest {
 
   private static WebhookSettings settings(boolean allowPrivate) {
     return new WebhookSettings(8, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(2),
-        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 16, 500, allowPrivate, true);
+        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 16, 2, 500, allowPrivate, true);
   }
 
   @Test
