@@ -116,6 +116,16 @@ class WebhookUrlsTest {
   }
 
   @Test
+  void aMissingOutboxTableOrDatabaseIsTheDatabaseGoneNotAFailure() {
+    assertThat(WebhookSender.databaseGone(new RuntimeException("executeMany",
+        new io.r2dbc.spi.R2dbcBadGrammarException("Table 't.webhook_deliveries' doesn't exist", "42S02", 1146)))).isTrue();
+    assertThat(WebhookSender.databaseGone(new io.r2dbc.spi.R2dbcBadGrammarException("Unknown database", "42000", 1049)))
+        .isTrue();
+    assertThat(WebhookSender.databaseGone(new io.r2dbc.spi.R2dbcBadGrammarException("syntax", "42000", 1064))).isFalse();
+    assertThat(WebhookSender.databaseGone(new IllegalStateException("other"))).isFalse();
+  }
+
+  @Test
   void theBackoffDoublesFromTheBaseUpToTheMax() {
     WebhookSettings s = settings(false);
     assertThat(List.of(s.delayAfter(1), s.delayAfter(2), s.delayAfter(3), s.delayAfter(8), s.delayAfter(60)))
