@@ -168,6 +168,18 @@ for _, pair in ipairs({{staged_pay_due, pay_due_key}, {staged_group_due, group_d
 end
 
 redis.call('HSET', activity_key, unpack(terms))
+-- A level already at or below its safety stock alerted before (or would have): it is marked alerted,
+-- so the rebuilt activity does not alert again until units come back above it (rearm_alert).
+for i = 1, #terms, 2 do
+  local field = terms[i]
+  local level = field == 'stock' and '' or (string.sub(field, 1, 6) == 'point:' and string.sub(field, 7)) or nil
+  if level then
+    local safety = tonumber(redis.call('HGET', activity_key, safety_stock_field(level)))
+    if safety and tonumber(terms[i + 1]) <= safety then
+      redis.call('HSET', activity_key, alerted_field(level), '1')
+    end
+  end
+end
 -- rebuilt_seq: where the numbering resumed (the verifier counts only the numbers from there on).
 redis.call('HSET', activity_key, 'seq', seq, 'rebuilt_seq', seq)
 redis.call('DEL', rebuild_key)

@@ -117,8 +117,9 @@ public class AllocationMoves {
   private Mono<ActivityChange> inRedis(Activity current, Move move, Map<Long, Integer> shares) {
     var k = keys.of(current.id());
     List<String> args = List.of(Long.toString(move.from()), Long.toString(move.to()), Integer.toString(move.units()),
-        move.changeId(), Long.toString(settings.stockChangeMemory().toSeconds()));
-    return redis.execute(moveAllocation, List.of(k.activity(), k.allocationChanges()), args)
+        move.changeId(), Long.toString(settings.stockChangeMemory().toSeconds()),
+        Long.toString(clock.instant().toEpochMilli()));
+    return redis.execute(moveAllocation, List.of(k.activity(), k.allocationChanges(), k.events()), args)
         .next()
         .flatMap(reply -> switch (reply.get(0)) {
           case "MOVED", "ALREADY_MOVED" -> apply(current, move, shares).then(figures(current, move, shares, true));

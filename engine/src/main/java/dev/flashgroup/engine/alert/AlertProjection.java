@@ -2,6 +2,7 @@ package dev.flashgroup.engine.alert;
 
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.order.ActivityMerchants;
 import dev.flashgroup.engine.order.LedgerFollower;
 import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.order.event.StockLow;
@@ -23,9 +24,11 @@ class AlertProjection implements LedgerFollower {
 
   private final DatabaseClient db;
   private final Clock clock;
+  private final ActivityMerchants merchants;
 
-  AlertProjection(DatabaseClient db, Clock clock) {
+  AlertProjection(DatabaseClient db, Clock clock, ActivityMerchants merchants) {
     this.db = db;
+    this.merchants = merchants;
     this.clock = clock;
   }
 
@@ -35,11 +38,17 @@ class AlertProjection implements LedgerFollower {
   }
 
   private Mono<Void> record(StockLow low) {
-    // The merchant is copied from the activity, so the merchant's listing reads one index.
+    // The merchant is copied from the activity, so the merchant's listing reads one index; the ledger
+    // looked it up before its transaction (no read of the activity row in here: it would lock it).
+    String merchant = merchants.of(low.activityId().value());
+    if (merchant == null) {
+      return Mono.empty(); // An activity unknown to MySQL: nobody to alert.
+    }
     Mono<Void> alert = db.sql("INSERT INTO stock_alerts (id, activity_id, merchant_id, point_id, order_id, remaining,"
-            + " safety_stock, alerted_at) SELECT :id, a.id, a.merchant_id, :point, :order, :remaining, :safety, :at"
-            + " FROM activities a WHERE a.id = :activity ON DUPLICATE KEY UPDATE stock_alerts.id = stock_alerts.id")
+            + " safety_stock, alerted_at) VALUES (:id, :activity, :merchant, :point, :order, :remaining, :safety, :at)"
+            + " ON DUPLICATE KEY UPDATE stock_alerts.id = stock_alerts.id")
         .bind("id", low.alertId())
+        .bind("merchant", merchant)
         .bind("point", Parameter.fromOrEmpty(low.pointId(), Long.class))
         .bind("order", low.orderId())
         .bind("remaining", low.remaining())
@@ -48,12 +57,12 @@ class AlertProjection implements LedgerFollower {
         .bind("activity", low.activityId().value())
         .then();
     Mono<Void> delivery = db.sql("INSERT INTO webhook_deliveries (alert_id, merchant_id, status, attempts, due_at,"
-            + " created_at) SELECT :id, w.merchant_id, 'PENDING', 0, :now, :now FROM activities a"
-            + " JOIN merchant_webhooks w ON w.merchant_id = a.merchant_id WHERE a.id = :activity"
+            + " created_at) SELECT :id, w.merchant_id, 'PENDING', 0, :now, :now FROM merchant_webhooks w"
+            + " WHERE w.merchant_id = :merchant"
             + " ON DUPLICATE KEY UPDATE webhook_deliveries.alert_id = webhook_deliveries.alert_id")
         .bind("id", low.alertId())
         .bind("now", utc(clock.instant()))
-        .bind("activity", low.activityId().value())
+        .bind("merchant", merchant)
         .then();
     return alert.then(delivery);
   }

@@ -25,16 +25,38 @@ class WebhookDeliveries {
     this.db = db;
   }
 
-  /** Claims up to {@code limit} due deliveries for {@code owner} until {@code leaseUntil}, and reads them. */
-  Flux<Claimed> claim(String owner, Instant now, Instant leaseUntil, int limit) {
-    return db.sql("UPDATE webhook_deliveries SET lease_owner = :owner, lease_until = :until"
-            + " WHERE status = 'PENDING' AND due_at <= :now AND (lease_until IS NULL OR lease_until <= :now)"
-            + " ORDER BY due_at LIMIT " + limit)
-        .bind("owner", owner)
-        .bind("until", utc(leaseUntil))
+  /**
+   * Claims up to {@code limit} due deliveries for {@code owner} until {@code leaseUntil}, and reads
+   * them: the earliest due first, but no more than {@code perMerchant} of a merchant in flight
+   * (claimed and leased, by any round), so one merchant with a dead receiver and hundreds of alerts
+   * holds {@code perMerchant} send places, never all. The candidates are read first (a plain read:
+   * ROW_NUMBER per merchant, portable MySQL 8 / MariaDB 10.11); the UPDATE checks each again, so of
+   * two instances racing for a row one claims it. The two may together put up to twice
+   * {@code perMerchant} of a merchant in flight.
+   */
+  Flux<Claimed> claim(String owner, Instant now, Instant leaseUntil, int limit, int perMerchant) {
+    Mono<Long> claimed = db.sql("SELECT alert_id FROM (SELECT p.alert_id, p.due_at,"
+            + " ROW_NUMBER() OVER (PARTITION BY p.merchant_id ORDER BY p.due_at, p.alert_id) AS n,"
+            + " COALESCE(l.leased, 0) AS leased FROM webhook_deliveries p"
+            + " LEFT JOIN (SELECT merchant_id, COUNT(*) AS leased FROM webhook_deliveries"
+            + " WHERE status = 'PENDING' AND lease_until > :now GROUP BY merchant_id) l ON l.merchant_id = p.merchant_id"
+            + " WHERE p.status = 'PENDING' AND p.due_at <= :now AND (p.lease_until IS NULL OR p.lease_until <= :now)) ranked"
+            + " WHERE n + leased <= :per ORDER BY due_at, alert_id LIMIT :limit")
         .bind("now", utc(now))
-        .fetch().rowsUpdated()
-        .flatMapMany(claimed -> claimed == 0 ? Flux.empty() : db.sql("SELECT d.attempts, w.url, w.secret, s.id,"
+        .bind("per", perMerchant)
+        .bind("limit", limit)
+        .map(row -> row.get("alert_id", String.class))
+        .all().collectList()
+        .flatMap(ids -> ids.isEmpty() ? Mono.just(0L)
+            : db.sql("UPDATE webhook_deliveries SET lease_owner = :owner, lease_until = :until"
+                    + " WHERE alert_id IN (:ids) AND status = 'PENDING' AND (lease_until IS NULL OR lease_until <= :now)")
+                .bind("owner", owner)
+                .bind("until", utc(leaseUntil))
+                .bind("now", utc(now))
+                .bind("ids", ids)
+                .fetch().rowsUpdated());
+    return claimed
+        .flatMapMany(n -> n == 0 ? Flux.empty() : db.sql("SELECT d.attempts, w.url, w.secret, s.id,"
                 + " s.activity_id, s.point_id, s.order_id, s.remaining, s.safety_stock, s.alerted_at"
                 + " FROM webhook_deliveries d JOIN stock_alerts s ON s.id = d.alert_id"
                 + " LEFT JOIN merchant_webhooks w ON w.merchant_id = d.merchant_id"

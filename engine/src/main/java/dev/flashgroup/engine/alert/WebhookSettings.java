@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     delivery is sent again by another instance only when its sender died or hung
  * @param interval how often the sender looks for due deliveries
  * @param concurrency sends in flight at once per instance (a slow receiver holds one, never more)
+ * @param perMerchant sends of one merchant in flight at once per instance: a merchant whose receiver
+ *     is dead and who has many alerts holds this many places, the other merchants' alerts take the rest
  * @param maxUrlLength longest webhook URL a merchant may set
  * @param allowPrivateAddresses accept webhook URLs whose host is loopback, private, link-local or
  *     otherwise not public (off in production: the platform must not be made to call its own
@@ -32,6 +34,7 @@ public record WebhookSettings(
     @DefaultValue("PT30S") Duration lease,
     @DefaultValue("PT1S") Duration interval,
     @DefaultValue("16") int concurrency,
+    @DefaultValue("2") int perMerchant,
     @DefaultValue("500") int maxUrlLength,
     @DefaultValue("false") boolean allowPrivateAddresses,
     @DefaultValue("true") boolean enabled) {
@@ -53,6 +56,9 @@ public record WebhookSettings(
     }
     if (concurrency < 1 || concurrency > 1_000) {
       throw new IllegalArgumentException("flashgroup.webhooks.concurrency must be 1..1000");
+    }
+    if (perMerchant < 1 || perMerchant > concurrency) {
+      throw new IllegalArgumentException("flashgroup.webhooks.per-merchant must be 1..concurrency");
     }
     // The column is VARCHAR(500).
     if (maxUrlLength < 10 || maxUrlLength > 500) {

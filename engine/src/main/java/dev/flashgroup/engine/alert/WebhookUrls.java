@@ -1,7 +1,6 @@
 package dev.flashgroup.engine.alert;
 
 import dev.flashgroup.engine.kernel.Text;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -81,22 +80,59 @@ final class WebhookUrls {
     return uri;
   }
 
+  /**
+   * Whether an address is public. IPv4: not 0.0.0.0/8, 10/8, 100.64/10 (CGNAT), 127/8, 169.254/16,
+   * 172.16/12, 192.0.0/24, 192.168/16, 198.18/15, 224/4 (multicast) or 240/4 (reserved, broadcast).
+   * IPv6: not unspecified, loopback, IPv4-compatible ({@code ::a.b.c.d}), link- or site-local,
+   * unique-local (fc00::/7), multicast or local-use NAT64 (64:ff9b:1::/48); an address that carries an
+   * IPv4 one (mapped {@code ::ffff:a.b.c.d}, NAT64 64:ff9b::/96, 6to4 2002::/16) is judged by it.
+   */
   static boolean isPublic(InetAddress a) {
-    if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-        || a.isMulticastAddress()) {
-      return false;
-    }
     byte[] b = a.getAddress();
-    if (a instanceof Inet6Address) {
-      // fc00::/7 unique-local; an IPv4-mapped address is judged as its IPv4 address.
-      if ((b[0] & 0xfe) == 0xfc) {
-        return false;
-      }
-      return true;
+    return b.length == 4 ? publicIpv4(b, 0) : publicIpv6(b);
+  }
+
+  private static boolean publicIpv4(byte[] b, int at) {
+    int first = b[at] & 0xff;
+    int second = b[at + 1] & 0xff;
+    int third = b[at + 2] & 0xff;
+    return first != 0 && first != 10 && first != 127 && first < 224
+        && !(first == 100 && second >= 64 && second < 128)
+        && !(first == 169 && second == 254)
+        && !(first == 172 && second >= 16 && second < 32)
+        && !(first == 192 && second == 0 && third == 0)
+        && !(first == 192 && second == 168)
+        && !(first == 198 && (second & 0xfe) == 18);
+  }
+
+  private static boolean publicIpv6(byte[] b) {
+    if (zeros(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+      return publicIpv4(b, 12); // ::ffff:a.b.c.d
+    }
+    if (zeros(b, 0, 12)) {
+      return false; // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
     }
     int first = b[0] & 0xff;
     int second = b[1] & 0xff;
-    // 0.0.0.0/8 "this network", 100.64.0.0/10 carrier-grade NAT, 198.18.0.0/15 benchmarking.
-    return first != 0 && !(first == 100 && second >= 64 && second < 128) && !(first == 198 && (second & 0xfe) == 18);
+    if (first == 0xff || (first & 0xfe) == 0xfc || (first == 0xfe && (second & 0x80) == 0x80)) {
+      return false; // multicast, unique-local fc00::/7, link-local fe80::/10 and site-local fec0::/10
+    }
+    if (first == 0x00 && second == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+      // 64:ff9b::/96 (NAT64) carries an IPv4 address; 64:ff9b:1::/48 is for local use.
+      return zeros(b, 4, 12) && publicIpv4(b, 12);
+    }
+    if (first == 0x20 && second == 0x02) {
+      return publicIpv4(b, 2); // 6to4 2002:a.b.c.d::/48
+    }
+    return true;
+  }
+
+  private static boolean zeros(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -66,10 +66,15 @@ class OrderLedger {
   private final CollectableOrders collectable;
   private final List<LedgerFollower> followers;
   private final List<BatchFollower> batchFollowers;
+  private final ActivityMerchants merchants;
+  private final MultiRowUpsert<Stamped<OrderSnapshot>> orderRows;
 
   OrderLedger(DatabaseClient db, ReactiveTransactionManager transactions, CollectableOrders collectable,
-      ObjectProvider<LedgerFollower> followers, ObjectProvider<BatchFollower> batchFollowers) {
+      ObjectProvider<LedgerFollower> followers, ObjectProvider<BatchFollower> batchFollowers,
+      ActivityMerchants merchants) {
     this.db = db;
+    this.merchants = merchants;
+    this.orderRows = orderRows(merchants);
     this.tx = TransactionalOperator.create(transactions);
     this.collectable = collectable;
     this.followers = followers.orderedStream().toList();
@@ -82,14 +87,23 @@ class OrderLedger {
 
   /** Every event in one transaction, as if applied one by one in this order. */
   Mono<Void> apply(List<OrderEvent> events) {
-    return tx.transactional(Mono.defer(() -> {
+    // The activities' merchants are read before the transaction: see ActivityMerchants.
+    Set<Long> activities = new TreeSet<>();
+    for (OrderEvent event : events) {
+      if (event instanceof SnapshotEvent snapshots) {
+        snapshots.orders().forEach(o -> activities.add(o.activityId().value()));
+      } else if (event instanceof StockLow low) {
+        activities.add(low.activityId().value());
+      }
+    }
+    return merchants.load(activities).then(tx.transactional(Mono.defer(() -> {
       Batch batch = new Batch();
       events.forEach(event -> event.accept(batch));
       return batch.write().then(Flux.fromIterable(events)
           .concatMap(event -> Flux.fromIterable(followers).concatMap(follower -> follower.follow(event)).then())
           .then())
           .then(Flux.fromIterable(batchFollowers).concatMap(follower -> follower.follow(events)).then());
-    }));
+    })));
   }
 
   private record Stamped<T>(T row, Instant at) {}
@@ -263,13 +277,17 @@ class OrderLedger {
             .then());
   }
 
-  private static final MultiRowUpsert<Stamped<OrderSnapshot>> ORDERS = new MultiRowUpsert<>(
+  /**
+   * The merchant is the activity's ({@link ActivityMerchants}, bound as a value: no read of the
+   * activity row inside the batch), so the merchant's listing reads its own index.
+   */
+  private static MultiRowUpsert<Stamped<OrderSnapshot>> orderRows(ActivityMerchants merchants) {
+    return new MultiRowUpsert<>(
       "INSERT INTO orders (id, activity_id, group_id, buyer_id, status, amount, pay_by, version,"
           + " paid_amount, final_amount, refunded_amount, pickup_point_id, pickup_from, pickup_to, rollovers,"
           + " picked_up_at, leader_id, created_at, updated_at, merchant_id) VALUES ",
       20,
-      // The merchant is the activity's (a primary-key lookup), so the merchant's listing reads its own index.
-      "(" + "?, ".repeat(19) + "(SELECT a.merchant_id FROM activities a WHERE a.id = ?))",
+      "(" + "?, ".repeat(19) + "?)",
       " ON DUPLICATE KEY UPDATE"
           + " merchant_id = COALESCE(merchant_id, VALUES(merchant_id)),"
           + " status = IF(VALUES(version) > version, VALUES(status), status),"
@@ -306,8 +324,9 @@ class OrderLedger {
             .addOrNull(o.leaderId(), String.class)
             .add(utc(stamped.at()))
             .add(utc(stamped.at()))
-            .add(o.activityId().value());
+            .addOrNull(merchants.of(o.activityId().value()), String.class);
       });
+  }
 
   private static final MultiRowUpsert<Stamped<GroupSnapshot>> GROUPS = new MultiRowUpsert<>(
       "INSERT INTO purchase_groups (id, activity_id, leader_id, status, size, members, paid, deadline,"
@@ -346,7 +365,7 @@ class OrderLedger {
       (p, values) -> values.add(p.transaction()).add(p.order()).add(p.amount()).add(utc(p.at())));
 
   private Mono<Void> upsertOrders(List<Stamped<OrderSnapshot>> rows) {
-    return ORDERS.write(db, rows);
+    return orderRows.write(db, rows);
   }
 
   private Mono<Void> upsertGroups(List<Stamped<GroupSnapshot>> rows) {

@@ -13,7 +13,9 @@ import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
+import dev.flashgroup.engine.kernel.SqlTime;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +125,35 @@ class WebhookDeliveryTest {
       slow.release();
       await().atMost(PATIENCE).until(() -> "DELIVERED".equals(delivery(stuck).get("status")));
       assertThat(slow.accepted()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aMerchantWithManyAlertsToAHangingReceiverHoldsAtMostTwoPlaces() throws Exception {
+    try (WebhookReceiver dead = WebhookReceiver.hanging(); WebhookReceiver fast = WebhookReceiver.failingFirst(0)) {
+      dead.secret(webhooks.configure("shop-flood", dead.url()).block(PATIENCE).secret());
+      fast.secret(webhooks.configure("shop-calm", fast.url()).block(PATIENCE).secret());
+      // 50 alerts of shop-flood, all due a minute before anybody else's.
+      LocalDateTime earlier = SqlTime.utc(Instant.now().minusSeconds(60));
+      for (int i = 0; i < 50; i++) {
+        db.sql("INSERT INTO stock_alerts (id, activity_id, merchant_id, point_id, order_id, remaining, safety_stock,"
+                + " alerted_at) VALUES (:id, 999999, 'shop-flood', NULL, :id, 1, 2, :at)")
+            .bind("id", "flood-" + i).bind("at", earlier).then().block(PATIENCE);
+        db.sql("INSERT INTO webhook_deliveries (alert_id, merchant_id, status, attempts, due_at, created_at)"
+                + " VALUES (:id, 'shop-flood', 'PENDING', 0, :at, :at)")
+            .bind("id", "flood-" + i).bind("at", earlier).then().block(PATIENCE);
+      }
+      await().atMost(PATIENCE).until(() -> dead.all().size() == 2);
+
+      Activity served = crossed("shop-calm");
+
+      // Well within the dead receiver's 3 s timeout: no place of the 16 waited for it.
+      await().atMost(Duration.ofMillis(2_500)).until(() -> fast.accepted().size() == 1);
+      assertThat(dead.all()).hasSize(2);
+      assertThat(db.sql("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE merchant_id = 'shop-flood'"
+          + " AND lease_owner IS NOT NULL").map(r -> r.get("n", Long.class)).one().block(PATIENCE)).isEqualTo(2L);
+      await().atMost(PATIENCE).until(() -> "DELIVERED".equals(delivery(served).get("status")));
+      db.sql("UPDATE webhook_deliveries SET status = 'FAILED' WHERE merchant_id = 'shop-flood'").then().block(PATIENCE);
     }
   }
 

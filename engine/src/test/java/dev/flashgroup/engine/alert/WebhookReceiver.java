@@ -56,7 +56,11 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    return "http://127.0.0.1:" + port() + "/hook";
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public void secret(String secret) {

@@ -381,8 +381,9 @@ abstract class LuaScriptSupport {
 
   /** Runs move_allocation.lua; answers {outcome, from's remaining share, to's remaining share}. */
   Mono<List<String>> moveAllocation(long from, long to, int units, String changeId) {
-    return redis.execute(moveAllocation, List.of(keys.activity(), keys.allocationChanges()),
-            List.of(Long.toString(from), Long.toString(to), Integer.toString(units), changeId, "600"))
+    return redis.execute(moveAllocation, List.of(keys.activity(), keys.allocationChanges(), keys.events()),
+            List.of(Long.toString(from), Long.toString(to), Integer.toString(units), changeId, "600",
+                Long.toString(NOW)))
         .single()
         .map(reply -> reply.stream().map(String::valueOf).toList());
   }

@@ -26,6 +26,47 @@ class MoveAllocationScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void aMoveThatTakesTheGivingPointToItsSafetyStockAlertsOncePerCrossing() {
+    givenSafetyStocks(7, 2); // point 3: 4 units, safety stock 2
+
+    StepVerifier.create(moveAllocation(3, 5, 1, "c1")).expectNext(List.of("MOVED", "3", "7")).verifyComplete();
+    assertThat(stockLows()).isEmpty();
+    StepVerifier.create(moveAllocation(3, 5, 1, "c2")).expectNext(List.of("MOVED", "2", "8")).verifyComplete();
+
+    assertThat(stockLows()).hasSize(1);
+    Event alert = stockLows().get(0);
+    assertThat(alert.data().get("alertId").asString()).matches("M42-[0-9a-f]{16}:3");
+    assertThat(alert.data().get("orderId").asString()).matches("move:[0-9a-f]{16}");
+    assertThat(alert.data().get("pointId").asLong()).isEqualTo(3);
+    assertThat(alert.data().get("remaining").asLong()).isEqualTo(2);
+    assertThat(alert.data().get("safetyStock").asLong()).isEqualTo(2);
+    assertThat(alerted("3")).isTrue();
+    // Still at or below: no second alert, neither from a further move nor from the repeated change.
+    moveAllocation(3, 5, 1, "c3").block(TIMEOUT);
+    moveAllocation(3, 5, 1, "c2").block(TIMEOUT);
+    assertThat(stockLows()).hasSize(1);
+    // Units back above the safety stock rearm the point: the next crossing alerts again, under its own id.
+    moveAllocation(5, 3, 3, "c4").block(TIMEOUT);
+    assertThat(alerted("3")).isFalse();
+    moveAllocation(3, 5, 2, "c5").block(TIMEOUT);
+    assertThat(stockLows()).hasSize(2).extracting(e -> e.data().get("alertId").asString()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aMoveAlertsTheSameIdForTheSameChange() {
+    givenSafetyStocks(7, 2);
+    moveAllocation(3, 5, 2, "key:retried").block(TIMEOUT);
+    String first = stockLows().get(0).data().get("alertId").asString();
+
+    // Another activity hash, the same change id: the id derives from the change, not from chance.
+    redis.delete(keys.activity(), keys.allocationChanges(), keys.events()).block(TIMEOUT);
+    givenSafetyStocks(7, 2);
+    moveAllocation(3, 5, 2, "key:retried").block(TIMEOUT);
+
+    assertThat(stockLows()).extracting(e -> e.data().get("alertId").asString()).containsExactly(first);
+  }
+
+  @Test
   void aRepeatedChangeMovesNothingTwice() {
     givenPoints();
     moveAllocation(3, 5, 3, "c1").block(TIMEOUT);

@@ -105,6 +105,24 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void levelsAlreadyAtTheirSafetyStockComeBackAlertedAndDoNotAlertAgain() {
+    begin();
+    rebuild("ORDERS", OWNER, NOW, List.of(order("42-1", "RESERVED", "alice", "", "7"),
+        order("42-3", "PAID", "carol", "", "8"))).block(TIMEOUT);
+    List<String> terms = new ArrayList<>(terms(ActivitySpec.standard(), new long[] {7, 6}, new long[] {8, 4}));
+    terms.addAll(List.of("safety_stock", "8", "safety_stock:7", "5", "safety_stock:8", "2"));
+
+    finish(OWNER, terms);
+
+    // 8 left of safety 8 and 5 at point 7 of safety 5: alerted; 3 at point 8 of safety 2: not yet.
+    assertThat(activity()).containsEntry("alerted", "1").containsEntry("alerted:7", "1")
+        .doesNotContainKey("alerted:8");
+    assertThat(reserve(Kind.SOLO, "bob", NOW, "", null, "7").block(TIMEOUT).outcome()).isEqualTo("OK");
+    assertThat(redis.opsForStream().range(keys.events(), org.springframework.data.domain.Range.unbounded())
+        .filter(e -> "StockLow".equals(e.getValue().get("type"))).count().block(TIMEOUT)).isZero();
+  }
+
+  @Test
   void groupsComeBackWithTheirMembersDeadlinesAndFreeSlots() {
     begin();
     List<String> groups = List.of(
