@@ -54,7 +54,7 @@ class LedgerActivityLockTest {
     Instant now = Instant.now();
     Activity activity = scheduling.schedule("shop-locks", new ActivityDraft("Lychees", Mode.STANDARD, 2, 100L, 200L, 3,
         1, now.minusSeconds(1), now.plusSeconds(3600), Duration.ofMinutes(30), Duration.ofMinutes(5), List.of(), 0,
-        null, null, null, 2)).block(PATIENCE);
+        null, null, null, 2, null)).block(PATIENCE);
     long id = activity.id().value();
     OrderSnapshot order = new OrderSnapshot("LOCK-1", activity.id(), "", "buyer-1", OrderStatus.RESERVED, 200,
         now.plusSeconds(300).toEpochMilli(), 1, null, null, null, null, null, null, null, null, null, null, null);
