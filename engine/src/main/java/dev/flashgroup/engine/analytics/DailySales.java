@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -45,6 +47,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class DailySales implements BatchFollower {
+
+  private static final Logger log = LoggerFactory.getLogger(DailySales.class);
 
   private static final Set<String> SUCCEEDED = Set.of("SUCCEEDED", "PICKED_UP", "OVERDUE");
   /** Paid and not refunded in full, as the leader's dashboard counts a sale. */
@@ -81,9 +85,25 @@ public class DailySales implements BatchFollower {
     return record(orders, groups);
   }
 
-  /** After a write to an order outside the projector: in a transaction of its own, the order's row locked. */
+  /**
+   * After a write to an order outside the projector (its commission, its hand-out): the order's
+   * figures again, in a transaction of its own (the caller's when there is one), the order's row
+   * locked first. Idempotent: a caller whose refresh failed heals by calling it again.
+   */
   public Mono<Void> refresh(String orderId) {
     return tx.transactional(record(Set.of(orderId), Map.of()));
+  }
+
+  /**
+   * {@link #refresh(String)} after the caller's own write committed: a failure is logged, not
+   * passed on (the write stands; the caller's next attempt, a retry or a repeated notification,
+   * refreshes again).
+   */
+  public Mono<Void> refreshAfter(String orderId) {
+    return refresh(orderId).onErrorResume(e -> {
+      log.warn("daily sales of order {} not refreshed (the next refresh catches up): {}", orderId, e.toString());
+      return Mono.empty();
+    });
   }
 
   private Mono<Void> record(Set<String> orders, Map<String, Instant> groups) {
