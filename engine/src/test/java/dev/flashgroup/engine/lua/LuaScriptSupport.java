@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LuaScriptSupport {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  static final Duration TIMEOUT = Duration.ofSeconds(15);
   static final ActivityId ACTIVITY = new ActivityId(42);
   static final String RELAY_GROUP = "relay";
 
