@@ -313,22 +313,39 @@ abstract class LuaScriptSupport {
   }
 
   /**
-   * What the scripts published on the restock channel while {@code action} ran. A marker sent
-   * after the action ends the listening: messages one node publishes on a channel arrive in order,
-   * so whatever the action published came before it. The marker is published by a script on the
-   * activity's keys, so on a cluster it leaves from the same node as the scripts' messages (one
-   * published straight to the subscriber's node could overtake them on the cluster bus).
+   * What the scripts published on the restock channel while {@code action} ran. Two markers frame
+   * the listening: messages one node publishes on a channel arrive in order, so whatever was
+   * published before the action (an earlier script whose message is still crossing the cluster
+   * bus) comes before the first marker, and whatever the action published comes before the second.
+   * The markers are published by a script on the activity's keys, so on a cluster they leave from
+   * the same node as the scripts' messages (one published straight to the subscriber's node could
+   * overtake them on the cluster bus).
    */
   List<String> restocksDuring(Mono<?> action) {
-    String marker = "end-" + UUID.randomUUID();
+    String start = "start-" + UUID.randomUUID();
+    String end = "end-" + UUID.randomUUID();
     return redis.listenToChannelLater(restockChannel)
-        .flatMapMany(messages -> Flux.merge(messages.map(Message::getMessage),
-            action.then(redis.execute(PUBLISH_FROM_ACTIVITY_NODE, List.of(keys.activity()),
-                List.of(restockChannel, marker)).then()).then(Mono.<String>empty())))
-        .takeUntil(marker::equals)
-        .filter(message -> !message.equals(marker))
+        .flatMapMany(messages -> {
+          Flux<String> heard = messages.map(Message::getMessage).cache();
+          Mono<Void> afterStart = heard.filter(start::equals).next().then();
+          return Flux.merge(heard,
+              publishFromActivityNode(start)
+                  .then(afterStart)
+                  .then(action)
+                  .then(publishFromActivityNode(end))
+                  .then(Mono.<String>empty()));
+        })
+        .skipUntil(start::equals)
+        .skip(1)
+        .takeUntil(end::equals)
+        .filter(message -> !message.equals(end))
         .collectList()
         .block(TIMEOUT);
+  }
+
+  private Mono<Void> publishFromActivityNode(String message) {
+    return redis.execute(PUBLISH_FROM_ACTIVITY_NODE, List.of(keys.activity()), List.of(restockChannel, message))
+        .then();
   }
 
   Mono<Long> expireReservations(long now, int batch) {
