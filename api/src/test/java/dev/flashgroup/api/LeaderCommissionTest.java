@@ -234,6 +234,11 @@ class LeaderCommissionTest {
     refused(as("MERCHANT", "shop-1", HttpMethod.POST, claimPath, Map.of()), 409, "ALREADY_DECIDED");
     String refundNo = "RC" + claim.get("id");
     await().atMost(PATIENCE).until(() -> total(more[0]) == 149);
+    // The daily sales follow the lowered commission (the refresh runs after the refund's commit).
+    await().atMost(PATIENCE).until(() -> number("SELECT commission FROM sales_order_facts WHERE order_id = '"
+        + more[0] + "'") == 149);
+    assertThat(number("SELECT SUM(commission) FROM sales_daily WHERE leader_id = 'lead-1'"))
+        .isEqualTo(number("SELECT SUM(total) FROM commissions WHERE leader_id = 'lead-1'"));
     assertThat(figures(dashboard("lead-1"))).containsExactly(0, 0, 1196, 150, -150, 1196);
     // The ledger's own entry point for the same refund (a repeated confirmation) takes nothing more.
     assertThat(ledger.reverseForRefund(more[0], refundNo, 1495, 2990).block(PATIENCE)).isEqualTo(150);

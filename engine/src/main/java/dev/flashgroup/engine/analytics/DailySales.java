@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -33,14 +35,20 @@ import reactor.core.publisher.Mono;
  * difference to the daily rows and records the new facts. An event applied twice, or an older one
  * after a newer one, leaves the order's row as it was, so the difference is nothing: duplicates and
  * reordering count nothing twice. An order whose day, point or leader became known later moves from
- * one daily row to the other. Three statements per table a batch, whatever its size.
+ * one daily row to the other. At most three statements per table a batch, whatever its size (none
+ * for a table the batch has nothing for; commissions only for orders with a leader).
  *
- * <p>The batch holds its orders' row locks (it upserted them first), so no other transaction changes
- * what one of them counts for in between; a write outside the projector ({@link #refresh(String)})
- * takes the order's lock first.
+ * <p>Every read is a locking read ({@code FOR UPDATE}), taken in the projector's lock order (orders,
+ * groups, then the facts and the daily rows): it sees the latest committed rows, not the batch's
+ * snapshot. A plain read earlier in the batch (issuing a pickup code) fixes that snapshot; after
+ * waiting on a concurrent batch's lock on a shared group, a plain read would miss what that batch
+ * recorded and count the group's success twice. A write outside the projector
+ * ({@link #refresh(String)}) locks the order's row first, as the projector does.
  */
 @Component
 public class DailySales implements BatchFollower {
+
+  private static final Logger log = LoggerFactory.getLogger(DailySales.class);
 
   private static final Set<String> SUCCEEDED = Set.of("SUCCEEDED", "PICKED_UP", "OVERDUE");
   /** Paid and not refunded in full, as the leader's dashboard counts a sale. */
@@ -77,10 +85,25 @@ public class DailySales implements BatchFollower {
     return record(orders, groups);
   }
 
-  /** After a write to an order outside the projector: in a transaction of its own, the order's row locked. */
+  /**
+   * After a write to an order outside the projector (its commission, its hand-out): the order's
+   * figures again, in a transaction of its own (the caller's when there is one), the order's row
+   * locked first. Idempotent: a caller whose refresh failed heals by calling it again.
+   */
   public Mono<Void> refresh(String orderId) {
-    return tx.transactional(db.sql("SELECT id FROM orders WHERE id = :id FOR UPDATE").bind("id", orderId).then()
-        .then(Mono.defer(() -> record(Set.of(orderId), Map.of()))));
+    return tx.transactional(record(Set.of(orderId), Map.of()));
+  }
+
+  /**
+   * {@link #refresh(String)} after the caller's own write committed: a failure is logged, not
+   * passed on (the write stands; the caller's next attempt, a retry or a repeated notification,
+   * refreshes again).
+   */
+  public Mono<Void> refreshAfter(String orderId) {
+    return refresh(orderId).onErrorResume(e -> {
+      log.warn("daily sales of order {} not refreshed (the next refresh catches up): {}", orderId, e.toString());
+      return Mono.empty();
+    });
   }
 
   private Mono<Void> record(Set<String> orders, Map<String, Instant> groups) {
@@ -89,16 +112,24 @@ public class DailySales implements BatchFollower {
     }
     return Mono.defer(() -> {
       Map<SalesKey, SalesFigures> delta = new TreeMap<>(SalesKey.ORDER);
-      Mono<List<OrderFact>> orderFacts = orders.isEmpty() ? Mono.just(List.of())
-          : Mono.zip(ordersNow(orders), ordersCounted(orders)).map(t -> changed(t.getT1(), t.getT2(), delta));
-      Mono<List<GroupFact>> groupFacts = groups.isEmpty() ? Mono.just(List.of())
-          : Mono.zip(groupsNow(groups), groupsCounted(groups.keySet()))
-              .map(t -> changedGroups(t.getT1(), t.getT2(), delta));
-      // One after the other: both add to the same differences.
-      return orderFacts.zipWhen(o -> groupFacts).flatMap(t -> ORDER_FACTS.write(db, t.getT1())
-          .then(GROUP_FACTS.write(db, t.getT2()))
-          .then(Mono.defer(() -> DAILY.write(db,
-              delta.entrySet().stream().filter(e -> !e.getValue().isNone()).toList()))));
+      // Locking reads, in the projector's lock order (orders, groups, then the facts): they see the
+      // latest committed rows, not the batch's snapshot, which an earlier plain read (issuing a
+      // pickup code) may have fixed before the batch waited on another batch's row locks.
+      Mono<Map<String, Counted>> ordersNow = orders.isEmpty() ? Mono.just(Map.of()) : ordersNow(orders);
+      Mono<Map<String, GroupFact>> groupsNow = groups.isEmpty() ? Mono.just(Map.of()) : groupsNow(groups);
+      Mono<Map<String, Counted>> ordersCounted = orders.isEmpty() ? Mono.just(Map.of()) : ordersCounted(orders);
+      Mono<Map<String, GroupFact>> groupsCounted = groups.isEmpty() ? Mono.just(Map.of())
+          : groupsCounted(groups.keySet());
+      // One after the other: one connection, and both add to the same differences.
+      return ordersNow.zipWhen(o -> groupsNow).zipWhen(n -> ordersCounted).zipWhen(n -> groupsCounted)
+          .flatMap(t -> {
+            List<OrderFact> orderFacts = changed(t.getT1().getT1().getT1(), t.getT1().getT2(), delta);
+            List<GroupFact> groupFacts = changedGroups(t.getT1().getT1().getT2(), t.getT2(), delta);
+            return ORDER_FACTS.write(db, orderFacts)
+                .then(GROUP_FACTS.write(db, groupFacts))
+                .then(Mono.defer(() -> DAILY.write(db,
+                    delta.entrySet().stream().filter(e -> !e.getValue().isNone()).toList())));
+          });
     });
   }
 
@@ -150,33 +181,45 @@ public class DailySales implements BatchFollower {
     return new SalesFigures(0, 0, 0, 0, 0, 0, 0, 0, g.succeeded() ? 1 : 0);
   }
 
-  /** What each order counts for now: its row as the batch left it, and its commission. */
+  /**
+   * What each order counts for now: its row as the batch left it, and its commission (read only
+   * for orders with a leader: the others have none).
+   */
   private Mono<Map<String, Counted>> ordersNow(Set<String> ids) {
-    Mono<Map<String, Long>> commissions = db.sql("SELECT order_id, total FROM commissions WHERE order_id IN (:ids)")
-        .bind("ids", List.copyOf(ids))
-        .map(r -> Map.entry(r.get("order_id", String.class), r.get("total", Long.class)))
-        .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
-    Mono<List<Row>> rows = db.sql("SELECT id, activity_id, created_at, status, pickup_point_id, leader_id,"
-            + " paid_amount, final_amount, picked_up_at FROM orders WHERE id IN (:ids)")
+    return db.sql("SELECT id, activity_id, created_at, status, pickup_point_id, leader_id,"
+            + " paid_amount, final_amount, picked_up_at FROM orders WHERE id IN (:ids) FOR UPDATE")
         .bind("ids", List.copyOf(ids))
         .map(r -> new Row(r.get("id", String.class), r.get("activity_id", Long.class),
             r.get("created_at", LocalDateTime.class), r.get("status", String.class),
             r.get("pickup_point_id", Long.class), r.get("leader_id", String.class), r.get("paid_amount", Long.class),
             r.get("final_amount", Long.class), r.get("picked_up_at", LocalDateTime.class)))
-        .all().collectList();
-    return Mono.zip(rows, commissions).map(t -> {
-      Map<String, Counted> now = new HashMap<>();
-      for (Row o : t.getT1()) {
-        now.put(o.id(), o.counted(zone, t.getT2().getOrDefault(o.id(), 0L)));
-      }
-      return now;
-    });
+        .all().collectList()
+        .flatMap(rows -> {
+          List<String> led = rows.stream().filter(o -> o.leaderId() != null).map(Row::id).toList();
+          return commissions(led).map(commissions -> {
+            Map<String, Counted> now = new HashMap<>();
+            for (Row o : rows) {
+              now.put(o.id(), o.counted(zone, commissions.getOrDefault(o.id(), 0L)));
+            }
+            return now;
+          });
+        });
+  }
+
+  private Mono<Map<String, Long>> commissions(List<String> orderIds) {
+    if (orderIds.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    return db.sql("SELECT order_id, total FROM commissions WHERE order_id IN (:ids)")
+        .bind("ids", orderIds)
+        .map(r -> Map.entry(r.get("order_id", String.class), r.get("total", Long.class)))
+        .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
   }
 
   /** What each order counted for so far. */
   private Mono<Map<String, Counted>> ordersCounted(Set<String> ids) {
     return db.sql("SELECT order_id, day, activity_id, point_id, leader_id, paid, succeeded, picked_up, refunded,"
-            + " units, gmv, commission FROM sales_order_facts WHERE order_id IN (:ids)")
+            + " units, gmv, commission FROM sales_order_facts WHERE order_id IN (:ids) FOR UPDATE")
         .bind("ids", List.copyOf(ids))
         .map(r -> Map.entry(r.get("order_id", String.class), new Counted(
             new SalesKey(r.get("day", LocalDate.class), r.get("activity_id", Long.class), r.get("point_id", Long.class),
@@ -187,7 +230,7 @@ public class DailySales implements BatchFollower {
   }
 
   private Mono<Map<String, GroupFact>> groupsNow(Map<String, Instant> seen) {
-    return db.sql("SELECT id, activity_id, status FROM purchase_groups WHERE id IN (:ids)")
+    return db.sql("SELECT id, activity_id, status FROM purchase_groups WHERE id IN (:ids) FOR UPDATE")
         .bind("ids", List.copyOf(seen.keySet()))
         .map(r -> new GroupFact(r.get("id", String.class), r.get("activity_id", Long.class),
             seen.get(r.get("id", String.class)), "SUCCEEDED".equals(r.get("status", String.class))))
@@ -195,7 +238,8 @@ public class DailySales implements BatchFollower {
   }
 
   private Mono<Map<String, GroupFact>> groupsCounted(Set<String> ids) {
-    return db.sql("SELECT group_id, activity_id, first_at, succeeded FROM sales_group_facts WHERE group_id IN (:ids)")
+    return db.sql("SELECT group_id, activity_id, first_at, succeeded FROM sales_group_facts WHERE group_id IN (:ids)"
+            + " FOR UPDATE")
         .bind("ids", List.copyOf(ids))
         .map(r -> new GroupFact(r.get("group_id", String.class), r.get("activity_id", Long.class),
             SqlTime.instant(r.get("first_at", LocalDateTime.class)), number(r, "succeeded") == 1))

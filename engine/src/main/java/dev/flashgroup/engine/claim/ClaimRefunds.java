@@ -2,6 +2,7 @@ package dev.flashgroup.engine.claim;
 
 import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
+import dev.flashgroup.engine.analytics.DailySales;
 import dev.flashgroup.engine.commission.CommissionLedger;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.order.RefundNumber;
@@ -41,10 +42,13 @@ class ClaimRefunds implements RecordedRefunds {
   /** The sandbox gateway confirms through PaymentNotifications, which finds this bean: looked up lazily. */
   private final ObjectProvider<PaymentGateway> gateway;
   private final Clock clock;
+  private final DailySales sales;
 
   ClaimRefunds(DatabaseClient db, ReactiveTransactionManager transactions, ClaimRecords records,
-      ClaimSettings settings, ObjectProvider<PaymentGateway> gateway, CommissionLedger commissions, Clock clock) {
+      ClaimSettings settings, ObjectProvider<PaymentGateway> gateway, CommissionLedger commissions, DailySales sales,
+      Clock clock) {
     this.db = db;
+    this.sales = sales;
     this.commissions = commissions;
     this.tx = TransactionalOperator.create(transactions);
     this.records = records;
@@ -164,7 +168,11 @@ class ClaimRefunds implements RecordedRefunds {
                     .then(records.find(claimId))
                     .flatMap(c -> onRefundConfirmed(new ClaimRefundConfirmed(c.id(), c.orderId(), refundNo,
                         c.approvedAmount(), c.paidTotal(), now)))
-                    .thenReturn("REFUNDED")));
+                    .thenReturn("REFUNDED")))
+        // The reversal lowered the leader's commission: the daily figures follow, after the commit, and
+        // on the gateway's repeated news too, so a refresh that failed heals.
+        .flatMap(answer -> "UNKNOWN_REFUND".equals(answer) ? Mono.just(answer)
+            : sales.refreshAfter(orderId).thenReturn(answer));
   }
 
   /**

@@ -98,9 +98,10 @@ public class CommissionLedger {
               ? records.entry(orderId, EntryKind.REVERSED, ADMIN).<AdminReversal>map(AdminReversal.AlreadyReversed::new)
               : takeBack(row, reason.strip(), now))
           .defaultIfEmpty(new AdminReversal.NoCommission()))
-          // After the commit, in a transaction of its own (it locks the order, then reads the commission).
-          .flatMap(outcome -> outcome instanceof AdminReversal.Reversed
-              ? sales.refresh(orderId).thenReturn(outcome) : Mono.just(outcome));
+          // After the commit, in a transaction of its own (it locks the order, then reads the commission);
+          // on a retry too, so a refresh that failed heals. A failed refresh is logged: the reversal stands.
+          .flatMap(outcome -> outcome instanceof AdminReversal.NoCommission ? Mono.just(outcome)
+              : sales.refreshAfter(orderId).thenReturn(outcome));
     }));
   }
 

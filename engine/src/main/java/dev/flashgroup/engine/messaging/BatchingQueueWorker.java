@@ -1,13 +1,16 @@
 package dev.flashgroup.engine.messaging;
 
+import dev.flashgroup.engine.kernel.LockConflict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.rabbitmq.AcknowledgableDelivery;
+import reactor.util.retry.Retry;
 
 /**
  * A worker whose work is a database write, done for many messages in one transaction: it gathers
@@ -16,9 +19,12 @@ import reactor.rabbitmq.AcknowledgableDelivery;
  * one multiple-ack up to the last. So an ack still means "committed", for every message it covers.
  *
  * <p>A message that cannot be read is dead-lettered on its own before the batch is written, as a
- * one-by-one worker would do with it. A batch whose transaction fails (a constraint, a deadlock, the database
- * gone) is written again one message at a time, each with the usual retries and then its own ack or
- * nack, so one bad message holds up nothing but itself and lands where it would have alone.
+ * one-by-one worker would do with it. A batch whose transaction met another batch's row locks (a
+ * deadlock, a lock wait timeout: nothing of it was written) is tried again as a whole, up to
+ * {@value #CONFLICT_RETRIES} times. A batch whose transaction fails otherwise (a constraint, the
+ * database gone), or keeps conflicting, is written again one message at a time, each with the usual
+ * retries and then its own ack or nack, so one bad message holds up nothing but itself and lands
+ * where it would have alone.
  *
  * <p>Batches are written up to {@code batch.concurrency} at once but settled in delivery order: a
  * multiple-ack covers every unsettled delivery below its tag, so every earlier batch must be settled
@@ -29,8 +35,13 @@ import reactor.rabbitmq.AcknowledgableDelivery;
  */
 public abstract class BatchingQueueWorker<T> extends QueueWorker {
 
+  /** Times a batch rolled back by a lock conflict is tried again whole before it goes one by one. */
+  static final int CONFLICT_RETRIES = 3;
+  private static final Duration CONFLICT_BACKOFF = Duration.ofMillis(20);
+
   private final DistributionSummary batches;
   private final Counter fallbacks;
+  private final Counter conflicts;
 
   protected BatchingQueueWorker(WorkerTransport transport, WorkQueue queue) {
     super(transport, queue);
@@ -38,6 +49,9 @@ public abstract class BatchingQueueWorker<T> extends QueueWorker {
         .description("Messages a worker committed in one transaction").register(meters);
     this.fallbacks = Counter.builder("flashgroup.worker.batch.fallbacks").tag("queue", this.queue)
         .description("Batches whose transaction failed and that were written again one by one").register(meters);
+    this.conflicts = Counter.builder("flashgroup.worker.batch.conflicts").tag("queue", this.queue)
+        .description("Batches rolled back by a lock conflict (deadlock, lock wait timeout) and tried again whole")
+        .register(meters);
   }
 
   /**
@@ -80,7 +94,10 @@ public abstract class BatchingQueueWorker<T> extends QueueWorker {
     }
     AcknowledgableDelivery last = gathered.readable.get(gathered.readable.size() - 1);
     return gathered.refuseUnread()
-        .then(Mono.defer(() -> applyAll(gathered.items)))
+        .then(Mono.defer(() -> applyAll(gathered.items))
+            .retryWhen(Retry.backoff(CONFLICT_RETRIES, CONFLICT_BACKOFF).filter(LockConflict::is)
+                .doBeforeRetry(signal -> conflicts.increment())
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure())))
         .doOnSuccess(done -> batches.record(gathered.items.size()))
         .thenReturn(last)
         .onErrorResume(e -> Mono.fromRunnable(() -> {

@@ -7,14 +7,21 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.activity.Pickup;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.order.event.EventReader;
+import dev.flashgroup.engine.order.event.GroupSnapshot;
+import dev.flashgroup.engine.order.event.GroupSucceeded;
 import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.payment.PaymentNotifications;
+import dev.flashgroup.engine.pickup.PickupPoint;
+import dev.flashgroup.engine.pickup.PickupPoints;
+import dev.flashgroup.engine.pickup.PointDraft;
 import dev.flashgroup.engine.reservation.ReservationOutcome.Reserved;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +39,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The daily sales the projector keeps (analytics' {@code DailySales}) count every order once
@@ -61,6 +72,74 @@ class DailySalesReplayTest {
   @Autowired RedisKeys keys;
   @Autowired DatabaseClient db;
   @Autowired OrderLedger ledger;
+  @Autowired PickupPoints points;
+  @Autowired ReactiveTransactionManager transactions;
+
+  /**
+   * Two batches sharing a group at a pickup activity, applied at once: each issues its order's
+   * pickup code (a plain read, which fixes the batch's snapshot) before it waits on the group's row
+   * lock; the second to get it still counts the group's success once, as the first recorded it.
+   */
+  @Test
+  void concurrentBatchesSharingAGroupCountItsSuccessOnce() {
+    PickupPoint point = points.create(new PointDraft("二号店", "浈江区 2 号", "CONVENIENCE_STORE",
+        new BigDecimal("24.8000000"), new BigDecimal("113.6000000"), "+86 751 1234567", "08:00", "21:30",
+        "Asia/Shanghai")).block(PATIENCE);
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Danxia honey", Mode.STANDARD, 2, 2990L,
+            3990L, 10, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
+            Duration.ofHours(1), List.of(), null,
+            new Pickup(List.of(new Pickup.PointShare(point.id(), 10)), null, false)))
+        .block(PATIENCE);
+    Reserved alice = reserved(reservations.openGroup(activity.id(), "alice", null, point.id()).block(PATIENCE));
+    Reserved bob = reserved(reservations.joinGroup(alice.groupId(), "bob", null, point.id()).block(PATIENCE));
+    notifications.paid(alice.orderId(), "TX-" + alice.orderId(), 2990).block(PATIENCE);
+    notifications.paid(bob.orderId(), "TX-" + bob.orderId(), 2990).block(PATIENCE);
+    List<OrderEvent> events = redis.opsForStream().range(keys.of(activity.id()).events(), Range.unbounded())
+        .map(e -> EventReader.read(String.valueOf(e.getValue().get("type")), String.valueOf(e.getValue().get("data"))))
+        .collectList().block(PATIENCE);
+    GroupSucceeded succeeded = events.stream().filter(GroupSucceeded.class::isInstance)
+        .map(GroupSucceeded.class::cast).findFirst().orElseThrow();
+    assertThat(succeeded.orders()).hasSize(2);
+    // Everything before the success, then the success split in two batches of one order each.
+    ledger.apply(events.subList(0, events.indexOf(succeeded))).block(PATIENCE);
+    // The second carries a later snapshot of the succeeded group (as a later event would), so its
+    // upsert changes the row the first one wrote.
+    GroupSnapshot g = succeeded.group();
+    GroupSnapshot later = new GroupSnapshot(g.id(), g.activityId(), g.status(), g.size(), g.members(), g.paid(),
+        g.deadline(), g.version() + 1, g.leader(), g.virtualMembers(), g.price());
+    List<List<OrderEvent>> batches = List.of(
+        List.of(new GroupSucceeded(succeeded.at(), null, null, List.of(succeeded.orders().get(0)), g)),
+        List.of(new GroupSucceeded(succeeded.at(), null, null, List.of(succeeded.orders().get(1)), later)));
+
+    // The group's row held by a third transaction until both batches wait for it.
+    Sinks.Empty<Void> release = Sinks.empty();
+    Sinks.Empty<Void> locked = Sinks.empty();
+    Mono<Void> holder = TransactionalOperator.create(transactions).transactional(
+        db.sql("SELECT id FROM purchase_groups WHERE id = :g FOR UPDATE").bind("g", alice.groupId()).then()
+            .then(Mono.fromRunnable(locked::tryEmitEmpty)).then(release.asMono()));
+    Mono<Void> held = holder.cache();
+    held.subscribe();
+    locked.asMono().block(PATIENCE);
+    // The first batch queues for the lock first (InnoDB grants it in that order), then the second.
+    Mono<Void> first = ledger.apply(batches.get(0)).cache();
+    first.subscribe();
+    await().atMost(PATIENCE).until(() -> waitingAtTheGroup() == 1);
+    Mono<Void> second = ledger.apply(batches.get(1)).cache();
+    second.subscribe();
+    await().atMost(PATIENCE).until(() -> waitingAtTheGroup() == 2);
+    Mono<Void> both = first.and(second);
+    release.tryEmitEmpty();
+    held.block(PATIENCE);
+    both.block(PATIENCE);
+
+    assertThat(sales(activity)).containsEntry("groups_succeeded", 1L).containsEntry("succeeded", 2L)
+        .isEqualTo(fromOrders(activity));
+    assertThat(count("SELECT COUNT(*) AS n FROM sales_group_facts WHERE succeeded = 1 AND group_id = '"
+        + alice.groupId() + "'")).isEqualTo(1);
+    // Applied again on top, one after the other: nothing changes.
+    Flux.fromIterable(batches).concatMap(ledger::apply).then().block(PATIENCE);
+    assertThat(sales(activity)).containsEntry("groups_succeeded", 1L).isEqualTo(fromOrders(activity));
+  }
 
   @Test
   void duplicatedAndReorderedEventsCountEveryOrderOnce() {
@@ -118,6 +197,13 @@ class DailySalesReplayTest {
     return db.sql("SELECT * FROM sales_daily WHERE activity_id = :a ORDER BY day, point_id, leader_id")
         .bind("a", activity.id().value()).fetch().all().map(row -> (Map<String, Object>) new TreeMap<>(row))
         .collectList().block(PATIENCE);
+  }
+
+  /** This database's transactions (the server is shared) waiting at a group's upsert. */
+  private long waitingAtTheGroup() {
+    return count("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t"
+        + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = DATABASE()"
+        + " AND t.trx_state = 'LOCK WAIT' AND t.trx_query LIKE 'INSERT INTO purchase_groups%'");
   }
 
   /** V25's statements, its comment lines left out. */

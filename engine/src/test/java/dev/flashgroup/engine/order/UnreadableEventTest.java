@@ -37,12 +37,15 @@ class UnreadableEventTest {
     factory.setHost(Isolation.RABBIT_HOST);
     factory.setPort(Isolation.RABBIT_PORT);
     try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-      // Declared by the workers as they start; a passive declaration of a missing queue closes the
-      // channel it ran on, so each look takes a channel of its own.
+      // Declared by the workers as they start, each declaring the whole topology (queues, then
+      // bindings) before it consumes: a consumer on the orders queue means the events exchange
+      // routes there (a message published before the binding would be dropped unroutable). A
+      // passive declaration of a missing queue closes the channel it ran on, so each look takes a
+      // channel of its own.
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
         try (Channel probe = connection.createChannel()) {
           probe.queueDeclarePassive(settings.deadLetterQueue());
-          return true;
+          return probe.queueDeclarePassive(settings.ordersQueue()).getConsumerCount() > 0;
         }
       });
       channel.basicPublish(settings.eventsExchange(), "GroupFailed",
