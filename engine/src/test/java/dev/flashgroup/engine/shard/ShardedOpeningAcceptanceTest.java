@@ -11,9 +11,8 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.Instances;
 import dev.flashgroup.engine.support.OrderRows;
-import dev.flashgroup.engine.support.TestEngineApplication;
 import dev.flashgroup.loadtest.verifier.EngineVerification;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,22 +20,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -61,23 +55,12 @@ class ShardedOpeningAcceptanceTest {
   /** Requests in flight at once, over both instances. */
   private static final int CONCURRENCY = 128;
 
-  private final Isolation isolation = new Isolation();
-  private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
-
-  @BeforeAll
-  void startTwoInstances() {
-    for (String name : List.of("instance-a", "instance-b")) {
-      Map<String, Object> properties = new HashMap<>(isolation.properties());
-      properties.put("flashgroup.relay.consumer-name", name);
-      instances.add(new SpringApplicationBuilder(TestEngineApplication.class)
-          .web(WebApplicationType.NONE).properties(properties).run());
-    }
-  }
+  /** Started once, as the class has one instance (PER_CLASS). */
+  private final Instances instances = new Instances("instance-a", "instance-b");
 
   @AfterAll
   void stopThem() throws Exception {
-    instances.forEach(ConfigurableApplicationContext::close);
-    isolation.removeAll();
+    instances.close();
   }
 
   @Test
@@ -89,7 +72,7 @@ class ShardedOpeningAcceptanceTest {
             List.of(), null, null, null, null, null, SHARDS))
         .block(PATIENCE);
 
-    List<Reservations> through = instances.stream().map(c -> c.getBean(Reservations.class)).toList();
+    List<Reservations> through = instances.beans(Reservations.class);
     // Every buyer tries once; every tenth twice more, early in the rush (among the first 8,000
     // requests, while units are left), so the limit is reached and must hold.
     Random random = new Random(42);
@@ -157,7 +140,7 @@ class ShardedOpeningAcceptanceTest {
 
     Path acknowledgedFile = Files.write(dir.resolve("acknowledged.txt"), acknowledged);
     long verifyStart = System.nanoTime();
-    EngineVerification.Result verified = EngineVerification.verify(isolation,
+    EngineVerification.Result verified = EngineVerification.verify(instances.isolation(),
         instances.get(1).getBean(StreamSettings.class).consumerGroup(), activity.id().value(), acknowledgedFile);
     Duration verify = Duration.ofNanos(System.nanoTime() - verifyStart);
     log.info("acceptance: rush {} ms, last order row {} ms later, verifier {} ms:\n{}", rush.toMillis(),
