@@ -4,14 +4,12 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuples;
 
@@ -84,21 +82,21 @@ class ActivityRepair {
   }
 
   /**
-   * A sharded activity's stock total is its buckets' sum (stock moved between buckets keeps it) and
-   * it is cancelled once any bucket is; it is warm only while every bucket is.
+   * One read of the activity's hash, sharded or not. A sharded activity's stock total never
+   * changes (added stock is refused, SHARDED_ACTIVITY), so MySQL's is taken as it is: the buckets'
+   * {@code stock_total} fields need not add up to it (a rebuilt bucket's holds what it was rebuilt
+   * with), and comparing them would lock the row every round for nothing. Its cancellation runs
+   * bucket by bucket from bucket 0 ({@code ActivityChanges}), so one cancelled in any bucket is
+   * cancelled in bucket 0: that is the bucket read.
    */
   private Mono<Warm> warm(Activity row) {
-    List<RedisKeys.ActivityKeys> buckets = keys.buckets(row.id(), row.shards());
-    return Flux.fromIterable(buckets)
-        .concatMap(k -> redis.<String, String>opsForHash()
-            .multiGet(k.activity(), List.of("activity_id", "state", "cancelled_at", "stock_total")))
+    RedisKeys.ActivityKeys first = keys.buckets(row.id(), row.shards()).get(0);
+    return redis.<String, String>opsForHash()
+        .multiGet(first.activity(), List.of("activity_id", "state", "cancelled_at", "stock_total"))
         .filter(v -> v.get(0) != null && v.get(3) != null)
         .map(v -> new Warm("CANCELLED".equals(v.get(1)) && v.get(2) != null
-            ? Instant.ofEpochMilli(Long.parseLong(v.get(2))) : null, Integer.parseInt(v.get(3))))
-        .collectList()
-        .filter(all -> all.size() == buckets.size())
-        .map(all -> new Warm(all.stream().map(Warm::cancelledAt).filter(Objects::nonNull).findFirst()
-            .orElse(null), all.stream().mapToInt(Warm::stockTotal).sum()));
+            ? Instant.ofEpochMilli(Long.parseLong(v.get(2))) : null,
+            row.shards() > 1 ? row.stock() : Integer.parseInt(v.get(3))));
   }
 
   /** Whether an applied stock change left exactly this total. */

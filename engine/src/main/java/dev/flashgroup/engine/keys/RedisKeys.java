@@ -314,6 +314,15 @@ public class RedisKeys {
       return prefix + "transfers_out";
     }
 
+    /**
+     * A sharded activity's rebalancing lease, in bucket 0 (the instance rebalancing it, PX
+     * {@code flashgroup.shards.rebalance-every}): one rebalancing round per activity at a time,
+     * whatever the number of instances.
+     */
+    public String rebalancing() {
+      return prefix + "rebalancing";
+    }
+
     /** Stock transfers this bucket received (transfer id → units), so give_stock.lua adds each once. */
     public String transfersIn() {
       return prefix + "transfers_in";

@@ -4,9 +4,11 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.shard.Sharding;
 import dev.flashgroup.engine.shard.Shards;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -36,7 +38,7 @@ public class LostActivities {
       + " OR (o.status = 'SUCCEEDED' AND o.pickup_point_id IS NOT NULL)))"
       + " OR EXISTS (SELECT 1 FROM purchase_groups g WHERE g.activity_id = a.id AND g.status = 'OPEN'))";
 
-  private static final String SHOULD_BE_WARM = "SELECT a.id FROM activities a WHERE a.warmed_at IS NOT NULL"
+  private static final String SHOULD_BE_WARM = "SELECT a.id, a.shards FROM activities a WHERE a.warmed_at IS NOT NULL"
       + " AND a.ends_at > :lookBack AND (a.ends_at > :now OR " + UNSETTLED + ")";
 
   /** Activity hashes asked about in one EXISTS. */
@@ -61,20 +63,27 @@ public class LostActivities {
   }
 
   /**
-   * Every activity that should be warm and whose hash Redis does not hold. The warmer asks every
-   * round, so at rest this costs one MySQL query and one EXISTS per {@link #EXISTS_BATCH} activities,
-   * not a round trip per warm activity; only a batch with a hash missing is looked at one by one.
+   * Every activity that should be warm and whose hash Redis does not hold (any bucket's, for a
+   * sharded one). The warmer asks every round, so at rest this costs one MySQL query and one EXISTS
+   * per {@link #EXISTS_BATCH} activities, whatever their buckets, not a round trip per warm
+   * activity; only a batch with a hash missing is looked at activity by activity (one EXISTS each).
+   * The batch names every bucket's hash (MySQL's {@code shards}): with the activity's own key
+   * instead, which a sharded activity does not have, every batch holding one would be looked at
+   * one by one every round.
    */
   public Flux<ActivityId> lost() {
     Instant now = clock.instant();
     return db.sql(SHOULD_BE_WARM + " ORDER BY a.id")
         .bind("lookBack", utc(now.minus(settings.lookBack())))
         .bind("now", utc(now))
-        .map(row -> new ActivityId(row.get("id", Long.class)))
+        .map(row -> new Sharding(new ActivityId(row.get("id", Long.class)), row.get("shards", Integer.class)))
         .all()
         .buffer(EXISTS_BATCH)
-        .concatMap(batch -> redis.countExistingKeys(batch.stream().map(id -> keys.of(id).activity()).toList())
-            .flatMapMany(present -> present == batch.size() ? Flux.empty() : Flux.fromIterable(batch).filterWhen(this::absent)));
+        .concatMap(batch -> {
+          List<String> hashes = batch.stream().flatMap(s -> hashes(s).stream()).toList();
+          return redis.countExistingKeys(hashes).flatMapMany(present -> present == hashes.size() ? Flux.empty()
+              : Flux.fromIterable(batch).filterWhen(this::absent).map(Sharding::activity));
+        });
   }
 
   /**
@@ -99,8 +108,15 @@ public class LostActivities {
 
   /** A sharded activity is absent when any of its buckets' hashes is. */
   private Mono<Boolean> absent(ActivityId activity) {
-    return shards.of(activity).flatMapMany(sharding -> Flux.fromIterable(sharding.all(keys)))
-        .concatMap(k -> redis.hasKey(k.activity()))
-        .any(present -> !present);
+    return shards.of(activity).flatMap(this::absent);
+  }
+
+  private Mono<Boolean> absent(Sharding sharding) {
+    List<String> hashes = hashes(sharding);
+    return redis.countExistingKeys(hashes).map(present -> present < hashes.size());
+  }
+
+  private List<String> hashes(Sharding sharding) {
+    return sharding.all(keys).stream().map(RedisKeys.ActivityKeys::activity).toList();
   }
 }

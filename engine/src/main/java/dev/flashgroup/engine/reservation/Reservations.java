@@ -172,12 +172,13 @@ public class Reservations {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
     if (scratch) {
-      return reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution)
-          .doOnNext(this::count);
+      return reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
+          clock.millis()).doOnNext(this::count);
     }
     return shards.of(activity).flatMap(sharding -> sharding.sharded()
             ? sharded(sharding, kind, buyer, groupId, idemKey, point, attribution)
-            : reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution))
+            : reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
+                clock.millis()))
         .doOnNext(this::count);
   }
 
@@ -188,6 +189,12 @@ public class Reservations {
    * bucket is sold out (or the point's share there is), units are moved to it from the next buckets
    * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
    * there; it is SOLD_OUT only once every other bucket was found empty.
+   *
+   * <p>Each try is a reserve.lua call of its own, so each counts against the buyer's attempts per
+   * second (reserve.lua's attempts key, in the home bucket): a buyer whose home runs dry spends up to
+   * N attempts on one request, and a try past the limit answers TOO_MANY_REQUESTS (the units moved
+   * home stay there for the next). Every try runs at the request's {@code now}, taken once here: the
+   * window checks and the payment deadline are those of the moment the buyer asked.
    */
   private Mono<ReservationOutcome> sharded(Sharding sharding, Kind kind, String buyer, String groupId,
       String idemKey, Long point, Attribution attribution) {
@@ -195,8 +202,9 @@ public class Reservations {
     if (kind == Kind.JOIN && sharding.bucketOf(groupId) != home) {
       return Mono.just(new ReservationOutcome.Refused(Refusal.GROUP_IN_OTHER_SHARD));
     }
+    long now = clock.millis();
     Mono<ReservationOutcome> attempt = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
-        groupId, idemKey, point, attribution);
+        groupId, idemKey, point, attribution, now);
     return attempt.flatMap(outcome -> spill(sharding, home, point, attempt, outcome, 1));
   }
 
@@ -222,14 +230,17 @@ public class Reservations {
         && (refused.reason() == Refusal.SOLD_OUT || refused.reason() == Refusal.POINT_SOLD_OUT);
   }
 
-  /** One reserve.lua call in the keys {@code k} (the activity's, or one bucket's). */
+  /**
+   * One reserve.lua call in the keys {@code k} (the activity's, or one bucket's) at {@code now}
+   * (epoch ms); each subscription to the answer is another call, with the same arguments.
+   */
   private Mono<ReservationOutcome> reserveIn(ActivityId activity, RedisKeys.ActivityKeys k, boolean learnSoldOut,
-      Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution) {
+      Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution, long now) {
     String pointArg = point == null ? "" : Long.toString(point);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
-    List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(clock.millis()), groupId,
+    List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(now), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
         Integer.toString(settings.attemptsPerSecond()), pointArg, Attribution.arg(attribution.referrer()),
         Attribution.arg(attribution.boundLeader()), Attribution.arg(attribution.pointLeader()));

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -20,8 +21,13 @@ import reactor.core.publisher.Mono;
  * first finishes the transfers left behind ({@link StockTransfers#finishLeftBehind}), then, for the
  * stock (or for each pickup point's allocation), moves half the difference from the fullest bucket
  * to the emptiest when they drift apart by more than a quarter of the mean share (and at least two
- * units). Moves go through {@link StockTransfers}, so several instances may rebalance at once: each
- * move takes only what its giver still has.
+ * units). Moves go through {@link StockTransfers}, so each takes only what its giver still has.
+ *
+ * <p>Every instance runs a rebalancer, but one activity is rebalanced by one round at a time: a
+ * round first takes the activity's lease (SET NX PX {@code rebalance-every} on bucket 0's
+ * {@code rebalancing} key) and leaves the activity alone when another instance holds it. Two
+ * rounds reading the same buckets at once would each move half the same drift (the drift
+ * reversed instead of evened, and back again the next second).
  */
 @Component
 public class Rebalancer extends RepeatingJob {
@@ -33,6 +39,8 @@ public class Rebalancer extends RepeatingJob {
   private final StockTransfers transfers;
   private final ShardSettings settings;
   private final Clock clock;
+  /** This instance's lease token (only read by a person looking at the key). */
+  private final String token = "rebalancer-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
   Rebalancer(ReactiveStringRedisTemplate redis, RedisKeys keys, WarmActivities warm, Shards shards,
       StockTransfers transfers, ShardSettings settings, Clock clock) {
@@ -59,11 +67,20 @@ public class Rebalancer extends RepeatingJob {
   protected Mono<?> round() {
     return warm.visit("rebalancing", activity -> shards.of(activity)
         .filter(Sharding::sharded)
-        .flatMap(sharding -> transfers.finishLeftBehind(sharding).then(rebalance(sharding))))
+        .flatMap(this::roundOf))
         .then();
   }
 
-  /** One activity's buckets once; answers the units moved. */
+  /**
+   * One round for one activity under its lease: finishes the transfers left behind, then evens
+   * the buckets. Answers the units moved, 0 when another round holds the lease.
+   */
+  Mono<Integer> roundOf(Sharding sharding) {
+    return redis.opsForValue().setIfAbsent(sharding.keys(keys, 0).rebalancing(), token, settings.rebalanceEvery())
+        .flatMap(leased -> leased ? transfers.finishLeftBehind(sharding).then(rebalance(sharding)) : Mono.just(0));
+  }
+
+  /** One activity's buckets once, without the lease; answers the units moved. */
   Mono<Integer> rebalance(Sharding sharding) {
     return Flux.fromIterable(sharding.all(keys))
         .concatMap(k -> redis.<String, String>opsForHash().entries(k.activity()).collectMap(Map.Entry::getKey,

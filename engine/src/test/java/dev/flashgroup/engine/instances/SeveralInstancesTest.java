@@ -10,24 +10,18 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
-import dev.flashgroup.engine.support.Isolation;
+import dev.flashgroup.engine.support.Instances;
 import dev.flashgroup.engine.support.OrderRows;
-import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -46,23 +40,12 @@ class SeveralInstancesTest {
   private static final int STOCK = 40;
   private static final int BUYERS = 120;
 
-  private final Isolation isolation = new Isolation();
-  private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
-
-  @BeforeAll
-  void startTwoInstances() {
-    for (String name : List.of("instance-a", "instance-b")) {
-      Map<String, Object> properties = new HashMap<>(isolation.properties());
-      properties.put("flashgroup.relay.consumer-name", name);
-      instances.add(new SpringApplicationBuilder(TestEngineApplication.class)
-          .web(WebApplicationType.NONE).properties(properties).run());
-    }
-  }
+  /** Started once, as the class has one instance (PER_CLASS). */
+  private final Instances instances = new Instances("instance-a", "instance-b");
 
   @AfterAll
   void stopThem() throws Exception {
-    instances.forEach(ConfigurableApplicationContext::close);
-    isolation.removeAll();
+    instances.close();
   }
 
   @Test
@@ -74,7 +57,7 @@ class SeveralInstancesTest {
             Duration.ofSeconds(3))))
         .collectList().block(PATIENCE);
 
-    List<Reservations> through = instances.stream().map(c -> c.getBean(Reservations.class)).toList();
+    List<Reservations> through = instances.beans(Reservations.class);
     Map<Activity, Set<String>> sold = new HashMap<>();
     for (Activity activity : activities) {
       List<ReservationOutcome> outcomes = Flux.range(0, BUYERS)

@@ -66,6 +66,7 @@ class ShardedActivityTest {
   @Autowired ProgressFeeds feeds;
   @Autowired ActivityChanges changes;
   @Autowired Groups groups;
+  @Autowired StockTransfers transfers;
 
   private Activity schedule(Mode mode, int stock, int limit, Duration payWindow) {
     return scheduling.schedule("shop-1", new ActivityDraft("Hot duck", mode, 3, 2990L, 3990L, stock, limit,
@@ -145,6 +146,29 @@ class ShardedActivityTest {
             ? "" : r.get("id", String.class))
         .all().filter(s -> !s.isEmpty()).collectList().block();
     assertThat(wrongBucket).isEmpty();
+  }
+
+  /**
+   * A buyer whose home bucket is empty: reserve.lua answers SOLD_OUT there, units are moved home
+   * from the next bucket and the reservation is tried again, a second reserve.lua call that counts
+   * against the buyer's attempts per second like the first (5 a second here).
+   */
+  @Test
+  void aRetryAfterStockIsMovedHomeCountsAsAnAttempt() {
+    Activity a = schedule(Mode.STANDARD, 40, 4, Duration.ofHours(1));
+    Sharding sharding = shards.of(a.id()).block();
+    String buyer = "spiller";
+    int home = sharding.home(buyer);
+    int next = (home + 1) % SHARDS;
+    assertThat(transfers.move(sharding, home, next, null, Integer.MAX_VALUE, false).block()).isEqualTo(10);
+
+    ReservationOutcome outcome = reservations.buyAlone(a.id(), buyer, null).block();
+
+    assertThat(outcome).isInstanceOf(ReservationOutcome.Reserved.class);
+    assertThat(sharding.bucketOf(((ReservationOutcome.Reserved) outcome).orderId())).isEqualTo(home);
+    // Half of the next bucket's 20 came home, one of them sold.
+    assertThat(bucketStocks(a).get(home)).isEqualTo(9);
+    assertThat(redis.opsForValue().get(sharding.keys(keys, home).attempts(buyer)).block()).isEqualTo("2");
   }
 
   @Test

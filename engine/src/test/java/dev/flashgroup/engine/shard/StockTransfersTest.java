@@ -7,10 +7,12 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.keys.WarmActivities;
 import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +33,9 @@ import reactor.core.publisher.Mono;
  * than the stock.
  */
 @IsolatedServices
-@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.shards.rebalance-enabled=false")
+// No rebalancer of its own; a lease (rebalance-every) long enough for a loaded machine's rounds.
+@SpringBootTest(classes = TestEngineApplication.class, properties = {"flashgroup.shards.rebalance-enabled=false",
+    "flashgroup.shards.rebalance-every=PT30S"})
 @DirtiesContext
 class StockTransfersTest {
 
@@ -44,6 +48,9 @@ class StockTransfersTest {
   @Autowired Shards shards;
   @Autowired RedisKeys keys;
   @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired WarmActivities warm;
+  @Autowired ShardSettings settings;
+  @Autowired Clock clock;
 
   private Sharding schedule(int stock) {
     Activity a = scheduling.schedule("shop-1", new ActivityDraft("Hot duck", Mode.STANDARD, 3, 2990L, 3990L, stock, 1,
@@ -83,6 +90,28 @@ class StockTransfersTest {
     assertThat(after.stream().mapToInt(Integer::intValue).max().orElseThrow()
         - after.stream().mapToInt(Integer::intValue).min().orElseThrow()).isLessThanOrEqualTo(2);
     assertThat(inFlight(s)).isZero();
+  }
+
+  /**
+   * Two instances' rebalancers look at the same drifted activity at the same moment: one round
+   * holds the activity's lease, the other leaves it, so the drift is evened once (without the lease
+   * both would move half of the same drift, reversing it).
+   */
+  @Test
+  void twoRebalancersOnTheSameDriftedActivityEvenItOnce() {
+    Sharding s = schedule(40);
+    for (int from = 1; from < SHARDS; from++) {
+      assertThat(transfers.move(s, from, 0, null, 8, false).block()).isEqualTo(8);
+    }
+    Rebalancer other = new Rebalancer(redis, keys, warm, shards, transfers, settings, clock);
+
+    var moved = Mono.zip(rebalancer.roundOf(s), other.roundOf(s)).block(Duration.ofSeconds(20));
+
+    assertThat(List.of(moved.getT1(), moved.getT2())).containsExactlyInAnyOrder(16, 0);
+    assertThat(stocks(s)).containsExactly(18, 18, 2, 2);
+    assertThat(inFlight(s)).isZero();
+    // The lease is the activity's, not an instance's: the first instance's next round within it waits too.
+    assertThat(rebalancer.roundOf(s).block()).isZero();
   }
 
   @Test
