@@ -36,6 +36,8 @@ public class Reservations {
   private enum Kind { OPEN, JOIN, MATCH, SOLO }
 
   private static final ReservationOutcome SOLD_OUT = new ReservationOutcome.Refused(Refusal.SOLD_OUT);
+  /** reserve.lua's attempts limit that counts nothing and refuses nothing. */
+  private static final int NO_ATTEMPT_LIMIT = 0;
 
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
@@ -173,12 +175,12 @@ public class Reservations {
     }
     if (scratch) {
       return reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
-          clock.millis()).doOnNext(this::count);
+          clock.millis(), settings.attemptsPerSecond()).doOnNext(this::count);
     }
     return shards.of(activity).flatMap(sharding -> sharding.sharded()
             ? sharded(sharding, kind, buyer, groupId, idemKey, point, attribution)
             : reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
-                clock.millis()))
+                clock.millis(), settings.attemptsPerSecond()))
         .doOnNext(this::count);
   }
 
@@ -190,11 +192,13 @@ public class Reservations {
    * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
    * there; it is SOLD_OUT only once every other bucket was found empty.
    *
-   * <p>Each try is a reserve.lua call of its own, so each counts against the buyer's attempts per
-   * second (reserve.lua's attempts key, in the home bucket): a buyer whose home runs dry spends up to
-   * N attempts on one request, and a try past the limit answers TOO_MANY_REQUESTS (the units moved
-   * home stay there for the next). Every try runs at the request's {@code now}, taken once here: the
-   * window checks and the payment deadline are those of the moment the buyer asked.
+   * <p>One request is one attempt: the first try counts against the buyer's attempts per second
+   * (reserve.lua's attempts key, in the home bucket) and may be refused TOO_MANY_REQUESTS; the tries
+   * after a move pass no limit (reserve.lua's 0), so they are neither counted nor refused for it — a
+   * buyer whose home bucket ran dry is not throttled for the engine's own retries (with 8 buckets a
+   * request may make up to 8 calls, more than the default 5 a second). Every try runs at the
+   * request's {@code now}, taken once here: the window checks and the payment deadline are those of
+   * the moment the buyer asked.
    */
   private Mono<ReservationOutcome> sharded(Sharding sharding, Kind kind, String buyer, String groupId,
       String idemKey, Long point, Attribution attribution) {
@@ -203,9 +207,11 @@ public class Reservations {
       return Mono.just(new ReservationOutcome.Refused(Refusal.GROUP_IN_OTHER_SHARD));
     }
     long now = clock.millis();
-    Mono<ReservationOutcome> attempt = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
-        groupId, idemKey, point, attribution, now);
-    return attempt.flatMap(outcome -> spill(sharding, home, point, attempt, outcome, 1));
+    Mono<ReservationOutcome> first = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
+        groupId, idemKey, point, attribution, now, settings.attemptsPerSecond());
+    Mono<ReservationOutcome> again = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
+        groupId, idemKey, point, attribution, now, NO_ATTEMPT_LIMIT);
+    return first.flatMap(outcome -> spill(sharding, home, point, again, outcome, 1));
   }
 
   private Mono<ReservationOutcome> spill(Sharding sharding, int home, Long point, Mono<ReservationOutcome> attempt,
@@ -232,17 +238,19 @@ public class Reservations {
 
   /**
    * One reserve.lua call in the keys {@code k} (the activity's, or one bucket's) at {@code now}
-   * (epoch ms); each subscription to the answer is another call, with the same arguments.
+   * (epoch ms), the buyer allowed {@code attemptsAllowed} a second ({@link #NO_ATTEMPT_LIMIT}: not
+   * counted); each subscription to the answer is another call, with the same arguments.
    */
   private Mono<ReservationOutcome> reserveIn(ActivityId activity, RedisKeys.ActivityKeys k, boolean learnSoldOut,
-      Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution, long now) {
+      Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution, long now,
+      int attemptsAllowed) {
     String pointArg = point == null ? "" : Long.toString(point);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(now), groupId,
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
-        Integer.toString(settings.attemptsPerSecond()), pointArg, Attribution.arg(attribution.referrer()),
+        Integer.toString(attemptsAllowed), pointArg, Attribution.arg(attribution.referrer()),
         Attribution.arg(attribution.boundLeader()), Attribution.arg(attribution.pointLeader()));
     if (replicas.required()) {
       return replicas.reserve(keyList, args)
