@@ -2,6 +2,8 @@ package dev.flashgroup.engine.reservation;
 
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.durability.ReplicaWait;
+import dev.flashgroup.engine.durability.ReplicaWaitSettings;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.recovery.LostActivities;

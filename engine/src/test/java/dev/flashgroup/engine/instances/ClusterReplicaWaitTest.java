@@ -14,10 +14,12 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
+import dev.flashgroup.engine.support.TestCluster;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import dev.flashgroup.engine.support.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +33,10 @@ import reactor.core.publisher.Flux;
 /**
  * {@code flashgroup.redis.min-replicas=1} on the test cluster with replicas: each reservation waits
  * for a replica of the primary that ran it (WAIT goes to that primary, on lanes of its own), for
- * activities on different primaries, and every one is acknowledged and recorded.
+ * activities on different primaries, and every one is acknowledged and recorded; and right after a
+ * failover the reservations go to the new primary's lanes at once (MOVED on a lane reloads the
+ * topology and sends the script to the node named), without an error while the cluster client's
+ * periodic refresh is still to come.
  */
 @IsolatedServices
 @SpringBootTest(classes = TestEngineApplication.class)
@@ -68,5 +73,38 @@ class ClusterReplicaWaitTest {
       assertThat(outcomes).allMatch(ReservationOutcome.Reserved.class::isInstance);
       await().atMost(PATIENCE).until(() -> OrderRows.count(db, activity) == 30);
     }
+  }
+
+  @Test
+  void reservationsRightAfterAFailoverGoToTheNewPrimary() {
+    assumeTrue(TestRedis.cluster(), "runs on the test cluster with replicas (scripts/test's second run)");
+    Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Kumquats", Mode.STANDARD, 2, 100L, 200L, 100,
+        1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
+        .block(PATIENCE);
+    RedisClusterNode primary = TestCluster.primaryOf(keys.of(activity.id()).activity());
+    RedisClusterNode replica = TestCluster.replicaOf(primary);
+    assumeTrue(replica != null, "the activity's primary has a replica (scripts/cluster up --replicas)");
+    // The lanes are open on the primary of now.
+    assertThat(buyers(activity, "before-", 20)).allMatch(ReservationOutcome.Reserved.class::isInstance);
+
+    TestCluster.failover(replica);
+    // The old primary is the new one's replica once in sync: WAIT 1 can be met again.
+    TestCluster.awaitInSync(primary);
+    long switched = System.nanoTime();
+    List<ReservationOutcome> after = buyers(activity, "after-", 30);
+    Duration took = Duration.ofNanos(System.nanoTime() - switched);
+
+    // Every one is reserved at the first try, not an error until the topology's periodic refresh.
+    assertThat(after).hasSize(30).allMatch(ReservationOutcome.Reserved.class::isInstance);
+    assertThat(took).isLessThan(Duration.ofSeconds(15));
+    await().atMost(PATIENCE).until(() -> OrderRows.count(db, activity) == 50);
+    TestCluster.failover(primary);
+    TestCluster.awaitInSync(replica);
+  }
+
+  private List<ReservationOutcome> buyers(Activity activity, String prefix, int count) {
+    return Flux.range(0, count)
+        .flatMap(i -> reservations.buyAlone(activity.id(), prefix + i, null), 16)
+        .collectList().block(PATIENCE);
   }
 }
