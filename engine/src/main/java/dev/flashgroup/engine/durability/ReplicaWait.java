@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.durability;
 
+import dev.flashgroup.engine.kernel.TopologyRefresh;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -12,6 +13,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceExceptionConverter;
@@ -70,12 +73,13 @@ public class ReplicaWait implements DisposableBean {
   private final AtomicInteger next = new AtomicInteger();
   /** On a cluster: the plain client the primaries' lanes connect with, made on first use. */
   private volatile RedisClient nodeClient;
-  private final TopologyRefresh topology = new TopologyRefresh();
+  private final TopologyRefresh topology;
   private final LettuceExceptionConverter errors = new LettuceExceptionConverter();
 
   public ReplicaWait(LettuceConnectionFactory factory, RedisScript<List<String>> reserve, ReplicaWaitSettings settings,
-      DurabilitySettings durability) {
+      DurabilitySettings durability, TopologyRefresh topology) {
     this.factory = factory;
+    this.topology = topology;
     this.reserve = reserve;
     this.settings = settings;
     this.required = durability.minReplicas();
@@ -107,7 +111,7 @@ public class ReplicaWait implements DisposableBean {
     return Mono.fromCompletionStage(() -> lane(keyArray[0]))
         .flatMap(lane -> send(lane, script, keyArray, argArray))
         .onErrorResume(error -> follow(error, script, keyArray, argArray))
-        .onErrorMap(RedisException.class, this::translated);
+        .onErrorMap(this::translated);
   }
 
   private static Mono<Acknowledged> send(ReplicaLane lane, RedisScript<List<String>> script, String[] keys,
@@ -120,10 +124,10 @@ public class ReplicaWait implements DisposableBean {
    * goes once more, to the lanes of the node named; any other error is the caller's.
    */
   private Mono<Acknowledged> follow(Throwable error, RedisScript<List<String>> script, String[] keys, String[] args) {
-    if (!(factory.getRequiredNativeClient() instanceof RedisClusterClient cluster)) {
+    if (!(factory.getRequiredNativeClient() instanceof RedisClusterClient)) {
       return Mono.error(error);
     }
-    topology.refresh(cluster);
+    topology.afterFailure(error);
     Matcher moved = error instanceof RedisCommandExecutionException ? MOVED.matcher(String.valueOf(error.getMessage()))
         : null;
     if (moved == null || !moved.matches()) {
@@ -135,9 +139,14 @@ public class ReplicaWait implements DisposableBean {
         .flatMap(lane -> send(lane, script, keys, args));
   }
 
-  private Throwable translated(RedisException error) {
-    Throwable spring = errors.convert(error);
-    return spring == null ? error : spring;
+  /** Lettuce's errors as Spring's; a lane's channel closed under it (its node died) as a connection failure. */
+  private Throwable translated(Throwable error) {
+    if (error instanceof RedisException redis) {
+      Throwable spring = errors.convert(redis);
+      return spring == null ? error : spring;
+    }
+    return error instanceof IOException ? new RedisConnectionFailureException("a replica-wait lane's connection failed",
+        error) : error;
   }
 
   /** The lanes a reservation on {@code key} goes round: the one Redis', or its slot's primary's. */
