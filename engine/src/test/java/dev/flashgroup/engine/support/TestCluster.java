@@ -7,6 +7,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.List;
@@ -50,8 +51,13 @@ public final class TestCluster {
   }
 
   public static List<RedisClusterNode> nodes() {
+    return partitions().getPartitions();
+  }
+
+  /** The topology as a node's {@code CLUSTER NODES} shows it now. */
+  public static Partitions partitions() {
     RedisURI first = RedisURI.create("redis://" + TestRedis.clusterNodes().get(0));
-    return on(first, redis -> ClusterPartitionParser.parse(redis.clusterNodes()).getPartitions());
+    return on(first, redis -> ClusterPartitionParser.parse(redis.clusterNodes()));
   }
 
   /** One command on one node, on a connection of its own. */
