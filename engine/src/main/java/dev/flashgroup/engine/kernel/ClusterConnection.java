@@ -38,6 +38,7 @@ class ClusterConnection {
             .validateClusterNodeMembership(false)
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(settings.adaptiveRefreshGap())
                 .enablePeriodicRefresh(settings.refreshPeriod())
                 .dynamicRefreshSources(true)
                 .build());

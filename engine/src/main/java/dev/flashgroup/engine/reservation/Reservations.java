@@ -2,7 +2,10 @@ package dev.flashgroup.engine.reservation;
 
 import dev.flashgroup.engine.activity.Activities;
 import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.durability.ReplicaWait;
+import dev.flashgroup.engine.durability.ReplicaWaitSettings;
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.kernel.TopologyRefresh;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.recovery.LostActivities;
 import dev.flashgroup.engine.recovery.RebuildSettings;
@@ -57,22 +60,25 @@ public class Reservations {
   private final boolean scratch;
   private final Shards shards;
   private final StockTransfers transfers;
+  private final TopologyRefresh topology;
 
   @Autowired
   Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
-      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, Shards shards, StockTransfers transfers) {
+      ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, Shards shards, StockTransfers transfers,
+      TopologyRefresh topology) {
     this(redis, keys, reserve, activities, settings, clock, meters, soldOut, lost, rebuild, replicas, replicaWait,
-        deadlines, false, shards, transfers);
+        deadlines, false, shards, transfers, topology);
   }
 
   private Reservations(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> reserve,
       Activities activities, ReservationSettings settings, Clock clock, MeterRegistry meters,
       SoldOutActivities soldOut, LostActivities lost, RebuildSettings rebuild, ReplicaWait replicas,
       ReplicaWaitSettings replicaWait, DeadlineNotices deadlines, boolean scratch, Shards shards,
-      StockTransfers transfers) {
+      StockTransfers transfers, TopologyRefresh topology) {
     this.scratch = scratch;
+    this.topology = topology;
     this.shards = shards;
     this.transfers = transfers;
     this.redis = redis;
@@ -99,7 +105,7 @@ public class Reservations {
   public Reservations rehearsal(RedisKeys scratchKeys) {
     return new Reservations(redis, scratchKeys, reserve, activities, settings, clock, new SimpleMeterRegistry(),
         soldOut.scratch(scratchKeys), lost, rebuild, replicas, replicaWait, new DeadlineNotices(), true, shards,
-        transfers);
+        transfers, topology);
   }
 
   public Mono<ReservationOutcome> openGroup(ActivityId activity, String buyer, String idempotencyKey) {
@@ -263,6 +269,8 @@ public class Reservations {
     }
     return redis.execute(reserve, keyList, args)
         .next()
+        // A primary that died or was failed over: the next buyers go by the new topology at once.
+        .doOnError(topology::afterFailure)
         .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply), learnSoldOut));
   }
 

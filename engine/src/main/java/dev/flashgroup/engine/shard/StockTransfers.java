@@ -1,10 +1,12 @@
 package dev.flashgroup.engine.shard;
 
+import dev.flashgroup.engine.durability.ReplicaWait;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -18,6 +20,12 @@ import reactor.core.publisher.Mono;
  * receiver (once per transfer id), then the record is deleted. Units in flight are for sale in no
  * bucket, so however a move is cut short, no unit is sold twice; {@link #finishLeftBehind} completes
  * a move whose taker stopped between the steps.
+ *
+ * <p>With {@code flashgroup.redis.min-replicas} above 0 the take runs on a replica-wait lane of the
+ * giver's primary and the give waits for its WAIT: a give before the take is on a replica would,
+ * if the giver's primary died then, leave the units with the promoted replica and with the
+ * receiver, and create them. A take that too few replicas confirmed in time is not given now (the
+ * caller gets a transient error); its record stays for the rebalancer (docs/cluster.md, "Failover").
  */
 @Component
 public class StockTransfers {
@@ -28,15 +36,17 @@ public class StockTransfers {
   private final RedisScript<List<String>> giveStock;
   private final ShardSettings settings;
   private final Clock clock;
+  private final ReplicaWait replicas;
 
   StockTransfers(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> takeStock,
-      RedisScript<List<String>> giveStock, ShardSettings settings, Clock clock) {
+      RedisScript<List<String>> giveStock, ShardSettings settings, Clock clock, ReplicaWait replicas) {
     this.redis = redis;
     this.keys = keys;
     this.takeStock = takeStock;
     this.giveStock = giveStock;
     this.settings = settings;
     this.clock = clock;
+    this.replicas = replicas;
   }
 
   /**
@@ -54,13 +64,27 @@ public class StockTransfers {
             : give(sharding, to, id, units, pointArg).then(forget(giver, id)).thenReturn(units));
   }
 
-  /** Takes the units in the giving bucket; the transfer is now recorded there. */
+  /** Takes the units in the giving bucket; the transfer is now recorded there (and on the replicas required). */
   Mono<Integer> take(RedisKeys.ActivityKeys giver, String id, int most, String point, int to, boolean half) {
-    return redis.execute(takeStock, List.of(giver.activity(), giver.transfersOut()),
-            List.of(id, Integer.toString(most), point, Integer.toString(to), Long.toString(clock.millis()),
-                half ? "1" : "0"))
-        .next()
-        .map(reply -> "TAKEN".equals(reply.get(0)) ? Integer.parseInt(reply.get(1)) : 0);
+    List<String> keyList = List.of(giver.activity(), giver.transfersOut());
+    List<String> args = List.of(id, Integer.toString(most), point, Integer.toString(to), Long.toString(clock.millis()),
+        half ? "1" : "0");
+    if (replicas.required()) {
+      return replicas.run(takeStock, keyList, args).map(acknowledged -> {
+        int units = taken(acknowledged.reply());
+        if (units > 0 && acknowledged.replicas() < replicas.replicasRequired()) {
+          throw new TransientDataAccessResourceException("transfer " + id + " took " + units + " units but only "
+              + acknowledged.replicas() + " of the " + replicas.replicasRequired()
+              + " required replicas confirmed it in time; it stays recorded with its giver");
+        }
+        return units;
+      });
+    }
+    return redis.execute(takeStock, keyList, args).next().map(StockTransfers::taken);
+  }
+
+  private static int taken(List<String> reply) {
+    return "TAKEN".equals(reply.get(0)) ? Integer.parseInt(reply.get(1)) : 0;
   }
 
   /** Adds them to the receiving bucket (idempotent by id); fails while that bucket is not warm. */

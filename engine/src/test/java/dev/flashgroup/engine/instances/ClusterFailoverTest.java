@@ -13,21 +13,15 @@ import dev.flashgroup.engine.reservation.ReservationOutcome;
 import dev.flashgroup.engine.reservation.Reservations;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.OrderRows;
+import dev.flashgroup.engine.support.TestCluster;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import dev.flashgroup.engine.support.TestRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -66,8 +60,8 @@ class ClusterFailoverTest {
     Activity activity = scheduling.schedule("shop-1", new ActivityDraft("Sugar oranges", Mode.STANDARD, 2, 100L, 200L,
         STOCK, 1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1),
         Duration.ofHours(1))).block(PATIENCE);
-    RedisClusterNode primary = primaryOf(keys.of(activity.id()).activity());
-    RedisClusterNode replica = replicaOf(primary);
+    RedisClusterNode primary = TestCluster.primaryOf(keys.of(activity.id()).activity());
+    RedisClusterNode replica = TestCluster.replicaOf(primary);
     assumeTrue(replica != null, "the activity's primary has a replica (scripts/cluster up --replicas)");
 
     Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -89,9 +83,9 @@ class ClusterFailoverTest {
         .toFuture();
 
     await().atMost(PATIENCE).until(() -> answered.get() >= BUYERS / 4);
-    failover(replica);
+    TestCluster.failover(replica);
     buyers.get();
-    assertThat(role(replica)).isEqualTo("master");
+    assertThat(TestCluster.role(replica)).isEqualTo("master");
 
     // Every buyer was served or told of a failure (stock was enough for all of them).
     assertThat(accepted.size() + failed.get()).isEqualTo(BUYERS);
@@ -106,56 +100,11 @@ class ClusterFailoverTest {
     await().atMost(PATIENCE).until(() -> stock(activity) + OrderRows.count(db, activity) == STOCK);
     assertThat(OrderRows.distinctIds(db, activity)).isEqualTo(OrderRows.count(db, activity));
 
-    failover(primary);
+    TestCluster.failover(primary);
   }
 
   private long stock(Activity activity) {
     return Long.parseLong(redis.<String, String>opsForHash().get(keys.of(activity.id()).activity(), "stock")
         .block(PATIENCE));
-  }
-
-  /**
-   * CLUSTER FAILOVER on a replica once it is in sync with its primary (a replica that is not yet
-   * refuses in silence: the failover times out), asked again until it is a primary every node agrees on.
-   */
-  private static void failover(RedisClusterNode replica) {
-    await().atMost(PATIENCE).until(() -> on(replica.getUri(), redis -> redis.info("replication"))
-        .contains("master_link_status:up"));
-    await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(5)).until(() -> {
-      if (!"master".equals(role(replica))) {
-        on(replica.getUri(), redis -> redis.clusterFailover(false));
-        return false;
-      }
-      return nodes().stream().allMatch(n -> on(n.getUri(), redis -> redis.clusterInfo()).contains("cluster_state:ok"));
-    });
-  }
-
-  private static String role(RedisClusterNode node) {
-    return on(node.getUri(), redis -> String.valueOf(redis.role().get(0)));
-  }
-
-  private static List<RedisClusterNode> nodes() {
-    RedisURI first = RedisURI.create("redis://" + TestRedis.clusterNodes().get(0));
-    return on(first, redis -> ClusterPartitionParser.parse(redis.clusterNodes()).getPartitions());
-  }
-
-  /** One command on one node, on a connection of its own. */
-  private static <T> T on(RedisURI node, Function<RedisCommands<String, String>, T> command) {
-    RedisClient client = RedisClient.create(RedisURI.create(node.getHost(), node.getPort()));
-    try (var connection = client.connect()) {
-      return command.apply(connection.sync());
-    } finally {
-      client.shutdown();
-    }
-  }
-
-  private static RedisClusterNode primaryOf(String key) {
-    int slot = SlotHash.getSlot(key);
-    return nodes().stream().filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.hasSlot(slot))
-        .findFirst().orElseThrow();
-  }
-
-  private static RedisClusterNode replicaOf(RedisClusterNode primary) {
-    return nodes().stream().filter(n -> primary.getNodeId().equals(n.getSlaveOf())).findFirst().orElse(null);
   }
 }

@@ -1,6 +1,6 @@
-package dev.flashgroup.engine.reservation;
+package dev.flashgroup.engine.durability;
 
-import dev.flashgroup.engine.reservation.ReplicaWait.Acknowledged;
+import dev.flashgroup.engine.durability.ReplicaWait.Acknowledged;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,4 +1,4 @@
-package dev.flashgroup.engine.reservation;
+package dev.flashgroup.engine.durability;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
