@@ -28,7 +28,8 @@ mysql_q() {
 }
 # On a cluster (FLASHGROUP_REDIS_CLUSTER_NODES) its first node, following redirects.
 redis_cli() {
-  local first="${FLASHGROUP_REDIS_CLUSTER_NODES%%,*}"
+  local first="${FLASHGROUP_REDIS_CLUSTER_NODES:-}"
+  first="${first%%,*}"
   if [[ -n "$first" ]]; then
     redis-cli -c -h "${first%:*}" -p "${first##*:}" \
       ${FLASHGROUP_REDIS_PASSWORD:+-a "$FLASHGROUP_REDIS_PASSWORD" --no-auth-warning} "$@"
