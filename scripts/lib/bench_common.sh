@@ -9,7 +9,7 @@
 #   mysql_q SQL / redis_cli ARGS...          the run's database; its Redis (a cluster node, -c)
 #   activity STOCK LIMIT PAY_WINDOW STARTS [ENDS] [SHARDS]    schedules one, prints its id
 #   run_wrk CASE ACTIVITY TOKENS SECONDS [ACKED] [GROUP]     one wrk run, its RESULT line
-#   spike_wrk ACTIVITY NAME [POINTS]         every spike token once (all instances)
+#   spike_wrk ACTIVITY NAME [POINTS] [TOKENS]  every spike token (or TOKENS') once (all instances)
 #   spike_case ACTIVITY NAME STOCK           spike_wrk, then MySQL watched until it holds every order
 #   wait_persisted ACTIVITY N                until MySQL holds N of its orders
 
@@ -60,8 +60,8 @@ run_wrk() { # CASE ACTIVITY TOKENS SECONDS [ACKED] [GROUP]
     "$1" "$2" "$3" "$threads" "$connections" "${5:--}" "${6:-}" | grep '^RESULT'
 }
 
-# spike_wrk ACTIVITY NAME [POINTS]: every spike token once against ACTIVITY (naming POINTS, comma-
-# separated, when given); leaves wrk's RESULT line in $work/NAME-result and the acknowledged order
+# spike_wrk ACTIVITY NAME [POINTS] [TOKENS]: every spike token ($work/spike, or the file TOKENS) once
+# against ACTIVITY (naming POINTS, comma-separated, when given); leaves wrk's RESULT line in $work/NAME-result and the acknowledged order
 # ids in $work/NAME. With several instances (bench_urls) one wrk per instance, each with its share
 # of the buyers, threads and connections; the RESULT line then adds their counts up, and its
 # latency percentiles are the worst instance's. wrk runs for its whole -d; interrupted (SIGINT) it
@@ -71,10 +71,10 @@ spike_wrk() {
   each_threads=$((threads / n > 0 ? threads / n : 1)) each_connections=$((connections / n))
   rm -f "$work/$2"-*
   for ((i = 0; i < n; i++)); do
-    tokens="$work/spike"
+    tokens="${4:-$work/spike}"
     if ((n > 1)); then
-      tokens="$work/spike.$i"
-      [[ -f "$tokens" ]] || awk -v n="$n" -v i="$i" 'NR % n == i' "$work/spike" >"$tokens"
+      tokens="${4:-$work/spike}.$i"
+      [[ -f "$tokens" ]] || awk -v n="$n" -v i="$i" 'NR % n == i' "${4:-$work/spike}" >"$tokens"
     fi
     # A subshell, so that wrk is its child (pgrep -P below), not a sibling in a pipeline.
     (wrk -t"$each_threads" -c"$each_connections" -d300s --timeout 10s -s scripts/lib/bench.lua "${bench_urls[$i]}" -- \
