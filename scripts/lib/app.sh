@@ -2,7 +2,9 @@
 # Starts and stops one flashgroup instance with its own database, Redis namespace and queue
 # names, for scripts/test, scripts/loadtest and scripts/bench. Source after services.sh.
 #
-#   fg_app_start RUN_ID PORT LOG [JAVA_OPTS...]   exports the FLASHGROUP_* variables of the run
+#   fg_app_start RUN_ID PORT LOG [JAVA_OPTS...]   exports the FLASHGROUP_* variables of the run;
+#                                                 FG_APP_INSTANCE=2 names a further instance of the
+#                                                 same run (its relay consumer relay-RUN_ID-2)
 #   fg_app_stop                                   graceful stop (SIGTERM, then SIGKILL after 20 s)
 #   fg_app_remove RUN_ID                          drops the run's database, keys and queues
 #   fg_free_port FROM TO                          prints the first port nobody listens on
@@ -28,7 +30,7 @@ fg_app_start() {
   # Load tests send every buyer from this one address: the per-address limit is off unless the
   # caller asks for it (scripts/bench runs it on, with a ceiling no round reaches, to price it).
   export FLASHGROUP_DB_NAME="fg_${run_id}" SERVER_PORT="$port" FLASHGROUP_REDIS_NAMESPACE="$run_id" \
-    FLASHGROUP_MESSAGING_PREFIX="$run_id" FLASHGROUP_RELAY_CONSUMER_NAME="relay-$run_id" \
+    FLASHGROUP_MESSAGING_PREFIX="$run_id" FLASHGROUP_RELAY_CONSUMER_NAME="relay-$run_id${FG_APP_INSTANCE:+-$FG_APP_INSTANCE}" \
     FLASHGROUP_API_URL="http://localhost:$port" \
     FLASHGROUP_CLIENT_LIMITS_ENABLED="${FLASHGROUP_CLIENT_LIMITS_ENABLED:-false}" \
     SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
@@ -45,9 +47,10 @@ fg_app_start() {
     # Readiness, not liveness: it comes after the start-up rehearsal of the opening (docs/performance.md),
     # so a benchmark or load test never meets a JVM the rehearsal has not warmed yet.
     if grep -q "started on port $port" "$log" && curl -fs "localhost:$port/actuator/health/readiness" >/dev/null 2>&1; then
-      fg_ok "flashgroup $run_id answers on :$port (pid $fg_app_pid)"
+      fg_ok "flashgroup $run_id answers on :$port (pid $fg_app_pid, after $((i / 2)) s)"
       return 0
     fi
+    ((i > 0 && i % 20 == 0)) && fg_info "  ... flashgroup $run_id still starting on :$port ($((i / 2)) s)"
     sleep 0.5
   done
   fg_error "the application did not start on :$port; the end of its log ($log):"

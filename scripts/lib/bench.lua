@@ -13,6 +13,8 @@
 --                acknowledged order ids go to ACKED_FILE_PREFIX<thread>
 -- Prints one line: RESULT case=... requests=... rps=... p50_ms=... p99_ms=... p999_ms=...
 --   errors=... (socket errors + answers other than 200/201/409) created=... refused=...
+--   other_shard=... (of the refused, joins of a sharded activity's group in another bucket than the
+--   buyer's: 409 GROUP_IN_OTHER_SHARD)
 local threads = {}
 local counter = 0
 
@@ -29,7 +31,7 @@ local slots, sent, mine, idle, finished = {}, 0, 0, 0, false
 -- use up a buyer.
 local looked_at = false
 bench_case = nil
-created, refused, unexpected, answered = 0, 0, 0, 0
+created, refused, unexpected, answered, other_shard = 0, 0, 0, 0, 0
 
 function init(args)
   case, activity = args[1], args[2]
@@ -119,24 +121,26 @@ function response(status, headers, body)
     end
   elseif status == 409 then
     refused = refused + 1
+    if string.find(body, "GROUP_IN_OTHER_SHARD", 1, true) then other_shard = other_shard + 1 end
   elseif status ~= 200 then
     unexpected = unexpected + 1
   end
 end
 
 function done(summary, latency, requests)
-  local created, refused, unexpected, answered = 0, 0, 0, 0
+  local created, refused, unexpected, answered, other_shard = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     answered = answered + (tonumber(t:get("answered")) or 0)
     created = created + (tonumber(t:get("created")) or 0)
     refused = refused + (tonumber(t:get("refused")) or 0)
     unexpected = unexpected + (tonumber(t:get("unexpected")) or 0)
+    other_shard = other_shard + (tonumber(t:get("other_shard")) or 0)
   end
   local e = summary.errors
   local errors = e.connect + e.read + e.write + e.timeout + unexpected
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT case=%s requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d answered=%d created=%d refused=%d\n",
+    "RESULT case=%s requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d answered=%d created=%d refused=%d other_shard=%d\n",
     threads[1]:get("bench_case"), summary.requests, seconds, summary.requests / seconds, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors, answered, created, refused))
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, errors, answered, created, refused, other_shard))
 end
