@@ -5,6 +5,7 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,14 @@ import reactor.util.retry.Retry;
  * publishes the activity id on the restock channel; this instance listens there. A message can be
  * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
  * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
- * back, and (3) forgotten after a short TTL in any case. At most {@code max-activities} are known at
- * once: the map is a shortcut, so one that is full only costs the next refusals a round trip.
+ * back, (3) not learnt while a connection that dropped is trying to reconnect, nor for a TTL after
+ * its last try, and (4) forgotten after a short TTL in any case. At most {@code max-activities} are
+ * known at once: the map is a shortcut, so one that is full only costs the next refusals a round trip.
+ *
+ * <p>A connection closed on purpose (a live reader's, a topology refresh's: on a cluster one every
+ * few seconds) makes the instance forget, not stop learning: only a connection that reconnects
+ * dropped by accident. (Gating learning on "no connection is down" instead never learnt again after
+ * the first connection closed for good.)
  */
 @Component
 class SoldOutActivities implements SmartLifecycle {
@@ -44,8 +51,8 @@ class SoldOutActivities implements SmartLifecycle {
   private final Map<Long, Long> soldOutUntil = new ConcurrentHashMap<>();
   /** The restock subscription is confirmed. */
   private volatile boolean subscribed;
-  /** No Redis connection is known to be down. */
-  private volatile boolean connected = true;
+  /** Until then (System.nanoTime) nothing is learnt: a connection was reconnecting lately. */
+  private volatile long quietUntil = System.nanoTime();
   private volatile Disposable running;
 
   SoldOutActivities(ReactiveStringRedisTemplate redis, RedisKeys keys, SoldOutSettings settings,
@@ -79,10 +86,10 @@ class SoldOutActivities implements SmartLifecycle {
 
   /** Redis just answered SOLD_OUT for this activity. */
   void learn(ActivityId activity) {
-    if (!subscribed || !connected) {
+    long now = System.nanoTime();
+    if (!subscribed || now - quietUntil < 0) {
       return;
     }
-    long now = System.nanoTime();
     if (soldOutUntil.size() >= settings.maxActivities() && !soldOutUntil.containsKey(activity.value())) {
       // Bounded: lapsed knowledge goes first; if none lapsed, this one is simply not remembered.
       soldOutUntil.values().removeIf(until -> now - until > 0);
@@ -138,9 +145,12 @@ class SoldOutActivities implements SmartLifecycle {
   /** Lettuce reconnects and resubscribes by itself; messages in the gap are lost, so forget everything. */
   private Flux<Event> connectionChanges() {
     return connections.getClientResources().eventBus().get()
-        .filter(event -> event instanceof DisconnectedEvent || event instanceof ConnectionActivatedEvent)
+        .filter(event -> event instanceof DisconnectedEvent || event instanceof ConnectionActivatedEvent
+            || event instanceof ReconnectAttemptEvent)
         .doOnNext(event -> {
-          connected = event instanceof ConnectionActivatedEvent;
+          if (event instanceof ReconnectAttemptEvent) {
+            quietUntil = System.nanoTime() + settings.ttl().toNanos();
+          }
           forgetAll(event.getClass().getSimpleName());
         });
   }

@@ -10,11 +10,20 @@ import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -35,6 +44,7 @@ class SoldOutKnowledgeTest {
   @Autowired SoldOutActivities soldOut;
   @Autowired ReactiveStringRedisTemplate redis;
   @Autowired RedisKeys keys;
+  @Autowired LettuceConnectionFactory connections;
 
   @Test
   void answersASoldOutActivityWithoutAskingRedis() {
@@ -82,6 +92,30 @@ class SoldOutKnowledgeTest {
     assertThat(soldOut.knows(activity.id())).isTrue();
 
     assertThat(reservations.buyAlone(activity.id(), "buyer-1", "key-1").block(WAIT)).isEqualTo(first);
+  }
+
+  /**
+   * A connection closed on purpose (a live reader's, a cluster topology refresh's) makes the
+   * instance forget what it knew, but it learns again at the next SOLD_OUT: it used to stop learning
+   * for good until some connection came up again.
+   */
+  @Test
+  void learnsAgainAfterAConnectionIsClosedOnPurpose() throws Exception {
+    Activity activity = oneUnit(Duration.ofHours(1));
+    buyAlone(activity, "buyer-1");
+    assertThat(buyAlone(activity, "buyer-2")).isEqualTo(soldOutRefusal());
+    assertThat(soldOut.knows(activity.id())).isTrue();
+
+    CompletableFuture<Event> disconnected = connections.getClientResources().eventBus().get()
+        .filter(DisconnectedEvent.class::isInstance).next().toFuture();
+    AbstractRedisClient client = connections.getNativeClient();
+    StatefulConnection<String, String> extra = client instanceof RedisClusterClient cluster
+        ? cluster.connect() : ((RedisClient) client).connect();
+    extra.close();
+    disconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> buyAlone(activity, "buyer-2").equals(soldOutRefusal())
+        && soldOut.knows(activity.id()));
   }
 
   private Activity oneUnit(Duration payWindow) {
