@@ -67,7 +67,8 @@ class ActivityRebuild {
    * state is added here, with its step in rebuild_activity.lua.
    */
   private final List<Part> parts;
-  private final BucketRebuild buckets;
+  /** A sharded activity's lost buckets (package-private for its tests). */
+  final BucketRebuild buckets;
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
       RedisScript<List<String>> freezeTransfers, Shards shards,

@@ -87,6 +87,14 @@ final class BucketRebuild {
         .flatMap(lost -> lost.isEmpty() ? Mono.just("ALREADY_WARM") : rebuild(a, sharding, lost)));
   }
 
+  /**
+   * Rebuilds the buckets {@code lost}, found lost a moment ago: the others are thought alive (and
+   * one may have been lost since, or be rebuilt by another instance that thinks this one alive).
+   */
+  Mono<String> rebuild(Sharding sharding, List<Integer> lost) {
+    return activities.find(sharding.activity()).flatMap(a -> rebuild(a, sharding, lost));
+  }
+
   private Mono<String> rebuild(Activity a, Sharding sharding, List<Integer> lost) {
     String owner = ActivityRebuild.owner();
     Map<Integer, Held> held = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.test.annotation.DirtiesContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,7 +33,8 @@ import reactor.core.publisher.Mono;
  * than the stock.
  */
 @IsolatedServices
-@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.shards.rebalance-enabled=false")
+@SpringBootTest(classes = TestEngineApplication.class, properties = {"flashgroup.shards.rebalance-enabled=false",
+    "flashgroup.activities.warm-interval=PT0.5S"})
 @DirtiesContext
 class StockTransfersTest {
 
@@ -143,5 +146,38 @@ class StockTransfersTest {
     assertThat(sold + late).isEqualTo(stock);
     assertThat(stocks(s)).containsOnly(0);
     assertThat(inFlight(s)).isZero();
+  }
+
+  /**
+   * An activity that is over retires although a transfer was cut short after its take: retirement
+   * finishes it first (the units land in their receiver), and no transfer key outlives the buckets
+   * (every key left carries the retention TTL).
+   */
+  @Test
+  void aShardedActivityWithATransferInFlightRetiresOnceItIsFinished() {
+    Instant now = Instant.now();
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Lychees", Mode.STANDARD, 2, 100L, 200L, 20, 1,
+            now.minusSeconds(1), now.plusSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), List.of(), null, null,
+            null, null, null, SHARDS))
+        .block(Duration.ofSeconds(10));
+    Sharding s = shards.of(a.id()).block();
+    assertThat(transfers.take(s.keys(keys, 0), "cut-at-the-end", 3, "", 1, false).block().units()).isEqualTo(3);
+    assertThat(inFlight(s)).isEqualTo(3);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> redis.opsForSet().members(keys.warmActivities(a.id()))
+        .filter(member -> member.startsWith(a.id() + ".")).count().block() == 0);
+
+    assertThat(stocks(s)).containsExactly(2, 8, 5, 5);
+    for (RedisKeys.ActivityKeys k : s.all(keys)) {
+      assertThat(redis.hasKey(k.transfersOut()).block()).as(k.transfersOut()).isFalse();
+      List<String> left = redis.scan(ScanOptions.scanOptions().match(k.prefix() + "*").count(1_000).build())
+          .collectList().block();
+      assertThat(left).contains(k.activity());
+      for (String key : left) {
+        assertThat(redis.getExpire(key).block()).as(key).isPositive();
+      }
+    }
+    assertThat(redis.getExpire(s.keys(keys, 1).transfersIn()).block()).isPositive()
+        .isLessThanOrEqualTo(Duration.ofDays(7));
   }
 }
