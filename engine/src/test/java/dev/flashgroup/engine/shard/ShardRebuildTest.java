@@ -157,16 +157,18 @@ class ShardRebuildTest {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger moved = new AtomicInteger();
     List<Mono<Void>> work = new ArrayList<>();
-    for (int m = 0; m < 3; m++) {
+    // Mostly from a bucket a rebuild reads later to one it reads earlier (it reads 0, 2, 3 in turn).
+    int[][] pairs = {{3, 0}, {0, 2}, {2, 0}, {0, 3}, {3, 2}, {2, 3}, {1, 0}, {0, 1}, {3, 1}, {1, 3}};
+    for (int m = 0; m < 4; m++) {
       int seed = m;
       AtomicInteger turn = new AtomicInteger();
       work.add(Mono.defer(() -> {
-            int t = turn.incrementAndGet() * 3 + seed;
-            int from = t % SHARDS;
-            int to = (from + 1 + t / SHARDS % (SHARDS - 1)) % SHARDS;
-            Mono<Integer> move = t % 5 == 0
-                ? transfers.take(s.keys(keys, from), "cut-" + t, 2, "", to, true).map(StockTransfers.Taken::units)
-                : transfers.move(s, from, to, null, 3, true);
+            int t = turn.incrementAndGet() + seed;
+            int from = pairs[t % pairs.length][0];
+            int to = pairs[t % pairs.length][1];
+            Mono<Integer> move = t % 7 == 0
+                ? transfers.take(s.keys(keys, from), "cut-" + seed + "-" + t, 2, "", to, true).map(StockTransfers.Taken::units)
+                : transfers.move(s, from, to, null, 1, false);
             return move.doOnNext(moved::addAndGet).onErrorResume(e -> Mono.just(0));
           })
           .repeat(running::get)
