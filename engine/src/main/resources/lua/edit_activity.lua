@@ -19,12 +19,13 @@ if now >= tonumber(a[3]) then return 'STARTED' end
 -- (A bucket of a sharded activity numbers from its index, 'bucket'.)
 if tonumber(a[4] or '0') > tonumber(a[5] or '0') then return 'STARTED' end
 
--- The terms replace the pickup allocation, windows and safety stocks too: points the edit no longer
+-- The terms replace the pickup allocation (a bucket's point totals too), windows and safety stocks too: points the edit no longer
 -- lists, their default windows, an explicit window and safety stocks the edit drops are gone (and
 -- any low-stock mark: nothing is sold yet).
 local known = redis.call('HKEYS', activity_key)
 for _, field in ipairs(known) do
-  if string.sub(field, 1, 6) == 'point:' or string.sub(field, 1, 7) == 'window:' or field == 'pickup_from'
+  if string.sub(field, 1, 6) == 'point:' or string.sub(field, 1, 12) == 'point_total:'
+      or string.sub(field, 1, 7) == 'window:' or field == 'pickup_from'
       or field == 'pickup_to' or field == 'perishable' or string.sub(field, 1, 12) == 'safety_stock'
       or string.sub(field, 1, 7) == 'alerted' then
     redis.call('HDEL', activity_key, field)

@@ -36,6 +36,11 @@ if from_left < units then return {'NOT_ENOUGH', tostring(from_left), tostring(to
 
 from_left = redis.call('HINCRBY', activity_key, from_field, -units)
 to_left = redis.call('HINCRBY', activity_key, to_field, units)
+-- A bucket of a sharded activity (refused before this by the engine) keeps its points' totals right.
+if redis.call('HEXISTS', activity_key, point_total_field(from)) == 1 then
+  redis.call('HINCRBY', activity_key, point_total_field(from), -units)
+  redis.call('HINCRBY', activity_key, point_total_field(to), units)
+end
 -- The receiving point above its safety stock again alerts again at its next crossing (rearm_alert).
 rearm_alert(activity_key, to, to_left)
 local from_safety = tonumber(a[6])

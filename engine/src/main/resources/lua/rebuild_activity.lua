@@ -33,7 +33,7 @@
 -- KEYS[11] retirement hash (a copy that outlived the activity hash would stop its payments)
 -- KEYS[12] pickup windows' ends   KEYS[13] pickup reminders
 -- KEYS[14] staged pickup windows' ends   KEYS[15] staged pickup reminders
--- ARGV[1] key prefix   ARGV[2] step: BEGIN | ORDERS | GROUPS | PICKUPS | FINISH   ARGV[3] owner token
+-- ARGV[1] key prefix   ARGV[2] step: BEGIN | ORDERS | GROUPS | PICKUPS | FINISH | ABANDON   ARGV[3] owner token
 -- ARGV[4] lease (ms)   ARGV[5] now (epoch ms)
 -- ORDERS: ARGV[6..] one JSON object per order: {id, fields: {field: value, ...}} (the order hash)
 -- GROUPS: ARGV[6..] {id, fields: {...}, members: {buyer: order id, ...}}
@@ -43,7 +43,10 @@
 --         warm_activity takes them (stock and point:<id> are the totals: FINISH takes the units
 --         held off them), with state and cancelled_at for a cancelled activity
 -- Returns {outcome, n}: BEGIN -> BEGUN | BUSY | ALREADY_WARM; ORDERS, GROUPS, PICKUPS -> WRITTEN (n entries)
--- | LOST; FINISH -> REBUILT (n: the stock on sale) | LOST | ALREADY_WARM.
+-- | LOST; FINISH -> REBUILT (n: the stock on sale) | LOST | ALREADY_WARM; ABANDON -> ABANDONED (the
+-- lease given up; the staged keys stay until the next BEGIN clears them) | LOST.
+-- A bucket of a sharded activity gets 'point_total:<id>', 'epoch' and 'giver_epoch:<bucket>' among
+-- its terms (BucketRebuild); they are written as given.
 local activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, rebuild_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local staged_pay_due, staged_group_due, staged_open, retirement_key = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
@@ -75,6 +78,12 @@ if step == 'BEGIN' then
 end
 
 if redis.call('HGET', rebuild_key, 'owner') ~= owner then return {'LOST', 0} end
+-- A sharded activity's rebuild that found a live bucket gone or busy gives its lease up, so the
+-- next round (any instance) begins again at once rather than after the lease.
+if step == 'ABANDON' then
+  redis.call('DEL', rebuild_key)
+  return {'ABANDONED', 0}
+end
 redis.call('PEXPIRE', rebuild_key, lease)
 
 if step == 'ORDERS' then

@@ -10,13 +10,20 @@
 -- checking starts again. The caller removes the activity from the warm set on RETIRED (that set
 -- lives in another cluster slot).
 --
--- Reply, one string: NOT_FOUND | NOT_ENDED | DEADLINES_PENDING | NOT_RELAYED | CHANGED | UNSETTLED
+-- KEYS[1] activity hash   KEYS[2] quota   KEYS[3] payment deadlines   KEYS[4] group deadlines
+-- KEYS[5] open groups   KEYS[6] events   KEYS[7] stock changes   KEYS[8] retirement hash
+-- KEYS[9] pickup windows' ends   KEYS[10] pickup reminders   KEYS[11] transfers_out   KEYS[12] transfers_in
+-- (a bucket's; an activity that is not sharded has neither)
+-- ARGV[1] prefix   ARGV[2] now (ms)   ARGV[3] relay group   ARGV[4] retain (s)   ARGV[5] batch
+--
+-- Reply, one string: NOT_FOUND | NOT_ENDED | DEADLINES_PENDING | TRANSFERS_PENDING | NOT_RELAYED | CHANGED | UNSETTLED
 -- | CHECKING | CHECKED | EXPIRING | RETIRED | ALREADY_RETIRED. CHECKING, CHECKED and EXPIRING mean
 -- "call again".
 local activity_key, quota_key, pay_due_key = KEYS[1], KEYS[2], KEYS[3]
 local group_due_key, open_key, events_key = KEYS[4], KEYS[5], KEYS[6]
 local stock_changes_key, retirement_key = KEYS[7], KEYS[8]
 local pickup_due_key, reminders_key = KEYS[9], KEYS[10]
+local transfers_out_key, transfers_in_key = KEYS[11], KEYS[12]
 local prefix, now, relay_group = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local retain, batch = tonumber(ARGV[4]), tonumber(ARGV[5])
 
@@ -39,6 +46,10 @@ if redis.call('ZCARD', pay_due_key) + redis.call('ZCARD', group_due_key) + redis
     + redis.call('ZCARD', reminders_key) > 0 then
   return not_yet('DEADLINES_PENDING')
 end
+
+-- A bucket of a sharded activity that gave units still in flight (take_stock recorded them, no
+-- give_stock has landed yet) waits: ActivityRetirement finishes its transfers first.
+if redis.call('EXISTS', transfers_out_key) == 1 then return not_yet('TRANSFERS_PENDING') end
 
 local last_id = '0-0'
 if redis.call('EXISTS', events_key) == 1 then
@@ -98,7 +109,7 @@ if last < seq then
   return 'EXPIRING'
 end
 for _, key in ipairs({activity_key, quota_key, pay_due_key, group_due_key, open_key, events_key, pickup_due_key,
-    reminders_key}) do
+    reminders_key, transfers_in_key}) do
   redis.call('EXPIRE', key, retain)
 end
 -- Remembered stock changes already expire on their own, sooner.

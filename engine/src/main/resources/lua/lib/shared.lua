@@ -74,6 +74,23 @@ local function point_closed_field(point_id)
   return 'closed:' .. point_id
 end
 
+-- A bucket of a sharded activity also keeps each point's allocation in it, 'point_total:<point id>':
+-- the units of that point the bucket owns, for sale ('point:<id>') or held by its orders. Only warming,
+-- an edit, a stock transfer (take_stock, give_stock) and a rebuild's FINISH change it; a reservation,
+-- an expiry or a refund moves units between 'point:<id>' and the orders only, so total - point:<id>
+-- is what the bucket's orders hold there, without MySQL (BucketRebuild). RedisKeys.ActivityKeys#pointTotalField.
+local function point_total_field(point_id)
+  return 'point_total:' .. point_id
+end
+
+-- A bucket's rebuild epoch ('epoch', absent = 0: never rebuilt) and the epochs of the other buckets
+-- it knows ('giver_epoch:<bucket>'): a transfer carries its giver's epoch, and give_stock refuses one
+-- taken in an earlier epoch of its giver (the giver was rebuilt since: its units are back in the
+-- rebuild's split). RedisKeys.ActivityKeys#giverEpochField.
+local function giver_epoch_field(bucket)
+  return 'giver_epoch:' .. bucket
+end
+
 -- Low-stock alerts (安全库存预警): a level is the activity (point id '') or one pickup point's share.
 -- 'safety_stock' / 'safety_stock:<point id>' hold the level's safety stock (absent: no alert);
 -- 'alerted' / 'alerted:<point id>' mark a level whose StockLow went out and whose stock has not

@@ -67,10 +67,11 @@ class ActivityRebuild {
    * state is added here, with its step in rebuild_activity.lua.
    */
   private final List<Part> parts;
-  private final BucketRebuild buckets;
+  /** A sharded activity's lost buckets (package-private for its tests). */
+  final BucketRebuild buckets;
 
   ActivityRebuild(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> rebuildActivity,
-      Shards shards,
+      RedisScript<List<String>> freezeTransfers, Shards shards,
       Activities activities, RebuildSource source, LostActivities lost, WarmActivities warm, StreamSettings streams,
       RebuildSettings settings, ClosedPoints closedPoints, PickupWindows windows, DeadlineNotices deadlines,
       PickupNotices pickups, Clock clock) {
@@ -90,7 +91,7 @@ class ActivityRebuild {
     this.pickups = pickups;
     this.clock = clock;
     this.buckets = new BucketRebuild(this, redis, keys, activities, source, warm, settings, closedPoints, windows,
-        deadlines, pickups);
+        deadlines, pickups, new FrozenBuckets(redis, keys, freezeTransfers, settings.lease()), clock);
     this.parts = List.of(
         new Part("ORDERS", a -> source.orders(a.id())),
         new Part("GROUPS", a -> source.groups(a.id(), BATCH)),

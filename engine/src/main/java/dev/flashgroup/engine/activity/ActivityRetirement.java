@@ -4,6 +4,7 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.shard.Sharding;
 import dev.flashgroup.engine.shard.Shards;
+import dev.flashgroup.engine.shard.StockTransfers;
 import dev.flashgroup.engine.keys.StreamSettings;
 import dev.flashgroup.engine.keys.WarmActivities;
 import java.time.Clock;
@@ -37,10 +38,11 @@ class ActivityRetirement {
   private final WarmActivities warm;
   private final StreamSettings streams;
   private final ActivitySettings settings;
+  private final StockTransfers transfers;
   private final Clock clock;
 
   ActivityRetirement(ReactiveStringRedisTemplate redis, RedisKeys keys, Shards shards, RedisScript<String> retireActivity,
-      WarmActivities warm, StreamSettings streams, ActivitySettings settings, Clock clock) {
+      WarmActivities warm, StreamSettings streams, ActivitySettings settings, StockTransfers transfers, Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.shards = shards;
@@ -48,6 +50,7 @@ class ActivityRetirement {
     this.warm = warm;
     this.streams = streams;
     this.settings = settings;
+    this.transfers = transfers;
     this.clock = clock;
   }
 
@@ -62,11 +65,14 @@ class ActivityRetirement {
   /**
    * Each bucket of a sharded activity retires on its own (its stream, timers, orders and groups are
    * its own); the buckets leave the warm set together, once every one is retired. The answer is
-   * the first bucket's answer that is not done, else the last one's.
+   * the first bucket's answer that is not done, else the last one's. Transfers still in flight
+   * between the buckets are finished first, whatever their age (a bucket with one recorded answers
+   * TRANSFERS_PENDING): their units land in their receiver, and no transfers_out outlives the sale.
    */
   private Mono<String> retireBuckets(Sharding sharding) {
     List<RedisKeys.ActivityKeys> buckets = sharding.all(keys);
-    return Flux.fromIterable(buckets).concatMap(this::retireBucket).collectList()
+    return transfers.finishAll(sharding).onErrorResume(e -> Mono.just(0L))
+        .thenMany(Flux.fromIterable(buckets).concatMap(this::retireBucket)).collectList()
         .flatMap(outcomes -> outcomes.stream().allMatch(DONE::contains)
             ? warm.removeStreams(sharding.activity(), buckets).thenReturn(outcomes.get(outcomes.size() - 1))
             : Mono.just(outcomes.stream().filter(o -> !DONE.contains(o)).findFirst().orElseThrow()));
@@ -82,7 +88,8 @@ class ActivityRetirement {
   private Mono<String> once(RedisKeys.ActivityKeys k) {
     return redis.execute(retireActivity,
             List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(), k.events(),
-                k.stockChanges(), k.retirement(), k.pickupDeadlines(), k.pickupReminders()),
+                k.stockChanges(), k.retirement(), k.pickupDeadlines(), k.pickupReminders(), k.transfersOut(),
+                k.transfersIn()),
             List.of(k.prefix(), Long.toString(clock.millis()), streams.consumerGroup(),
                 Long.toString(settings.retain().toSeconds()), Integer.toString(BATCH)))
         .single();

@@ -35,6 +35,11 @@ class ActivityScripts {
   }
 
   @Bean
+  RedisScript<List<String>> freezeTransfers() {
+    return LuaScript.loadList("freeze_transfers");
+  }
+
+  @Bean
   RedisScript<List<String>> moveAllocation() {
     return LuaScript.loadList("move_allocation");
   }

@@ -8,10 +8,12 @@ import dev.flashgroup.engine.timer.DeadlineNotices;
 import dev.flashgroup.engine.timer.PickupNotices;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +22,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Rebuilds the lost buckets of a sharded activity from MySQL (docs/cluster.md, "Hot activities:
- * shards"): each lost bucket gets the orders, groups and pickup timers whose ids name it, through
+ * Rebuilds the lost buckets of a sharded activity from MySQL (docs/cluster.md, "Rebuilding lost
+ * buckets"): each lost bucket gets the orders, groups and pickup timers whose ids name it, through
  * the same rebuild_activity.lua steps as an activity. What it puts on sale is the activity's units
  * no live bucket holds: the stock less what MySQL's orders of the lost buckets hold, less each live
  * bucket's stock, its quota (the units its buyers hold, Redis' own count) and its transfers in
- * flight, split evenly over the lost buckets. With pickup points the live buckets' holdings per
- * point are MySQL's (a live bucket keeps no per-point count of what it sold). A live bucket is never
- * touched; if all are lost this is the activity's stock less MySQL's held units, as for an activity.
+ * flight, split evenly over the lost buckets; with pickup points, per point, less each live bucket's
+ * allocation there ({@code point_total:<id>}) and its transfers in flight of it. Each live bucket is
+ * read in one call that also freezes its transfers until FINISH ({@link FrozenBuckets}), so no unit
+ * in flight is counted nowhere; a bucket thought alive that is gone (or frozen by another rebuilder)
+ * stops the rebuild until the next round. Each rebuilt bucket gets a new epoch, which the live
+ * buckets learn before FINISH: a transfer its lost self took is refused by its receiver. A live
+ * bucket's stock is never touched; if all are lost this is the activity's stock less MySQL's held
+ * units, as for an activity.
  */
 final class BucketRebuild {
 
@@ -45,10 +52,12 @@ final class BucketRebuild {
   private final PickupWindows windows;
   private final DeadlineNotices deadlines;
   private final PickupNotices pickups;
+  private final FrozenBuckets frozen;
+  private final Clock clock;
 
   BucketRebuild(ActivityRebuild steps, ReactiveStringRedisTemplate redis, RedisKeys keys, Activities activities,
       RebuildSource source, WarmActivities warm, RebuildSettings settings, ClosedPoints closedPoints,
-      PickupWindows windows, DeadlineNotices deadlines, PickupNotices pickups) {
+      PickupWindows windows, DeadlineNotices deadlines, PickupNotices pickups, FrozenBuckets frozen, Clock clock) {
     this.steps = steps;
     this.redis = redis;
     this.keys = keys;
@@ -60,6 +69,8 @@ final class BucketRebuild {
     this.windows = windows;
     this.deadlines = deadlines;
     this.pickups = pickups;
+    this.frozen = frozen;
+    this.clock = clock;
   }
 
   /** Units held in a lost bucket by MySQL's orders: all, and per point. */
@@ -68,15 +79,20 @@ final class BucketRebuild {
     final Map<Long, Long> atPoint = new ConcurrentHashMap<>();
   }
 
-  /** What the live buckets hold: stock for sale, units their buyers hold, units in flight (and per point). */
-  private record Live(long stock, long held, long inFlight, Map<Long, Long> pointStock, Map<Long, Long> pointInFlight) {}
-
   /** Rebuilds the buckets of the activity Redis does not hold; REBUILT, or the first step's refusal. */
   Mono<String> rebuild(Sharding sharding) {
     return activities.find(sharding.activity()).flatMap(a -> Flux.range(0, sharding.shards())
         .filterWhen(b -> redis.hasKey(sharding.keys(keys, b).activity()).map(present -> !present))
         .collectList()
         .flatMap(lost -> lost.isEmpty() ? Mono.just("ALREADY_WARM") : rebuild(a, sharding, lost)));
+  }
+
+  /**
+   * Rebuilds the buckets {@code lost}, found lost a moment ago: the others are thought alive (and
+   * one may have been lost since, or be rebuilt by another instance that thinks this one alive).
+   */
+  Mono<String> rebuild(Sharding sharding, List<Integer> lost) {
+    return activities.find(sharding.activity()).flatMap(a -> rebuild(a, sharding, lost));
   }
 
   private Mono<String> rebuild(Activity a, Sharding sharding, List<Integer> lost) {
@@ -123,24 +139,81 @@ final class BucketRebuild {
       }
     }
     return Mono.zip(source.highestSequence(a.id()), windows.terms(a), closedPoints.inactive(a).collectList(),
-            live(sharding, alive), source.heldByPoint(a.id()))
-        .flatMap(found -> {
-          long base = found.getT1() + settings.sequenceGap();
-          Map<Integer, List<String>> terms = bucketTerms(a, lost, held, found.getT4(), found.getT5(), found.getT2());
-          return Flux.fromIterable(lost)
-              .concatMap(b -> steps.step(sharding.keys(keys, b), "FINISH", owner, steps.finishArgs(a,
-                  base + Math.floorMod(b - base, (long) sharding.shards()), terms.get(b), found.getT3())))
-              .filter(outcome -> !"REBUILT".equals(outcome))
-              .next()
-              .switchIfEmpty(Mono.defer(() -> closedPoints.closeInactive(a)
-                  .then(warm.addStreams(a.id(), sharding.all(keys)))
-                  .then(Mono.fromRunnable(() -> {
-                    deadlines.mayHaveNewDeadline(a.id());
-                    pickups.mayHaveNewTimer(a.id());
-                    log.warn("Activity {}: buckets {} rebuilt from MySQL", a.id(), lost);
-                  }))
-                  .thenReturn("REBUILT")));
-        });
+            source.heldByPoint(a.id()))
+        .flatMap(found -> frozen.freeze(sharding, alive, owner).flatMap(reads -> {
+          Map<Integer, Long> epochs = newEpochs(lost, reads);
+          return frozen.confirm(sharding, alive, owner, epochs, askReceivers(reads))
+              .flatMap(received -> {
+                Live live = Live.of(reads, Set.copyOf(received));
+                long base = found.getT1() + settings.sequenceGap();
+                Map<Integer, List<String>> terms = bucketTerms(a, lost, held, live, found.getT4(), found.getT2());
+                return Flux.fromIterable(lost)
+                    .concatMap(b -> steps.step(sharding.keys(keys, b), "FINISH", owner, steps.finishArgs(a,
+                        base + Math.floorMod(b - base, (long) sharding.shards()),
+                        withEpochs(terms.get(b), b, sharding, epochs, reads), found.getT3())))
+                    .filter(outcome -> !"REBUILT".equals(outcome))
+                    .next()
+                    .defaultIfEmpty("REBUILT");
+              });
+        }))
+        .onErrorResume(FrozenBuckets.Aborted.class, e -> frozen.thaw(sharding, alive, owner)
+            .then(Flux.fromIterable(lost).concatMap(b -> steps.step(sharding.keys(keys, b), "ABANDON", owner, List.of()))
+                .then())
+            .then(Mono.fromRunnable(() -> log.warn("Activity {}: rebuilding buckets {} stopped, begun again next round: {}",
+                a.id(), lost, e.getMessage())))
+            .thenReturn("ABORTED"))
+        .onErrorResume(e -> !(e instanceof FrozenBuckets.Aborted),
+            e -> frozen.thaw(sharding, alive, owner).then(Mono.error(e)))
+        .flatMap(outcome -> !"REBUILT".equals(outcome) ? frozen.thaw(sharding, alive, owner).thenReturn(outcome)
+            : frozen.thaw(sharding, alive, owner)
+            .then(closedPoints.closeInactive(a))
+            .then(warm.addStreams(a.id(), sharding.all(keys)))
+            .then(Mono.fromRunnable(() -> {
+              deadlines.mayHaveNewDeadline(a.id());
+              pickups.mayHaveNewTimer(a.id());
+              log.warn("Activity {}: buckets {} rebuilt from MySQL", a.id(), lost);
+            }))
+            .thenReturn("REBUILT"));
+  }
+
+  /**
+   * Each lost bucket's new epoch: later than any the live buckets know of it (and at least now), so
+   * a transfer its earlier self took and never recorded anywhere else is refused by its receiver.
+   */
+  private Map<Integer, Long> newEpochs(List<Integer> lost, Map<Integer, FrozenBuckets.Read> reads) {
+    Map<Integer, Long> epochs = new HashMap<>();
+    for (int b : lost) {
+      long known = reads.values().stream().mapToLong(r -> r.epochs().getOrDefault(Integer.toString(b), 0L))
+          .max().orElse(0L);
+      epochs.put(b, Math.max(clock.millis(), known + 1));
+    }
+    return epochs;
+  }
+
+  /** The transfers each live bucket recorded as given to another live bucket: that receiver is asked whether it has them. */
+  private static Map<Integer, List<String>> askReceivers(Map<Integer, FrozenBuckets.Read> reads) {
+    Map<Integer, List<String>> ask = new HashMap<>();
+    reads.values().forEach(r -> r.out().forEach((id, record) -> {
+      int to = FrozenBuckets.InFlight.parse(record).to();
+      if (reads.containsKey(to)) {
+        ask.computeIfAbsent(to, x -> new ArrayList<>()).add(id);
+      }
+    }));
+    return ask;
+  }
+
+  /** A lost bucket's terms with its new epoch and the epochs it is to know of every other bucket. */
+  private static List<String> withEpochs(List<String> terms, int b, Sharding sharding, Map<Integer, Long> epochs,
+      Map<Integer, FrozenBuckets.Read> reads) {
+    List<String> all = new ArrayList<>(terms);
+    all.addAll(List.of(RedisKeys.ActivityKeys.EPOCH, Long.toString(epochs.get(b))));
+    for (int x = 0; x < sharding.shards(); x++) {
+      if (x != b) {
+        long epoch = epochs.containsKey(x) ? epochs.get(x) : reads.get(x).epoch();
+        all.addAll(List.of(RedisKeys.ActivityKeys.giverEpochField(x), Long.toString(epoch)));
+      }
+    }
+    return all;
   }
 
   /**
@@ -155,7 +228,7 @@ final class BucketRebuild {
     Map<Integer, Map<Long, Long>> points = new HashMap<>();
     Map<Integer, Long> stock = new HashMap<>();
     if (a.pickup() == null) {
-      long left = Math.max(0, a.stock() - heldLost - live.held() - live.stock() - live.inFlight());
+      long left = Math.max(0, a.stock() - heldLost - live.owned());
       for (int i = 0; i < n; i++) {
         stock.put(lost.get(i), BucketTerms.share(left, i, n, 0));
       }
@@ -163,8 +236,8 @@ final class BucketRebuild {
       int offset = 0;
       for (Pickup.PointShare share : a.pickup().points()) {
         long p = share.pointId();
-        long left = Math.max(0, share.stock() - mysqlHeldAt.getOrDefault(p, 0L) - live.pointStock().getOrDefault(p, 0L)
-            - live.pointInFlight().getOrDefault(p, 0L));
+        long lostHeldAt = held.values().stream().mapToLong(h -> h.atPoint.getOrDefault(p, 0L)).sum();
+        long left = Math.max(0, share.stock() - lostHeldAt - live.ownedAt(p, mysqlHeldAt.getOrDefault(p, 0L) - lostHeldAt));
         for (int i = 0; i < n; i++) {
           long mine = BucketTerms.share(left, i, n, offset);
           points.computeIfAbsent(lost.get(i), b -> new LinkedHashMap<>()).put(p, mine);
@@ -182,32 +255,51 @@ final class BucketRebuild {
     return byBucket;
   }
 
-  /** The live buckets' stock, point shares, quotas (units held) and transfers in flight, read one bucket at a time. */
-  private Mono<Live> live(Sharding sharding, List<Integer> alive) {
-    return Flux.fromIterable(alive).map(b -> sharding.keys(keys, b))
-        .concatMap(k -> Mono.zip(
-            redis.<String, String>opsForHash().entries(k.activity()).collectMap(Map.Entry::getKey, Map.Entry::getValue),
-            redis.<String, String>opsForHash().values(k.quota()).map(Long::parseLong).reduce(0L, Long::sum),
-            redis.<String, String>opsForHash().values(k.transfersOut()).collectList()))
-        .reduce(new Live(0, 0, 0, new HashMap<>(), new HashMap<>()), (sum, bucket) -> {
-          Map<String, String> hash = bucket.getT1();
-          long inFlight = 0;
-          for (String record : bucket.getT3()) {
-            String[] part = record.split("\\|", -1);
-            long units = Long.parseLong(part[2]);
-            inFlight += units;
-            if (!part[1].isEmpty()) {
-              sum.pointInFlight().merge(Long.parseLong(part[1]), units, Long::sum);
-            }
+  /**
+   * What the live buckets own, from their frozen reads: stock for sale, the units their buyers hold
+   * (their quotas) and their transfers in flight (less those a live receiver already has); per
+   * point, each bucket's allocation there ({@code point_total:<id>}: left for sale plus held by its
+   * orders) and its transfers in flight of that point. A bucket warmed before totals were kept
+   * has none: for such a point the live buckets' holdings are MySQL's (its relay lag may let a unit
+   * sell twice there, as before).
+   */
+  private record Live(long owned, Map<Long, Long> pointOwned, Map<Long, Long> pointLeft, Set<Long> untotalled) {
+
+    static Live of(Map<Integer, FrozenBuckets.Read> reads, Set<String> received) {
+      long owned = 0;
+      Map<Long, Long> pointOwned = new HashMap<>();
+      Map<Long, Long> pointLeft = new HashMap<>();
+      Set<Long> untotalled = new HashSet<>();
+      for (FrozenBuckets.Read r : reads.values()) {
+        owned += r.stock() + r.held();
+        for (Map.Entry<String, String> t : r.out().entrySet()) {
+          if (received.contains(t.getKey())) {
+            continue;
           }
-          hash.forEach((field, value) -> {
-            if (field.startsWith(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX)) {
-              sum.pointStock().merge(Long.parseLong(field.substring(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX.length())),
-                  Long.parseLong(value), Long::sum);
-            }
-          });
-          return new Live(sum.stock() + Long.parseLong(hash.getOrDefault("stock", "0")), sum.held() + bucket.getT2(),
-              sum.inFlight() + inFlight, sum.pointStock(), sum.pointInFlight());
+          FrozenBuckets.InFlight record = FrozenBuckets.InFlight.parse(t.getValue());
+          owned += record.units();
+          if (!record.point().isEmpty()) {
+            pointOwned.merge(Long.parseLong(record.point()), (long) record.units(), Long::sum);
+            pointLeft.merge(Long.parseLong(record.point()), (long) record.units(), Long::sum);
+          }
+        }
+        r.points().forEach((point, figures) -> {
+          long p = Long.parseLong(point);
+          pointLeft.merge(p, figures.get(0), Long::sum);
+          if (figures.get(1) < 0) {
+            untotalled.add(p);
+          } else {
+            pointOwned.merge(p, figures.get(1), Long::sum);
+          }
         });
+      }
+      return new Live(owned, pointOwned, pointLeft, untotalled);
+    }
+
+    /** The live buckets' units at point {@code p}; {@code heldByLiveInMysql}: MySQL's figure, used without totals. */
+    long ownedAt(long p, long heldByLiveInMysql) {
+      return untotalled.contains(p) ? Math.max(0, heldByLiveInMysql) + pointLeft.getOrDefault(p, 0L)
+          : pointOwned.getOrDefault(p, 0L);
+    }
   }
 }

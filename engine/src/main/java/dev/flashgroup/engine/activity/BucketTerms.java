@@ -14,6 +14,7 @@ import java.util.Map;
  * one point to the next, so the buckets differ by at most one unit per point; a bucket's stock is
  * the sum of its points' shares, as in any activity with points. A safety stock (the activity's and
  * each point's) is split the same way, so each bucket alerts when its own remaining reaches its share.
+ * Each point's share is also written as the bucket's {@code point_total:<id>} (its allocation there).
  */
 final class BucketTerms {
 
@@ -31,6 +32,7 @@ final class BucketTerms {
       for (Pickup.PointShare point : a.pickup().points()) {
         long mine = share(point.stock(), bucket, n, offset);
         replaced.put(RedisKeys.ActivityKeys.pointStockField(point.pointId()), Long.toString(mine));
+        replaced.put(RedisKeys.ActivityKeys.pointTotalField(point.pointId()), Long.toString(mine));
         stock += mine;
         offset = (offset + point.stock() % n) % n;
       }
@@ -44,7 +46,10 @@ final class BucketTerms {
    */
   static List<String> of(Activity a, List<String> terms, int bucket, long stock, Map<Long, Long> points) {
     Map<String, String> replaced = new HashMap<>();
-    points.forEach((point, units) -> replaced.put(RedisKeys.ActivityKeys.pointStockField(point), Long.toString(units)));
+    points.forEach((point, units) -> {
+      replaced.put(RedisKeys.ActivityKeys.pointStockField(point), Long.toString(units));
+      replaced.put(RedisKeys.ActivityKeys.pointTotalField(point), Long.toString(units));
+    });
     return with(a, terms, bucket, stock, replaced);
   }
 
@@ -60,6 +65,13 @@ final class BucketTerms {
       mine.add(replaced.getOrDefault(terms.get(i), terms.get(i + 1)));
     }
     mine.addAll(List.of("shards", Integer.toString(n), "bucket", Integer.toString(bucket)));
+    // The bucket's allocation at each point (point_total:<id>, SCHEMA.md): what a rebuild of another
+    // bucket reads as this one's holding there, with no MySQL.
+    replaced.forEach((field, value) -> {
+      if (field.startsWith(RedisKeys.ActivityKeys.POINT_TOTAL_PREFIX)) {
+        mine.addAll(List.of(field, value));
+      }
+    });
     return mine;
   }
 

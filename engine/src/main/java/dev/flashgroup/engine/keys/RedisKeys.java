@@ -226,6 +226,30 @@ public class RedisKeys {
     /** What every {@link #pointStockField} starts with. */
     public static final String POINT_STOCK_PREFIX = "point:";
 
+    /**
+     * The field of a bucket's {@link #activity()} holding its allocation at a pickup point, for sale
+     * or held by its orders (lib/shared.lua's {@code point_total_field}): changed by warming, edits,
+     * stock transfers and a rebuild only, so total less {@link #pointStockField} is what the
+     * bucket's orders hold there.
+     */
+    public static String pointTotalField(long pointId) {
+      return POINT_TOTAL_PREFIX + pointId;
+    }
+
+    /** What every {@link #pointTotalField} starts with. */
+    public static final String POINT_TOTAL_PREFIX = "point_total:";
+
+    /** The field of a bucket's {@link #activity()} holding its rebuild epoch (absent: 0, never rebuilt). */
+    public static final String EPOCH = "epoch";
+
+    /**
+     * The field of a bucket's {@link #activity()} holding the epoch of bucket {@code bucket} it knows
+     * (lib/shared.lua's {@code giver_epoch_field}): give_stock.lua refuses a transfer taken earlier.
+     */
+    public static String giverEpochField(int bucket) {
+      return "giver_epoch:" + bucket;
+    }
+
     /** What every order hash's name starts with: {@link #order} is it followed by the order id. */
     public String orders() {
       return prefix + "o:";
@@ -326,6 +350,14 @@ public class RedisKeys {
     /** Stock transfers this bucket received (transfer id → units), so give_stock.lua adds each once. */
     public String transfersIn() {
       return prefix + "transfers_in";
+    }
+
+    /**
+     * Present (the rebuilder's owner token, PX) while a rebuild of another bucket reads this one:
+     * take_stock.lua and give_stock.lua move nothing from or to it (freeze_transfers.lua).
+     */
+    public String transfersFrozen() {
+      return prefix + "transfers_frozen";
     }
 
     /** The body of this prefix's hash tag: {@code 42} or {@code 42.3}, the warm set's member for it. */

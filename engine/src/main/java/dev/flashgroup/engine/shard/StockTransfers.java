@@ -60,43 +60,58 @@ public class StockTransfers {
     var giver = sharding.keys(keys, from);
     String pointArg = point == null ? "" : Long.toString(point);
     return take(giver, id, most, pointArg, to, half)
-        .flatMap(units -> units == 0 ? Mono.just(0)
-            : give(sharding, to, id, units, pointArg).then(forget(giver, id)).thenReturn(units));
+        .flatMap(taken -> taken.units() == 0 ? Mono.just(0)
+            : give(sharding, from, to, id, taken.units(), pointArg, taken.epoch()).then(forget(giver, id))
+                .thenReturn(taken.units()));
   }
 
-  /** Takes the units in the giving bucket; the transfer is now recorded there (and on the replicas required). */
-  Mono<Integer> take(RedisKeys.ActivityKeys giver, String id, int most, String point, int to, boolean half) {
-    List<String> keyList = List.of(giver.activity(), giver.transfersOut());
+  /** What take_stock.lua took: the units (0: none, or the giver is frozen) and the giver's rebuild epoch. */
+  record Taken(int units, long epoch) {}
+
+  /**
+   * Takes the units in the giving bucket; the transfer is now recorded there (and on the replicas
+   * required). Nothing while a rebuild reads the bucket (FROZEN: freeze_transfers.lua), as when it
+   * is empty.
+   */
+  Mono<Taken> take(RedisKeys.ActivityKeys giver, String id, int most, String point, int to, boolean half) {
+    List<String> keyList = List.of(giver.activity(), giver.transfersOut(), giver.transfersFrozen());
     List<String> args = List.of(id, Integer.toString(most), point, Integer.toString(to), Long.toString(clock.millis()),
         half ? "1" : "0");
     if (replicas.required()) {
       return replicas.run(takeStock, keyList, args).map(acknowledged -> {
-        int units = taken(acknowledged.reply());
-        if (units > 0 && acknowledged.replicas() < replicas.replicasRequired()) {
-          throw new TransientDataAccessResourceException("transfer " + id + " took " + units + " units but only "
-              + acknowledged.replicas() + " of the " + replicas.replicasRequired()
+        Taken taken = taken(acknowledged.reply());
+        if (taken.units() > 0 && acknowledged.replicas() < replicas.replicasRequired()) {
+          throw new TransientDataAccessResourceException("transfer " + id + " took " + taken.units()
+              + " units but only " + acknowledged.replicas() + " of the " + replicas.replicasRequired()
               + " required replicas confirmed it in time; it stays recorded with its giver");
         }
-        return units;
+        return taken;
       });
     }
     return redis.execute(takeStock, keyList, args).next().map(StockTransfers::taken);
   }
 
-  private static int taken(List<String> reply) {
-    return "TAKEN".equals(reply.get(0)) ? Integer.parseInt(reply.get(1)) : 0;
+  private static Taken taken(List<String> reply) {
+    return "TAKEN".equals(reply.get(0))
+        ? new Taken(Integer.parseInt(reply.get(1)), Long.parseLong(reply.get(2))) : new Taken(0, 0);
   }
 
-  /** Adds them to the receiving bucket (idempotent by id); fails while that bucket is not warm. */
-  Mono<Void> give(Sharding sharding, int to, String id, int units, String point) {
+  /**
+   * Adds them to the receiving bucket (idempotent by id); fails while that bucket is not warm or is
+   * frozen by a rebuild (the record stays with the giver). A transfer taken before its giver was
+   * rebuilt (GIVER_REBUILT) adds nothing, ever: its units came back in the rebuild's split, and its
+   * record (if any is left) is to be deleted.
+   */
+  Mono<Void> give(Sharding sharding, int from, int to, String id, int units, String point, long epoch) {
     var receiver = sharding.keys(keys, to);
-    return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn()),
+    return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn(), receiver.transfersFrozen()),
             List.of(id, Integer.toString(units), point, Long.toString(settings.transferMemory().toSeconds()),
-                keys.restockChannel(), sharding.activity().toString()))
+                keys.restockChannel(), sharding.activity().toString(), Integer.toString(from), Long.toString(epoch)))
         .next()
-        .flatMap(reply -> "NOT_WARM".equals(reply.get(0))
+        .flatMap(reply -> "NOT_WARM".equals(reply.get(0)) || "FROZEN".equals(reply.get(0))
             ? Mono.error(new IllegalStateException("bucket " + to + " of activity " + sharding.activity()
-                + " is not warm; transfer " + id + " stays recorded with its giver"))
+                + " is " + ("FROZEN".equals(reply.get(0)) ? "frozen by a rebuild" : "not warm") + "; transfer " + id
+                + " stays recorded with its giver"))
             : Mono.empty());
   }
 
@@ -113,25 +128,37 @@ public class StockTransfers {
     return finishLeftBehind(sharding, clock.millis() - settings.finishAfter().toMillis());
   }
 
+  /**
+   * Finishes every transfer recorded by a bucket of the activity, however recent: retirement
+   * ({@code ActivityRetirement}) does so before it retires the buckets of an activity that is over.
+   */
+  public Mono<Long> finishAll(Sharding sharding) {
+    return finishLeftBehind(sharding, Long.MAX_VALUE);
+  }
+
   /** Finishes the transfers recorded at or before {@code before} (epoch ms). */
   Mono<Long> finishLeftBehind(Sharding sharding, long before) {
-    return Flux.fromIterable(sharding.all(keys))
-        .concatMap(giver -> redis.<String, String>opsForHash().entries(giver.transfersOut())
-            .filter(e -> Recorded.parse(e.getValue()).at() <= before)
-            .concatMap(e -> {
-              Recorded r = Recorded.parse(e.getValue());
-              return give(sharding, r.to(), e.getKey(), r.units(), r.point()).then(forget(giver, e.getKey()))
-                  .thenReturn(1L);
-            }))
+    return Flux.range(0, sharding.shards())
+        .concatMap(from -> {
+          var giver = sharding.keys(keys, from);
+          return redis.<String, String>opsForHash().entries(giver.transfersOut())
+              .filter(e -> Recorded.parse(e.getValue()).at() <= before)
+              .concatMap(e -> {
+                Recorded r = Recorded.parse(e.getValue());
+                return give(sharding, from, r.to(), e.getKey(), r.units(), r.point(), r.epoch())
+                    .then(forget(giver, e.getKey())).thenReturn(1L);
+              });
+        })
         .count();
   }
 
-  /** A transfers_out value, {@code to|point|units|at}. */
-  record Recorded(int to, String point, int units, long at) {
+  /** A transfers_out value, {@code to|point|units|at|epoch} (the giver's rebuild epoch; absent in older records: 0). */
+  record Recorded(int to, String point, int units, long at, long epoch) {
 
     static Recorded parse(String value) {
       String[] part = value.split("\\|", -1);
-      return new Recorded(Integer.parseInt(part[0]), part[1], Integer.parseInt(part[2]), Long.parseLong(part[3]));
+      return new Recorded(Integer.parseInt(part[0]), part[1], Integer.parseInt(part[2]), Long.parseLong(part[3]),
+          part.length > 4 && !part[4].isEmpty() ? Long.parseLong(part[4]) : 0);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.lua;
 
+import dev.flashgroup.engine.keys.RedisKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -25,6 +26,20 @@ class EditActivityScriptTest extends LuaScriptSupport {
         .containsEntry("group_price", "890")
         .containsEntry("solo_price", Long.toString(SOLO_PRICE))
         .containsEntry("seq", "0");
+  }
+
+  @Test
+  void anEditReplacesABucketsPointTotals() {
+    assertThat(warm(ActivitySpec.standard(), List.of(RedisKeys.ActivityKeys.pointTotalField(3), "4",
+        RedisKeys.ActivityKeys.pointTotalField(5), "6"), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT))
+        .isEqualTo("WARMED");
+
+    assertThat(editActivity(BEFORE_START, "stock", "7", RedisKeys.ActivityKeys.pointStockField(3), "7",
+        RedisKeys.ActivityKeys.pointTotalField(3), "7").block(TIMEOUT)).isEqualTo("EDITED");
+
+    assertThat(activity()).containsEntry(RedisKeys.ActivityKeys.pointTotalField(3), "7")
+        .doesNotContainKey(RedisKeys.ActivityKeys.pointTotalField(5))
+        .doesNotContainKey(RedisKeys.ActivityKeys.pointStockField(5));
   }
 
   @Test

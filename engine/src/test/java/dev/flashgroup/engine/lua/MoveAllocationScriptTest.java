@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.lua;
 
+import dev.flashgroup.engine.keys.RedisKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -23,6 +24,18 @@ class MoveAllocationScriptTest extends LuaScriptSupport {
 
     assertThat(List.of(pointStock(3), pointStock(5), stock())).containsExactly(1L, 9L, 10L);
     assertThat(hash(keys.allocationChanges())).containsExactlyEntriesOf(Map.of("c1", "3>5*3"));
+  }
+
+  @Test
+  void aBucketsPointTotalsMoveWithItsAllocation() {
+    assertThat(warm(ActivitySpec.standard(), List.of(RedisKeys.ActivityKeys.pointTotalField(3), "4",
+        RedisKeys.ActivityKeys.pointTotalField(5), "6"), new long[] {3, 4}, new long[] {5, 6}).block(TIMEOUT))
+        .isEqualTo("WARMED");
+
+    StepVerifier.create(moveAllocation(3, 5, 3, "c1")).expectNext(List.of("MOVED", "1", "9")).verifyComplete();
+
+    assertThat(activity()).containsEntry(RedisKeys.ActivityKeys.pointTotalField(3), "1")
+        .containsEntry(RedisKeys.ActivityKeys.pointTotalField(5), "9");
   }
 
   @Test

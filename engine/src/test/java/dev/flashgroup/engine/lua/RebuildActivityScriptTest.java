@@ -54,6 +54,16 @@ class RebuildActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void abandoningGivesTheLeaseUpSoAnotherInstanceBeginsAtOnce() {
+    begin();
+    assertThat(rebuild("ABANDON", "instance-b", NOW, List.of()).block(TIMEOUT)).containsExactly("LOST", "0");
+    assertThat(rebuild("ABANDON", OWNER, NOW, List.of()).block(TIMEOUT)).containsExactly("ABANDONED", "0");
+
+    assertThat(redis.hasKey(keys.rebuild()).block(TIMEOUT)).isFalse();
+    assertThat(rebuild("BEGIN", "instance-b", NOW, List.of()).block(TIMEOUT)).containsExactly("BEGUN", "0");
+  }
+
+  @Test
   void stepsOfAnInstanceThatLostTheLeaseWriteNothing() {
     rebuild("BEGIN", "instance-b", NOW, List.of()).block(TIMEOUT);
     assertThat(rebuild("ORDERS", OWNER, NOW, List.of(order("42-1", "RESERVED", "alice", "", null))).block(TIMEOUT))

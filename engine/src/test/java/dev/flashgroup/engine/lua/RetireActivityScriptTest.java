@@ -141,6 +141,30 @@ class RetireActivityScriptTest extends LuaScriptSupport {
   }
 
   @Test
+  void aBucketWithUnitsInFlightToAnotherWaitsUntilTheTransferIsFinished() {
+    givenSettledActivity();
+    redis.<String, String>opsForHash().put(keys.transfersOut(), "t-1", "1||3|" + NOW + "|0").block(TIMEOUT);
+
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("TRANSFERS_PENDING");
+    assertThat(redis.hasKey(keys.retirement()).block(TIMEOUT)).isFalse();
+
+    redis.<String, String>opsForHash().remove(keys.transfersOut(), "t-1").block(TIMEOUT);
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("CHECKED");
+  }
+
+  @Test
+  void aRetiredBucketsReceivedTransfersExpireWithIt() {
+    givenSettledActivity();
+    redis.<String, String>opsForHash().put(keys.transfersIn(), "t-1", "3").block(TIMEOUT);
+    redis.expire(keys.transfersIn(), java.time.Duration.ofDays(30)).block(TIMEOUT);
+
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("CHECKED");
+    assertThat(retire(ENDS_AT, BATCH)).isEqualTo("RETIRED");
+    assertThat(redis.getExpire(keys.transfersIn()).block(TIMEOUT)).isPositive()
+        .isLessThanOrEqualTo(java.time.Duration.ofSeconds(RETAIN_S));
+  }
+
+  @Test
   void walksTheIdsInBatches() {
     givenSettledActivity();
     List<String> outcomes = new ArrayList<>();
@@ -175,7 +199,8 @@ class RetireActivityScriptTest extends LuaScriptSupport {
   private String retire(long now, int batch) {
     return redis.execute(retireActivity,
             List.of(keys.activity(), keys.quota(), keys.paymentDeadlines(), keys.groupDeadlines(), keys.openGroups(),
-                keys.events(), keys.stockChanges(), keys.retirement(), keys.pickupDeadlines(), keys.pickupReminders()),
+                keys.events(), keys.stockChanges(), keys.retirement(), keys.pickupDeadlines(), keys.pickupReminders(),
+                keys.transfersOut(), keys.transfersIn()),
             List.of(keys.prefix(), Long.toString(now), RELAY_GROUP, Long.toString(RETAIN_S), Integer.toString(batch)))
         .single().block(TIMEOUT);
   }

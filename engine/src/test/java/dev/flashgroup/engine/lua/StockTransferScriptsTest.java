@@ -34,13 +34,19 @@ class StockTransferScriptsTest extends LuaScriptSupport {
   }
 
   private List<?> take(String id, int most, String point, boolean half) {
-    return redis.execute(takeStock, List.of(keys.activity(), keys.transfersOut()),
+    return redis.execute(takeStock, List.of(keys.activity(), keys.transfersOut(), keys.transfersFrozen()),
         List.of(id, Integer.toString(most), point, "1", Long.toString(NOW), half ? "1" : "0")).next().block(TIMEOUT);
   }
 
   private List<?> give(String id, int units, String point) {
-    return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn()),
-        List.of(id, Integer.toString(units), point, "3600", restockChannel, ACTIVITY.toString())).next()
+    return give(id, units, point, 0);
+  }
+
+  /** Gives as bucket 0 (this class's activity) in its epoch {@code epoch}. */
+  private List<?> give(String id, int units, String point, long epoch) {
+    return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn(), receiver.transfersFrozen()),
+        List.of(id, Integer.toString(units), point, "3600", restockChannel, ACTIVITY.toString(), "0",
+            Long.toString(epoch))).next()
         .block(TIMEOUT);
   }
 
@@ -55,18 +61,18 @@ class StockTransferScriptsTest extends LuaScriptSupport {
   void takesUnitsAndRecordsTheTransferWithTheGiver() {
     givenWarmActivity();
 
-    assertThat(take("t-1", 4, "", false)).isEqualTo(List.of("TAKEN", "4"));
+    assertThat(take("t-1", 4, "", false)).isEqualTo(List.of("TAKEN", "4", "0"));
 
     assertThat(stock()).isEqualTo(6);
-    assertThat(hash(keys.transfersOut()).get("t-1")).matches("1\\|\\|4\\|" + NOW);
+    assertThat(hash(keys.transfersOut()).get("t-1")).isEqualTo("1||4|" + NOW + "|0");
   }
 
   @Test
   void takesAtMostHalfOfWhatIsLeftWhenAskedTo() {
     givenWarmActivity();
 
-    assertThat(take("t-1", 100, "", true)).isEqualTo(List.of("TAKEN", "5"));
-    assertThat(take("t-2", 100, "", true)).isEqualTo(List.of("TAKEN", "3"));
+    assertThat(take("t-1", 100, "", true)).isEqualTo(List.of("TAKEN", "5", "0"));
+    assertThat(take("t-2", 100, "", true)).isEqualTo(List.of("TAKEN", "3", "0"));
     assertThat(stock()).isEqualTo(2);
   }
 
@@ -75,7 +81,7 @@ class StockTransferScriptsTest extends LuaScriptSupport {
     givenWarmActivity();
     take("t-1", 100, "", false);
 
-    assertThat(take("t-2", 1, "", false)).isEqualTo(List.of("EMPTY", "0"));
+    assertThat(take("t-2", 1, "", false)).isEqualTo(List.of("EMPTY", "0", "0"));
     assertThat(stock()).isZero();
   }
 
@@ -84,16 +90,16 @@ class StockTransferScriptsTest extends LuaScriptSupport {
     givenWarmActivity();
     take("t-1", 3, "", false);
 
-    assertThat(take("t-1", 3, "", false)).isEqualTo(List.of("ALREADY_TAKEN", "3"));
+    assertThat(take("t-1", 3, "", false)).isEqualTo(List.of("ALREADY_TAKEN", "3", "0"));
     assertThat(stock()).isEqualTo(7);
   }
 
   @Test
   void refusesACancelledOrAbsentBucket() {
-    assertThat(take("t-1", 3, "", false)).isEqualTo(List.of("NOT_WARM", "0"));
+    assertThat(take("t-1", 3, "", false)).isEqualTo(List.of("NOT_WARM", "0", "0"));
     givenWarmActivity();
     cancelActivity(NOW).block(TIMEOUT);
-    assertThat(take("t-2", 3, "", false)).isEqualTo(List.of("CANCELLED", "0"));
+    assertThat(take("t-2", 3, "", false)).isEqualTo(List.of("CANCELLED", "0", "0"));
   }
 
   @Test
@@ -102,9 +108,72 @@ class StockTransferScriptsTest extends LuaScriptSupport {
     redis.<String, String>opsForHash().put(keys.activity(), RedisKeys.ActivityKeys.pointStockField(7), "3")
         .block(TIMEOUT);
 
-    assertThat(take("t-1", 5, "7", false)).isEqualTo(List.of("TAKEN", "3"));
+    assertThat(take("t-1", 5, "7", false)).isEqualTo(List.of("TAKEN", "3", "0"));
     assertThat(stock()).isEqualTo(7);
     assertThat(pointStock(7)).isZero();
+  }
+
+  @Test
+  void aTakeOrAGiveOfAPointMovesTheBucketsAllocationThereWithIt() {
+    givenWarmActivity();
+    put(keys.activity(), RedisKeys.ActivityKeys.pointStockField(7), "3");
+    put(keys.activity(), RedisKeys.ActivityKeys.pointTotalField(7), "5");
+    givenReceiver(RedisKeys.ActivityKeys.pointStockField(7), "1", RedisKeys.ActivityKeys.pointTotalField(7), "4");
+
+    assertThat(take("t-1", 2, "7", false)).isEqualTo(List.of("TAKEN", "2", "0"));
+    assertThat(give("t-1", 2, "7")).isEqualTo(List.of("GIVEN", "4"));
+
+    // Held at the point (total - left) is unchanged on both sides: 2 by the giver, 3 by the receiver.
+    assertThat(activity()).containsEntry(RedisKeys.ActivityKeys.pointStockField(7), "1")
+        .containsEntry(RedisKeys.ActivityKeys.pointTotalField(7), "3");
+    assertThat(hash(receiver.activity())).containsEntry(RedisKeys.ActivityKeys.pointStockField(7), "3")
+        .containsEntry(RedisKeys.ActivityKeys.pointTotalField(7), "6");
+  }
+
+  @Test
+  void aTakeCarriesTheGiversRebuildEpoch() {
+    givenWarmActivity();
+    put(keys.activity(), RedisKeys.ActivityKeys.EPOCH, "1800000000123");
+
+    assertThat(take("t-1", 2, "", false)).isEqualTo(List.of("TAKEN", "2", "1800000000123"));
+    assertThat(hash(keys.transfersOut()).get("t-1")).isEqualTo("1||2|" + NOW + "|1800000000123");
+    assertThat(take("t-1", 2, "", false)).isEqualTo(List.of("ALREADY_TAKEN", "2", "1800000000123"));
+  }
+
+  @Test
+  void takesNothingFromABucketARebuildHasFrozen() {
+    givenWarmActivity();
+    redis.opsForValue().set(keys.transfersFrozen(), "rebuilder", java.time.Duration.ofSeconds(30)).block(TIMEOUT);
+
+    assertThat(take("t-1", 4, "", false)).isEqualTo(List.of("FROZEN", "0", "0"));
+    assertThat(stock()).isEqualTo(10);
+    assertThat(redis.hasKey(keys.transfersOut()).block(TIMEOUT)).isFalse();
+  }
+
+  @Test
+  void givesNothingToABucketARebuildHasFrozen() {
+    givenReceiver();
+    redis.opsForValue().set(receiver.transfersFrozen(), "rebuilder", java.time.Duration.ofSeconds(30))
+        .block(TIMEOUT);
+
+    assertThat(give("t-1", 3, "")).isEqualTo(List.of("FROZEN", "2"));
+    assertThat(hash(receiver.activity())).containsEntry("stock", "2");
+    assertThat(redis.hasKey(receiver.transfersIn()).block(TIMEOUT)).isFalse();
+  }
+
+  @Test
+  void refusesForGoodATransferTakenBeforeItsGiverWasRebuilt() {
+    givenReceiver(RedisKeys.ActivityKeys.giverEpochField(0), "1800000000123");
+
+    assertThat(give("t-old", 3, "", 0)).isEqualTo(List.of("GIVER_REBUILT", "2"));
+    assertThat(give("t-older", 3, "", 1800000000122L)).isEqualTo(List.of("GIVER_REBUILT", "2"));
+    assertThat(hash(receiver.activity())).containsEntry("stock", "2");
+
+    assertThat(give("t-new", 3, "", 1800000000123L)).isEqualTo(List.of("GIVEN", "5"));
+  }
+
+  private void put(String key, String field, String value) {
+    redis.<String, String>opsForHash().put(key, field, value).block(TIMEOUT);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.test.annotation.DirtiesContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,7 +37,7 @@ import reactor.core.publisher.Mono;
 @IsolatedServices
 // No rebalancer of its own; a lease (rebalance-every) long enough for a loaded machine's rounds.
 @SpringBootTest(classes = TestEngineApplication.class, properties = {"flashgroup.shards.rebalance-enabled=false",
-    "flashgroup.shards.rebalance-every=PT30S"})
+    "flashgroup.shards.rebalance-every=PT30S", "flashgroup.activities.warm-interval=PT0.5S"})
 @DirtiesContext
 class StockTransfersTest {
 
@@ -118,7 +120,7 @@ class StockTransfersTest {
   void aTransferCutShortAfterItsTakeIsFinishedOnce() {
     Sharding s = schedule(40);
     // The taker "crashes" right after take_stock: the units are for sale nowhere, recorded with the giver.
-    assertThat(transfers.take(s.keys(keys, 1), "crashed-1", 6, "", 2, false).block()).isEqualTo(6);
+    assertThat(transfers.take(s.keys(keys, 1), "crashed-1", 6, "", 2, false).block().units()).isEqualTo(6);
     assertThat(stocks(s)).containsExactly(10, 4, 10, 10);
     assertThat(inFlight(s)).isEqualTo(6);
 
@@ -127,7 +129,7 @@ class StockTransfersTest {
     long later = System.currentTimeMillis() + 1;
     assertThat(transfers.finishLeftBehind(s, later).block()).isEqualTo(1);
     // A second finisher (another instance, or a retry after a lost reply) gives nothing twice.
-    transfers.give(s, 2, "crashed-1", 6, "").block();
+    transfers.give(s, 1, 2, "crashed-1", 6, "", 0).block();
     assertThat(transfers.finishLeftBehind(s, later).block()).isZero();
 
     assertThat(stocks(s)).containsExactly(10, 4, 16, 10);
@@ -155,7 +157,7 @@ class StockTransfersTest {
         continue;
       }
       work.add(i % 3 == 0
-          ? transfers.take(s.keys(keys, from), "cut-" + i, 3, "", to, true).doOnNext(n -> crashed.addAndGet(n))
+          ? transfers.take(s.keys(keys, from), "cut-" + i, 3, "", to, true).map(StockTransfers.Taken::units).doOnNext(n -> crashed.addAndGet(n))
           : transfers.move(s, from, to, null, 3, true));
     }
     java.util.Collections.shuffle(work);
@@ -172,5 +174,38 @@ class StockTransfersTest {
     assertThat(sold + late).isEqualTo(stock);
     assertThat(stocks(s)).containsOnly(0);
     assertThat(inFlight(s)).isZero();
+  }
+
+  /**
+   * An activity that is over retires although a transfer was cut short after its take: retirement
+   * finishes it first (the units land in their receiver), and no transfer key outlives the buckets
+   * (every key left carries the retention TTL).
+   */
+  @Test
+  void aShardedActivityWithATransferInFlightRetiresOnceItIsFinished() {
+    Instant now = Instant.now();
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Lychees", Mode.STANDARD, 2, 100L, 200L, 20, 1,
+            now.minusSeconds(1), now.plusSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), List.of(), null, null,
+            null, null, null, SHARDS))
+        .block(Duration.ofSeconds(10));
+    Sharding s = shards.of(a.id()).block();
+    assertThat(transfers.take(s.keys(keys, 0), "cut-at-the-end", 3, "", 1, false).block().units()).isEqualTo(3);
+    assertThat(inFlight(s)).isEqualTo(3);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> redis.opsForSet().members(keys.warmActivities(a.id()))
+        .filter(member -> member.startsWith(a.id() + ".")).count().block() == 0);
+
+    assertThat(stocks(s)).containsExactly(2, 8, 5, 5);
+    for (RedisKeys.ActivityKeys k : s.all(keys)) {
+      assertThat(redis.hasKey(k.transfersOut()).block()).as(k.transfersOut()).isFalse();
+      List<String> left = redis.scan(ScanOptions.scanOptions().match(k.prefix() + "*").count(1_000).build())
+          .collectList().block();
+      assertThat(left).contains(k.activity());
+      for (String key : left) {
+        assertThat(redis.getExpire(key).block()).as(key).isPositive();
+      }
+    }
+    assertThat(redis.getExpire(s.keys(keys, 1).transfersIn()).block()).isPositive()
+        .isLessThanOrEqualTo(Duration.ofDays(7));
   }
 }
