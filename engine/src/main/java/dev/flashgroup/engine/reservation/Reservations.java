@@ -213,28 +213,42 @@ public class Reservations {
       return Mono.just(new ReservationOutcome.Refused(Refusal.GROUP_IN_OTHER_SHARD));
     }
     long now = clock.millis();
+    // Taken before the first try: a transfer in flight during the walk (in no bucket while every
+    // bucket looks empty) announces its give as a restock, which voids the walk's learning.
+    long restocks = soldOut.mark();
     Mono<ReservationOutcome> first = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
         groupId, idemKey, point, attribution, now, settings.attemptsPerSecond());
     Mono<ReservationOutcome> again = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
         groupId, idemKey, point, attribution, now, NO_ATTEMPT_LIMIT);
-    return first.flatMap(outcome -> spill(sharding, home, point, again, outcome, 1));
+    return first.flatMap(outcome -> spill(sharding, home, point, again, outcome, 1, false, restocks));
   }
 
+  /**
+   * Tries the next giver while the home bucket answers sold out. A giver (or the home bucket) that
+   * could not move units now ({@link StockTransfers#BUSY}: frozen by a rebuild, not warm) is not an
+   * empty one: when any was, the answer is 503 (try again in a second), never SOLD_OUT, and the
+   * instance learns nothing.
+   */
   private Mono<ReservationOutcome> spill(Sharding sharding, int home, Long point, Mono<ReservationOutcome> attempt,
-      ReservationOutcome outcome, int next) {
+      ReservationOutcome outcome, int next, boolean busy, long restocks) {
     if (!soldOutHere(outcome)) {
       return Mono.just(outcome);
     }
     if (next >= sharding.shards()) {
+      if (busy) {
+        return Mono.just(new ReservationOutcome.Unavailable(Duration.ofSeconds(1), "part of the stock of activity "
+            + sharding.activity() + " is being moved or rebuilt; try again"));
+      }
       if (point == null) {
-        soldOut.learn(sharding.activity());
+        soldOut.learn(sharding.activity(), restocks);
       }
       return Mono.just(outcome);
     }
     int giver = (home + next) % sharding.shards();
     return transfers.move(sharding, giver, home, point, Integer.MAX_VALUE, true)
-        .flatMap(moved -> moved == 0 ? spill(sharding, home, point, attempt, outcome, next + 1)
-            : attempt.flatMap(again -> spill(sharding, home, point, attempt, again, next + 1)));
+        .flatMap(moved -> moved <= 0
+            ? spill(sharding, home, point, attempt, outcome, next + 1, busy || moved == StockTransfers.BUSY, restocks)
+            : attempt.flatMap(again -> spill(sharding, home, point, attempt, again, next + 1, busy, restocks)));
   }
 
   private static boolean soldOutHere(ReservationOutcome outcome) {
@@ -252,6 +266,8 @@ public class Reservations {
       int attemptsAllowed) {
     String pointArg = point == null ? "" : Long.toString(point);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
+    // Taken before the call: a restock heard between the script's SOLD_OUT and the learning voids it.
+    long restocks = soldOut.mark();
     List<String> keyList = List.of(k.activity(), k.quota(), k.paymentDeadlines(), k.groupDeadlines(), k.openGroups(),
         k.events(), idempotent ? k.idempotency(buyer, idemKey) : k.idempotency(buyer, "-"), k.attempts(buyer));
     List<String> args = List.of(k.prefix(), kind.name(), buyer, Long.toString(now), groupId,
@@ -264,14 +280,14 @@ public class Reservations {
             ReserveReply reply = ReserveReply.of(acknowledged.reply());
             return reply.ok() && acknowledged.replicas() < replicas.replicasRequired()
                 ? Mono.just(notReplicated(acknowledged.replicas(), idempotent))
-                : outcome(activity, kind, groupId, reply, learnSoldOut);
+                : outcome(activity, kind, groupId, reply, learnSoldOut, restocks);
           });
     }
     return redis.execute(reserve, keyList, args)
         .next()
         // A primary that died or was failed over: the next buyers go by the new topology at once.
         .doOnError(topology::afterFailure)
-        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply), learnSoldOut));
+        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply), learnSoldOut, restocks));
   }
 
   /**
@@ -293,7 +309,7 @@ public class Reservations {
   }
 
   private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply,
-      boolean learnSoldOut) {
+      boolean learnSoldOut, long restocks) {
     String code = reply.outcome();
     switch (code) {
       case ReserveReply.OK:
@@ -310,7 +326,7 @@ public class Reservations {
       case "SOLD_OUT":
         // One bucket of a sharded activity sold out says nothing of the others.
         if (learnSoldOut) {
-          soldOut.learn(activity);
+          soldOut.learn(activity, restocks);
         }
         return Mono.just(SOLD_OUT);
       case ReserveReply.TOO_MANY_REQUESTS:

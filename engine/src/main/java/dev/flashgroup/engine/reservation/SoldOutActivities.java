@@ -8,6 +8,7 @@ import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ class SoldOutActivities implements SmartLifecycle {
   private volatile boolean subscribed;
   /** Until then (System.nanoTime) nothing is learnt: a connection was reconnecting lately. */
   private volatile long quietUntil = System.nanoTime();
+  /** Restocks heard and forgettings so far (see {@link #mark}). */
+  private final AtomicLong changes = new AtomicLong();
   private volatile Disposable running;
 
   SoldOutActivities(ReactiveStringRedisTemplate redis, RedisKeys keys, SoldOutSettings settings,
@@ -84,10 +87,18 @@ class SoldOutActivities implements SmartLifecycle {
     return true;
   }
 
-  /** Redis just answered SOLD_OUT for this activity. */
-  void learn(ActivityId activity) {
+  /**
+   * A mark to take before asking Redis: {@link #learn} with it learns nothing when a restock (or a
+   * forgetting) was heard since, as the SOLD_OUT answer may predate the units that came back.
+   */
+  long mark() {
+    return changes.get();
+  }
+
+  /** Redis answered SOLD_OUT for this activity to a question asked at {@code mark}. */
+  void learn(ActivityId activity, long mark) {
     long now = System.nanoTime();
-    if (!subscribed || now - quietUntil < 0) {
+    if (!subscribed || now - quietUntil < 0 || changes.get() != mark) {
       return;
     }
     if (soldOutUntil.size() >= settings.maxActivities() && !soldOutUntil.containsKey(activity.value())) {
@@ -106,10 +117,12 @@ class SoldOutActivities implements SmartLifecycle {
   }
 
   void forget(ActivityId activity) {
+    changes.incrementAndGet();
     soldOutUntil.remove(activity.value());
   }
 
   private void forgetAll(String why) {
+    changes.incrementAndGet();
     if (!soldOutUntil.isEmpty()) {
       log.debug("forgetting sold-out activities: {}", why);
     }

@@ -132,6 +132,7 @@ public class Rebalancer extends RepeatingJob {
     }
     Long point = field.equals("stock") ? null
         : Long.parseLong(field.substring(RedisKeys.ActivityKeys.POINT_STOCK_PREFIX.length()));
-    return transfers.move(sharding, fullest, emptiest, point, (int) (drift / 2), false);
+    // BUSY (a bucket frozen by a rebuild, or not warm): nothing moved; the next round tries again.
+    return transfers.move(sharding, fullest, emptiest, point, (int) (drift / 2), false).map(moved -> Math.max(moved, 0));
   }
 }

@@ -18,4 +18,9 @@ class ShardScripts {
   RedisScript<List<String>> giveStock() {
     return LuaScript.loadList("give_stock");
   }
+
+  @Bean
+  RedisScript<List<String>> touchTransfer() {
+    return LuaScript.loadList("touch_transfer");
+  }
 }

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -30,6 +32,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class StockTransfers {
 
+  private static final Logger log = LoggerFactory.getLogger(StockTransfers.class);
+
   private final ReactiveStringRedisTemplate redis;
   private final RedisKeys keys;
   private final RedisScript<List<String>> takeStock;
@@ -37,13 +41,16 @@ public class StockTransfers {
   private final ShardSettings settings;
   private final Clock clock;
   private final ReplicaWait replicas;
+  private final RedisScript<List<String>> touchTransfer;
 
   StockTransfers(ReactiveStringRedisTemplate redis, RedisKeys keys, RedisScript<List<String>> takeStock,
-      RedisScript<List<String>> giveStock, ShardSettings settings, Clock clock, ReplicaWait replicas) {
+      RedisScript<List<String>> giveStock, RedisScript<List<String>> touchTransfer, ShardSettings settings, Clock clock,
+      ReplicaWait replicas) {
     this.redis = redis;
     this.keys = keys;
     this.takeStock = takeStock;
     this.giveStock = giveStock;
+    this.touchTransfer = touchTransfer;
     this.settings = settings;
     this.clock = clock;
     this.replicas = replicas;
@@ -52,7 +59,9 @@ public class StockTransfers {
   /**
    * Moves up to {@code most} units (of {@code point}'s allocation, or null) from bucket {@code from}
    * to bucket {@code to}; with {@code half}, at most half of what the giver has left. Answers the
-   * units moved, 0 when the giver had none.
+   * units moved, 0 when the giver had none, or {@link #BUSY} when nothing could move now: the giver
+   * or the receiver is frozen by a rebuild or not warm (units already taken then stay recorded with
+   * the giver, and the rebalancer gives them later).
    */
   public Mono<Integer> move(Sharding sharding, int from, int to, Long point, int most, boolean half) {
     // Not UUID.randomUUID(): SecureRandom may block on the event loop; the id only has to be unique.
@@ -60,13 +69,23 @@ public class StockTransfers {
     var giver = sharding.keys(keys, from);
     String pointArg = point == null ? "" : Long.toString(point);
     return take(giver, id, most, pointArg, to, half)
-        .flatMap(taken -> taken.units() == 0 ? Mono.just(0)
-            : give(sharding, from, to, id, taken.units(), pointArg, taken.epoch()).then(forget(giver, id))
-                .thenReturn(taken.units()));
+        .flatMap(taken -> taken.units() == 0 ? Mono.just(taken.busy() ? BUSY : 0)
+            : give(sharding, from, to, id, taken.units(), pointArg, taken.epoch())
+                .flatMap(given -> given ? forget(giver, id).thenReturn(taken.units()) : Mono.just(BUSY)));
   }
 
-  /** What take_stock.lua took: the units (0: none, or the giver is frozen) and the giver's rebuild epoch. */
-  record Taken(int units, long epoch) {}
+  /** {@link #move}'s answer when nothing could move now (a bucket frozen by a rebuild, or not warm). */
+  public static final int BUSY = -1;
+
+  /**
+   * What take_stock.lua took: the units (0: none) and the giver's rebuild epoch; {@code busy} when
+   * it took nothing because the giver is frozen by a rebuild or not warm (not because it is empty).
+   */
+  record Taken(int units, long epoch, boolean busy) {
+
+    static final Taken NOTHING = new Taken(0, 0, false);
+    static final Taken NOT_NOW = new Taken(0, 0, true);
+  }
 
   /**
    * Takes the units in the giving bucket; the transfer is now recorded there (and on the replicas
@@ -92,27 +111,27 @@ public class StockTransfers {
   }
 
   private static Taken taken(List<String> reply) {
-    return "TAKEN".equals(reply.get(0))
-        ? new Taken(Integer.parseInt(reply.get(1)), Long.parseLong(reply.get(2))) : new Taken(0, 0);
+    return switch (reply.get(0)) {
+      case "TAKEN" -> new Taken(Integer.parseInt(reply.get(1)), Long.parseLong(reply.get(2)), false);
+      case "FROZEN", "NOT_WARM" -> Taken.NOT_NOW;
+      default -> Taken.NOTHING;
+    };
   }
 
   /**
-   * Adds them to the receiving bucket (idempotent by id); fails while that bucket is not warm or is
-   * frozen by a rebuild (the record stays with the giver). A transfer taken before its giver was
-   * rebuilt (GIVER_REBUILT) adds nothing, ever: its units came back in the rebuild's split, and its
-   * record (if any is left) is to be deleted.
+   * Adds them to the receiving bucket (idempotent by id). Answers false, adding nothing, while that
+   * bucket is not warm or is frozen by a rebuild: the record stays with the giver, to be given later.
+   * Answers true once the transfer is settled, its record to be deleted: given now or before, or
+   * taken before its giver was rebuilt (GIVER_REBUILT: it adds nothing, ever, as its units came
+   * back in the rebuild's split).
    */
-  Mono<Void> give(Sharding sharding, int from, int to, String id, int units, String point, long epoch) {
+  Mono<Boolean> give(Sharding sharding, int from, int to, String id, int units, String point, long epoch) {
     var receiver = sharding.keys(keys, to);
     return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn(), receiver.transfersFrozen()),
             List.of(id, Integer.toString(units), point, Long.toString(settings.transferMemory().toSeconds()),
                 keys.restockChannel(), sharding.activity().toString(), Integer.toString(from), Long.toString(epoch)))
         .next()
-        .flatMap(reply -> "NOT_WARM".equals(reply.get(0)) || "FROZEN".equals(reply.get(0))
-            ? Mono.error(new IllegalStateException("bucket " + to + " of activity " + sharding.activity()
-                + " is " + ("FROZEN".equals(reply.get(0)) ? "frozen by a rebuild" : "not warm") + "; transfer " + id
-                + " stays recorded with its giver"))
-            : Mono.empty());
+        .map(reply -> !"NOT_WARM".equals(reply.get(0)) && !"FROZEN".equals(reply.get(0)));
   }
 
   private Mono<Void> forget(RedisKeys.ActivityKeys giver, String id) {
@@ -145,11 +164,36 @@ public class StockTransfers {
               .filter(e -> Recorded.parse(e.getValue()).at() <= before)
               .concatMap(e -> {
                 Recorded r = Recorded.parse(e.getValue());
-                return give(sharding, from, r.to(), e.getKey(), r.units(), r.point(), r.epoch())
-                    .then(forget(giver, e.getKey())).thenReturn(1L);
+                // One record that cannot be given now (its receiver frozen or lost, a failed call)
+                // holds up no other: it stays for the next round.
+                return replicated(giver, e.getKey())
+                    .flatMap(replicated -> replicated
+                        ? give(sharding, from, r.to(), e.getKey(), r.units(), r.point(), r.epoch())
+                        : Mono.just(false))
+                    .flatMap(given -> given ? forget(giver, e.getKey()).thenReturn(1L) : Mono.just(0L))
+                    .onErrorResume(error -> {
+                      log.warn("transfer {} of activity {} not finished this round: {}", e.getKey(),
+                          sharding.activity(), error.toString());
+                      return Mono.just(0L);
+                    });
               });
         })
-        .count();
+        .reduce(0L, Long::sum);
+  }
+
+  /**
+   * Whether the take recorded under {@code id} is on the replicas required (always, without
+   * min-replicas): the record is written again unchanged on a replica-wait lane of the giver's
+   * primary and a WAIT follows (touch_transfer.lua). A take whose own WAIT fell short is given only
+   * once this confirms it; a record gone meanwhile is settled by whoever deleted it.
+   */
+  private Mono<Boolean> replicated(RedisKeys.ActivityKeys giver, String id) {
+    if (!replicas.required()) {
+      return Mono.just(true);
+    }
+    return replicas.run(touchTransfer, List.of(giver.transfersOut()), List.of(id))
+        .map(acknowledged -> "TOUCHED".equals(acknowledged.reply().get(0))
+            && acknowledged.replicas() >= replicas.replicasRequired());
   }
 
   /** A transfers_out value, {@code to|point|units|at|epoch} (the giver's rebuild epoch; absent in older records: 0). */

@@ -7,6 +7,7 @@ import dev.flashgroup.engine.keys.RedisKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -14,13 +15,15 @@ import reactor.test.StepVerifier;
 
 /**
  * take_stock.lua and give_stock.lua, the two halves of a stock transfer between buckets of a
- * sharded activity, and reserve.lua's numbering in a bucket. The giver is this class's activity,
+ * sharded activity, touch_transfer.lua (a record written again for a WAIT), and reserve.lua's
+ * numbering in a bucket. The giver is this class's activity,
  * the receiver bucket 1 of it (another hash tag).
  */
 class StockTransferScriptsTest extends LuaScriptSupport {
 
   private final RedisScript<List<?>> takeStock = load("take_stock");
   private final RedisScript<List<?>> giveStock = load("give_stock");
+  private final RedisScript<List<?>> touchTransfer = load("touch_transfer");
   private final RedisKeys.ActivityKeys receiver = namespaceKeys.of(ACTIVITY, 1);
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -214,5 +217,24 @@ class StockTransferScriptsTest extends LuaScriptSupport {
     Reply opened = opened("buyer-2");
     assertThat(opened.orderId()).isEqualTo("42-10");
     assertThat(opened.groupId()).isEqualTo("42-14");
+  }
+
+  @Test
+  void touchWritesARecordAgainUnchangedAndLeavesAGoneOneGone() {
+    givenWarmActivity();
+    assertThat(take("t-1", 3, "", false)).element(0).isEqualTo("TAKEN");
+    String record = redis.<String, String>opsForHash().get(keys.transfersOut(), "t-1").block(TIMEOUT);
+    Map<String, String> before = activity();
+
+    assertThat(touch("t-1")).isEqualTo(List.of("TOUCHED"));
+    assertThat(redis.<String, String>opsForHash().get(keys.transfersOut(), "t-1").block(TIMEOUT)).isEqualTo(record);
+    assertThat(activity()).isEqualTo(before);
+
+    assertThat(touch("t-2")).isEqualTo(List.of("GONE"));
+    assertThat(redis.<String, String>opsForHash().hasKey(keys.transfersOut(), "t-2").block(TIMEOUT)).isFalse();
+  }
+
+  private List<?> touch(String id) {
+    return redis.execute(touchTransfer, List.of(keys.transfersOut()), List.of(id)).next().block(TIMEOUT);
   }
 }

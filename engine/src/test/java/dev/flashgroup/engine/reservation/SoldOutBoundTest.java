@@ -26,12 +26,12 @@ class SoldOutBoundTest {
     ActivityId first = new ActivityId(1);
     // Knowledge is learnt only once the restock subscription is confirmed.
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      soldOut.learn(first);
+      soldOut.learn(first, soldOut.mark());
       return soldOut.knows(first);
     });
-    soldOut.learn(new ActivityId(2));
-    soldOut.learn(new ActivityId(3));
-    soldOut.learn(first);
+    soldOut.learn(new ActivityId(2), soldOut.mark());
+    soldOut.learn(new ActivityId(3), soldOut.mark());
+    soldOut.learn(first, soldOut.mark());
 
     assertThat(soldOut.known()).isEqualTo(2);
     assertThat(soldOut.knows(first)).isTrue();
@@ -39,7 +39,7 @@ class SoldOutBoundTest {
     assertThat(soldOut.knows(new ActivityId(3))).isFalse();
 
     soldOut.forget(first);
-    soldOut.learn(new ActivityId(3));
+    soldOut.learn(new ActivityId(3), soldOut.mark());
     assertThat(soldOut.knows(new ActivityId(3))).isTrue();
   }
 }

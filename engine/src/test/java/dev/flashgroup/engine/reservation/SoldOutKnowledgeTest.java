@@ -118,6 +118,26 @@ class SoldOutKnowledgeTest {
         && soldOut.knows(activity.id()));
   }
 
+  /**
+   * A SOLD_OUT answer to a question asked before a restock was heard teaches nothing: the units
+   * that came back may postdate the answer (on a sharded activity, a transfer in flight while the
+   * buyer found every bucket empty announces its give so).
+   */
+  @Test
+  void aRestockHeardWhileAskingVoidsTheLesson() {
+    Activity activity = oneUnit(Duration.ofHours(1));
+    buyAlone(activity, "buyer-1");
+    long asked = soldOut.mark();
+
+    redis.convertAndSend(keys.restockChannel(), activity.id().toString()).block(WAIT);
+    await().atMost(WAIT).until(() -> soldOut.mark() != asked);
+    soldOut.learn(activity.id(), asked);
+
+    assertThat(soldOut.knows(activity.id())).isFalse();
+    soldOut.learn(activity.id(), soldOut.mark());
+    assertThat(soldOut.knows(activity.id())).isTrue();
+  }
+
   private Activity oneUnit(Duration payWindow) {
     return scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1, 1,
             Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), payWindow))

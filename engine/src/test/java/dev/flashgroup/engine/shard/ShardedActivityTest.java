@@ -171,6 +171,34 @@ class ShardedActivityTest {
     assertThat(redis.opsForValue().get(sharding.keys(keys, home).attempts(buyer)).block()).isEqualTo("1");
   }
 
+  /**
+   * A buyer whose home bucket is dry while every other bucket is frozen by a rebuild (each
+   * transfer refused FROZEN): not SOLD_OUT, which the instance would then learn for the whole
+   * activity, but 503 (try again); once the freeze is gone the same buyer is served.
+   */
+  @Test
+  void aDryHomeWhileTheOtherBucketsAreFrozenIsUnavailableNotSoldOut() {
+    Activity a = schedule(Mode.STANDARD, 40, 4, Duration.ofHours(1));
+    Sharding sharding = shards.of(a.id()).block();
+    String buyer = "patient";
+    int home = sharding.home(buyer);
+    int next = (home + 1) % SHARDS;
+    assertThat(transfers.move(sharding, home, next, null, Integer.MAX_VALUE, false).block()).isEqualTo(10);
+    List<String> freezes = IntStream.range(0, SHARDS).filter(b -> b != home)
+        .mapToObj(b -> sharding.keys(keys, b).transfersFrozen()).toList();
+    Flux.fromIterable(freezes).concatMap(k -> redis.opsForValue().set(k, "a-rebuilder", Duration.ofMinutes(1)))
+        .blockLast();
+
+    ReservationOutcome outcome = reservations.buyAlone(a.id(), buyer, null).block();
+
+    assertThat(outcome).isInstanceOf(ReservationOutcome.Unavailable.class);
+    assertThat(bucketStocks(a).stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+
+    // Had the instance learnt SOLD_OUT (it keeps that a second), this would be refused without Redis.
+    Flux.fromIterable(freezes).concatMap(redis::delete).blockLast();
+    assertThat(reservations.buyAlone(a.id(), buyer, null).block()).isInstanceOf(ReservationOutcome.Reserved.class);
+  }
+
   @Test
   void matchesWithinTheBuyersBucketAndRefusesAJoinFromAnotherBucket() {
     Activity a = schedule(Mode.FLASH, 40, 1, Duration.ofHours(1));
