@@ -31,9 +31,10 @@ import reactor.util.retry.Retry;
  * publishes the activity id on the restock channel; this instance listens there. A message can be
  * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
  * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
- * back, (3) not learnt while a connection that dropped is trying to reconnect, nor for a TTL after
- * its last try, and (4) forgotten after a short TTL in any case. At most {@code max-activities} are
- * known at once: the map is a shortcut, so one that is full only costs the next refusals a round trip.
+ * back, (3) not learnt while a connection that dropped is trying to reconnect (until twice the
+ * delay of its last try has passed, so past its next try), nor for a TTL after that, and (4)
+ * forgotten after a short TTL in any case. At most {@code max-activities} are known at once: the
+ * map is a shortcut, so one that is full only costs the next refusals a round trip.
  *
  * <p>A connection closed on purpose (a live reader's, a topology refresh's: on a cluster one every
  * few seconds) makes the instance forget, not stop learning: only a connection that reconnects
@@ -161,8 +162,11 @@ class SoldOutActivities implements SmartLifecycle {
         .filter(event -> event instanceof DisconnectedEvent || event instanceof ConnectionActivatedEvent
             || event instanceof ReconnectAttemptEvent)
         .doOnNext(event -> {
-          if (event instanceof ReconnectAttemptEvent) {
-            quietUntil = System.nanoTime() + settings.ttl().toNanos();
+          if (event instanceof ReconnectAttemptEvent attempt) {
+            // Quiet until the next attempt could come (Lettuce's backoff at most doubles the delay
+            // it just waited), and a TTL past it: no learning while the connection is still down.
+            Duration delay = attempt.getDelay() == null ? Duration.ZERO : attempt.getDelay();
+            quietUntil = System.nanoTime() + 2 * delay.toNanos() + settings.ttl().toNanos();
           }
           forgetAll(event.getClass().getSimpleName());
         });
