@@ -31,6 +31,8 @@ public final class TcpProxy implements AutoCloseable {
   private static final int LOWEST_PORT = 20_000;
   private static final int HIGHEST_PORT = 32_000;
   private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
+  private static final long REBIND_PATIENCE_MILLIS = 10_000;
+  private static final long REBIND_RETRY_MILLIS = 50;
 
   private final InetSocketAddress target;
   private final int port;
@@ -76,12 +78,32 @@ public final class TcpProxy implements AutoCloseable {
     forwarded.clear();
   }
 
-  /** Accepts connections on the same port again. */
+  /**
+   * Accepts connections on the same port again. The port may stay taken a moment after a cut (a
+   * connection accepted while the cut ran is still being closed: seen on the loaded CI machine), so
+   * binding is tried for up to {@link #REBIND_PATIENCE_MILLIS} before giving up.
+   */
   public synchronized void restore() {
     if (listening != null) {
       return;
     }
-    listening = bind(port);
+    long giveUp = System.nanoTime() + REBIND_PATIENCE_MILLIS * 1_000_000L;
+    while (true) {
+      try {
+        listening = bind(port);
+        break;
+      } catch (UncheckedIOException taken) {
+        if (System.nanoTime() - giveUp > 0) {
+          throw taken;
+        }
+        try {
+          wait(REBIND_RETRY_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw taken;
+        }
+      }
+    }
     acceptOn(listening);
   }
 
