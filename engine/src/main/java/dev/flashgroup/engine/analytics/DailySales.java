@@ -5,6 +5,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 import dev.flashgroup.engine.kernel.SqlTime;
 import dev.flashgroup.engine.order.BatchFollower;
 import dev.flashgroup.engine.order.MultiRowUpsert;
+import dev.flashgroup.engine.order.OrderStatus;
 import dev.flashgroup.engine.order.event.OrderEvent;
 import dev.flashgroup.engine.order.event.SnapshotEvent;
 import io.r2dbc.spi.Readable;
@@ -51,8 +52,6 @@ public class DailySales implements BatchFollower {
   private static final Logger log = LoggerFactory.getLogger(DailySales.class);
 
   private static final Set<String> SUCCEEDED = Set.of("SUCCEEDED", "PICKED_UP", "OVERDUE");
-  /** Paid and not refunded in full, as the leader's dashboard counts a sale. */
-  private static final Set<String> SOLD = Set.of("PAID", "SUCCEEDED", "PICKED_UP", "OVERDUE");
 
   private record Counted(SalesKey key, SalesFigures figures) {}
 
@@ -257,7 +256,7 @@ public class DailySales implements BatchFollower {
     Counted counted(ZoneId zone, long commission) {
       SalesKey key = new SalesKey(LocalDate.ofInstant(SqlTime.instant(createdAt), zone), activityId,
           pointId == null ? 0 : pointId, leaderId == null ? "" : leaderId);
-      long gmv = paidAmount == null || !SOLD.contains(status) ? 0 : finalAmount != null ? finalAmount : paidAmount;
+      long gmv = paidAmount == null || !OrderStatus.isSold(status) ? 0 : finalAmount != null ? finalAmount : paidAmount;
       boolean sold = gmv > 0;
       return new Counted(key, new SalesFigures(1, paidAmount != null ? 1 : 0, SUCCEEDED.contains(status) ? 1 : 0,
           pickedUpAt != null ? 1 : 0, "REFUNDED".equals(status) ? 1 : 0, sold ? 1 : 0, gmv, commission, 0));

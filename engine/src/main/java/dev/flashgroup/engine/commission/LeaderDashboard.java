@@ -6,6 +6,7 @@ import static dev.flashgroup.engine.kernel.SqlTime.utc;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest;
 import dev.flashgroup.engine.leader.InvalidLeaderRequest.Violation;
 import dev.flashgroup.engine.leader.LeaderSettings;
+import dev.flashgroup.engine.order.OrderStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +39,6 @@ public class LeaderDashboard {
   private record OrderRow(Instant createdAt, String groupId, String groupStatus, boolean sold, long gmv,
       long commission) {}
 
-  /** Orders paid and not refunded in full: paid, succeeded, picked up or overdue (not REFUNDING/REFUNDED). */
-  private static final Set<String> SOLD = Set.of("PAID", "SUCCEEDED", "PICKED_UP", "OVERDUE");
 
   private final DatabaseClient db;
   private final Balances balances;
@@ -106,7 +105,7 @@ public class LeaderDashboard {
           Long paid = r.get("paid_amount", Long.class);
           Long fin = r.get("final_amount", Long.class);
           long gmv = fin != null ? fin : paid != null ? paid : 0;
-          boolean sold = paid != null && gmv > 0 && SOLD.contains(r.get("status", String.class));
+          boolean sold = paid != null && gmv > 0 && OrderStatus.isSold(r.get("status", String.class));
           return new OrderRow(instant(r.get("created_at", LocalDateTime.class)), r.get("group_id", String.class),
               r.get("group_status", String.class), sold, gmv, total == null ? 0 : total);
         })

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -216,11 +217,11 @@ public class Reservations {
     // Taken before the first try: a transfer in flight during the walk (in no bucket while every
     // bucket looks empty) announces its give as a restock, which voids the walk's learning.
     long restocks = soldOut.mark();
-    Mono<ReservationOutcome> first = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
-        groupId, idemKey, point, attribution, now, settings.attemptsPerSecond());
-    Mono<ReservationOutcome> again = reserveIn(sharding.activity(), sharding.keys(keys, home), false, kind, buyer,
-        groupId, idemKey, point, attribution, now, NO_ATTEMPT_LIMIT);
-    return first.flatMap(outcome -> spill(sharding, home, point, again, outcome, 1, false, restocks));
+    IntFunction<Mono<ReservationOutcome>> atHome = attemptsAllowed -> reserveIn(sharding.activity(),
+        sharding.keys(keys, home), false, kind, buyer, groupId, idemKey, point, attribution, now, attemptsAllowed);
+    Mono<ReservationOutcome> again = atHome.apply(NO_ATTEMPT_LIMIT);
+    return atHome.apply(settings.attemptsPerSecond())
+        .flatMap(outcome -> spill(sharding, home, point, again, outcome, 1, false, restocks));
   }
 
   /**

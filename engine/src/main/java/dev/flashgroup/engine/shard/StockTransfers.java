@@ -4,6 +4,7 @@ import dev.flashgroup.engine.durability.ReplicaWait;
 import dev.flashgroup.engine.keys.RedisKeys;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -161,9 +162,10 @@ public class StockTransfers {
         .concatMap(from -> {
           var giver = sharding.keys(keys, from);
           return redis.<String, String>opsForHash().entries(giver.transfersOut())
-              .filter(e -> Recorded.parse(e.getValue()).at() <= before)
+              .map(e -> Map.entry(e.getKey(), Recorded.parse(e.getValue())))
+              .filter(e -> e.getValue().at() <= before)
               .concatMap(e -> {
-                Recorded r = Recorded.parse(e.getValue());
+                Recorded r = e.getValue();
                 // One record that cannot be given now (its receiver frozen or lost, a failed call)
                 // holds up no other: it stays for the next round.
                 return replicated(giver, e.getKey())
