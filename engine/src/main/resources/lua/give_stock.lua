@@ -11,14 +11,14 @@
 -- KEYS[1] the receiving bucket's activity hash   KEYS[2] its transfers_in hash   KEYS[3] its freeze key
 -- ARGV[1] transfer id   ARGV[2] units   ARGV[3] pickup point id, or ''   ARGV[4] memory of received
 -- ids (seconds; the hash expires that long after the last transfer)   ARGV[5] restock channel
--- ARGV[6] the activity id (published on the restock channel: instances that learnt the activity
--- sold out forget it)   ARGV[7] the giving bucket's index   ARGV[8] the giver's epoch at the take
+-- ARGV[6] the restock message: the activity id and this bucket's index, '42.3' (published on the
+-- restock channel: instances that learnt this bucket empty forget it)   ARGV[7] the giving bucket's index   ARGV[8] the giver's epoch at the take
 -- Returns {outcome, stock after}: GIVEN, ALREADY_GIVEN, NOT_WARM (the receiving bucket's hash is
 -- gone, awaiting a rebuild: nothing is added; the record stays with the giver and is tried again),
 -- FROZEN (nothing added, tried again), GIVER_REBUILT (nothing added, ever: the record is to be dropped).
 local activity_key, in_key, frozen_key = KEYS[1], KEYS[2], KEYS[3]
 local transfer_id, units, point = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local memory, channel, activity_id = tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local memory, channel, restock = tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local giver, giver_epoch = ARGV[7], tonumber(ARGV[8])
 
 if redis.call('HEXISTS', in_key, transfer_id) == 1 then
@@ -38,5 +38,5 @@ if point ~= '' then
 end
 redis.call('HSET', in_key, transfer_id, units)
 redis.call('EXPIRE', in_key, memory)
-redis.call('PUBLISH', channel, activity_id)
+redis.call('PUBLISH', channel, restock)
 return {'GIVEN', tostring(stock)}

@@ -181,12 +181,12 @@ public class Reservations {
       return Mono.just(SOLD_OUT).doOnNext(this::count);
     }
     if (scratch) {
-      return reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
+      return reserveIn(activity, 0, 1, keys.of(activity), kind, buyer, groupId, idemKey, point, attribution,
           clock.millis(), settings.attemptsPerSecond()).doOnNext(this::count);
     }
     return shards.of(activity).flatMap(sharding -> sharding.sharded()
             ? sharded(sharding, kind, buyer, groupId, idemKey, point, attribution)
-            : reserveIn(activity, keys.of(activity), true, kind, buyer, groupId, idemKey, point, attribution,
+            : reserveIn(activity, 0, 1, keys.of(activity), kind, buyer, groupId, idemKey, point, attribution,
                 clock.millis(), settings.attemptsPerSecond()))
         .doOnNext(this::count);
   }
@@ -197,15 +197,18 @@ public class Reservations {
    * ever. A JOIN goes to the group's bucket, and only when that is the buyer's home. When the home
    * bucket is sold out (or the point's share there is), units are moved to it from the next buckets
    * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
-   * there; it is SOLD_OUT only once every other bucket was found empty.
+   * there; it is SOLD_OUT only once every other bucket was found empty. A bucket this instance
+   * knows empty ({@link SoldOutActivities#knowsEmpty}) is not asked: not as a giver, and not as the
+   * home of a request without an Idempotency-Key (one with a key always asks its home first, so a
+   * retry gets its first answer back).
    *
-   * <p>One request is one attempt: the first try counts against the buyer's attempts per second
-   * (reserve.lua's attempts key, in the home bucket) and may be refused TOO_MANY_REQUESTS; the tries
-   * after a move pass no limit (reserve.lua's 0), so they are neither counted nor refused for it — a
-   * buyer whose home bucket ran dry is not throttled for the engine's own retries (with 8 buckets a
-   * request may make up to 8 calls, more than the default 5 a second). Every try runs at the
-   * request's {@code now}, taken once here: the window checks and the payment deadline are those of
-   * the moment the buyer asked.
+   * <p>One request is one attempt: the first try at home counts against the buyer's attempts per
+   * second (reserve.lua's attempts key, in the home bucket) and may be refused TOO_MANY_REQUESTS;
+   * the tries after a move pass no limit (reserve.lua's 0), so they are neither counted nor refused
+   * for it — a buyer whose home bucket ran dry is not throttled for the engine's own retries (with 8
+   * buckets a request may make up to 8 calls, more than the default 5 a second). Every try runs at
+   * the request's {@code now}, taken once here: the window checks and the payment deadline are
+   * those of the moment the buyer asked.
    */
   private Mono<ReservationOutcome> sharded(Sharding sharding, Kind kind, String buyer, String groupId,
       String idemKey, Long point, Attribution attribution) {
@@ -214,42 +217,62 @@ public class Reservations {
       return Mono.just(new ReservationOutcome.Refused(Refusal.GROUP_IN_OTHER_SHARD));
     }
     long now = clock.millis();
-    // Taken before the first try: a transfer in flight during the walk (in no bucket while every
-    // bucket looks empty) announces its give as a restock, which voids the walk's learning.
-    long restocks = soldOut.mark();
-    IntFunction<Mono<ReservationOutcome>> atHome = attemptsAllowed -> reserveIn(sharding.activity(),
-        sharding.keys(keys, home), false, kind, buyer, groupId, idemKey, point, attribution, now, attemptsAllowed);
-    Mono<ReservationOutcome> again = atHome.apply(NO_ATTEMPT_LIMIT);
-    return atHome.apply(settings.attemptsPerSecond())
-        .flatMap(outcome -> spill(sharding, home, point, again, outcome, 1, false, restocks));
+    IntFunction<Mono<ReservationOutcome>> atHome = attemptsAllowed -> reserveIn(sharding.activity(), home,
+        sharding.shards(), sharding.keys(keys, home), kind, buyer, groupId, idemKey, point, attribution, now,
+        attemptsAllowed);
+    Walk walk = new Walk(sharding, home, point, atHome);
+    boolean idempotent = idemKey != null && !idemKey.isBlank();
+    if (!idempotent && soldOut.knowsEmpty(sharding.activity(), home)) {
+      return spill(walk, SOLD_OUT, 1, false, false);
+    }
+    return atHome.apply(settings.attemptsPerSecond()).flatMap(outcome -> spill(walk, outcome, 1, false, true));
   }
 
   /**
-   * Tries the next giver while the home bucket answers sold out. A giver (or the home bucket) that
-   * could not move units now ({@link StockTransfers#BUSY}: frozen by a rebuild, not warm) is not an
-   * empty one: when any was, the answer is 503 (try again in a second), never SOLD_OUT, and the
-   * instance learns nothing.
+   * A sharded request's walk over the givers after its home bucket answered sold out: the home
+   * bucket, the buyer's point (or null) and the try at home, given the attempts allowed.
    */
-  private Mono<ReservationOutcome> spill(Sharding sharding, int home, Long point, Mono<ReservationOutcome> attempt,
-      ReservationOutcome outcome, int next, boolean busy, long restocks) {
+  private record Walk(Sharding sharding, int home, Long point, IntFunction<Mono<ReservationOutcome>> atHome) {}
+
+  /**
+   * Tries the next giver while the home bucket answers sold out ({@code counted}: a try at home
+   * was made, so the next passes no attempts limit). A giver (or the home bucket) that could not
+   * move units now ({@link StockTransfers#BUSY}: frozen by a rebuild, not warm) is not an empty one:
+   * when any was, the answer is 503 (try again in a second), never SOLD_OUT. A giver that had nothing
+   * to give (asked without a point: its whole stock is 0) is learnt empty.
+   */
+  private Mono<ReservationOutcome> spill(Walk walk, ReservationOutcome outcome, int from, boolean busy,
+      boolean counted) {
     if (!soldOutHere(outcome)) {
       return Mono.just(outcome);
     }
-    if (next >= sharding.shards()) {
-      if (busy) {
-        return Mono.just(new ReservationOutcome.Unavailable(Duration.ofSeconds(1), "part of the stock of activity "
-            + sharding.activity() + " is being moved or rebuilt; try again"));
-      }
-      if (point == null) {
-        soldOut.learn(sharding.activity(), restocks);
-      }
-      return Mono.just(outcome);
+    Sharding sharding = walk.sharding();
+    int next = from;
+    while (next < sharding.shards() && soldOut.knowsEmpty(sharding.activity(), (walk.home() + next) % sharding.shards())) {
+      next++;
     }
-    int giver = (home + next) % sharding.shards();
-    return transfers.move(sharding, giver, home, point, Integer.MAX_VALUE, true)
-        .flatMap(moved -> moved <= 0
-            ? spill(sharding, home, point, attempt, outcome, next + 1, busy || moved == StockTransfers.BUSY, restocks)
-            : attempt.flatMap(again -> spill(sharding, home, point, attempt, again, next + 1, busy, restocks)));
+    if (next >= sharding.shards()) {
+      return Mono.just(busy ? new ReservationOutcome.Unavailable(Duration.ofSeconds(1), "part of the stock of activity "
+          + sharding.activity() + " is being moved or rebuilt; try again") : outcome);
+    }
+    int giver = (walk.home() + next) % sharding.shards();
+    int after = next + 1;
+    // Taken before the take: a give to this giver announced meanwhile voids its lesson.
+    long mark = soldOut.mark();
+    return transfers.move(sharding, giver, walk.home(), walk.point(), Integer.MAX_VALUE, true)
+        .flatMap(moved -> {
+          if (moved == 0 && walk.point() == null) {
+            soldOut.learnEmpty(sharding.activity(), giver, sharding.shards(), mark);
+          }
+          if (moved > 0) {
+            // Units are at home now: this instance's other buyers there need not wait for the restock message.
+            soldOut.forget(sharding.activity(), walk.home());
+          }
+          return moved <= 0
+              ? spill(walk, outcome, after, busy || moved == StockTransfers.BUSY, counted)
+              : walk.atHome().apply(counted ? NO_ATTEMPT_LIMIT : settings.attemptsPerSecond())
+                  .flatMap(again -> spill(walk, again, after, busy, true));
+        });
   }
 
   private static boolean soldOutHere(ReservationOutcome outcome) {
@@ -262,7 +285,7 @@ public class Reservations {
    * (epoch ms), the buyer allowed {@code attemptsAllowed} a second ({@link #NO_ATTEMPT_LIMIT}: not
    * counted); each subscription to the answer is another call, with the same arguments.
    */
-  private Mono<ReservationOutcome> reserveIn(ActivityId activity, RedisKeys.ActivityKeys k, boolean learnSoldOut,
+  private Mono<ReservationOutcome> reserveIn(ActivityId activity, int bucket, int buckets, RedisKeys.ActivityKeys k,
       Kind kind, String buyer, String groupId, String idemKey, Long point, Attribution attribution, long now,
       int attemptsAllowed) {
     String pointArg = point == null ? "" : Long.toString(point);
@@ -281,14 +304,14 @@ public class Reservations {
             ReserveReply reply = ReserveReply.of(acknowledged.reply());
             return reply.ok() && acknowledged.replicas() < replicas.replicasRequired()
                 ? Mono.just(notReplicated(acknowledged.replicas(), idempotent))
-                : outcome(activity, kind, groupId, reply, learnSoldOut, restocks);
+                : outcome(activity, bucket, buckets, kind, groupId, reply, restocks);
           });
     }
     return redis.execute(reserve, keyList, args)
         .next()
         // A primary that died or was failed over: the next buyers go by the new topology at once.
         .doOnError(topology::afterFailure)
-        .flatMap(reply -> outcome(activity, kind, groupId, ReserveReply.of(reply), learnSoldOut, restocks));
+        .flatMap(reply -> outcome(activity, bucket, buckets, kind, groupId, ReserveReply.of(reply), restocks));
   }
 
   /**
@@ -309,8 +332,9 @@ public class Reservations {
     return kind.name() + " " + groupId + (point == null ? "" : " point " + point);
   }
 
-  private Mono<ReservationOutcome> outcome(ActivityId activity, Kind kind, String groupId, ReserveReply reply,
-      boolean learnSoldOut, long restocks) {
+  /** {@code bucket} of {@code buckets}: where the script ran (0 of 1 for an activity that is not sharded). */
+  private Mono<ReservationOutcome> outcome(ActivityId activity, int bucket, int buckets, Kind kind, String groupId,
+      ReserveReply reply, long restocks) {
     String code = reply.outcome();
     switch (code) {
       case ReserveReply.OK:
@@ -326,9 +350,7 @@ public class Reservations {
             : kind == Kind.JOIN ? Mono.just(new ReservationOutcome.Unknown("group", groupId)) : notWarm(activity));
       case "SOLD_OUT":
         // One bucket of a sharded activity sold out says nothing of the others.
-        if (learnSoldOut) {
-          soldOut.learn(activity, restocks);
-        }
+        soldOut.learnEmpty(activity, bucket, buckets, restocks);
         return Mono.just(SOLD_OUT);
       case ReserveReply.TOO_MANY_REQUESTS:
         return Mono.just(new ReservationOutcome.Throttled(Duration.ofMillis(reply.payBy())));

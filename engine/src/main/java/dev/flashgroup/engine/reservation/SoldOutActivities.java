@@ -1,5 +1,6 @@
 package dev.flashgroup.engine.reservation;
 
+import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import io.lettuce.core.event.Event;
@@ -7,6 +8,7 @@ import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,17 +26,26 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * The activities this instance knows are sold out, so it refuses them without a Redis round trip.
+ * The activities (and the buckets of sharded ones) this instance knows are sold out, so it refuses
+ * them, or skips the empty buckets, without a Redis round trip.
  *
- * <p>Knowledge is only ever a shortcut for an answer Redis gave: it is learnt from a SOLD_OUT
- * reply and dropped as soon as stock may have come back. Every script that gives units back
- * publishes the activity id on the restock channel; this instance listens there. A message can be
+ * <p>Knowledge is only ever a shortcut for an answer Redis gave: it is learnt from a SOLD_OUT reply
+ * (or a bucket that had nothing to give) and dropped as soon as stock may have come back. Every
+ * script that gives units back publishes on the restock channel the activity id ({@code 42}: every
+ * bucket of it may have stock again) or, for a transfer between buckets, the activity and the
+ * receiving bucket ({@code 42.3}: only that one has); this instance listens there. A message can be
  * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
  * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
  * back, (3) not learnt while a connection that dropped is trying to reconnect (until twice the
  * delay of its last try has passed, so past its next try), nor for a TTL after that, and (4)
- * forgotten after a short TTL in any case. At most {@code max-activities} are known at once: the
- * map is a shortcut, so one that is full only costs the next refusals a round trip.
+ * forgotten after a short TTL in any case. At most {@code max-activities} are kept at once: the map
+ * is a shortcut, so one that is full only costs the next refusals a round trip.
+ *
+ * <p>A lesson is learnt against a {@link #mark} taken before Redis was asked: it is void when a
+ * restock naming that bucket (or its whole activity), or a forgetting of everything, came after the
+ * mark, as the answer may predate the units that came back. Restocks of other activities and of the
+ * activity's other buckets do not void it: in a sharded spike every spill's give announces itself,
+ * and a lesson voided by any of them would never be learnt.
  *
  * <p>A connection closed on purpose (a live reader's, a topology refresh's: on a cluster one every
  * few seconds) makes the instance forget, not stop learning: only a connection that reconnects
@@ -50,13 +61,19 @@ class SoldOutActivities implements SmartLifecycle {
   private final RedisKeys keys;
   private final SoldOutSettings settings;
   private final LettuceConnectionFactory connections;
-  private final Map<Long, Long> soldOutUntil = new ConcurrentHashMap<>();
+  private final Map<Long, Buckets> activities = new ConcurrentHashMap<>();
   /** The restock subscription is confirmed. */
   private volatile boolean subscribed;
   /** Until then (System.nanoTime) nothing is learnt: a connection was reconnecting lately. */
   private volatile long quietUntil = System.nanoTime();
-  /** Restocks heard and forgettings so far (see {@link #mark}). */
+  /** Numbers every restock heard and every forgetting: a {@link #mark} is the latest number. */
   private final AtomicLong changes = new AtomicLong();
+  /**
+   * The latest change this instance keeps no record of: a forgetting of everything, a restock of an
+   * activity that found the map full, or the changes of an entry pruned. A lesson marked before it
+   * is void (its entry may have lost the change).
+   */
+  private volatile long untracked;
   private volatile Disposable running;
 
   SoldOutActivities(ReactiveStringRedisTemplate redis, RedisKeys keys, SoldOutSettings settings,
@@ -75,59 +92,188 @@ class SoldOutActivities implements SmartLifecycle {
     return new SoldOutActivities(redis, scratchKeys, settings, connections);
   }
 
-  /** True when Redis said SOLD_OUT lately and no restock has been heard of since. */
+  /** True when Redis said lately that every bucket of the activity is sold out, and no restock has been heard of since. */
   boolean knows(ActivityId activity) {
-    Long until = soldOutUntil.get(activity.value());
-    if (until == null) {
-      return false;
-    }
-    if (System.nanoTime() - until > 0) {
-      soldOutUntil.remove(activity.value(), until);
-      return false;
-    }
-    return true;
+    Buckets buckets = activities.get(activity.value());
+    return buckets != null && buckets.allEmpty(System.nanoTime());
+  }
+
+  /** True when bucket {@code bucket} of the activity is known empty (of a bucket that is not sharded: 0). */
+  boolean knowsEmpty(ActivityId activity, int bucket) {
+    Buckets buckets = activities.get(activity.value());
+    return buckets != null && buckets.empty(bucket, System.nanoTime());
   }
 
   /**
-   * A mark to take before asking Redis: {@link #learn} with it learns nothing when a restock (or a
-   * forgetting) was heard since, as the SOLD_OUT answer may predate the units that came back.
+   * A mark to take before asking Redis: {@link #learn} with it learns nothing when a restock of that
+   * bucket or activity (or a forgetting) was heard since, as the SOLD_OUT answer may predate the
+   * units that came back.
    */
   long mark() {
     return changes.get();
   }
 
-  /** Redis answered SOLD_OUT for this activity to a question asked at {@code mark}. */
+  /** Redis answered SOLD_OUT for this activity (not sharded) to a question asked at {@code mark}. */
   void learn(ActivityId activity, long mark) {
+    learnEmpty(activity, 0, 1, mark);
+  }
+
+  /** Bucket {@code bucket} of the activity's {@code buckets} had no stock, as asked at {@code mark}. */
+  void learnEmpty(ActivityId activity, int bucket, int buckets, long mark) {
     long now = System.nanoTime();
-    if (!subscribed || now - quietUntil < 0 || changes.get() != mark) {
+    if (!subscribed || now - quietUntil < 0 || mark < untracked || bucket < 0 || bucket >= buckets
+        || buckets > Buckets.MOST) {
       return;
     }
-    if (soldOutUntil.size() >= settings.maxActivities() && !soldOutUntil.containsKey(activity.value())) {
-      // Bounded: lapsed knowledge goes first; if none lapsed, this one is simply not remembered.
-      soldOutUntil.values().removeIf(until -> now - until > 0);
-      if (soldOutUntil.size() >= settings.maxActivities()) {
-        return;
+    Buckets known = entry(activity.value(), now);
+    if (known != null) {
+      known.learn(bucket, buckets, mark, now + settings.ttl().toNanos());
+    }
+  }
+
+  /** Activities kept now (with knowledge, or with restocks heard lately). */
+  int known() {
+    return activities.size();
+  }
+
+  /** Stock may be back in every bucket of the activity. */
+  void forget(ActivityId activity) {
+    restocked(activity.value(), Buckets.ALL);
+  }
+
+  /**
+   * Stock may be back in this bucket of the activity: this instance just gave units to it (its
+   * restock message, naming the bucket, comes back too; this one does not wait for it).
+   */
+  void forget(ActivityId activity, int bucket) {
+    restocked(activity.value(), bucket < 0 || bucket >= Buckets.MOST ? Buckets.ALL : bucket);
+  }
+
+  /** The entry of the activity, made if there is room; null when the map is full. */
+  private Buckets entry(long activity, long now) {
+    Buckets known = activities.get(activity);
+    if (known != null) {
+      return known;
+    }
+    if (activities.size() >= settings.maxActivities()) {
+      // Bounded: entries whose knowledge lapsed go first, their changes kept as untracked ones.
+      activities.values().removeIf(entry -> {
+        long last = entry.retireIfLapsed(now);
+        noteUntracked(last);
+        return last >= 0;
+      });
+      if (activities.size() >= settings.maxActivities()) {
+        return null;
       }
     }
-    soldOutUntil.put(activity.value(), now + settings.ttl().toNanos());
+    return activities.computeIfAbsent(activity, id -> new Buckets());
   }
 
-  /** Activities known sold out now (lapsed knowledge included until it is next read or pruned). */
-  int known() {
-    return soldOutUntil.size();
+  private void restocked(long activity, int bucket) {
+    long change = changes.incrementAndGet();
+    Buckets known = entry(activity, System.nanoTime());
+    if (known == null || !known.restocked(bucket, change)) {
+      noteUntracked(change);
+    }
   }
 
-  void forget(ActivityId activity) {
-    changes.incrementAndGet();
-    soldOutUntil.remove(activity.value());
+  private synchronized void noteUntracked(long change) {
+    if (change > untracked) {
+      untracked = change;
+    }
   }
 
   private void forgetAll(String why) {
-    changes.incrementAndGet();
-    if (!soldOutUntil.isEmpty()) {
+    // First the number, then the entries: a lesson racing with this is void either way.
+    noteUntracked(changes.incrementAndGet());
+    if (!activities.isEmpty()) {
       log.debug("forgetting sold-out activities: {}", why);
     }
-    soldOutUntil.clear();
+    activities.values().removeIf(entry -> {
+      noteUntracked(entry.retire());
+      return true;
+    });
+  }
+
+  /**
+   * What is known of one activity's buckets: until when each is known empty (System.nanoTime; 0:
+   * not known) and the change number of the last restock naming it, or naming them all. A retired
+   * entry (pruned, or forgotten with everything) takes no lesson and no restock any more: a restock
+   * it refuses is kept as an untracked change instead, so none is lost with the entry.
+   */
+  private final class Buckets {
+
+    static final int MOST = ActivityDraft.MAX_SHARDS;
+    static final int ALL = -1;
+
+    private final long[] emptyUntil = new long[MOST];
+    private final long[] restockedAt = new long[MOST];
+    private long allRestockedAt;
+    /** The activity's bucket count, as the last lesson said (0: nothing learnt yet). */
+    private int count;
+    private boolean retired;
+
+    synchronized void learn(int bucket, int buckets, long mark, long until) {
+      if (retired || mark < untracked || mark < allRestockedAt || mark < restockedAt[bucket]) {
+        return;
+      }
+      count = buckets;
+      emptyUntil[bucket] = until;
+    }
+
+    /** False when retired: the caller keeps the change as untracked. */
+    synchronized boolean restocked(int bucket, long change) {
+      if (retired) {
+        return false;
+      }
+      if (bucket == ALL) {
+        allRestockedAt = change;
+        Arrays.fill(emptyUntil, 0);
+      } else {
+        restockedAt[bucket] = change;
+        emptyUntil[bucket] = 0;
+      }
+      return true;
+    }
+
+    synchronized boolean empty(int bucket, long now) {
+      return bucket >= 0 && bucket < MOST && known(bucket, now);
+    }
+
+    synchronized boolean allEmpty(long now) {
+      if (count == 0) {
+        return false;
+      }
+      for (int b = 0; b < count; b++) {
+        if (!known(b, now)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean known(int bucket, long now) {
+      return emptyUntil[bucket] != 0 && now - emptyUntil[bucket] < 0;
+    }
+
+    /** Retires the entry when nothing it knows holds any more: answers its last change, or -1 (kept). */
+    synchronized long retireIfLapsed(long now) {
+      for (int b = 0; b < MOST; b++) {
+        if (known(b, now)) {
+          return -1;
+        }
+      }
+      return retire();
+    }
+
+    synchronized long retire() {
+      retired = true;
+      long last = allRestockedAt;
+      for (long at : restockedAt) {
+        last = Math.max(last, at);
+      }
+      return last;
+    }
   }
 
   @Override
@@ -172,9 +318,16 @@ class SoldOutActivities implements SmartLifecycle {
         });
   }
 
+  /** A restock message: {@code 42} (every bucket of activity 42) or {@code 42.3} (its bucket 3). */
   private void restocked(String message) {
+    int dot = message.indexOf('.');
     try {
-      forget(new ActivityId(Long.parseLong(message)));
+      ActivityId activity = new ActivityId(Long.parseLong(dot < 0 ? message : message.substring(0, dot)));
+      int bucket = dot < 0 ? Buckets.ALL : Integer.parseInt(message.substring(dot + 1));
+      if (bucket != Buckets.ALL && (bucket < 0 || bucket >= Buckets.MOST)) {
+        throw new IllegalArgumentException("bucket out of bounds");
+      }
+      restocked(activity.value(), bucket);
     } catch (IllegalArgumentException e) {
       forgetAll("unreadable restock message '" + message + "'");
     }

@@ -130,9 +130,17 @@ public class StockTransfers {
     var receiver = sharding.keys(keys, to);
     return redis.execute(giveStock, List.of(receiver.activity(), receiver.transfersIn(), receiver.transfersFrozen()),
             List.of(id, Integer.toString(units), point, Long.toString(settings.transferMemory().toSeconds()),
-                keys.restockChannel(), sharding.activity().toString(), Integer.toString(from), Long.toString(epoch)))
+                keys.restockChannel(), restock(sharding, to), Integer.toString(from), Long.toString(epoch)))
         .next()
         .map(reply -> !"NOT_WARM".equals(reply.get(0)) && !"FROZEN".equals(reply.get(0)));
+  }
+
+  /**
+   * The restock message of a give: the activity and the receiving bucket ({@code 42.3}), so an
+   * instance forgets only that bucket's emptiness (SoldOutActivities), not the other buckets'.
+   */
+  static String restock(Sharding sharding, int to) {
+    return sharding.activity() + "." + to;
   }
 
   private Mono<Void> forget(RedisKeys.ActivityKeys giver, String id) {
