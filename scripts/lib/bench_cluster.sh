@@ -7,9 +7,14 @@
 #
 # A cluster of the bench's own (scripts/cluster up --primaries P in $work/cluster: P =
 # BENCH_CLUSTER_PRIMARIES, 8, on spare ports from BENCH_CLUSTER_PORTS, 17600). Every 8-shard
-# activity, once warm and before its sale, has its bucket b moved to primary b mod P (in the order
-# of FLASHGROUP_REDIS_CLUSTER_NODES) with scripts/cluster place, so with 8 primaries each bucket has
-# a primary of its own, as on separate machines; the 1-shard activity stays where its slot is.
+# activity (the steady one, the warm-up sell-out, each spike), once warm and before its sale, has its
+# bucket b moved to primary b mod P (in the order of FLASHGROUP_REDIS_CLUSTER_NODES) with
+# scripts/cluster place, and the placement read back must be that one: with 8 primaries each bucket
+# has a primary of its own, as on separate machines, so the busiest primary's share is 1 of 8 (left
+# to CRC16 on 3 primaries it was 3 or 4 of 8, which bounded the fall at 2-2.7x). The 1-shard
+# activity stays where its slot is. The spike's activities start 4 s plus twice the warm-up's
+# longest placement after they are scheduled, and the bench stops if a start passed before its
+# placement finished.
 # The application pointed at it (FLASHGROUP_REDIS_CLUSTER_NODES; with
 # --instances 2 a second instance on the same database, namespace and queues, with a port and relay
 # consumer of its own), a warm-up (the reserve case on a 1-shard and an 8-shard activity, and a
@@ -19,10 +24,10 @@
 # (the bench's spike), the verifier after each. Per case the CPU of each primary's redis-server
 # (INFO CPU used_cpu_sys + used_cpu_user: getrusage, the same utime + stime as /proc/<pid>/stat but
 # in microseconds rather than 10 ms ticks) from the first request until MySQL held every
-# acknowledged order, the same less the primary's rate at rest (measured in the seconds before the
-# sale starts) over that time, the time and calls of its scripts (INFO COMMANDSTATS, EVALSHA and
-# EVAL: the reservations, transfers, sweepers; not the relay's reads nor the network), and the
-# buckets each primary holds.
+# acknowledged order, the same less the primary's rate at rest (measured in the seconds between the
+# placement and the sale's start) over that time, the time and calls of its scripts (INFO
+# COMMANDSTATS, EVALSHA and EVAL: the reservations, transfers, sweepers; not the relay's reads nor
+# the network), and the buckets each primary holds; at the end the app log's ERROR and WARN lines.
 
 bc_cluster_dir=''
 bc_app_pids=()
