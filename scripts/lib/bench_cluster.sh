@@ -2,10 +2,20 @@
 # scripts/bench --cluster: the spike on an activity of one shard against one of 8 shards, on a local
 # Redis Cluster. Source after services.sh, app.sh and bench_common.sh, from scripts/bench (which
 # sets work, run_id, port, java_opts, threads, connections, quick, instances, spike_buyers,
-# spike_stock, merchant_token, and tears down what bc_cluster_up and bc_start_apps started).
+# spike_stock, merchant_token, bench_primaries, and tears down what bc_cluster_up and bc_start_apps
+# started).
 #
-# A cluster of the bench's own (scripts/cluster up in $work/cluster: 3 primaries on spare ports from
-# BENCH_CLUSTER_PORTS, 17600), the application pointed at it (FLASHGROUP_REDIS_CLUSTER_NODES; with
+# A cluster of the bench's own (scripts/cluster up --primaries P in $work/cluster: P =
+# BENCH_CLUSTER_PRIMARIES, 8, on spare ports from BENCH_CLUSTER_PORTS, 17600). Every 8-shard
+# activity (the steady one, the warm-up sell-out, each spike), once warm and before its sale, has its
+# bucket b moved to primary b mod P (in the order of FLASHGROUP_REDIS_CLUSTER_NODES) with
+# scripts/cluster place, and the placement read back must be that one: with 8 primaries each bucket
+# has a primary of its own, as on separate machines, so the busiest primary's share is 1 of 8 (left
+# to CRC16 on 3 primaries it was 3 or 4 of 8, which bounded the fall at 2-2.7x). The 1-shard
+# activity stays where its slot is. The spike's activities start 4 s plus twice the warm-up's
+# longest placement after they are scheduled, and the bench stops if a start passed before its
+# placement finished.
+# The application pointed at it (FLASHGROUP_REDIS_CLUSTER_NODES; with
 # --instances 2 a second instance on the same database, namespace and queues, with a port and relay
 # consumer of its own), a warm-up (the reserve case on a 1-shard and an 8-shard activity, and a
 # sell-out of 200 units to 2,000 buyers on each), then
@@ -14,29 +24,33 @@
 # (the bench's spike), the verifier after each. Per case the CPU of each primary's redis-server
 # (INFO CPU used_cpu_sys + used_cpu_user: getrusage, the same utime + stime as /proc/<pid>/stat but
 # in microseconds rather than 10 ms ticks) from the first request until MySQL held every
-# acknowledged order, the same less the primary's rate at rest (measured in the seconds before the
-# sale starts) over that time, the time and calls of its scripts (INFO COMMANDSTATS, EVALSHA and
-# EVAL: the reservations, transfers, sweepers; not the relay's reads nor the network), and the
-# buckets each primary holds.
+# acknowledged order, the same less the primary's rate at rest (measured in the seconds between the
+# placement and the sale's start) over that time, the time and calls of its scripts (INFO
+# COMMANDSTATS, EVALSHA and EVAL: the reservations, transfers, sweepers; not the relay's reads nor
+# the network), and the buckets each primary holds; at the end the app log's ERROR and WARN lines.
 
 bc_cluster_dir=''
 bc_app_pids=()
 bc_primaries=() bc_primary_pids=()
+bc_place_ms=0 bc_placed='' bc_placed8='' bc_lead_ms=4000
 
-# bc_cluster_up: a 3-primary cluster in $work/cluster; exports FLASHGROUP_REDIS_CLUSTER_NODES.
+# bc_cluster_up: a cluster of $bench_primaries primaries in $work/cluster; exports
+# FLASHGROUP_REDIS_CLUSTER_NODES.
 bc_cluster_up() {
   local line p
   # Set before `up`, so an exit during it still takes the nodes down.
   bc_cluster_dir="$work/cluster"
-  fg_info "starting a Redis Cluster of the bench's own: 3 primaries, spare ports from ${BENCH_CLUSTER_PORTS:-17600}, in $bc_cluster_dir"
+  fg_info "starting a Redis Cluster of the bench's own: $bench_primaries primaries, spare ports from ${BENCH_CLUSTER_PORTS:-17600}, in $bc_cluster_dir"
   line="$(FLASHGROUP_CLUSTER_DIR="$bc_cluster_dir" FLASHGROUP_CLUSTER_PORTS="${BENCH_CLUSTER_PORTS:-17600}" \
-    scripts/cluster up | tail -1)" || return 1
+    scripts/cluster up --primaries "$bench_primaries" | tail -1)" || return 1
   [[ "$line" == FLASHGROUP_REDIS_CLUSTER_NODES=* ]] || { fg_error "scripts/cluster up printed $line"; return 1; }
   export "${line?}"
   for p in $(tr ',' ' ' <<<"${FLASHGROUP_REDIS_CLUSTER_NODES}"); do
     bc_primaries+=("${p##*:}")
     bc_primary_pids+=("$(redis-cli -p "${p##*:}" info server | tr -d '\r' | sed -n 's/^process_id://p')")
   done
+  ((${#bc_primaries[@]} == bench_primaries)) ||
+    { fg_error "the cluster has ${#bc_primaries[@]} primaries, not $bench_primaries"; return 1; }
   fg_info "primaries ${bc_primaries[*]}, redis-server pids ${bc_primary_pids[*]}"
 }
 
@@ -120,20 +134,55 @@ bc_placement() {
   echo "${counts[*]}"
 }
 
+# bc_spread ACTIVITY SHARDS: with more than one shard, moves bucket b's slot to primary b mod P
+# (scripts/cluster place: the slot with every key in it, and every node agreeing on it), then checks
+# with bc_placement that each primary holds the buckets meant for it; sets bc_place_ms (how long the
+# moves took) and bc_placed (the placement, p1/p2/...). Call once the buckets are warm.
+bc_spread() {
+  local id="$1" shards="$2" b start n=${#bc_primaries[@]} want=() got pairs=()
+  start="$(now_ms)"
+  for ((b = 0; b < n; b++)); do want+=(0); done
+  for ((b = 0; b < shards; b++)); do
+    want[b % n]=$((want[b % n] + 1))
+    pairs+=("$FLASHGROUP_REDIS_NAMESPACE:{a$id.$b}:activity" "${bc_primaries[b % n]}")
+  done
+  if ((shards > 1)); then
+    FLASHGROUP_CLUSTER_DIR="$bc_cluster_dir" scripts/cluster place "${pairs[@]}" ||
+      { fg_error "placing activity $id's buckets (bucket b on primary b mod $n) failed"; return 1; }
+  fi
+  bc_place_ms=$(($(now_ms) - start))
+  got="$(bc_placement "$id" "$shards")" || return 1
+  bc_placed="${got// //}"
+  if ((shards > 1)) && [[ "$got" != "${want[*]}" ]]; then
+    fg_error "activity $id's buckets per primary are $bc_placed after placing, not $(tr ' ' / <<<"${want[*]}")"
+    return 1
+  fi
+  ((shards > 1)) && fg_info "activity $id: $shards buckets placed in $bc_place_ms ms, buckets per primary $bc_placed"
+  return 0
+}
+
 # bc_case ROUND SHARDS: one spike case; appends its row to bc_rows, adds to bc_verify_rc.
 bc_case() {
   local round="$1" shards="$2" id starts_ms placement rest before split name wait_ms net answered_ms
   local scripts_before scripts
-  starts_ms=$(($(now_ms) + 4000))
+  # Both cases get the same lead: the 4 s of before, plus room for the 8-shard one's moves.
+  starts_ms=$(($(now_ms) + bc_lead_ms))
   id="$(activity "$spike_stock" 1 PT1H "$(date -u -d "@$((starts_ms / 1000)).$((starts_ms % 1000))" +%Y-%m-%dT%H:%M:%S.%3NZ)" "" "$shards")"
-  placement="$(bc_placement "$id" "$shards")" || return 1
+  bc_placement "$id" "$shards" >/dev/null || return 1
+  bc_spread "$id" "$shards" || return 1
+  placement="$bc_placed"
+  if (($(now_ms) >= starts_ms)); then
+    fg_error "round $round, shards $shards: activity $id's sale started $(($(now_ms) - starts_ms)) ms before its buckets were placed (lead $bc_lead_ms ms, placing took $bc_place_ms ms): raise the lead"
+    return 1
+  fi
+  ((starts_ms - $(now_ms) >= 1000)) || fg_warn "round $round, shards $shards: only $((starts_ms - $(now_ms))) ms at rest before the sale"
   # The primaries at rest until the sale starts (the relay's polls of every warm stream, the
   # rebalancer, the sweepers): printed, so a case's CPU can be read against it.
   before="$(bc_cpu_now)"
   wait_ms=$((starts_ms + 300 - $(now_ms)))
   ((wait_ms > 0)) && sleep "$(awk -v m="$wait_ms" 'BEGIN { printf "%.3f", m / 1000 }')"
   rest="$(bc_delta "$before" "$(bc_cpu_now)")"
-  fg_info "round $round, shards $shards: $spike_buyers buyers against $spike_stock units (activity $id; buckets per primary ${placement// //}; primaries at rest $(awk -v n="${#bc_primaries[@]}" '{
+  fg_info "round $round, shards $shards: $spike_buyers buyers against $spike_stock units (activity $id; buckets per primary $placement; primaries at rest $(awk -v n="${#bc_primaries[@]}" '{
     for (i = 1; i <= n; i++) printf "%s%.1f", (i > 1 ? "/" : ""), ($NF > 0) ? $i * 1e6 / $NF : 0 }' <<<"$rest") ms CPU per s)"
   name="r$round-s$shards"
   before="$(bc_cpu_now)" scripts_before="$(bc_scripts_now)"
@@ -150,7 +199,8 @@ bc_case() {
   # Row: round shards answered answered_ms sold p50 p99 sellout_ms persist_lag_ms other_shard oversold lost
   #      placement (p1/p2/p3), CPU s of each primary, of the app(s), the case's ms, each primary's less
   #      its rest, each primary's script ms, each one's script calls
-  bc_rows+=("$round $shards $(field "$spike_line" answered) $answered_ms $sold $(field "$spike_line" p50_ms) $(field "$spike_line" p99_ms) $sellout_ms $persist_lag_ms $(field "$spike_line" other_shard) $oversold $lost ${placement// //} $split $net $scripts")
+  ((shards > 1)) && bc_placed8="$placement"
+  bc_rows+=("$round $shards $(field "$spike_line" answered) $answered_ms $sold $(field "$spike_line" p50_ms) $(field "$spike_line" p99_ms) $sellout_ms $persist_lag_ms $(field "$spike_line" other_shard) $oversold $lost $placement $split $net $scripts")
 }
 
 # bc_steady ROUND SHARDS ACTIVITY PLACEMENT: the reserve case (open / join / solo against stock that
@@ -169,11 +219,27 @@ bc_steady() {
   bc_steady_rows+=("$1 $2 $made $(field "$line" rps) $(field "$line" p99_ms) $4 $split $scripts")
 }
 
+# bc_app_log_check: the ERROR and WARN lines of every instance's log (Boot's console format: the level
+# after the timestamp), counted, and the first few distinct messages (without timestamp, pid and
+# thread) printed: the slots moved under the application must not show there. Sets bc_log_errors.
+bc_app_log_check() {
+  local i log errors warns
+  bc_log_errors=0
+  for ((i = 1; i <= instances; i++)); do
+    log="$work/app-$i.log"
+    [[ -f "$log" ]] || continue
+    errors="$(grep -cE '^[^ ]+ +ERROR ' "$log" || true)" warns="$(grep -cE '^[^ ]+ +WARN ' "$log" || true)"
+    bc_log_errors=$((bc_log_errors + errors))
+    echo "app log of instance $i: $errors ERROR, $warns WARN lines"
+    grep -E '^[^ ]+ +(ERROR|WARN) ' "$log" | sed -E 's/^[^ ]+ +([A-Z]+) +[0-9]+ --- (\[[^]]*\] )*/\1 /' | sort | uniq -c | sort -rn | head -8 | cut -c1-220
+  done
+}
+
 # bc_run: warm-up, the rounds, the table; sets bc_json.
 bc_run() {
   local rounds="${BENCH_CLUSTER_ROUNDS:-$([[ -n "$quick" ]] && echo 1 || echo 2)}"
   local bc_warmup="${BENCH_WARMUP:-$([[ -n "$quick" ]] && echo 5 || echo 20)}"
-  local r u one eight line made place_one place_eight
+  local r u one eight line made place_one place_eight place_ms
   bc_steady_seconds="${BENCH_SECONDS:-$([[ -n "$quick" ]] && echo 5 || echo 10)}"
   bc_rows=() bc_steady_rows=() bc_verify_rc=0 bc_made=()
   fg_info "tokens: 2000 for the warm-up, $spike_buyers for the spike"
@@ -182,8 +248,12 @@ bc_run() {
   # The JIT's warm-up, on both paths (one bucket; buckets, their spills and refusals), on every instance.
   one="$(activity 10000000 10000 PT3H "$(fg_iso 'now')")"
   eight="$(activity 10000000 10000 PT3H "$(fg_iso 'now')" "" 8)"
-  place_one="$(bc_placement "$one" 1)" || return 1
-  place_eight="$(bc_placement "$eight" 8)" || return 1
+  bc_placement "$one" 1 >/dev/null || return 1
+  bc_spread "$one" 1 || return 1
+  place_one="$bc_placed"
+  bc_placement "$eight" 8 >/dev/null || return 1
+  bc_spread "$eight" 8 || return 1
+  place_eight="$bc_placed" place_ms="$bc_place_ms"
   local made_one=0 made_eight=0
   for u in "${bench_urls[@]}"; do
     url="$u"
@@ -204,19 +274,24 @@ bc_run() {
   for shards in 1 8; do
     id="$(activity 200 1 PT1H "$(fg_iso 'now')" "" "$shards")"
     bc_placement "$id" "$shards" >/dev/null || return 1
+    bc_spread "$id" "$shards" || return 1
+    ((bc_place_ms > place_ms)) && place_ms="$bc_place_ms"
     spike_wrk "$id" "warm-$shards" "" "$work/steady"
     fg_info "warm-up sell-out on $shards shard(s): $(cat "$work/warm-$shards-result")"
   done
   bc_made[1]="$made_one" bc_made[8]="$made_eight"
+  # The spike's lead: 4 s at rest as before the placement, plus twice the longest placement seen.
+  bc_lead_ms=$((4000 + 2 * place_ms))
+  fg_info "placing 8 buckets took up to $place_ms ms: each spike starts $bc_lead_ms ms after it is scheduled"
   for ((r = 1; r <= rounds; r++)); do
     if ((r % 2)); then
-      bc_steady "$r" 1 "$one" "${place_one// //}"
-      bc_steady "$r" 8 "$eight" "${place_eight// //}"
+      bc_steady "$r" 1 "$one" "$place_one"
+      bc_steady "$r" 8 "$eight" "$place_eight"
       bc_case "$r" 1
       bc_case "$r" 8
     else
-      bc_steady "$r" 8 "$eight" "${place_eight// //}"
-      bc_steady "$r" 1 "$one" "${place_one// //}"
+      bc_steady "$r" 8 "$eight" "$place_eight"
+      bc_steady "$r" 1 "$one" "$place_one"
       bc_case "$r" 8
       bc_case "$r" 1
     fi
@@ -224,23 +299,38 @@ bc_run() {
   bc_table "$rounds"
 }
 
-# bc_table ROUNDS: prints the rows and the summary; sets bc_json.
+# bc_ports_header WIDTH: "round shards" and the primaries' ports, each right-aligned in WIDTH: the
+# header of a table with a column per primary.
+bc_ports_header() {
+  local p
+  printf '%-5s %6s' round shards
+  for p in "${bc_primaries[@]}"; do printf " %${1}s" ":$p"; done
+  echo
+}
+
+# bc_table ROUNDS: prints the rows and the summary; sets bc_json. Per case a row of its own figures,
+# then tables with a column per primary (its port), so that 8 or 16 primaries stay readable.
 bc_table() {
   local n=${#bc_primaries[@]} row
   echo
   echo "steady: the reserve case ($bc_steady_seconds s, $connections connections, open / join / solo, stock that never sells out: no spill)"
-  echo "on the first instance; per primary CPU us and script us per order, [buckets on it], first request -> MySQL held every order"
-  printf '%-5s %6s %7s %8s %7s  %-34s %8s  %-26s %8s %12s\n' round shards orders "orders/s" "p99 ms" "CPU us per order per primary" busiest \
-    "script us per order" busiest "scripts/order"
+  echo "on the first instance, first request -> MySQL held every order; per order: the busiest primary's CPU us and script us, all script calls"
+  printf '%-5s %6s %7s %8s %7s %12s %15s %14s\n' round shards orders "orders/s" "p99 ms" "busiest CPU" "busiest script" "scripts/order"
   for row in "${bc_steady_rows[@]}"; do
     awk -v n="$n" '{
-      cpu = ""; sc = ""; max = 0; smax = 0
-      split($6, place, "/")
-      calls = 0; for (i = 1; i <= n; i++) calls += $(8 + 2 * n + i)
+      max = 0; smax = 0; calls = 0
+      for (i = 1; i <= n; i++) { calls += $(8 + 2 * n + i); c = ($3 > 0) ? $(6 + i) * 1e6 / $3 : 0; m = ($3 > 0) ? $(8 + n + i) * 1e3 / $3 : 0
+        if (c > max) max = c; if (m > smax) smax = m }
+      printf "%-5s %6s %7s %8.0f %7s %12.1f %15.1f %14.2f\n", $1, $2, $3, $4, $5, max, smax, ($3 > 0) ? calls / $3 : 0 }' <<<"$row"
+  done
+  echo "per primary, per order: CPU us / script us [buckets on it]"
+  bc_ports_header 13
+  for row in "${bc_steady_rows[@]}"; do
+    awk -v n="$n" '{
+      split($6, place, "/"); out = ""
       for (i = 1; i <= n; i++) { c = ($3 > 0) ? $(6 + i) * 1e6 / $3 : 0; m = ($3 > 0) ? $(8 + n + i) * 1e3 / $3 : 0
-        if (c > max) max = c; if (m > smax) smax = m
-        cpu = cpu sprintf("%s%.1f[%d]", (i > 1 ? " " : ""), c, place[i]); sc = sc sprintf("%s%.1f", (i > 1 ? " " : ""), m) }
-      printf "%-5s %6s %7s %8.0f %7s  %-34s %8.1f  %-26s %8.1f %12.2f\n", $1, $2, $3, $4, $5, cpu, max, sc, smax, ($3 > 0) ? calls / $3 : 0 }' <<<"$row"
+        out = out sprintf(" %13s", sprintf("%.1f/%.1f[%d]", c, m, place[i])) }
+      printf "%-5s %6s%s\n", $1, $2, out }' <<<"$row"
   done
   local steady_ratio steady_script_ratio
   read -r steady_ratio steady_script_ratio <<<"$(printf '%s\n' "${bc_steady_rows[@]}" | awk -v n="$n" '{
@@ -253,29 +343,41 @@ bc_table() {
   echo
   echo "spike"
   echo "Redis Cluster, ${n} primaries (${bc_primaries[*]}), $instances instance(s), $spike_buyers buyers, one request each, against $spike_stock units;"
-  echo "redis CPU s: each primary's redis-server (INFO CPU), first request -> MySQL held every order, [buckets on it];"
-  echo "busiest: the most of them; net: the same less the primary's CPU at rest over the case's time; other: refused GROUP_IN_OTHER_SHARD"
-  printf '%-5s %6s %9s %6s %5s %8s %7s %8s %8s %8s %6s  %-28s %7s %7s %6s %6s\n' round shards instances buyers sold "buyers/s" "p50 ms" "p99 ms" \
-    "sell-out" "persist" "other" "redis CPU s per primary" busiest net "all" app
+  echo "each 8-shard activity's bucket b on primary b mod $n (scripts/cluster place); the 1-shard activity where its slot is;"
+  echo "redis CPU s: each primary's redis-server (INFO CPU), first request -> MySQL held every order; busiest: the most of them;"
+  echo "net: the same less the primary's CPU at rest over the case's time (the busiest by it); other: refused GROUP_IN_OTHER_SHARD"
+  printf '%-5s %6s %9s %6s %5s %8s %7s %8s %8s %8s %6s %8s %7s %6s %6s\n' round shards instances buyers sold "buyers/s" "p50 ms" "p99 ms" \
+    "sell-out" "persist" "other" busiest net "all" app
   for row in "${bc_rows[@]}"; do
     awk -v n="$n" -v inst="$instances" '{
-      cpu = ""; max = 0; net = 0; all = 0
-      split($13, place, "/")
-      for (i = 1; i <= n; i++) { c = $(13 + i); all += c; cpu = cpu sprintf("%s%.3f[%d]", (i > 1 ? " " : ""), c, place[i]); if (c > max) max = c
-        if ($(15 + n + i) > net) net = $(15 + n + i) }
-      printf "%-5s %6s %9s %6s %5s %8.0f %7s %8s %8s %8s %6s  %-28s %7.3f %7.3f %6.3f %6.2f\n", $1, $2, inst, $3, $5, ($4 > 0) ? $3 * 1000 / $4 : 0,
-        $6, $7, $8, $9, $10, cpu, max, net, all, $(14 + n) }' <<<"$row"
+      max = 0; net = 0; all = 0
+      for (i = 1; i <= n; i++) { c = $(13 + i); all += c; if (c > max) max = c; if ($(15 + n + i) > net) net = $(15 + n + i) }
+      printf "%-5s %6s %9s %6s %5s %8.0f %7s %8s %8s %8s %6s %8.3f %7.3f %6.3f %6.2f\n", $1, $2, inst, $3, $5, ($4 > 0) ? $3 * 1000 / $4 : 0,
+        $6, $7, $8, $9, $10, max, net, all, $(14 + n) }' <<<"$row"
   done
-  echo
-  echo "scripts (EVALSHA/EVAL) per primary: ms of Redis' time in them / calls, [buckets on it]"
-  printf '%-5s %6s  %-44s %12s %10s\n' round shards "script ms / calls per primary" "busiest ms" "all ms"
+  echo "per primary: redis CPU s / net s [buckets on it]"
+  bc_ports_header 15
   for row in "${bc_rows[@]}"; do
     awk -v n="$n" '{
-      out = ""; max = 0; all = 0
-      split($13, place, "/")
-      for (i = 1; i <= n; i++) { m = $(15 + 2 * n + i); c = $(15 + 3 * n + i); all += m; if (m > max) max = m
-        out = out sprintf("%s%.0f/%d[%d]", (i > 1 ? " " : ""), m, c, place[i]) }
-      printf "%-5s %6s  %-44s %12.0f %10.0f\n", $1, $2, out, max, all }' <<<"$row"
+      split($13, place, "/"); out = ""
+      for (i = 1; i <= n; i++) out = out sprintf(" %15s", sprintf("%.3f/%.3f[%d]", $(13 + i), $(15 + n + i), place[i]))
+      printf "%-5s %6s%s\n", $1, $2, out }' <<<"$row"
+  done
+  echo
+  echo "scripts (EVALSHA/EVAL): ms of Redis' time in them, the busiest primary's and all primaries'; per primary ms / calls [buckets on it]"
+  printf '%-5s %6s %12s %10s %12s\n' round shards "busiest ms" "all ms" "all calls"
+  for row in "${bc_rows[@]}"; do
+    awk -v n="$n" '{
+      max = 0; all = 0; calls = 0
+      for (i = 1; i <= n; i++) { m = $(15 + 2 * n + i); all += m; calls += $(15 + 3 * n + i); if (m > max) max = m }
+      printf "%-5s %6s %12.0f %10.0f %12d\n", $1, $2, max, all, calls }' <<<"$row"
+  done
+  bc_ports_header 13
+  for row in "${bc_rows[@]}"; do
+    awk -v n="$n" '{
+      split($13, place, "/"); out = ""
+      for (i = 1; i <= n; i++) out = out sprintf(" %13s", sprintf("%.0f/%d[%d]", $(15 + 2 * n + i), $(15 + 3 * n + i), place[i]))
+      printf "%-5s %6s%s\n", $1, $2, out }' <<<"$row"
   done
   # Per shards value, over the rounds: buyers/s = all answered over all answering time, p99 the
   # worst round's, sell-out the mean, busiest primary and all primaries summed.
@@ -285,13 +387,15 @@ bc_table() {
       over[s] += $11; lost[s] += $12; other[s] += $10
       max = 0; all = 0; net = 0
       for (i = 1; i <= n; i++) { c = $(13 + i); all += c; if (c > max) max = c; if ($(15 + n + i) > net) net = $(15 + n + i) }
-      sm = 0; sa = 0; for (i = 1; i <= n; i++) { m = $(15 + 2 * n + i); sa += m; if (m > sm) sm = m }
-      busiest[s] += max; nets[s] += net; total[s] += all; app[s] += $(14 + n); sbusy[s] += sm; sall[s] += sa }
-    END { for (s in k) printf "%s %.0f %.2f %.0f %.3f %.3f %.3f %d %d %d %d %.3f %.0f %.0f\n", s, ans[s] * 1000 / ms[s], p99[s], so[s] / k[s],
-      busiest[s], total[s], app[s], sold[s], over[s], lost[s], other[s], nets[s], sbusy[s], sall[s] }' | sort -n)"
+      sm = 0; sa = 0; cm = 0; ca = 0
+      for (i = 1; i <= n; i++) { m = $(15 + 2 * n + i); sa += m; if (m > sm) sm = m; c = $(15 + 3 * n + i); ca += c; if (c > cm) cm = c }
+      busiest[s] += max; nets[s] += net; total[s] += all; app[s] += $(14 + n); sbusy[s] += sm; sall[s] += sa; cbusy[s] += cm; call[s] += ca }
+    END { for (s in k) printf "%s %.0f %.2f %.0f %.3f %.3f %.3f %d %d %d %d %.3f %.0f %.0f %d %d\n", s, ans[s] * 1000 / ms[s], p99[s], so[s] / k[s],
+      busiest[s], total[s], app[s], sold[s], over[s], lost[s], other[s], nets[s], sbusy[s], sall[s], cbusy[s], call[s] }' | sort -n)"
   local s1 s8 rps1 rps8 p991 p998 so1 so8 b1 b8 t1 t8 a1 a8 sold1 sold8 ov1 ov8 lost1 lost8 oth1 oth8 n1 n8 sb1 sb8 sa1 sa8
-  read -r s1 rps1 p991 so1 b1 t1 a1 sold1 ov1 lost1 oth1 n1 sb1 sa1 <<<"$(sed -n 1p <<<"$summary")"
-  read -r s8 rps8 p998 so8 b8 t8 a8 sold8 ov8 lost8 oth8 n8 sb8 sa8 <<<"$(sed -n 2p <<<"$summary")"
+  local cb1 cb8 ca1 ca8
+  read -r s1 rps1 p991 so1 b1 t1 a1 sold1 ov1 lost1 oth1 n1 sb1 sa1 cb1 ca1 <<<"$(sed -n 1p <<<"$summary")"
+  read -r s8 rps8 p998 so8 b8 t8 a8 sold8 ov8 lost8 oth8 n8 sb8 sa8 cb8 ca8 <<<"$(sed -n 2p <<<"$summary")"
   local ratio net_ratio rps_ratio script_ratio
   script_ratio="$(awk -v a="$sb1" -v b="$sb8" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
   ratio="$(awk -v a="$b1" -v b="$b8" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
@@ -300,11 +404,13 @@ bc_table() {
   echo
   echo "busiest primary's CPU, 1 shard / 8 shards: $ratio ($b1 s / $b8 s over $1 round(s)); net of rest $net_ratio ($n1 s / $n8 s)"
   echo "busiest primary's script time, 1 shard / 8 shards: $script_ratio ($sb1 ms / $sb8 ms); all primaries' $sa1 ms / $sa8 ms"
+  echo "script calls, 1 shard / 8 shards: busiest primary $cb1 / $cb8, all primaries $ca1 / $ca8"
   echo "CPU of all primaries $t1 s / $t8 s; app $a1 s / $a8 s"
   echo "buyers/s 8 shards / 1 shard: $rps_ratio ($rps8 / $rps1); worst p99 $p991 / $p998 ms; mean sell-out $so1 / $so8 ms"
   echo "sold $sold1 / $sold8 of $(($1 * spike_stock)) each; oversold $ov1 / $ov8; lost $lost1 / $lost8; refused GROUP_IN_OTHER_SHARD $oth1 / $oth8"
   echo "verifier: $([[ "$bc_verify_rc" == 0 ]] && echo "every case clean" || echo "VIOLATIONS (exit $bc_verify_rc)")"
-  bc_json="$(printf '{"cluster":true,"primaries":%s,"steady_busiest_cpu_per_order_ratio":%s,"steady_busiest_script_per_order_ratio":%s,"instances":%s,"rounds":%s,"spike_buyers":%s,"spike_stock":%s,"shards1_buyers_per_s":%s,"shards8_buyers_per_s":%s,"shards1_p99_ms":%s,"shards8_p99_ms":%s,"shards1_sellout_ms":%s,"shards8_sellout_ms":%s,"shards1_busiest_primary_cpu_s":%s,"shards8_busiest_primary_cpu_s":%s,"busiest_primary_cpu_ratio":%s,"busiest_primary_net_cpu_ratio":%s,"busiest_primary_script_ms_ratio":%s,"shards1_busiest_script_ms":%s,"shards8_busiest_script_ms":%s,"shards1_primaries_cpu_s":%s,"shards8_primaries_cpu_s":%s,"shards1_sold":%s,"shards8_sold":%s,"oversold":%s,"lost":%s,"verified":%s}' \
-    "$n" "$steady_ratio" "$steady_script_ratio" "$instances" "$1" "$spike_buyers" "$spike_stock" "$rps1" "$rps8" "$p991" "$p998" "$so1" "$so8" "$b1" "$b8" "$ratio" "$net_ratio" "$script_ratio" "$sb1" "$sb8" "$t1" "$t8" \
-    "$sold1" "$sold8" "$((ov1 + ov8))" "$((lost1 + lost8))" "$([[ "$bc_verify_rc" == 0 ]] && echo true || echo false)")"
+  bc_app_log_check
+  bc_json="$(printf '{"cluster":true,"primaries":%s,"shards8_buckets_per_primary":"%s","steady_busiest_cpu_per_order_ratio":%s,"steady_busiest_script_per_order_ratio":%s,"instances":%s,"rounds":%s,"spike_buyers":%s,"spike_stock":%s,"shards1_buyers_per_s":%s,"shards8_buyers_per_s":%s,"shards1_p99_ms":%s,"shards8_p99_ms":%s,"shards1_sellout_ms":%s,"shards8_sellout_ms":%s,"shards1_busiest_primary_cpu_s":%s,"shards8_busiest_primary_cpu_s":%s,"busiest_primary_cpu_ratio":%s,"busiest_primary_net_cpu_ratio":%s,"busiest_primary_script_ms_ratio":%s,"shards1_busiest_script_ms":%s,"shards8_busiest_script_ms":%s,"shards1_busiest_script_calls":%s,"shards8_busiest_script_calls":%s,"shards1_primaries_cpu_s":%s,"shards8_primaries_cpu_s":%s,"shards1_sold":%s,"shards8_sold":%s,"oversold":%s,"lost":%s,"verified":%s,"app_log_errors":%s}' \
+    "$n" "$bc_placed8" "$steady_ratio" "$steady_script_ratio" "$instances" "$1" "$spike_buyers" "$spike_stock" "$rps1" "$rps8" "$p991" "$p998" "$so1" "$so8" "$b1" "$b8" "$ratio" "$net_ratio" "$script_ratio" "$sb1" "$sb8" "$cb1" "$cb8" "$t1" "$t8" \
+    "$sold1" "$sold8" "$((ov1 + ov8))" "$((lost1 + lost8))" "$([[ "$bc_verify_rc" == 0 ]] && echo true || echo false)" "$bc_log_errors")"
 }
