@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.kernel;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisStreamReactiveCommands;
@@ -39,18 +40,30 @@ public class RedisTopology {
 
   /**
    * A new connection of the caller's own, opened off the event loops (connecting blocks); its command
-   * timeout is the factory's plus {@code extraTimeout} (room for a blocking read's wait).
+   * timeout is the factory's plus {@code extraTimeout} (room for a blocking read's wait). Empty when
+   * the connecting thread was interrupted (the caller cancelled meanwhile).
    */
   public Mono<StatefulConnection<String, String>> dedicated(Duration extraTimeout) {
     return Mono.<StatefulConnection<String, String>>fromCallable(() -> {
       Object client = factory.getRequiredNativeClient();
       StatefulConnection<String, String> made;
-      if (client instanceof RedisClusterClient cluster) {
-        made = cluster.connect();
-      } else if (client instanceof RedisClient single) {
-        made = single.connect();
-      } else {
-        throw new IllegalStateException("unknown Lettuce client " + client);
+      try {
+        if (client instanceof RedisClusterClient cluster) {
+          made = cluster.connect();
+        } else if (client instanceof RedisClient single) {
+          made = single.connect();
+        } else {
+          throw new IllegalStateException("unknown Lettuce client " + client);
+        }
+      } catch (RedisConnectionException e) {
+        if (e.getCause() instanceof InterruptedException) {
+          // The caller gave up while connecting (its subscription was cancelled, which interrupts
+          // this thread): nothing was opened and nobody waits for an answer. Answering empty keeps
+          // Reactor from logging the dropped error as one.
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        throw e;
       }
       made.setTimeout(extraTimeout.plus(Duration.ofMillis(factory.getTimeout())));
       return made;
