@@ -184,11 +184,17 @@ public class Reservations {
       return reserveIn(activity, 0, 1, keys.of(activity), kind, buyer, groupId, idemKey, point, attribution,
           clock.millis(), settings.attemptsPerSecond()).doOnNext(this::count);
     }
-    return shards.of(activity).flatMap(sharding -> sharding.sharded()
-            ? sharded(sharding, kind, buyer, groupId, idemKey, point, attribution)
-            : reserveIn(activity, 0, 1, keys.of(activity), kind, buyer, groupId, idemKey, point, attribution,
-                clock.millis(), settings.attemptsPerSecond()))
-        .doOnNext(this::count);
+    return shards.of(activity).flatMap(sharding -> {
+      if (sharding.sharded()) {
+        return sharded(sharding, kind, buyer, groupId, idemKey, point, attribution);
+      }
+      // Knowledge that just lapsed: one request probes Redis, the others are still refused here.
+      if (!idempotent && soldOut.knowsEmpty(activity, 0)) {
+        return Mono.just(SOLD_OUT);
+      }
+      return reserveIn(activity, 0, 1, keys.of(activity), kind, buyer, groupId, idemKey, point, attribution,
+          clock.millis(), settings.attemptsPerSecond());
+    }).doOnNext(this::count);
   }
 
   /**
@@ -263,6 +269,8 @@ public class Reservations {
         .flatMap(moved -> {
           if (moved == 0 && walk.point() == null) {
             soldOut.learnEmpty(sharding.activity(), giver, sharding.shards(), mark);
+          } else {
+            soldOut.answered(sharding.activity(), giver, moved > 0);
           }
           if (moved > 0) {
             // Units are at home now: this instance's other buyers there need not wait for the restock message.
@@ -336,6 +344,10 @@ public class Reservations {
   private Mono<ReservationOutcome> outcome(ActivityId activity, int bucket, int buckets, Kind kind, String groupId,
       ReserveReply reply, long restocks) {
     String code = reply.outcome();
+    if (!"SOLD_OUT".equals(code)) {
+      // Ends a probe of this bucket; served (or refused for the point only): the bucket has stock.
+      soldOut.answered(activity, bucket, ReserveReply.OK.equals(code) || "POINT_SOLD_OUT".equals(code));
+    }
     switch (code) {
       case ReserveReply.OK:
         // A payment deadline (and an opened group's) was just added: the sweeper learns of it in memory.

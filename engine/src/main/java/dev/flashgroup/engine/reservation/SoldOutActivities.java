@@ -38,7 +38,8 @@ import reactor.util.retry.Retry;
  * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
  * back, (3) not learnt while a connection that dropped is trying to reconnect (until twice the
  * delay of its last try has passed, so past its next try), nor for a TTL after that, and (4)
- * forgotten after a short TTL in any case. At most {@code max-activities} are kept at once: the map
+ * forgotten after a short TTL in any case (then one request probes Redis while the others are
+ * still refused, for at most another TTL: {@link #knowsEmpty}). At most {@code max-activities} are kept at once: the map
  * is a shortcut, so one that is full only costs the next refusals a round trip.
  *
  * <p>A lesson is learnt against a {@link #mark} taken before Redis was asked: it is void when a
@@ -92,16 +93,36 @@ class SoldOutActivities implements SmartLifecycle {
     return new SoldOutActivities(redis, scratchKeys, settings, connections);
   }
 
-  /** True when Redis said lately that every bucket of the activity is sold out, and no restock has been heard of since. */
+  /**
+   * True when Redis said lately that every bucket of the activity is sold out, and no restock has
+   * been heard of since (a bucket whose knowledge lapsed counts while another request probes it).
+   */
   boolean knows(ActivityId activity) {
     Buckets buckets = activities.get(activity.value());
     return buckets != null && buckets.allEmpty(System.nanoTime());
   }
 
-  /** True when bucket {@code bucket} of the activity is known empty (of a bucket that is not sharded: 0). */
+  /**
+   * True when bucket {@code bucket} of the activity (of one that is not sharded: 0) is known empty.
+   * When that knowledge has just lapsed, the first caller gets false and is the bucket's probe: it
+   * asks Redis, and until its answer is learnt or {@link #answered} (for at most another TTL) the
+   * other callers still get true. So a lapse costs one Redis call per bucket, not one per request
+   * in flight at that moment.
+   */
   boolean knowsEmpty(ActivityId activity, int bucket) {
     Buckets buckets = activities.get(activity.value());
-    return buckets != null && buckets.empty(bucket, System.nanoTime());
+    return buckets != null && buckets.knownOrProbed(bucket, System.nanoTime(), settings.ttl().toNanos());
+  }
+
+  /**
+   * Redis answered for this bucket, not SOLD_OUT: the probe (if this was it) is over; with
+   * {@code hadStock} (a reservation or a take was served) the bucket is not empty.
+   */
+  void answered(ActivityId activity, int bucket, boolean hadStock) {
+    Buckets buckets = activities.get(activity.value());
+    if (buckets != null) {
+      buckets.answered(bucket, hadStock);
+    }
   }
 
   /**
@@ -121,8 +142,11 @@ class SoldOutActivities implements SmartLifecycle {
   /** Bucket {@code bucket} of the activity's {@code buckets} had no stock, as asked at {@code mark}. */
   void learnEmpty(ActivityId activity, int bucket, int buckets, long mark) {
     long now = System.nanoTime();
-    if (!subscribed || now - quietUntil < 0 || mark < untracked || bucket < 0 || bucket >= buckets
-        || buckets > Buckets.MOST) {
+    if (bucket < 0 || bucket >= buckets || buckets > Buckets.MOST) {
+      return;
+    }
+    if (!subscribed || now - quietUntil < 0 || mark < untracked) {
+      answered(activity, bucket, false);
       return;
     }
     Buckets known = entry(activity.value(), now);
@@ -207,6 +231,8 @@ class SoldOutActivities implements SmartLifecycle {
     static final int ALL = -1;
 
     private final long[] emptyUntil = new long[MOST];
+    /** Until when (System.nanoTime; 0: none) a probe of a bucket whose knowledge lapsed is out. */
+    private final long[] probeUntil = new long[MOST];
     private final long[] restockedAt = new long[MOST];
     private long allRestockedAt;
     /** The activity's bucket count, as the last lesson said (0: nothing learnt yet). */
@@ -214,6 +240,7 @@ class SoldOutActivities implements SmartLifecycle {
     private boolean retired;
 
     synchronized void learn(int bucket, int buckets, long mark, long until) {
+      probeUntil[bucket] = 0;
       if (retired || mark < untracked || mark < allRestockedAt || mark < restockedAt[bucket]) {
         return;
       }
@@ -229,15 +256,39 @@ class SoldOutActivities implements SmartLifecycle {
       if (bucket == ALL) {
         allRestockedAt = change;
         Arrays.fill(emptyUntil, 0);
+        Arrays.fill(probeUntil, 0);
       } else {
         restockedAt[bucket] = change;
         emptyUntil[bucket] = 0;
+        probeUntil[bucket] = 0;
       }
       return true;
     }
 
-    synchronized boolean empty(int bucket, long now) {
-      return bucket >= 0 && bucket < MOST && known(bucket, now);
+    synchronized boolean knownOrProbed(int bucket, long now, long grace) {
+      if (bucket < 0 || bucket >= MOST) {
+        return false;
+      }
+      if (known(bucket, now)) {
+        return true;
+      }
+      if (emptyUntil[bucket] == 0 || retired || now - (emptyUntil[bucket] + grace) >= 0) {
+        // Never known, or lapsed more than a grace ago: every caller asks, as if nothing were known.
+        return false;
+      }
+      // Lapsed lately: the first caller probes; the others wait for its answer, a grace at most.
+      probeUntil[bucket] = now + grace;
+      return false;
+    }
+
+    synchronized void answered(int bucket, boolean hadStock) {
+      if (bucket < 0 || bucket >= MOST) {
+        return;
+      }
+      probeUntil[bucket] = 0;
+      if (hadStock) {
+        emptyUntil[bucket] = 0;
+      }
     }
 
     synchronized boolean allEmpty(long now) {
@@ -252,8 +303,10 @@ class SoldOutActivities implements SmartLifecycle {
       return true;
     }
 
+    /** Known empty now, or lapsed with a probe out. */
     private boolean known(int bucket, long now) {
-      return emptyUntil[bucket] != 0 && now - emptyUntil[bucket] < 0;
+      long until = emptyUntil[bucket];
+      return until != 0 && (now - until < 0 || (probeUntil[bucket] != 0 && now - probeUntil[bucket] < 0));
     }
 
     /** Retires the entry when nothing it knows holds any more: answers its last change, or -1 (kept). */

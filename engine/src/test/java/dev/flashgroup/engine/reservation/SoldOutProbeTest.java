@@ -1,0 +1,89 @@
+package dev.flashgroup.engine.reservation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.support.IsolatedServices;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * When sold-out knowledge lapses (TTL 2 s here), one request probes Redis and the others are still
+ * refused until its answer comes (or another TTL passed): a lapse costs one Redis call, not one per
+ * request in flight.
+ */
+@IsolatedServices
+@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.sold-out.ttl=PT2S")
+@DirtiesContext
+class SoldOutProbeTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final ReservationOutcome SOLD_OUT = new ReservationOutcome.Refused(Refusal.SOLD_OUT);
+
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired SoldOutActivities soldOut;
+
+  @Test
+  void oneRequestProbesALapsedBucketWhileTheOthersAreStillRefused() {
+    ActivityId activity = new ActivityId(777_777_777L);
+    await().atMost(WAIT).until(() -> {
+      soldOut.learn(activity, soldOut.mark());
+      return soldOut.knows(activity);
+    });
+    await().atMost(WAIT).until(() -> !soldOut.knows(activity));
+
+    assertThat(soldOut.knowsEmpty(activity, 0)).as("the first caller probes").isFalse();
+    assertThat(soldOut.knowsEmpty(activity, 0)).as("the others wait for it").isTrue();
+    assertThat(soldOut.knows(activity)).isTrue();
+
+    // An answer that says nothing of the stock (LIMIT_REACHED, say) ends the probe: the next caller probes.
+    soldOut.answered(activity, 0, false);
+    assertThat(soldOut.knows(activity)).isFalse();
+    assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+    assertThat(soldOut.knowsEmpty(activity, 0)).isTrue();
+
+    // A served probe: the bucket has stock, nothing is known any more.
+    soldOut.answered(activity, 0, true);
+    assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+    assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+  }
+
+  @Test
+  void aProbeThatFindsTheActivitySoldOutTeachesItAgain() {
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1,
+            1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
+        .block(WAIT);
+    reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
+    await().atMost(WAIT).until(() -> SOLD_OUT.equals(reservations.buyAlone(a.id(), "buyer-2", null).block(WAIT))
+        && soldOut.knows(a.id()));
+    await().atMost(WAIT).until(() -> !soldOut.knows(a.id()));
+
+    assertThat(reservations.buyAlone(a.id(), "probe", null).block(WAIT)).isEqualTo(SOLD_OUT);
+
+    assertThat(soldOut.knows(a.id())).isTrue();
+  }
+
+  @Test
+  void knowledgeLapsedLongAgoIsNotProbedButAsked() {
+    ActivityId activity = new ActivityId(777_777_778L);
+    await().atMost(WAIT).until(() -> {
+      soldOut.learn(activity, soldOut.mark());
+      return soldOut.knows(activity);
+    });
+    // Lapsed more than a TTL ago: every caller asks, none waits for a probe.
+    await().atMost(WAIT).pollDelay(Duration.ofMillis(4_100)).until(() -> true);
+    assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+    assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+  }
+}
