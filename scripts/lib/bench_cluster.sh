@@ -105,6 +105,21 @@ bc_scripts_now() {
   done
   echo "${ms[*]} ${calls[*]}"
 }
+# The steps of sharded walks so far (flashgroup.shards.walk, summed over the instances), as
+# "step=count ..." sorted by step; bc_admin is an ADMIN token for /actuator/prometheus.
+bc_walk_now() {
+  local u
+  for u in "${bench_urls[@]}"; do
+    curl -fsS -H "Authorization: Bearer $bc_admin" "$u/actuator/prometheus" 2>/dev/null || true
+  done | awk '/^flashgroup_shards_walk_total\{/ { match($0, /step="[a-z_]+"/); s = substr($0, RSTART + 6, RLENGTH - 7); n[s] += $NF }
+    END { for (s in n) printf "%s=%d\n", s, n[s] }' | sort | paste -sd ' '
+}
+# bc_walk_delta BEFORE AFTER: each step's count in AFTER less BEFORE's.
+bc_walk_delta() {
+  awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); was[kv[1]] = kv[2] }
+    m = split(b, y, " "); for (i = 1; i <= m; i++) { split(y[i], kv, "="); printf "%s%s=%d", (i > 1 ? " " : ""), kv[1], kv[2] - was[kv[1]] } }'
+}
+
 # bc_delta BEFORE AFTER: each field's difference (the last, the time, in ms).
 bc_delta() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
   for (i = 1; i < n; i++) printf "%.3f ", y[i] - x[i]; printf "%d\n", y[n] - x[n] }'; }
@@ -185,9 +200,12 @@ bc_case() {
   fg_info "round $round, shards $shards: $spike_buyers buyers against $spike_stock units (activity $id; buckets per primary $placement; primaries at rest $(awk -v n="${#bc_primaries[@]}" '{
     for (i = 1; i <= n; i++) printf "%s%.1f", (i > 1 ? "/" : ""), ($NF > 0) ? $i * 1e6 / $NF : 0 }' <<<"$rest") ms CPU per s)"
   name="r$round-s$shards"
+  local walk_before
+  walk_before="$(bc_walk_now)"
   before="$(bc_cpu_now)" scripts_before="$(bc_scripts_now)"
   spike_case "$id" "$name" "$spike_stock"
   split="$(bc_delta "$before" "$(bc_cpu_now)")"
+  ((shards > 1)) && fg_info "round $round, shards $shards: walk steps (flashgroup.shards.walk): $(bc_walk_delta "$walk_before" "$(bc_walk_now)")"
   scripts="$(awk -v a="$scripts_before" '{ split(a, x, " "); for (i = 1; i <= NF; i++) printf "%.1f ", $i - x[i] }' <<<"$(bc_scripts_now)")"
   # Less each primary's rate at rest over the case's time (never below 0).
   net="$(awk -v n="${#bc_primaries[@]}" -v r="$rest" '{ m = split(r, q, " ")
@@ -242,6 +260,7 @@ bc_run() {
   local r u one eight line made place_one place_eight place_ms
   bc_steady_seconds="${BENCH_SECONDS:-$([[ -n "$quick" ]] && echo 5 || echo 10)}"
   bc_rows=() bc_steady_rows=() bc_verify_rc=0 bc_made=()
+  bc_admin="$(java scripts/TokenMint.java ADMIN bench-admin 2>/dev/null | tail -1)"
   fg_info "tokens: 2000 for the warm-up, $spike_buyers for the spike"
   fg_mint_tokens 2000 "steady-$run_id" "$work/steady"
   fg_mint_tokens "$spike_buyers" "spike-$run_id" "$work/spike"

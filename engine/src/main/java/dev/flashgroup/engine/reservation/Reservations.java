@@ -51,6 +51,7 @@ public class Reservations {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> walkSteps = new ConcurrentHashMap<>();
   private final SoldOutActivities soldOut;
   private final LostActivities lost;
   private final RebuildSettings rebuild;
@@ -229,9 +230,15 @@ public class Reservations {
     Walk walk = new Walk(sharding, home, point, atHome);
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     if (!idempotent && soldOut.knowsEmpty(sharding.activity(), home)) {
+      walked("home_skipped");
       return spill(walk, SOLD_OUT, 1, false, false);
     }
-    return atHome.apply(settings.attemptsPerSecond()).flatMap(outcome -> spill(walk, outcome, 1, false, true));
+    return atHome.apply(settings.attemptsPerSecond()).flatMap(outcome -> {
+      if (soldOutHere(outcome)) {
+        walked("home_sold_out");
+      }
+      return spill(walk, outcome, 1, false, true);
+    });
   }
 
   /**
@@ -255,6 +262,7 @@ public class Reservations {
     Sharding sharding = walk.sharding();
     int next = from;
     while (next < sharding.shards() && soldOut.knowsEmpty(sharding.activity(), (walk.home() + next) % sharding.shards())) {
+      walked("giver_skipped");
       next++;
     }
     if (next >= sharding.shards()) {
@@ -267,6 +275,7 @@ public class Reservations {
     long mark = soldOut.mark();
     return transfers.move(sharding, giver, walk.home(), walk.point(), Integer.MAX_VALUE, true)
         .flatMap(moved -> {
+          walked(moved > 0 ? "giver_moved" : moved == 0 ? "giver_empty" : "giver_busy");
           if (moved == 0 && walk.point() == null) {
             soldOut.learnEmpty(sharding.activity(), giver, sharding.shards(), mark);
           } else {
@@ -278,8 +287,10 @@ public class Reservations {
           }
           return moved <= 0
               ? spill(walk, outcome, after, busy || moved == StockTransfers.BUSY, counted)
-              : walk.atHome().apply(counted ? NO_ATTEMPT_LIMIT : settings.attemptsPerSecond())
-                  .flatMap(again -> spill(walk, again, after, busy, true));
+              : Mono.defer(() -> {
+                walked("retry_at_home");
+                return walk.atHome().apply(counted ? NO_ATTEMPT_LIMIT : settings.attemptsPerSecond());
+              }).flatMap(again -> spill(walk, again, after, busy, true));
         });
   }
 
@@ -384,6 +395,17 @@ public class Reservations {
         .<ReservationOutcome>map(a -> new ReservationOutcome.Refused(a.cancelled() ? Refusal.ACTIVITY_CANCELLED
             : a.endsAt().isAfter(clock.instant()) ? Refusal.NOT_STARTED : Refusal.ENDED))
         .defaultIfEmpty(new ReservationOutcome.Unknown("activity", activity.toString()));
+  }
+
+  /**
+   * One step of a sharded request's walk ({@code flashgroup.shards.walk}, tag {@code step}):
+   * home_sold_out (its first call answered sold out), home_skipped, giver_skipped (known empty: no call), giver_empty, giver_moved, giver_busy (one
+   * take each), retry_at_home (a reservation again after a move).
+   */
+  private void walked(String step) {
+    walkSteps.computeIfAbsent(step, s -> Counter.builder("flashgroup.shards.walk")
+        .description("Steps of sharded requests whose home bucket was sold out").tag("step", s).register(meters))
+        .increment();
   }
 
   private void count(ReservationOutcome outcome) {

@@ -5,7 +5,6 @@ import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,10 +47,12 @@ import reactor.util.retry.Retry;
  * activity's other buckets do not void it: in a sharded spike every spill's give announces itself,
  * and a lesson voided by any of them would never be learnt.
  *
- * <p>A connection closed on purpose (a live reader's, a topology refresh's: on a cluster one every
- * few seconds) makes the instance forget, not stop learning: only a connection that reconnects
- * dropped by accident. (Gating learning on "no connection is down" instead never learnt again after
- * the first connection closed for good.)
+ * <p>A connection opened or closed on purpose (a live reader's, a topology refresh's: on a cluster
+ * several every few seconds) neither makes the instance forget nor stops it learning: only a
+ * connection that reconnects dropped by accident, and only then can a restock message have been
+ * lost. (Gating learning on "no connection is down" instead never learnt again after the first
+ * connection closed for good; forgetting at every connection event made a sharded spike relearn
+ * every bucket at every topology refresh.)
  */
 @Component
 class SoldOutActivities implements SmartLifecycle {
@@ -67,6 +68,14 @@ class SoldOutActivities implements SmartLifecycle {
   private volatile boolean subscribed;
   /** Until then (System.nanoTime) nothing is learnt: a connection was reconnecting lately. */
   private volatile long quietUntil = System.nanoTime();
+  /**
+   * How long after a reconnect attempt a connection coming up may be the reconnected one (Lettuce's
+   * connect timeout is 10 s by default): within it, every connection that comes up forgets everything.
+   */
+  private static final Duration RECONNECTED_WINDOW = Duration.ofSeconds(60);
+  /** When (System.nanoTime) the last reconnect attempt was seen, if {@link #reconnectSeen}. */
+  private volatile long lastReconnect;
+  private volatile boolean reconnectSeen;
   /** Numbers every restock heard and every forgetting: a {@link #mark} is the latest number. */
   private final AtomicLong changes = new AtomicLong();
   /**
@@ -355,19 +364,30 @@ class SoldOutActivities implements SmartLifecycle {
         .subscribeOn(Schedulers.boundedElastic());
   }
 
-  /** Lettuce reconnects and resubscribes by itself; messages in the gap are lost, so forget everything. */
+  /**
+   * Lettuce reconnects and resubscribes by itself; messages in the gap are lost, so a reconnect
+   * attempt forgets everything (and quiets learning), and so does a connection coming up while a
+   * reconnect was seen lately ({@link #RECONNECTED_WINDOW}: the one that dropped may be the
+   * subscription's). A connection opened or closed on purpose (a topology refresh's: on a cluster of
+   * 8 primaries, 8 every few seconds; a live reader's) loses no message and forgets nothing: forgetting
+   * then made every refresh in a sharded spike cost a walk over every bucket for each request in flight.
+   */
   private Flux<Event> connectionChanges() {
     return connections.getClientResources().eventBus().get()
-        .filter(event -> event instanceof DisconnectedEvent || event instanceof ConnectionActivatedEvent
-            || event instanceof ReconnectAttemptEvent)
+        .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ReconnectAttemptEvent)
         .doOnNext(event -> {
+          long now = System.nanoTime();
           if (event instanceof ReconnectAttemptEvent attempt) {
             // Quiet until the next attempt could come (Lettuce's backoff at most doubles the delay
             // it just waited), and a TTL past it: no learning while the connection is still down.
             Duration delay = attempt.getDelay() == null ? Duration.ZERO : attempt.getDelay();
-            quietUntil = System.nanoTime() + 2 * delay.toNanos() + settings.ttl().toNanos();
+            quietUntil = now + 2 * delay.toNanos() + settings.ttl().toNanos();
+            lastReconnect = now;
+            reconnectSeen = true;
+            forgetAll("ReconnectAttemptEvent");
+          } else if (reconnectSeen && now - lastReconnect < RECONNECTED_WINDOW.toNanos()) {
+            forgetAll("a connection came up after a reconnect");
           }
-          forgetAll(event.getClass().getSimpleName());
         });
   }
 

@@ -1,0 +1,89 @@
+package dev.flashgroup.engine.reservation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flashgroup.engine.activity.Activity;
+import dev.flashgroup.engine.activity.ActivityDraft;
+import dev.flashgroup.engine.activity.ActivityScheduling;
+import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.keys.RedisKeys;
+import dev.flashgroup.engine.support.IsolatedServices;
+import dev.flashgroup.engine.support.TestEngineApplication;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * Sold-out knowledge when a connection drops by accident (a context of its own: after a reconnect
+ * the instance learns nothing for a TTL, a minute here).
+ */
+@IsolatedServices
+@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.sold-out.ttl=PT1M")
+@DirtiesContext
+class SoldOutReconnectTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Autowired ActivityScheduling scheduling;
+  @Autowired Reservations reservations;
+  @Autowired SoldOutActivities soldOut;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
+  @Autowired LettuceConnectionFactory connections;
+
+  /**
+   * The restock subscription's connection is cut (CLIENT KILL): Lettuce reconnects and subscribes
+   * again, and a restock published meanwhile may be lost, so the instance forgets what it knew: a
+   * unit that came back is served within seconds although knowledge lives a minute here.
+   */
+  @Test
+  void forgetsEverythingWhenTheSubscriptionsConnectionIsCut() {
+    Activity activity = oneUnit();
+    buy(activity, "buyer-1");
+    assertThat(buy(activity, "buyer-2")).isEqualTo(new ReservationOutcome.Refused(Refusal.SOLD_OUT));
+    assertThat(soldOut.knows(activity.id())).isTrue();
+    // A unit comes back, its announcement lost with the connection.
+    redis.<String, String>opsForHash().put(keys.of(activity.id()).activity(), "stock", "1").block(WAIT);
+
+    killPubSubClients();
+
+    await().atMost(WAIT).until(() -> !soldOut.knows(activity.id()));
+    assertThat(buy(activity, "buyer-2")).isInstanceOf(ReservationOutcome.Reserved.class);
+  }
+
+  /** Every pub/sub client of the activity's node (on a cluster, of each primary) is disconnected. */
+  private void killPubSubClients() {
+    AbstractRedisClient client = connections.getNativeClient();
+    if (client instanceof RedisClusterClient cluster) {
+      try (StatefulRedisClusterConnection<String, String> c = cluster.connect()) {
+        c.sync().all().commands().clientKill(KillArgs.Builder.typePubsub());
+      }
+    } else {
+      try (StatefulRedisConnection<String, String> c = ((RedisClient) client).connect()) {
+        c.sync().clientKill(KillArgs.Builder.typePubsub());
+      }
+    }
+  }
+
+  private Activity oneUnit() {
+    return scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1, 1,
+            Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
+        .block(WAIT);
+  }
+
+  private ReservationOutcome buy(Activity activity, String buyer) {
+    return reservations.buyAlone(activity.id(), buyer, null).block(WAIT);
+  }
+}
