@@ -205,8 +205,9 @@ public class Reservations {
    * bucket is sold out (or the point's share there is), units are moved to it from the next buckets
    * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
    * there; it is SOLD_OUT only once every other bucket was found empty. A bucket this instance
-   * knows empty ({@link SoldOutActivities#knowsEmpty}) is not asked: not as a giver, and not as the
-   * home of a request without an Idempotency-Key (one with a key always asks its home first, so a
+   * knows empty ({@link SoldOutActivities#knowsEmpty}) is not asked: not as a giver (nor one that
+   * another request of this instance is asking as a giver right now, {@link SoldOutActivities#skipsGiver}),
+   * and not as the home of a request without an Idempotency-Key (one with a key always asks its home first, so a
    * retry gets its first answer back).
    *
    * <p>One request is one attempt: the first try at home counts against the buyer's attempts per
@@ -261,7 +262,7 @@ public class Reservations {
     }
     Sharding sharding = walk.sharding();
     int next = from;
-    while (next < sharding.shards() && soldOut.knowsEmpty(sharding.activity(), (walk.home() + next) % sharding.shards())) {
+    while (next < sharding.shards() && soldOut.skipsGiver(sharding.activity(), (walk.home() + next) % sharding.shards())) {
       walked("giver_skipped");
       next++;
     }
@@ -274,6 +275,8 @@ public class Reservations {
     // Taken before the take: a give to this giver announced meanwhile voids its lesson.
     long mark = soldOut.mark();
     return transfers.move(sharding, giver, walk.home(), walk.point(), Integer.MAX_VALUE, true)
+        // A failed take holds up no other walker for long: the bucket is asked again at once.
+        .doOnError(error -> soldOut.answered(sharding.activity(), giver, false))
         .flatMap(moved -> {
           walked(moved > 0 ? "giver_moved" : moved == 0 ? "giver_empty" : "giver_busy");
           if (moved == 0 && walk.point() == null) {

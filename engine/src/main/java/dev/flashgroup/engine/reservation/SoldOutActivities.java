@@ -124,6 +124,20 @@ class SoldOutActivities implements SmartLifecycle {
   }
 
   /**
+   * True when a walk should not ask bucket {@code bucket} as a giver now: it is known empty (or
+   * probed, {@link #knowsEmpty}), or another request of this instance is asking it already (its
+   * answer comes within a round trip). Otherwise the caller is that asker: until its answer is
+   * learnt or {@link #answered} (at most a TTL) the others skip the bucket. In the last moments of a
+   * sell-out every request in flight would otherwise ask every bucket that had not yet been seen
+   * empty; the price is that a buyer may be refused while a few units are being moved.
+   */
+  boolean skipsGiver(ActivityId activity, int bucket) {
+    long now = System.nanoTime();
+    Buckets buckets = entry(activity.value(), now);
+    return buckets != null && buckets.skipsGiver(bucket, now, settings.ttl().toNanos());
+  }
+
+  /**
    * Redis answered for this bucket, not SOLD_OUT: the probe (if this was it) is over; with
    * {@code hadStock} (a reservation or a take was served) the bucket is not empty.
    */
@@ -286,6 +300,18 @@ class SoldOutActivities implements SmartLifecycle {
         return false;
       }
       // Lapsed lately: the first caller probes; the others wait for its answer, a grace at most.
+      probeUntil[bucket] = now + grace;
+      return false;
+    }
+
+    synchronized boolean skipsGiver(int bucket, long now, long grace) {
+      if (bucket < 0 || bucket >= MOST || retired) {
+        return false;
+      }
+      if (known(bucket, now) || (probeUntil[bucket] != 0 && now - probeUntil[bucket] < 0)) {
+        return true;
+      }
+      // Lapsed, or never seen empty, and nobody asking: this caller asks.
       probeUntil[bucket] = now + grace;
       return false;
     }
