@@ -105,6 +105,17 @@ bc_scripts_now() {
   done
   echo "${ms[*]} ${calls[*]}"
 }
+# bc_commands_now PORT: every command's calls and usec on that primary, "cmd calls usec" a line.
+bc_commands_now() {
+  redis-cli -p "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_/ { sub(/^cmdstat_/, "", $1); print $1, $3, $5 }'
+}
+# bc_commands_delta BEFORE AFTER: the commands that ran between, most calls first, at most 8:
+# "cmd calls (ms)".
+bc_commands_delta() {
+  awk 'NR == FNR { c[$1] = $2; u[$1] = $3; next } { d = $2 - c[$1]; if (d > 0) printf "%d %s %.0f\n", d, $1, ($3 - u[$1]) / 1000 }' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sort -rn | head -8 | awk '{ printf "%s%s %d (%s ms)", (NR > 1 ? ", " : ""), $2, $1, $3 }'
+}
+
 # The steps of sharded walks so far (flashgroup.shards.walk, summed over the instances), as
 # "step=count ..." sorted by step; bc_admin is an ADMIN token for /actuator/prometheus.
 bc_walk_now() {
@@ -200,11 +211,16 @@ bc_case() {
   fg_info "round $round, shards $shards: $spike_buyers buyers against $spike_stock units (activity $id; buckets per primary $placement; primaries at rest $(awk -v n="${#bc_primaries[@]}" '{
     for (i = 1; i <= n; i++) printf "%s%.1f", (i > 1 ? "/" : ""), ($NF > 0) ? $i * 1e6 / $NF : 0 }' <<<"$rest") ms CPU per s)"
   name="r$round-s$shards"
-  local walk_before
+  local walk_before commands_before=() p
   walk_before="$(bc_walk_now)"
+  for p in "${bc_primaries[@]}"; do commands_before+=("$(bc_commands_now "$p")"); done
   before="$(bc_cpu_now)" scripts_before="$(bc_scripts_now)"
   spike_case "$id" "$name" "$spike_stock"
   split="$(bc_delta "$before" "$(bc_cpu_now)")"
+  # What the busiest primary (by CPU) ran: the scripts, the relay's stream reads, the rest.
+  local busiest
+  busiest="$(awk -v n="${#bc_primaries[@]}" '{ m = 1; for (i = 2; i <= n; i++) if ($i > $m) m = i; print m - 1 }' <<<"$split")"
+  fg_info "round $round, shards $shards: commands on the busiest primary :${bc_primaries[$busiest]}: $(bc_commands_delta "${commands_before[$busiest]}" "$(bc_commands_now "${bc_primaries[$busiest]}")")"
   ((shards > 1)) && fg_info "round $round, shards $shards: walk steps (flashgroup.shards.walk): $(bc_walk_delta "$walk_before" "$(bc_walk_now)")"
   scripts="$(awk -v a="$scripts_before" '{ split(a, x, " "); for (i = 1; i <= NF; i++) printf "%.1f ", $i - x[i] }' <<<"$(bc_scripts_now)")"
   # Less each primary's rate at rest over the case's time (never below 0).
