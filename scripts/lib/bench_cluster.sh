@@ -113,7 +113,7 @@ bc_commands_now() {
 # "cmd calls (ms)".
 bc_commands_delta() {
   awk 'NR == FNR { c[$1] = $2; u[$1] = $3; next } { d = $2 - c[$1]; if (d > 0) printf "%d %s %.0f\n", d, $1, ($3 - u[$1]) / 1000 }' \
-    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sort -rn | head -8 | awk '{ printf "%s%s %d (%s ms)", (NR > 1 ? ", " : ""), $2, $1, $3 }'
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sort -rn | awk 'NR <= 8 { printf "%s%s %d (%s ms)", (NR > 1 ? ", " : ""), $2, $1, $3 }'
 }
 
 # The steps of sharded walks so far (flashgroup.shards.walk, summed over the instances), as
@@ -265,7 +265,9 @@ bc_app_log_check() {
     errors="$(grep -cE '^[^ ]+ +ERROR ' "$log" || true)" warns="$(grep -cE '^[^ ]+ +WARN ' "$log" || true)"
     bc_log_errors=$((bc_log_errors + errors))
     echo "app log of instance $i: $errors ERROR, $warns WARN lines"
-    grep -E '^[^ ]+ +(ERROR|WARN) ' "$log" | sed -E 's/^[^ ]+ +([A-Z]+) +[0-9]+ --- (\[[^]]*\] )*/\1 /' | sort | uniq -c | sort -rn | head -8 | cut -c1-220
+    # No such line, or head closing the pipe early, must not end the bench (set -o pipefail).
+    { grep -E '^[^ ]+ +(ERROR|WARN) ' "$log" || true; } | sed -E 's/^[^ ]+ +([A-Z]+) +[0-9]+ --- (\[[^]]*\] )*/\1 /' |
+      sort | uniq -c | sort -rn | cut -c1-220 | awk 'NR <= 8' || true
   done
 }
 
@@ -276,7 +278,8 @@ bc_run() {
   local r u one eight line made place_one place_eight place_ms
   bc_steady_seconds="${BENCH_SECONDS:-$([[ -n "$quick" ]] && echo 5 || echo 10)}"
   bc_rows=() bc_steady_rows=() bc_verify_rc=0 bc_made=()
-  bc_admin="$(java scripts/TokenMint.java ADMIN bench-admin 2>/dev/null | tail -1)"
+  bc_admin="$(java scripts/TokenMint.java ADMIN bench-admin 2>/dev/null | tail -1)" ||
+    { fg_error "could not mint an ADMIN token (java scripts/TokenMint.java ADMIN bench-admin)"; return 1; }
   fg_info "tokens: 2000 for the warm-up, $spike_buyers for the spike"
   fg_mint_tokens 2000 "steady-$run_id" "$work/steady"
   fg_mint_tokens "$spike_buyers" "spike-$run_id" "$work/spike"

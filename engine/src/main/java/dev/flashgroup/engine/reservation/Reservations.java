@@ -205,9 +205,9 @@ public class Reservations {
    * bucket is sold out (or the point's share there is), units are moved to it from the next buckets
    * in turn (half of what each has left, {@link StockTransfers}) and the reservation is tried again
    * there; it is SOLD_OUT only once every other bucket was found empty. A bucket this instance
-   * knows empty ({@link SoldOutActivities#knowsEmpty}) is not asked: not as a giver (nor one that
-   * another request of this instance is asking as a giver right now, {@link SoldOutActivities#skipsGiver}),
-   * and not as the home of a request without an Idempotency-Key (one with a key always asks its home first, so a
+   * knows empty ({@link SoldOutActivities#knowsEmpty}) is not asked: not as a giver (one that
+   * another request of this instance is asking right now is put off to the walk's end,
+   * {@link SoldOutActivities#giver}), and not as the home of a request without an Idempotency-Key (one with a key always asks its home first, so a
    * retry gets its first answer back).
    *
    * <p>One request is one attempt: the first try at home counts against the buyer's attempts per
@@ -232,13 +232,13 @@ public class Reservations {
     boolean idempotent = idemKey != null && !idemKey.isBlank();
     if (!idempotent && soldOut.knowsEmpty(sharding.activity(), home)) {
       walked("home_skipped");
-      return spill(walk, SOLD_OUT, 1, false, false);
+      return spill(walk, SOLD_OUT, 1, false, false, 0);
     }
     return atHome.apply(settings.attemptsPerSecond()).flatMap(outcome -> {
       if (soldOutHere(outcome)) {
         walked("home_sold_out");
       }
-      return spill(walk, outcome, 1, false, true);
+      return spill(walk, outcome, 1, false, true, 0);
     });
   }
 
@@ -250,33 +250,62 @@ public class Reservations {
 
   /**
    * Tries the next giver while the home bucket answers sold out ({@code counted}: a try at home
-   * was made, so the next passes no attempts limit). A giver (or the home bucket) that could not
-   * move units now ({@link StockTransfers#BUSY}: frozen by a rebuild, not warm) is not an empty one:
-   * when any was, the answer is 503 (try again in a second), never SOLD_OUT. A giver that had nothing
-   * to give (asked without a point: its whole stock is 0) is learnt empty.
+   * was made, so the next passes no attempts limit). Givers known empty are skipped; one that
+   * another request of this instance is asking now is put off ({@code deferred}, a bit per bucket)
+   * and asked once the others were tried, unless it is known empty by then: so the answer is
+   * SOLD_OUT only once every other bucket was found, or is known, empty. A giver (or the home
+   * bucket) that could not move units now ({@link StockTransfers#BUSY}: frozen by a rebuild, not
+   * warm) is not an empty one: when any was, the answer is 503 (try again in a second), never
+   * SOLD_OUT. A giver that had nothing to give (asked without a point: its whole stock is 0) is
+   * learnt empty.
    */
   private Mono<ReservationOutcome> spill(Walk walk, ReservationOutcome outcome, int from, boolean busy,
-      boolean counted) {
+      boolean counted, int deferred) {
     if (!soldOutHere(outcome)) {
       return Mono.just(outcome);
     }
     Sharding sharding = walk.sharding();
+    ActivityId activity = sharding.activity();
     int next = from;
-    while (next < sharding.shards() && soldOut.skipsGiver(sharding.activity(), (walk.home() + next) % sharding.shards())) {
-      walked("giver_skipped");
+    int putOff = deferred;
+    while (next < sharding.shards()) {
+      int bucket = (walk.home() + next) % sharding.shards();
+      SoldOutActivities.Giver giver = soldOut.giver(activity, bucket);
+      if (giver == SoldOutActivities.Giver.ASK) {
+        break;
+      }
+      walked(giver == SoldOutActivities.Giver.KNOWN_EMPTY ? "giver_skipped" : "giver_put_off");
+      if (giver == SoldOutActivities.Giver.BEING_ASKED) {
+        putOff |= 1 << bucket;
+      }
       next++;
     }
-    if (next >= sharding.shards()) {
-      return Mono.just(busy ? new ReservationOutcome.Unavailable(Duration.ofSeconds(1), "part of the stock of activity "
-          + sharding.activity() + " is being moved or rebuilt; try again") : outcome);
+    if (next < sharding.shards()) {
+      return ask(walk, outcome, (walk.home() + next) % sharding.shards(), next + 1, busy, counted, putOff);
     }
-    int giver = (walk.home() + next) % sharding.shards();
-    int after = next + 1;
+    // The givers put off, unless known empty by now.
+    while (putOff != 0) {
+      int bucket = Integer.numberOfTrailingZeros(putOff);
+      putOff &= putOff - 1;
+      if (!soldOut.knowsEmpty(activity, bucket)) {
+        walked("giver_asked_late");
+        return ask(walk, outcome, bucket, sharding.shards(), busy, counted, putOff);
+      }
+    }
+    return Mono.just(busy ? new ReservationOutcome.Unavailable(Duration.ofSeconds(1), "part of the stock of activity "
+        + activity + " is being moved or rebuilt; try again") : outcome);
+  }
+
+  /** Moves units home from {@code giver} and tries home again; then the walk goes on from {@code after}. */
+  private Mono<ReservationOutcome> ask(Walk walk, ReservationOutcome outcome, int giver, int after, boolean busy,
+      boolean counted, int deferred) {
+    Sharding sharding = walk.sharding();
     // Taken before the take: a give to this giver announced meanwhile voids its lesson.
     long mark = soldOut.mark();
     return transfers.move(sharding, giver, walk.home(), walk.point(), Integer.MAX_VALUE, true)
-        // A failed take holds up no other walker for long: the bucket is asked again at once.
+        // A take that failed or was given up holds up no other walker: the giver may be asked at once.
         .doOnError(error -> soldOut.answered(sharding.activity(), giver, false))
+        .doOnCancel(() -> soldOut.answered(sharding.activity(), giver, false))
         .flatMap(moved -> {
           walked(moved > 0 ? "giver_moved" : moved == 0 ? "giver_empty" : "giver_busy");
           if (moved == 0 && walk.point() == null) {
@@ -289,11 +318,11 @@ public class Reservations {
             soldOut.forget(sharding.activity(), walk.home());
           }
           return moved <= 0
-              ? spill(walk, outcome, after, busy || moved == StockTransfers.BUSY, counted)
+              ? spill(walk, outcome, after, busy || moved == StockTransfers.BUSY, counted, deferred)
               : Mono.defer(() -> {
                 walked("retry_at_home");
                 return walk.atHome().apply(counted ? NO_ATTEMPT_LIMIT : settings.attemptsPerSecond());
-              }).flatMap(again -> spill(walk, again, after, busy, true));
+              }).flatMap(again -> spill(walk, again, after, busy, true, deferred));
         });
   }
 
@@ -320,20 +349,28 @@ public class Reservations {
         Long.toString(settings.idempotencyTtl().toSeconds()), idempotent ? "1" : "0", fingerprint(kind, groupId, point),
         Integer.toString(attemptsAllowed), pointArg, Attribution.arg(attribution.referrer()),
         Attribution.arg(attribution.boundLeader()), Attribution.arg(attribution.pointLeader()));
+    Mono<ReservationOutcome> answer;
     if (replicas.required()) {
-      return replicas.reserve(keyList, args)
+      answer = replicas.reserve(keyList, args)
           .flatMap(acknowledged -> {
             ReserveReply reply = ReserveReply.of(acknowledged.reply());
-            return reply.ok() && acknowledged.replicas() < replicas.replicasRequired()
-                ? Mono.just(notReplicated(acknowledged.replicas(), idempotent))
-                : outcome(activity, bucket, buckets, kind, groupId, reply, restocks);
+            if (reply.ok() && acknowledged.replicas() < replicas.replicasRequired()) {
+              // Served: the bucket had stock (a probe of it is over).
+              soldOut.answered(activity, bucket, true);
+              return Mono.just(notReplicated(acknowledged.replicas(), idempotent));
+            }
+            return outcome(activity, bucket, buckets, kind, groupId, reply, restocks);
           });
+    } else {
+      answer = redis.execute(reserve, keyList, args)
+          .next()
+          // A primary that died or was failed over: the next buyers go by the new topology at once.
+          .doOnError(topology::afterFailure)
+          .flatMap(reply -> outcome(activity, bucket, buckets, kind, groupId, ReserveReply.of(reply), restocks));
     }
-    return redis.execute(reserve, keyList, args)
-        .next()
-        // A primary that died or was failed over: the next buyers go by the new topology at once.
-        .doOnError(topology::afterFailure)
-        .flatMap(reply -> outcome(activity, bucket, buckets, kind, groupId, ReserveReply.of(reply), restocks));
+    // A probe of this bucket that failed or was given up holds up no other request: the next asks.
+    return answer.doOnError(error -> soldOut.answered(activity, bucket, false))
+        .doOnCancel(() -> soldOut.answered(activity, bucket, false));
   }
 
   /**
@@ -402,8 +439,9 @@ public class Reservations {
 
   /**
    * One step of a sharded request's walk ({@code flashgroup.shards.walk}, tag {@code step}):
-   * home_sold_out (its first call answered sold out), home_skipped, giver_skipped (known empty: no call), giver_empty, giver_moved, giver_busy (one
-   * take each), retry_at_home (a reservation again after a move).
+   * home_sold_out (its first call answered sold out), home_skipped, giver_skipped (known empty: no
+   * call), giver_put_off (another request was asking it), giver_asked_late (put off, then asked),
+   * giver_empty, giver_moved, giver_busy (one take each), retry_at_home (a reservation again after a move).
    */
   private void walked(String step) {
     walkSteps.computeIfAbsent(step, s -> Counter.builder("flashgroup.shards.walk")

@@ -34,9 +34,10 @@ import reactor.util.retry.Retry;
  * bucket of it may have stock again) or, for a transfer between buckets, the activity and the
  * receiving bucket ({@code 42.3}: only that one has); this instance listens there. A message can be
  * lost while the subscription is down, so knowledge is (1) learnt only while the subscription is
- * confirmed, (2) dropped entirely whenever the subscription or a Redis connection drops or comes
- * back, (3) not learnt while a connection that dropped is trying to reconnect (until twice the
- * delay of its last try has passed, so past its next try), nor for a TTL after that, and (4)
+ * confirmed, (2) dropped entirely whenever the subscription ends, a connection tries to reconnect,
+ * or a connection comes up within a minute of such a try, (3) not learnt for twice the delay of a
+ * reconnect try and a TTL after it (a connect that takes longer, up to Lettuce's 10 s, may let
+ * lessons in while the subscription is still down: those last a TTL at most), and (4)
  * forgotten after a short TTL in any case (then one request probes Redis while the others are
  * still refused, for at most another TTL: {@link #knowsEmpty}). At most {@code max-activities} are kept at once: the map
  * is a shortcut, so one that is full only costs the next refusals a round trip.
@@ -123,18 +124,27 @@ class SoldOutActivities implements SmartLifecycle {
     return buckets != null && buckets.knownOrProbed(bucket, System.nanoTime(), settings.ttl().toNanos());
   }
 
+  /** What a walk does with a giver ({@link #giver}). */
+  enum Giver {
+    /** Ask it: this caller is now the one asking (until its answer, at most a TTL). */
+    ASK,
+    /** Known empty (or probed after its knowledge lapsed): skip it. */
+    KNOWN_EMPTY,
+    /** Another request of this instance is asking it now: come back to it at the walk's end. */
+    BEING_ASKED
+  }
+
   /**
-   * True when a walk should not ask bucket {@code bucket} as a giver now: it is known empty (or
-   * probed, {@link #knowsEmpty}), or another request of this instance is asking it already (its
-   * answer comes within a round trip). Otherwise the caller is that asker: until its answer is
-   * learnt or {@link #answered} (at most a TTL) the others skip the bucket. In the last moments of a
-   * sell-out every request in flight would otherwise ask every bucket that had not yet been seen
-   * empty; the price is that a buyer may be refused while a few units are being moved.
+   * Whether a walk asks bucket {@code bucket} as a giver now. In the last moments of a sell-out
+   * every request in flight would otherwise ask every bucket not yet seen empty at once; a walker
+   * told {@link Giver#BEING_ASKED} tries its other givers first and comes back to this one at its
+   * end (by then it is usually known empty), so a request is SOLD_OUT only once every other bucket
+   * was found, or is known, empty.
    */
-  boolean skipsGiver(ActivityId activity, int bucket) {
+  Giver giver(ActivityId activity, int bucket) {
     long now = System.nanoTime();
     Buckets buckets = entry(activity.value(), now);
-    return buckets != null && buckets.skipsGiver(bucket, now, settings.ttl().toNanos());
+    return buckets == null ? Giver.ASK : buckets.giver(bucket, now, settings.ttl().toNanos());
   }
 
   /**
@@ -218,9 +228,18 @@ class SoldOutActivities implements SmartLifecycle {
 
   private void restocked(long activity, int bucket) {
     long change = changes.incrementAndGet();
-    Buckets known = entry(activity, System.nanoTime());
-    if (known == null || !known.restocked(bucket, change)) {
-      noteUntracked(change);
+    while (true) {
+      Buckets known = entry(activity, System.nanoTime());
+      if (known == null) {
+        noteUntracked(change);
+        return;
+      }
+      if (known.restocked(bucket, change)) {
+        return;
+      }
+      // Retired by a prune or a forgetting under way: the change goes to the activity's next entry
+      // (a lesson learnt into that one meanwhile is voided by it), never into a retired one.
+      activities.remove(activity, known);
     }
   }
 
@@ -256,6 +275,8 @@ class SoldOutActivities implements SmartLifecycle {
     private final long[] emptyUntil = new long[MOST];
     /** Until when (System.nanoTime; 0: none) a probe of a bucket whose knowledge lapsed is out. */
     private final long[] probeUntil = new long[MOST];
+    /** Until when a walker asks a bucket as a giver (apart from knowledge: it never makes one known). */
+    private final long[] askingUntil = new long[MOST];
     private final long[] restockedAt = new long[MOST];
     private long allRestockedAt;
     /** The activity's bucket count, as the last lesson said (0: nothing learnt yet). */
@@ -264,6 +285,7 @@ class SoldOutActivities implements SmartLifecycle {
 
     synchronized void learn(int bucket, int buckets, long mark, long until) {
       probeUntil[bucket] = 0;
+      askingUntil[bucket] = 0;
       if (retired || mark < untracked || mark < allRestockedAt || mark < restockedAt[bucket]) {
         return;
       }
@@ -280,10 +302,13 @@ class SoldOutActivities implements SmartLifecycle {
         allRestockedAt = change;
         Arrays.fill(emptyUntil, 0);
         Arrays.fill(probeUntil, 0);
+        Arrays.fill(askingUntil, 0);
       } else {
         restockedAt[bucket] = change;
         emptyUntil[bucket] = 0;
         probeUntil[bucket] = 0;
+        // Units came: every walker may ask it now, not only the one asking.
+        askingUntil[bucket] = 0;
       }
       return true;
     }
@@ -304,16 +329,23 @@ class SoldOutActivities implements SmartLifecycle {
       return false;
     }
 
-    synchronized boolean skipsGiver(int bucket, long now, long grace) {
+    synchronized Giver giver(int bucket, long now, long grace) {
       if (bucket < 0 || bucket >= MOST || retired) {
-        return false;
+        return Giver.ASK;
       }
-      if (known(bucket, now) || (probeUntil[bucket] != 0 && now - probeUntil[bucket] < 0)) {
-        return true;
+      if (knownOrProbed(bucket, now, grace)) {
+        return Giver.KNOWN_EMPTY;
       }
-      // Lapsed, or never seen empty, and nobody asking: this caller asks.
-      probeUntil[bucket] = now + grace;
-      return false;
+      if (probeUntil[bucket] != 0 && now - probeUntil[bucket] < 0 && emptyUntil[bucket] != 0
+          && now - (emptyUntil[bucket] + grace) < 0) {
+        // knownOrProbed just made this caller the probe of its lapsed knowledge: it asks.
+        return Giver.ASK;
+      }
+      if (askingUntil[bucket] != 0 && now - askingUntil[bucket] < 0) {
+        return Giver.BEING_ASKED;
+      }
+      askingUntil[bucket] = now + grace;
+      return Giver.ASK;
     }
 
     synchronized void answered(int bucket, boolean hadStock) {
@@ -321,6 +353,7 @@ class SoldOutActivities implements SmartLifecycle {
         return;
       }
       probeUntil[bucket] = 0;
+      askingUntil[bucket] = 0;
       if (hadStock) {
         emptyUntil[bucket] = 0;
       }

@@ -8,6 +8,7 @@ import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
 import dev.flashgroup.engine.kernel.ActivityId;
+import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
 import java.time.Duration;
@@ -15,15 +16,16 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * When sold-out knowledge lapses (TTL 2 s here), one request probes Redis and the others are still
+ * When sold-out knowledge lapses (TTL 3 s here), one request probes Redis and the others are still
  * refused until its answer comes (or another TTL passed): a lapse costs one Redis call, not one per
  * request in flight.
  */
 @IsolatedServices
-@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.sold-out.ttl=PT2S")
+@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.sold-out.ttl=PT3S")
 @DirtiesContext
 class SoldOutProbeTest {
 
@@ -33,6 +35,8 @@ class SoldOutProbeTest {
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
   @Autowired SoldOutActivities soldOut;
+  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisKeys keys;
 
   @Test
   void oneRequestProbesALapsedBucketWhileTheOthersAreStillRefused() {
@@ -59,9 +63,33 @@ class SoldOutProbeTest {
     assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
   }
 
+  /**
+   * While a probe is out the others are refused without Redis (a unit put back behind the
+   * instance's back stays), and once it answered the next request asks and is served.
+   */
+  @Test
+  void requestsAreRefusedWhileAProbeIsOutAndServedAfterIt() {
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1,
+            1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
+        .block(WAIT);
+    reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
+    await().atMost(WAIT).until(() -> SOLD_OUT.equals(reservations.buyAlone(a.id(), "buyer-2", null).block(WAIT))
+        && soldOut.knows(a.id()));
+    await().atMost(WAIT).until(() -> !soldOut.knows(a.id()));
+    assertThat(soldOut.knowsEmpty(a.id(), 0)).as("a request probing").isFalse();
+    redis.<String, String>opsForHash().put(keys.of(a.id()).activity(), "stock", "1").block(WAIT);
+
+    assertThat(reservations.buyAlone(a.id(), "buyer-3", null).block(WAIT)).isEqualTo(SOLD_OUT);
+    assertThat(redis.<String, String>opsForHash().get(keys.of(a.id()).activity(), "stock").block(WAIT)).isEqualTo("1");
+
+    soldOut.answered(a.id(), 0, false);
+    assertThat(reservations.buyAlone(a.id(), "buyer-3", null).block(WAIT)).isInstanceOf(ReservationOutcome.Reserved.class);
+  }
+
+  /** A probe that finds the activity still sold out teaches it again. */
   @Test
   void aProbeThatFindsTheActivitySoldOutTeachesItAgain() {
-    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1,
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of jam", Mode.STANDARD, 2, 100L, 200L, 1,
             1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
         .block(WAIT);
     reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
@@ -82,7 +110,7 @@ class SoldOutProbeTest {
       return soldOut.knows(activity);
     });
     // Lapsed more than a TTL ago: every caller asks, none waits for a probe.
-    await().atMost(WAIT).pollDelay(Duration.ofMillis(4_100)).until(() -> true);
+    await().atMost(WAIT).pollDelay(Duration.ofMillis(6_100)).until(() -> true);
     assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
     assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
   }

@@ -7,6 +7,7 @@ import dev.flashgroup.engine.activity.Activity;
 import dev.flashgroup.engine.activity.ActivityDraft;
 import dev.flashgroup.engine.activity.ActivityScheduling;
 import dev.flashgroup.engine.activity.Mode;
+import dev.flashgroup.engine.kernel.ActivityId;
 import dev.flashgroup.engine.keys.RedisKeys;
 import dev.flashgroup.engine.support.IsolatedServices;
 import dev.flashgroup.engine.support.TestEngineApplication;
@@ -16,6 +17,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -30,11 +33,13 @@ import org.springframework.test.annotation.DirtiesContext;
  * the instance learns nothing for a TTL, a minute here).
  */
 @IsolatedServices
-@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.sold-out.ttl=PT1M")
+@SpringBootTest(classes = TestEngineApplication.class, properties = {"flashgroup.sold-out.ttl=PT1M", "spring.data.redis.client-name=" + SoldOutReconnectTest.NAME})
 @DirtiesContext
 class SoldOutReconnectTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** This context's connections' name: only its own subscription is cut, no other test's or program's. */
+  static final String NAME = "fg-sold-out-reconnect-test";
 
   @Autowired ActivityScheduling scheduling;
   @Autowired Reservations reservations;
@@ -50,6 +55,12 @@ class SoldOutReconnectTest {
    */
   @Test
   void forgetsEverythingWhenTheSubscriptionsConnectionIsCut() {
+    // Nothing is learnt before the restock subscription is confirmed.
+    ActivityId probe = new ActivityId(999_999_998L);
+    await().atMost(WAIT).until(() -> {
+      soldOut.learn(probe, soldOut.mark());
+      return soldOut.knows(probe);
+    });
     Activity activity = oneUnit();
     buy(activity, "buyer-1");
     assertThat(buy(activity, "buyer-2")).isEqualTo(new ReservationOutcome.Refused(Refusal.SOLD_OUT));
@@ -63,18 +74,28 @@ class SoldOutReconnectTest {
     assertThat(buy(activity, "buyer-2")).isInstanceOf(ReservationOutcome.Reserved.class);
   }
 
-  /** Every pub/sub client of the activity's node (on a cluster, of each primary) is disconnected. */
+  /** This context's pub/sub connections (by their name), on every node, are disconnected. */
   private void killPubSubClients() {
     AbstractRedisClient client = connections.getNativeClient();
     if (client instanceof RedisClusterClient cluster) {
       try (StatefulRedisClusterConnection<String, String> c = cluster.connect()) {
-        c.sync().all().commands().clientKill(KillArgs.Builder.typePubsub());
+        for (RedisClusterNode node : c.getPartitions()) {
+          RedisClusterCommands<String, String> on = c.getConnection(node.getNodeId()).sync();
+          killOurs(on.clientList(), id -> on.clientKill(KillArgs.Builder.id(id)));
+        }
       }
     } else {
       try (StatefulRedisConnection<String, String> c = ((RedisClient) client).connect()) {
-        c.sync().clientKill(KillArgs.Builder.typePubsub());
+        killOurs(c.sync().clientList(), id -> c.sync().clientKill(KillArgs.Builder.id(id)));
       }
     }
+  }
+
+  private static void killOurs(String clients, java.util.function.LongConsumer kill) {
+    clients.lines()
+        .filter(line -> line.contains(" name=" + NAME + " ") && line.matches(".* sub=[1-9].*"))
+        .map(line -> line.replaceFirst("^id=(\\d+) .*", "$1"))
+        .forEach(id -> kill.accept(Long.parseLong(id)));
   }
 
   private Activity oneUnit() {
