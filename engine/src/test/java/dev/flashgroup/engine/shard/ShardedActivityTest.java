@@ -45,10 +45,12 @@ import reactor.core.publisher.Mono;
 /**
  * A hot activity split into 4 buckets on the one Redis of the tests (each bucket its own hash tag):
  * exact counts under contention with the per-user limit held across buckets, groups within a
- * bucket, payment and expiry routed to the order's bucket.
+ * bucket, payment and expiry routed to the order's bucket. The rebalancer is off here (its own
+ * tests are in {@code StockTransfersTest} and the acceptance test).
  */
 @IsolatedServices
-@SpringBootTest(classes = TestEngineApplication.class)
+// No rebalancer: a test that makes a bucket dry on purpose must not see it refilled in the meantime.
+@SpringBootTest(classes = TestEngineApplication.class, properties = "flashgroup.shards.rebalance-enabled=false")
 @DirtiesContext
 class ShardedActivityTest {
 
