@@ -1,6 +1,7 @@
 package dev.flashgroup.engine.kernel;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisStreamReactiveCommands;
@@ -8,7 +9,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -40,32 +40,36 @@ public class RedisTopology {
 
   /**
    * A new connection of the caller's own, opened off the event loops (connecting blocks); its command
-   * timeout is the factory's plus {@code extraTimeout} (room for a blocking read's wait). A caller
-   * that gives up while it is being opened does not interrupt the opening (an interrupted connect
-   * used to be logged as a dropped error, and Lettuce may finish it anyway): the connection is
-   * closed as soon as it is open.
+   * timeout is the factory's plus {@code extraTimeout} (room for a blocking read's wait). Empty when
+   * the connecting thread was interrupted (the caller cancelled meanwhile).
    */
   public Mono<StatefulConnection<String, String>> dedicated(Duration extraTimeout) {
-    return Mono.defer(() -> {
-      CompletableFuture<StatefulConnection<String, String>> opening = CompletableFuture.supplyAsync(() -> {
-        StatefulConnection<String, String> made = connect();
-        made.setTimeout(extraTimeout.plus(Duration.ofMillis(factory.getTimeout())));
-        return made;
-      }, task -> Schedulers.boundedElastic().schedule(task));
-      return Mono.fromFuture(opening, true)
-          .doOnCancel(() -> opening.thenAccept(StatefulConnection::closeAsync));
-    });
-  }
-
-  private StatefulConnection<String, String> connect() {
-    Object client = factory.getRequiredNativeClient();
-    if (client instanceof RedisClusterClient cluster) {
-      return cluster.connect();
-    }
-    if (client instanceof RedisClient single) {
-      return single.connect();
-    }
-    throw new IllegalStateException("unknown Lettuce client " + client);
+    return Mono.<StatefulConnection<String, String>>fromCallable(() -> {
+      Object client = factory.getRequiredNativeClient();
+      StatefulConnection<String, String> made;
+      try {
+        if (client instanceof RedisClusterClient cluster) {
+          made = cluster.connect();
+        } else if (client instanceof RedisClient single) {
+          made = single.connect();
+        } else {
+          throw new IllegalStateException("unknown Lettuce client " + client);
+        }
+      } catch (RedisConnectionException e) {
+        if (e.getCause() instanceof InterruptedException) {
+          // The caller gave up while connecting (its subscription was cancelled, which interrupts
+          // this thread) and nobody waits for an answer: answering empty keeps Reactor from
+          // logging the dropped error as one. (Lettuce may still finish opening that connection,
+          // left unclosed, as before; opening without interruption and closing it once open was
+          // tried and made the relay log "Connection is already closed" hundreds of times a spike.)
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        throw e;
+      }
+      made.setTimeout(extraTimeout.plus(Duration.ofMillis(factory.getTimeout())));
+      return made;
+    }).subscribeOn(Schedulers.boundedElastic());
   }
 
   /** Stream commands of a connection {@link #dedicated} opened, routed by key on a cluster. */
