@@ -55,12 +55,7 @@ class ShardedSoldOutKnowledgeTest {
   /** One unit in each of 4 buckets, all sold: the next buyer's walk learns every bucket empty. */
   @BeforeEach
   void soldOutInEveryBucket() {
-    // Nothing is learnt before the restock subscription is confirmed.
-    ActivityId probe = new ActivityId(999_999_999L);
-    await().atMost(WAIT).until(() -> {
-      soldOut.learn(probe, soldOut.mark());
-      return soldOut.knows(probe);
-    });
+    SoldOutLessons.learnOnceSubscribed(soldOut, new ActivityId(999_999_999L));
     activity = scheduling.schedule("shop-1", new ActivityDraft("Hot lychee", Mode.STANDARD, 2, 100L, 200L, SHARDS, 1,
             Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1),
             List.of(), null, null, null, null, null, SHARDS))

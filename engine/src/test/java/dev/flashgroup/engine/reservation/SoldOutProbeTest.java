@@ -41,10 +41,7 @@ class SoldOutProbeTest {
   @Test
   void oneRequestProbesALapsedBucketWhileTheOthersAreStillRefused() {
     ActivityId activity = new ActivityId(777_777_777L);
-    await().atMost(WAIT).until(() -> {
-      soldOut.learn(activity, soldOut.mark());
-      return soldOut.knows(activity);
-    });
+    SoldOutLessons.learnOnceSubscribed(soldOut, activity);
     await().atMost(WAIT).until(() -> !soldOut.knows(activity));
 
     assertThat(soldOut.knowsEmpty(activity, 0)).as("the first caller probes").isFalse();
@@ -69,13 +66,7 @@ class SoldOutProbeTest {
    */
   @Test
   void requestsAreRefusedWhileAProbeIsOutAndServedAfterIt() {
-    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of honey", Mode.STANDARD, 2, 100L, 200L, 1,
-            1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
-        .block(WAIT);
-    reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
-    await().atMost(WAIT).until(() -> SOLD_OUT.equals(reservations.buyAlone(a.id(), "buyer-2", null).block(WAIT))
-        && soldOut.knows(a.id()));
-    await().atMost(WAIT).until(() -> !soldOut.knows(a.id()));
+    Activity a = soldOutAndLapsed("Last jar of honey");
     assertThat(soldOut.knowsEmpty(a.id(), 0)).as("a request probing").isFalse();
     redis.<String, String>opsForHash().put(keys.of(a.id()).activity(), "stock", "1").block(WAIT);
 
@@ -89,13 +80,7 @@ class SoldOutProbeTest {
   /** A probe that finds the activity still sold out teaches it again. */
   @Test
   void aProbeThatFindsTheActivitySoldOutTeachesItAgain() {
-    Activity a = scheduling.schedule("shop-1", new ActivityDraft("Last jar of jam", Mode.STANDARD, 2, 100L, 200L, 1,
-            1, Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
-        .block(WAIT);
-    reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
-    await().atMost(WAIT).until(() -> SOLD_OUT.equals(reservations.buyAlone(a.id(), "buyer-2", null).block(WAIT))
-        && soldOut.knows(a.id()));
-    await().atMost(WAIT).until(() -> !soldOut.knows(a.id()));
+    Activity a = soldOutAndLapsed("Last jar of jam");
 
     assertThat(reservations.buyAlone(a.id(), "probe", null).block(WAIT)).isEqualTo(SOLD_OUT);
 
@@ -105,13 +90,22 @@ class SoldOutProbeTest {
   @Test
   void knowledgeLapsedLongAgoIsNotProbedButAsked() {
     ActivityId activity = new ActivityId(777_777_778L);
-    await().atMost(WAIT).until(() -> {
-      soldOut.learn(activity, soldOut.mark());
-      return soldOut.knows(activity);
-    });
+    SoldOutLessons.learnOnceSubscribed(soldOut, activity);
     // Lapsed more than a TTL ago: every caller asks, none waits for a probe.
     await().atMost(WAIT).pollDelay(Duration.ofMillis(6_100)).until(() -> true);
     assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
     assertThat(soldOut.knowsEmpty(activity, 0)).isFalse();
+  }
+
+  /** One unit, sold; the instance learnt it sold out, and that knowledge has just lapsed. */
+  private Activity soldOutAndLapsed(String title) {
+    Activity a = scheduling.schedule("shop-1", new ActivityDraft(title, Mode.STANDARD, 2, 100L, 200L, 1, 1,
+            Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), Duration.ofHours(1), Duration.ofHours(1)))
+        .block(WAIT);
+    reservations.buyAlone(a.id(), "buyer-1", null).block(WAIT);
+    await().atMost(WAIT).until(() -> SOLD_OUT.equals(reservations.buyAlone(a.id(), "buyer-2", null).block(WAIT))
+        && soldOut.knows(a.id()));
+    await().atMost(WAIT).until(() -> !soldOut.knows(a.id()));
+    return a;
   }
 }

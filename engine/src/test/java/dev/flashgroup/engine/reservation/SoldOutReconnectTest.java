@@ -55,12 +55,7 @@ class SoldOutReconnectTest {
    */
   @Test
   void forgetsEverythingWhenTheSubscriptionsConnectionIsCut() {
-    // Nothing is learnt before the restock subscription is confirmed.
-    ActivityId probe = new ActivityId(999_999_998L);
-    await().atMost(WAIT).until(() -> {
-      soldOut.learn(probe, soldOut.mark());
-      return soldOut.knows(probe);
-    });
+    SoldOutLessons.learnOnceSubscribed(soldOut, new ActivityId(999_999_998L));
     Activity activity = oneUnit();
     buy(activity, "buyer-1");
     assertThat(buy(activity, "buyer-2")).isEqualTo(new ReservationOutcome.Refused(Refusal.SOLD_OUT));
