@@ -37,6 +37,7 @@ public abstract class QueueWorker implements SmartLifecycle {
   final MeterRegistry meters;
   private volatile Disposable running;
   private volatile Sinks.Empty<Void> stopping = Sinks.empty();
+  private volatile boolean stopped;
 
   protected QueueWorker(WorkerTransport transport, WorkQueue queue) {
     this.receiver = transport.receiver;
@@ -62,14 +63,20 @@ public abstract class QueueWorker implements SmartLifecycle {
     }
     Sinks.Empty<Void> stop = Sinks.empty();
     stopping = stop;
+    stopped = false;
     // Stopping ends the consumption, not the messages in hand: their transactions finish and are
     // acknowledged (or handed back), so no write is cut off half-way and no connection is leaked.
     running = Flux.defer(() -> topology.declare(sender)
             .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch()))))
         .takeUntilOther(stop.asMono())
         .transform(this::consume)
+        // A stopped worker does not come back: its connection is about to close, and a consumer
+        // re-declared now would outlive the application (seen in tests: a closed context's
+        // worker reconnecting after its last message in hand failed).
         .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff()).maxBackoff(Duration.ofSeconds(5))
+            .filter(e -> !stopped)
             .doBeforeRetry(signal -> log.warn("{} consumer lost, reconnecting: {}", queue, signal.failure().toString())))
+        .onErrorComplete(e -> stopped)
         .subscribe();
   }
 
@@ -112,6 +119,7 @@ public abstract class QueueWorker implements SmartLifecycle {
 
   @Override
   public void stop() {
+    stopped = true;
     stopping.tryEmitEmpty();
     running = null;
   }

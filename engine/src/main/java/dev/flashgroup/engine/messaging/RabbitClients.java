@@ -18,7 +18,8 @@ class RabbitClients {
 
   @Bean(destroyMethod = "close")
   Sender rabbitSender(RabbitConnections connections) {
-    return RabbitFlux.createSender(new SenderOptions().connectionMono(connections.connection()));
+    return RabbitFlux.createSender(new SenderOptions().connectionMono(connections.connection())
+        .connectionClosingTimeout(RabbitConnections.CLOSE_TIMEOUT));
   }
 
   /**
@@ -35,6 +36,7 @@ class RabbitClients {
 
   @Bean(destroyMethod = "close")
   Receiver rabbitReceiver(RabbitConnections connections) {
-    return RabbitFlux.createReceiver(new ReceiverOptions().connectionMono(connections.connection()));
+    return RabbitFlux.createReceiver(new ReceiverOptions().connectionMono(connections.connection())
+        .connectionClosingTimeout(RabbitConnections.CLOSE_TIMEOUT));
   }
 }

@@ -3,7 +3,7 @@ package dev.flashgroup.engine.messaging;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
@@ -25,6 +25,11 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class RabbitConnections {
 
+  /** How long a channel operation (declare, cancel, close) waits for the broker's answer. */
+  static final Duration RPC_TIMEOUT = Duration.ofSeconds(15);
+  /** How long closing a connection at shutdown waits for the broker before the socket is dropped. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
   private final ConnectionFactory factory = new ConnectionFactory();
   private final ConnectionFactory publishingFactory;
   private final AtomicReference<Connection> current = new AtomicReference<>();
@@ -39,6 +44,10 @@ class RabbitConnections {
     factory.setAutomaticRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(settings.reconnectBackoff().toMillis());
     factory.setConnectionTimeout(3_000);
+    // The client's defaults wait 10 minutes for a channel operation's answer and forever for a
+    // connection's close-ok: a broker that stops answering would hold a shutdown (or a worker's
+    // re-declare) that long. Bounded, the operation fails and is retried or given up.
+    factory.setChannelRpcTimeout((int) RPC_TIMEOUT.toMillis());
     factory.useNio();
     publishingFactory = factory.clone();
     publishingFactory.setAutomaticRecoveryEnabled(false);
@@ -68,11 +77,12 @@ class RabbitConnections {
   }
 
   @PreDestroy
-  void close() throws IOException {
+  void close() {
     for (AtomicReference<Connection> slot : List.of(current, publishing)) {
       Connection existing = slot.getAndSet(null);
       if (existing != null && existing.isOpen()) {
-        existing.close();
+        // Closes within the timeout, else aborts: a shutdown never waits on the broker for good.
+        existing.abort((int) CLOSE_TIMEOUT.toMillis());
       }
     }
   }

@@ -1,8 +1,8 @@
 package dev.flashgroup.engine.support;
 
 import java.util.List;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -35,11 +35,11 @@ public class IsolationContextCustomizerFactory implements ContextCustomizerFacto
       } else {
         sources.addFirst(own);
       }
-      context.addApplicationListener(event -> {
-        if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
-          isolation.removeQuietly();
-        }
-      });
+      // Registered before any bean exists, so destroyed after every one of them: the database, keys
+      // and queues go once the workers, the relay and the connections have stopped, not under a
+      // write still in hand (which then retried against a dropped database while the context closed).
+      var beans = (DefaultSingletonBeanRegistry) context.getBeanFactory();
+      beans.registerDisposableBean("flashgroupTestIsolation", isolation::removeQuietly);
     }
   }
 }
