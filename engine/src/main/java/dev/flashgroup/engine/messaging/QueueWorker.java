@@ -64,18 +64,24 @@ public abstract class QueueWorker implements SmartLifecycle {
     Sinks.Empty<Void> stop = Sinks.empty();
     stopping = stop;
     stopped = false;
-    // Stopping ends the consumption, not the messages in hand: their transactions finish and are
-    // acknowledged (or handed back), so no write is cut off half-way and no connection is leaked.
+    // Stopping ends the consumption, not the messages in hand: their transactions finish, so no
+    // write is cut off half-way. Their acks may then meet the consumer's closed channel; the broker
+    // delivers such a message again, which the idempotent work absorbs.
     running = Flux.defer(() -> topology.declare(sender)
             .thenMany(receiver.consumeManualAck(queue, new ConsumeOptions().qos(settings.prefetch()))))
         .takeUntilOther(stop.asMono())
         .transform(this::consume)
-        // A stopped worker does not come back: its connection is about to close, and a consumer
-        // re-declared now would outlive the application (seen in tests: a closed context's
-        // worker reconnecting after its last message in hand failed).
+        // A stopped worker does not come back: its connection is about to close, and its topology
+        // re-declared now would outlive the application (seen in tests: a closed context's worker
+        // reconnecting after the nack of its last message in hand met the closed channel).
         .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff()).maxBackoff(Duration.ofSeconds(5))
             .filter(e -> !stopped)
             .doBeforeRetry(signal -> log.warn("{} consumer lost, reconnecting: {}", queue, signal.failure().toString())))
+        .doOnError(e -> {
+          if (stopped) {
+            log.debug("{} stopped; its last messages in hand ended with {}", queue, e.toString());
+          }
+        })
         .onErrorComplete(e -> stopped)
         .subscribe();
   }

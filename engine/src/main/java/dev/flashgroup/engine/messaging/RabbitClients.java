@@ -18,8 +18,7 @@ class RabbitClients {
 
   @Bean(destroyMethod = "close")
   Sender rabbitSender(RabbitConnections connections) {
-    return RabbitFlux.createSender(new SenderOptions().connectionMono(connections.connection())
-        .connectionClosingTimeout(RabbitConnections.CLOSE_TIMEOUT));
+    return RabbitFlux.createSender(new SenderOptions().connectionMono(connections.connection()));
   }
 
   /**
@@ -36,7 +35,6 @@ class RabbitClients {
 
   @Bean(destroyMethod = "close")
   Receiver rabbitReceiver(RabbitConnections connections) {
-    return RabbitFlux.createReceiver(new ReceiverOptions().connectionMono(connections.connection())
-        .connectionClosingTimeout(RabbitConnections.CLOSE_TIMEOUT));
+    return RabbitFlux.createReceiver(new ReceiverOptions().connectionMono(connections.connection()));
   }
 }

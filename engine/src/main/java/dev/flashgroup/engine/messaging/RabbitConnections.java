@@ -25,9 +25,9 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class RabbitConnections {
 
-  /** How long a channel operation (declare, cancel, close) waits for the broker's answer. */
-  static final Duration RPC_TIMEOUT = Duration.ofSeconds(15);
-  /** How long closing a connection at shutdown waits for the broker before the socket is dropped. */
+  /** How long a blocking channel operation waits for the broker's answer (recovery's included). */
+  static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
+  /** How long closing a connection at shutdown waits for the broker before its socket is dropped. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
   private final ConnectionFactory factory = new ConnectionFactory();
@@ -44,10 +44,12 @@ class RabbitConnections {
     factory.setAutomaticRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(settings.reconnectBackoff().toMillis());
     factory.setConnectionTimeout(3_000);
-    // The client's defaults wait 10 minutes for a channel operation's answer and forever for a
-    // connection's close-ok: a broker that stops answering would hold a shutdown (or a worker's
-    // re-declare) that long. Bounded, the operation fails and is retried or given up.
+    // The client's default waits 10 minutes for a blocking channel operation's answer (channel
+    // open and close, basic.consume / basic.cancel, a passive declare): a broker that stops
+    // answering would hold a shutdown that long. A reply that comes after its timeout must not be
+    // taken for the next call's.
     factory.setChannelRpcTimeout((int) RPC_TIMEOUT.toMillis());
+    factory.setChannelShouldCheckRpcResponseType(true);
     factory.useNio();
     publishingFactory = factory.clone();
     publishingFactory.setAutomaticRecoveryEnabled(false);
@@ -80,8 +82,9 @@ class RabbitConnections {
   void close() {
     for (AtomicReference<Connection> slot : List.of(current, publishing)) {
       Connection existing = slot.getAndSet(null);
-      if (existing != null && existing.isOpen()) {
-        // Closes within the timeout, else aborts: a shutdown never waits on the broker for good.
+      if (existing != null) {
+        // Also when it is not open: a connection in the middle of recovering is stopped only by
+        // close or abort. Closes within the timeout, else drops the socket; errors are ignored.
         existing.abort((int) CLOSE_TIMEOUT.toMillis());
       }
     }

@@ -47,13 +47,17 @@ class StoppedWorkerTest {
   @Test
   void aStoppedWorkerDoesNotReconnectAfterItsLastMessageFails(CapturedOutput output) throws Exception {
     HeldWorker worker = takeOverReminders();
+    holdOneMessage(worker);
     worker.stop();
+    await().atMost(WAIT).until(() -> consumers(worker.queue) == 0);
+
+    failAfterTheConnectionCloses(worker);
+
+    // The reconnect backoff is half a second: a worker that came back would have said so, and
+    // consumed again, by now. (getAll is this test's output only.)
     String reconnecting = worker.queue + " consumer lost, reconnecting";
-
-    failInHandAfterTheConnectionCloses(worker);
-
-    // The reconnect backoff is half a second: a worker that came back would have said so by now.
-    await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> !output.getAll().contains(reconnecting));
+    await().during(Duration.ofSeconds(3)).atMost(WAIT)
+        .until(() -> !output.getAll().contains(reconnecting) && consumers(worker.queue) == 0);
     assertThat(worker.isRunning()).isFalse();
   }
 
@@ -61,29 +65,40 @@ class StoppedWorkerTest {
   void aRunningWorkerReconnectsAfterTheSameFailure(CapturedOutput output) throws Exception {
     HeldWorker worker = takeOverReminders();
     try {
-      failInHandAfterTheConnectionCloses(worker);
-      await().atMost(WAIT).until(() -> output.getAll().contains(worker.queue + " consumer lost, reconnecting"));
+      holdOneMessage(worker);
+      failAfterTheConnectionCloses(worker);
+      await().atMost(WAIT).until(() -> output.getAll().contains(worker.queue + " consumer lost, reconnecting")
+          && consumers(worker.queue) == 1);
     } finally {
       worker.stop();
     }
   }
 
-  /** Stops the application's reminder worker and consumes its queue with one whose work waits. */
-  private HeldWorker takeOverReminders() {
+  /**
+   * Stops the application's reminder worker, empties its queue (a message an earlier test's nack
+   * failed to hand back is there again) and consumes it with one whose work waits.
+   */
+  private HeldWorker takeOverReminders() throws Exception {
     context.getBeansOfType(QueueWorker.class).values().stream()
         .filter(w -> w.queue.equals(settings.remindersQueue()))
         .forEach(QueueWorker::stop);
     await().atMost(WAIT).until(() -> consumers(settings.remindersQueue()) == 0);
+    try (Connection c = admin().newConnection(); Channel channel = c.createChannel()) {
+      channel.queuePurge(settings.remindersQueue());
+    }
     HeldWorker worker = new HeldWorker(transport);
     worker.start();
     await().atMost(WAIT).until(() -> consumers(worker.queue) == 1);
     return worker;
   }
 
-  /** One message in hand; the connection closes under it; then its work fails (nack: channel closed). */
-  private void failInHandAfterTheConnectionCloses(HeldWorker worker) throws Exception {
+  private void holdOneMessage(HeldWorker worker) throws Exception {
     publish(worker.queue, "{}");
     assertThat(worker.inHand.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** The connection closes under the message in hand; then its work fails (its nack: channel closed). */
+  private void failAfterTheConnectionCloses(HeldWorker worker) throws Exception {
     connections.connection().block(WAIT).close();
     // Poison (an IllegalArgumentException) is handed back at once, without the retries' backoff.
     worker.outcome.tryEmitError(new IllegalArgumentException("the work failed"));

@@ -4,6 +4,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,9 @@ public final class Isolation {
   public static final String REDIS_CLUSTER_NODES = env("FLASHGROUP_REDIS_CLUSTER_NODES", "");
   public static final String RABBIT_HOST = env("FLASHGROUP_MESSAGING_HOST", "127.0.0.1");
   public static final int RABBIT_PORT = Integer.parseInt(env("FLASHGROUP_MESSAGING_PORT", "5672"));
+
+  /** MariaDB's and MySQL's ER_LOCK_WAIT_TIMEOUT. */
+  private static final int LOCK_WAIT_TIMEOUT = 1205;
 
   private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
@@ -109,7 +115,10 @@ public final class Isolation {
       statement.execute("SET SESSION lock_wait_timeout = 5");
       try {
         statement.execute("DROP DATABASE IF EXISTS " + database());
-      } catch (java.sql.SQLException lockWait) {
+      } catch (SQLException e) {
+        if (e.getErrorCode() != LOCK_WAIT_TIMEOUT) {
+          throw e;
+        }
         killConnectionsTo(statement);
         statement.execute("DROP DATABASE IF EXISTS " + database());
       }
@@ -127,8 +136,8 @@ public final class Isolation {
     }
   }
 
-  private void killConnectionsTo(java.sql.Statement statement) throws java.sql.SQLException {
-    List<Long> ids = new java.util.ArrayList<>();
+  private void killConnectionsTo(Statement statement) throws SQLException {
+    List<Long> ids = new ArrayList<>();
     try (var rows = statement.executeQuery("SELECT id FROM information_schema.processlist WHERE db = '"
         + database() + "' AND id <> CONNECTION_ID()")) {
       while (rows.next()) {
@@ -139,7 +148,7 @@ public final class Isolation {
     for (long id : ids) {
       try {
         statement.execute("KILL CONNECTION " + id);
-      } catch (java.sql.SQLException gone) {
+      } catch (SQLException gone) {
         // It ended meanwhile (unknown thread id): nothing left to kill.
       }
     }

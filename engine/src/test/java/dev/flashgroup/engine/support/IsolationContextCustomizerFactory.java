@@ -36,8 +36,8 @@ public class IsolationContextCustomizerFactory implements ContextCustomizerFacto
         sources.addFirst(own);
       }
       // Registered before any bean exists, so destroyed after every one of them: the database, keys
-      // and queues go once the workers, the relay and the connections have stopped, not under a
-      // write still in hand (which then retried against a dropped database while the context closed).
+      // and queues go once the workers, the relay and the connection pools have stopped, not while
+      // they still run (a projector then retried against a dropped database as the context closed).
       var beans = (DefaultSingletonBeanRegistry) context.getBeanFactory();
       beans.registerDisposableBean("flashgroupTestIsolation", isolation::removeQuietly);
     }

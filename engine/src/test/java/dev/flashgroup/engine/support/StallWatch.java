@@ -6,10 +6,10 @@ import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -27,9 +27,10 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class StallWatch implements TestExecutionListener {
 
-  private static final Duration STALL = Duration.parse(System.getProperty("flashgroup.test.stall", "PT5M"));
+  private static final Duration STALL = stall();
 
-  private final AtomicReference<Instant> lastProgress = new AtomicReference<>(Instant.now());
+  /** System.nanoTime of the last test event: a clock that the wall clock's steps do not move. */
+  private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
   private volatile Thread main;
   private volatile Thread watcher;
 
@@ -67,26 +68,36 @@ public final class StallWatch implements TestExecutionListener {
   }
 
   private void progressed() {
-    lastProgress.set(Instant.now());
+    lastProgress.set(System.nanoTime());
+  }
+
+  private static Duration stall() {
+    String value = System.getProperty("flashgroup.test.stall", "PT5M");
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      System.err.println("stall-watch: flashgroup.test.stall=" + value + " is no ISO-8601 duration; watching for PT5M");
+      return Duration.ofMinutes(5);
+    }
   }
 
   private void watch() {
     try {
-      Instant interruptedAt = null;
+      Long interruptedAt = null;
       while (true) {
         Thread.sleep(Math.min(10_000, STALL.toMillis() / 4 + 1));
-        Instant last = lastProgress.get();
-        Duration idle = Duration.between(last, Instant.now());
+        long last = lastProgress.get();
+        Duration idle = Duration.ofNanos(System.nanoTime() - last);
         if (idle.compareTo(STALL) < 0) {
           continue;
         }
-        if (last.equals(interruptedAt)) {
+        if (interruptedAt != null && last == interruptedAt) {
           // Another whole STALL without progress since the interrupt: give up on this JVM.
           report(idle, "halting this test JVM");
           Runtime.getRuntime().halt(3);
         }
         report(idle, "interrupting the main thread once");
-        interruptedAt = Instant.now();
+        interruptedAt = System.nanoTime();
         lastProgress.set(interruptedAt);
         main.interrupt();
       }
